@@ -1,0 +1,77 @@
+// Command fascicle serves health articles with reader replies from one SQLite file.
+//
+//	fascicle [serve] [--addr 127.0.0.1:8080] [--db ./fascicle.db]
+//	fascicle migrate [--db FILE]
+//	fascicle backup [--db FILE] BACKUP-FILE
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/fascicle/fascicle/internal/app"
+	"github.com/fascicle/fascicle/internal/config"
+)
+
+const usage = `Usage:
+  fascicle [serve] [--addr 127.0.0.1:8080] [--db ./fascicle.db]   serve the site
+  fascicle migrate [--db FILE]                                    bring the schema up to date
+  fascicle backup [--db FILE] BACKUP-FILE                          copy the live database
+
+Run "fascicle COMMAND --help" for the options of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "fascicle:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	command := "serve"
+	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "serve", "migrate", "backup":
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", command)
+	}
+	cfg, rest, err := config.Load(command, args, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := app.NewLogger(cfg.LogFormat, stderr)
+	switch command {
+	case "migrate":
+		if len(rest) > 0 {
+			return fmt.Errorf("migrate takes no arguments, got %q", rest)
+		}
+		return app.Migrate(ctx, cfg, stdout)
+	case "backup":
+		if len(rest) != 1 {
+			return errors.New("usage: fascicle backup [--db FILE] BACKUP-FILE")
+		}
+		return app.Backup(ctx, cfg, rest[0], stdout)
+	default:
+		if len(rest) > 0 {
+			return fmt.Errorf("serve takes no arguments, got %q", rest)
+		}
+		return app.Serve(ctx, cfg, logger, stdout)
+	}
+}

@@ -1,0 +1,189 @@
+// Package app wires Fascicle together: configuration, database, migrations, domain
+// services and the web server. The command and the end-to-end tests both use it, so
+// the tests run the real program.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/config"
+	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/web"
+)
+
+// ShutdownTimeout is how long requests in flight may take to finish on stop.
+const ShutdownTimeout = 10 * time.Second
+
+// App is a running Fascicle: an open database and the web server in front of it.
+type App struct {
+	Config config.Config
+	Store  *store.Store
+	Web    *web.Server
+	Logger *slog.Logger
+
+	listener net.Listener
+	server   *http.Server
+}
+
+// New opens the database, brings its schema up to date, gives a new database the demo
+// content (when cfg.Demo is set) and builds the web server.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	st, err := store.Open(cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Store: st, Logger: logger}
+	if err := a.init(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) init(ctx context.Context) error {
+	if err := a.Store.Migrate(ctx); err != nil {
+		return err
+	}
+	if a.Config.Demo {
+		if err := seedDemo(ctx, a.Store); err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+	}
+	tokenKey, err := a.Store.SiteKey(ctx, "pending-token", 32)
+	if err != nil {
+		return err
+	}
+	clientKey, err := a.Store.SiteKey(ctx, "client-hash", 32)
+	if err != nil {
+		return err
+	}
+	a.Web, err = web.New(web.Options{
+		Store:          a.Store,
+		Moderation:     moderation.New(a.Store, clientKey),
+		Logger:         a.Logger,
+		PublicURL:      a.Config.PublicURL(),
+		Secure:         a.Config.Secure(),
+		TrustedProxies: a.Config.TrustedProxies,
+		TokenKey:       tokenKey,
+	})
+	return err
+}
+
+// Listen binds the configured address. With port 0 the system picks a free port,
+// which Addr then reports.
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	a.listener = ln
+	return nil
+}
+
+// Addr returns the address the app listens on, once Listen has succeeded.
+func (a *App) Addr() string {
+	return a.listener.Addr().String()
+}
+
+// Serve answers requests until ctx is done, then lets requests in flight finish for
+// up to ShutdownTimeout. It returns nil after a clean stop.
+func (a *App) Serve(ctx context.Context) error {
+	a.server = &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Logger.Info("stopping: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := a.server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close closes the database.
+func (a *App) Close() error {
+	return a.Store.Close()
+}
+
+// Serve is the "fascicle serve" command: it runs the site until ctx is done.
+func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout io.Writer) error {
+	a, err := New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Fascicle is serving http://%s (database %s)\n", a.Addr(), cfg.DBPath)
+	return a.Serve(ctx)
+}
+
+// Migrate is the "fascicle migrate" command: it brings the schema up to date.
+func Migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	st, err := store.Open(cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	current, _, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", cfg.DBPath, current)
+	return nil
+}
+
+// Backup is the "fascicle backup FILE" command: it writes a consistent copy of the
+// database, which may be in use, to file.
+func Backup(ctx context.Context, cfg config.Config, file string, stdout io.Writer) error {
+	if _, err := os.Stat(cfg.DBPath); err != nil {
+		return fmt.Errorf("no database to back up: %w", err)
+	}
+	st, err := store.Open(cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, file); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s\n", cfg.DBPath, file)
+	return nil
+}
+
+// NewLogger returns the program's logger, writing text or JSON lines to w.
+func NewLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}

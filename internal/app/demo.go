@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+//go:embed demo/muscle-twitches.md
+var demoArticleBody string
+
+// demoSeededKey marks an installation that was given the demo content, so that it is
+// never added again, even after every article is deleted.
+const demoSeededKey = "demo_seeded_at"
+
+// DemoArticleSlug is the address of the demo article: /articles/DemoArticleSlug.
+const DemoArticleSlug = "understanding-involuntary-muscle-twitches"
+
+// seedDemo gives a new, empty database the demo article and a few approved replies,
+// so that a newcomer sees a living page. It does nothing on a database that has
+// content or was seeded before.
+func seedDemo(ctx context.Context, st *store.Store) error {
+	return st.Tx(ctx, func(tx *store.Store) error {
+		if _, err := tx.Meta(ctx, demoSeededKey); !errors.Is(err, model.ErrNotFound) {
+			return err // seeded before, or could not tell
+		}
+		if n, err := tx.CountArticles(ctx); err != nil || n > 0 {
+			return err
+		}
+		if err := addDemoContent(ctx, tx); err != nil {
+			return err
+		}
+		return tx.SetMeta(ctx, demoSeededKey, time.Now().UTC().Format(time.RFC3339))
+	})
+}
+
+func addDemoContent(ctx context.Context, tx *store.Store) error {
+	author := &model.User{Name: "Daniel Reyes", Role: model.RoleAuthor, Credentials: "health writer"}
+	if err := tx.CreateUser(ctx, author); err != nil {
+		return err
+	}
+	reviewer := &model.User{Name: "Dr. Amara Okafor", Role: model.RoleReviewer, Credentials: "MD, neurologist"}
+	if err := tx.CreateUser(ctx, reviewer); err != nil {
+		return err
+	}
+	day := func(s string) *time.Time {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			panic(err)
+		}
+		return &t
+	}
+	article := &model.Article{
+		Slug:  DemoArticleSlug,
+		Title: "Understanding Involuntary Muscle Twitches: Causes and Management",
+		Summary: "Most muscle twitches are harmless and linked to caffeine, dehydration, poor sleep or hard exercise. " +
+			"Here is how to tell everyday twitches from myoclonus and rarer conditions, and when to see a doctor.",
+		BodyMarkdown:        demoArticleBody,
+		Status:              model.ArticlePublished,
+		AuthorID:            author.ID,
+		ReviewerName:        reviewer.Name,
+		ReviewerCredentials: reviewer.Credentials,
+		ReviewedAt:          day("2026-09-08T10:00:00Z"),
+		PublishedAt:         day("2026-09-14T08:00:00Z"),
+		CommentsOpen:        true,
+		CreatedAt:           *day("2026-09-01T09:30:00Z"),
+		UpdatedAt:           *day("2026-10-20T16:45:00Z"),
+		// Each source appears once: the list this article grew from named two of them
+		// twice, the kind of slip the editor is there to catch.
+		References: []model.Reference{
+			{Title: "Fasciculations and the bedside neurological examination", URL: "https://stanfordmedicine25.stanford.edu/", Publisher: "Stanford Medicine 25"},
+			{Title: "Movement disorders: myoclonus and related conditions", URL: "https://www.rush.edu/", Publisher: "RUSH University Medical Center"},
+			{Title: "Myoclonus-dystonia and inherited movement disorders", URL: "https://www.bcm.edu/", Publisher: "Baylor College of Medicine"},
+			{Title: "Muscle twitching: when to see a doctor", URL: "https://wexnermedical.osu.edu/", Publisher: "The Ohio State University Wexner Medical Center"},
+			{Title: "Electrolytes, hydration and muscle function", URL: "https://www.ncsu.edu/", Publisher: "North Carolina State University"},
+			{Title: "Functional movement disorders", URL: "https://www.bcm.edu/healthcare", Publisher: "Baylor Medicine"},
+		},
+	}
+	if err := tx.CreateArticle(ctx, article); err != nil {
+		return err
+	}
+	first := &model.Comment{
+		ArticleID:   article.ID,
+		AuthorName:  "Priya N.",
+		AuthorEmail: "priya.n@example.com",
+		Body: "My eyelid twitched on and off for two weeks during exam season. I cut down to one coffee a day " +
+			"and started sleeping properly, and it stopped within a few days.\n\nGood to read that this is so common.",
+		Status:    model.CommentApproved,
+		CreatedAt: *day("2026-09-15T19:12:00Z"),
+	}
+	if err := tx.CreateComment(ctx, first); err != nil {
+		return err
+	}
+	answer := &model.Comment{
+		ArticleID:   article.ID,
+		ParentID:    &first.ID,
+		AuthorName:  "Tom Whitaker",
+		AuthorEmail: "tom.whitaker@example.net",
+		AuthorURL:   "https://example.net/tom",
+		Body:        "Same here with my calves after long runs. Drinking more water on training days made the biggest difference for me.",
+		Status:      model.CommentApproved,
+		CreatedAt:   *day("2026-09-16T07:40:00Z"),
+	}
+	if err := tx.CreateComment(ctx, answer); err != nil {
+		return err
+	}
+	question := &model.Comment{
+		ArticleID:   article.ID,
+		AuthorName:  "Marguerite",
+		AuthorEmail: "marguerite@example.org",
+		Body: "Thank you for explaining negative myoclonus; I had never heard of it. My father's hands drop things " +
+			"suddenly and his neurologist mentioned it. The section on when to see a doctor is very clear.",
+		Status:    model.CommentApproved,
+		CreatedAt: *day("2026-10-02T13:05:00Z"),
+	}
+	return tx.CreateComment(ctx, question)
+}

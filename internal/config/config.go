@@ -1,0 +1,117 @@
+// Package config reads Fascicle's settings from defaults, the environment and flags,
+// in that order, and checks them before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// Config is everything an administrator can set when starting Fascicle.
+type Config struct {
+	Addr           string   // where to listen, host:port
+	DBPath         string   // the SQLite file
+	BaseURL        string   // public address of the site, for absolute links; empty means "http://" + Addr
+	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For is believed
+	Demo           bool     // give a new database the demo article
+	LogFormat      string   // "text" or "json"
+}
+
+// Default returns the settings used when nothing is set.
+func Default() Config {
+	return Config{Addr: "127.0.0.1:8080", DBPath: "./fascicle.db", Demo: true, LogFormat: "text"}
+}
+
+// Load reads settings from getenv, then from the command-line args of the named
+// command, which override the environment. It returns the arguments left after the
+// flags, such as the file name of "backup FILE".
+func Load(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+	cfg := Default()
+	if v := getenv("FASCICLE_ADDR"); v != "" {
+		cfg.Addr = v
+	}
+	if v := getenv("FASCICLE_DB"); v != "" {
+		cfg.DBPath = v
+	}
+	cfg.BaseURL = getenv("FASCICLE_BASE_URL")
+	proxies := getenv("FASCICLE_TRUSTED_PROXIES")
+	if v := getenv("FASCICLE_LOG_FORMAT"); v != "" {
+		cfg.LogFormat = v
+	}
+
+	fs := flag.NewFlagSet("fascicle "+command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	if command == "serve" {
+		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (FASCICLE_ADDR)")
+		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public address of the site, e.g. https://example.org (FASCICLE_BASE_URL)")
+		fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (FASCICLE_TRUSTED_PROXIES)")
+		fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "give a new, empty database the demo article")
+		fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "request log format: text or json (FASCICLE_LOG_FORMAT)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, err
+	}
+	cfg.TrustedProxies = splitList(proxies)
+	return cfg, fs.Args(), cfg.Validate()
+}
+
+// Validate checks that the settings make sense together.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("address %q: want host:port, such as 127.0.0.1:8080", c.Addr))
+	}
+	if strings.TrimSpace(c.DBPath) == "" {
+		errs = append(errs, errors.New("database path is empty"))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("base URL %q: want http(s)://host[:port] with no path", c.BaseURL))
+		} else {
+			c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			errs = append(errs, fmt.Errorf("trusted proxy %q: want an IP address or CIDR", p))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// PublicURL returns the address readers use to reach the site, without a final slash.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	return "http://" + c.Addr
+}
+
+// Secure reports whether the site is served over HTTPS, so cookies must be Secure.
+func (c *Config) Secure() bool {
+	return strings.HasPrefix(c.BaseURL, "https://")
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

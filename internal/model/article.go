@@ -1,0 +1,69 @@
+package model
+
+import "time"
+
+// ArticleStatus is where an article is in its life.
+type ArticleStatus string
+
+// Article statuses. Only published articles are shown to readers.
+const (
+	ArticleDraft     ArticleStatus = "draft"
+	ArticleInReview  ArticleStatus = "in_review"
+	ArticleScheduled ArticleStatus = "scheduled"
+	ArticlePublished ArticleStatus = "published"
+	ArticleArchived  ArticleStatus = "archived"
+)
+
+// Article is a health article written in Markdown.
+type Article struct {
+	ID                  int64
+	Slug                string
+	Title               string
+	Summary             string
+	BodyMarkdown        string
+	Status              ArticleStatus
+	AuthorID            int64
+	ReviewerName        string
+	ReviewerCredentials string
+	ReviewedAt          *time.Time
+	PublishedAt         *time.Time
+	CommentsOpen        bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+
+	Author     User        // filled by the store when reading one article
+	References []Reference // in order
+}
+
+// Reviewed reports whether a medical reviewer has signed off on the article.
+func (a *Article) Reviewed() bool {
+	return a.ReviewerName != "" && a.ReviewedAt != nil
+}
+
+// UpdatedAfterPublishing reports whether the article changed after it went out, so the
+// page should say "Updated on …". Changes within a minute of publishing do not count.
+func (a *Article) UpdatedAfterPublishing() bool {
+	return a.PublishedAt != nil && a.UpdatedAt.Sub(*a.PublishedAt) > time.Minute
+}
+
+// ArticleSummary is one entry of an article list.
+type ArticleSummary struct {
+	ID          int64
+	Slug        string
+	Title       string
+	Summary     string
+	AuthorName  string
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+	ReplyCount  int
+}
+
+// Reference is one source an article rests on.
+type Reference struct {
+	ID        int64
+	ArticleID int64
+	Position  int
+	Title     string
+	URL       string
+	Publisher string
+}

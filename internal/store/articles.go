@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+type articleRow struct {
+	ID                  int64 `gorm:"primaryKey"`
+	Slug                string
+	Title               string
+	Summary             string
+	BodyMarkdown        string
+	Status              string
+	AuthorID            int64
+	ReviewerName        string
+	ReviewerCredentials string
+	ReviewedAt          *time.Time
+	PublishedAt         *time.Time
+	CommentsOpen        bool
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+func (articleRow) TableName() string { return "articles" }
+
+func (r articleRow) model() model.Article {
+	return model.Article{
+		ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, BodyMarkdown: r.BodyMarkdown,
+		Status: model.ArticleStatus(r.Status), AuthorID: r.AuthorID,
+		ReviewerName: r.ReviewerName, ReviewerCredentials: r.ReviewerCredentials,
+		ReviewedAt: utcPtr(r.ReviewedAt), PublishedAt: utcPtr(r.PublishedAt),
+		CommentsOpen: r.CommentsOpen, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+type referenceRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	ArticleID int64
+	Position  int
+	Title     string
+	URL       string `gorm:"column:url"`
+	Publisher string
+}
+
+func (referenceRow) TableName() string { return "article_references" }
+
+// PublishedArticles returns one page of published articles, newest first, with the
+// number of approved replies of each.
+func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]model.ArticleSummary, error) {
+	var rows []struct {
+		ID          int64
+		Slug        string
+		Title       string
+		Summary     string
+		AuthorName  string
+		PublishedAt time.Time
+		UpdatedAt   time.Time
+		ReplyCount  int
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at,
+		       (SELECT count(*) FROM comments c
+		         WHERE c.article_id = a.id AND c.status = 'approved') AS reply_count
+		  FROM articles a JOIN users u ON u.id = a.author_id
+		 WHERE a.status = 'published'
+		 ORDER BY a.published_at DESC, a.id DESC
+		 LIMIT ? OFFSET ?`, limit, offset).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	list := make([]model.ArticleSummary, len(rows))
+	for i, r := range rows {
+		list[i] = model.ArticleSummary{
+			ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, AuthorName: r.AuthorName,
+			PublishedAt: r.PublishedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ReplyCount: r.ReplyCount,
+		}
+	}
+	return list, nil
+}
+
+// CountPublishedArticles returns how many articles readers can see.
+func (s *Store) CountPublishedArticles(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&articleRow{}).Where("status = ?", model.ArticlePublished).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// PublishedArticle returns the published article with the given slug, with its author
+// and references. Returns model.ErrNotFound if there is none.
+func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Article, error) {
+	var row articleRow
+	err := s.db.WithContext(ctx).Where("slug = ? AND status = ?", slug, model.ArticlePublished).Take(&row).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	a := row.model()
+	author, err := s.User(ctx, a.AuthorID)
+	if err != nil {
+		return nil, err
+	}
+	a.Author = *author
+	if a.References, err = s.References(ctx, a.ID); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// References returns an article's references in order.
+func (s *Store) References(ctx context.Context, articleID int64) ([]model.Reference, error) {
+	var rows []referenceRow
+	err := s.db.WithContext(ctx).Where("article_id = ?", articleID).Order("position").Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	refs := make([]model.Reference, len(rows))
+	for i, r := range rows {
+		refs[i] = model.Reference{ID: r.ID, ArticleID: r.ArticleID, Position: r.Position, Title: r.Title, URL: r.URL, Publisher: r.Publisher}
+	}
+	return refs, nil
+}
+
+// CreateArticle saves a new article and its references, numbering the references in
+// the order given. Returns model.ErrConflict if the slug is taken.
+func (s *Store) CreateArticle(ctx context.Context, a *model.Article) error {
+	now := time.Now().UTC()
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now
+	}
+	if a.UpdatedAt.IsZero() {
+		a.UpdatedAt = a.CreatedAt
+	}
+	row := articleRow{
+		Slug: a.Slug, Title: a.Title, Summary: a.Summary, BodyMarkdown: a.BodyMarkdown,
+		Status: string(a.Status), AuthorID: a.AuthorID,
+		ReviewerName: a.ReviewerName, ReviewerCredentials: a.ReviewerCredentials,
+		ReviewedAt: utcPtr(a.ReviewedAt), PublishedAt: utcPtr(a.PublishedAt),
+		CommentsOpen: a.CommentsOpen, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.Create(&row).Error; err != nil {
+			return translate(err)
+		}
+		a.ID = row.ID
+		for i := range a.References {
+			ref := &a.References[i]
+			ref.ArticleID, ref.Position = a.ID, i+1
+			r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher}
+			if err := tx.db.Create(&r).Error; err != nil {
+				return translate(err)
+			}
+			ref.ID = r.ID
+		}
+		return nil
+	})
+}
+
+// CountArticles returns how many articles exist in any status.
+func (s *Store) CountArticles(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&articleRow{}).Count(&n).Error
+	return int(n), translate(err)
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

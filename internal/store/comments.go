@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+type commentRow struct {
+	ID           int64 `gorm:"primaryKey"`
+	ArticleID    int64
+	ParentID     *int64
+	AuthorName   string
+	AuthorEmail  string
+	AuthorURL    string `gorm:"column:author_url"`
+	Body         string
+	Status       string
+	UserAgent    string
+	ClientHash   string
+	ClientPrefix string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (commentRow) TableName() string { return "comments" }
+
+func (r commentRow) model() model.Comment {
+	return model.Comment{
+		ID: r.ID, ArticleID: r.ArticleID, ParentID: r.ParentID,
+		AuthorName: r.AuthorName, AuthorEmail: r.AuthorEmail, AuthorURL: r.AuthorURL, Body: r.Body,
+		Status: model.CommentStatus(r.Status), UserAgent: r.UserAgent,
+		ClientHash: r.ClientHash, ClientPrefix: r.ClientPrefix,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// ApprovedComments returns the approved replies to an article, oldest first.
+func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.Comment, error) {
+	var rows []commentRow
+	err := s.db.WithContext(ctx).
+		Where("article_id = ? AND status = ?", articleID, model.CommentApproved).
+		Order("created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	list := make([]model.Comment, len(rows))
+	for i, r := range rows {
+		list[i] = r.model()
+	}
+	return list, nil
+}
+
+// Comment returns the reply with the given ID, in any status, or model.ErrNotFound.
+func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
+	var r commentRow
+	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
+		return nil, translate(err)
+	}
+	c := r.model()
+	return &c, nil
+}
+
+// CreateComment saves a new reply as it is; the caller decides its status.
+func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = time.Now().UTC()
+	}
+	c.UpdatedAt = c.CreatedAt
+	r := commentRow{
+		ArticleID: c.ArticleID, ParentID: c.ParentID,
+		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, Body: c.Body,
+		Status: string(c.Status), UserAgent: c.UserAgent, ClientHash: c.ClientHash, ClientPrefix: c.ClientPrefix,
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	c.ID = r.ID
+	return nil
+}

@@ -1,0 +1,111 @@
+// Package store keeps Fascicle's data in SQLite through GORM. It is the only package
+// that knows about GORM; everything it returns uses the types and errors of model.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/mattn/go-sqlite3"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	db *gorm.DB
+}
+
+// DSN returns the connection string for the SQLite file at path with the settings
+// Fascicle relies on:
+//   - WAL, so readers never wait for the writer;
+//   - foreign keys, so no reply outlives its article;
+//   - a busy timeout, so concurrent writers queue instead of failing;
+//   - _txlock=immediate, so a read-then-write transaction takes the write lock at
+//     BEGIN instead of failing with SQLITE_BUSY when it tries to write;
+//   - synchronous=FULL, so an acknowledged reply survives a power cut.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "1")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "FULL")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the SQLite database at path.
+func Open(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("database folder %s: %w", dir, err)
+		}
+	}
+	db, err := gorm.Open(sqlite.Open(DSN(path)), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		TranslateError:         false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if err := sqlDB.Ping(); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// Tx runs fn in one transaction: everything fn does is saved together, or not at all.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx})
+	})
+}
+
+// translate turns driver errors into model errors so that no caller sees GORM.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return model.ErrNotFound
+	}
+	var sqliteErr sqlite3.Error
+	if errors.As(err, &sqliteErr) && sqliteErr.Code == sqlite3.ErrConstraint {
+		switch sqliteErr.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			return fmt.Errorf("%w: %v", model.ErrConflict, err)
+		case sqlite3.ErrConstraintForeignKey:
+			return fmt.Errorf("%w: %v", model.ErrNotFound, err)
+		}
+	}
+	return err
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/render"
+)
+
+// MaxThreadDepth is how deeply replies nest, as in WordPress; replies to a reply at
+// this depth are shown beside it.
+const MaxThreadDepth = 5
+
+type articlePage struct {
+	layout
+	Article    *model.Article
+	Body       template.HTML
+	Thread     []*threadComment
+	ReplyCount int
+	Form       replyForm
+}
+
+// threadComment is a reply as readers see it. It has no email field, so no template
+// can print one.
+type threadComment struct {
+	ID         int64
+	AuthorName string
+	AuthorURL  string // empty unless a valid http(s) address
+	Body       template.HTML
+	CreatedAt  time.Time
+	Pending    bool
+	Depth      int
+	ReplyURL   string // empty when the thread is too deep to nest further
+	Children   []*threadComment
+}
+
+// replyForm is the "Leave a Reply" form with what the reader typed and what was wrong.
+type replyForm struct {
+	Action      string
+	CancelURL   string
+	Comment     string
+	Author      string
+	Email       string
+	URL         string
+	ParentID    int64
+	ReplyToName string
+	Errors      map[string]string
+	Closed      bool
+}
+
+// GET /articles/:slug shows an article, its references, its approved replies and the
+// reply form. ?replytocom=ID prepares the form to answer a reply (the way it works
+// without JavaScript); ?pending=TOKEN shows a reader their own held reply.
+func (s *Server) articleShow(c *gin.Context) {
+	article, err := s.store.PublishedArticle(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var pendingID int64
+	if token := c.Query("pending"); token != "" {
+		pendingID, _ = s.pending.verify(article.ID, token, s.now())
+	}
+	form := replyForm{}
+	if id, err := strconv.ParseInt(c.Query("replytocom"), 10, 64); err == nil {
+		form.ParentID = id
+	}
+	s.showArticle(c, http.StatusOK, article, form, pendingID)
+}
+
+// showArticle renders the article page with the given form, shared by the page itself
+// and by a refused reply, which must show the form exactly as the reader filled it.
+func (s *Server) showArticle(c *gin.Context, status int, article *model.Article, form replyForm, pendingID int64) {
+	ctx := c.Request.Context()
+	comments, err := s.store.ApprovedComments(ctx, article.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	replyCount := len(comments)
+	if pendingID != 0 {
+		pc, err := s.store.Comment(ctx, pendingID)
+		switch {
+		case err == nil && pc.ArticleID == article.ID && pc.Status == model.CommentPending:
+			comments = append(comments, *pc)
+		case err != nil && !errors.Is(err, model.ErrNotFound):
+			s.fail(c, err)
+			return
+		default:
+			pendingID = 0 // approved since, or gone: the page shows what is public
+		}
+	}
+	body, err := render.Markdown(article.BodyMarkdown)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	articleURL := "/articles/" + url.PathEscape(article.Slug)
+	thread, byID := buildThread(comments, articleURL)
+
+	form.Action = articleURL + "/comments#respond"
+	form.CancelURL = articleURL + "#respond"
+	form.Closed = !article.CommentsOpen
+	if form.ParentID != 0 {
+		if parent, ok := byID[form.ParentID]; ok && !parent.Pending {
+			form.ReplyToName = parent.AuthorName
+		} else {
+			form.ParentID = 0
+		}
+	}
+
+	view := articlePage{
+		layout:     s.layout(c, article.Title, article.Summary),
+		Article:    article,
+		Body:       body,
+		Thread:     thread,
+		ReplyCount: replyCount,
+		Form:       form,
+	}
+	// Pages made for one reader (their held reply, their refused form, a reply target)
+	// are neither cached by others nor indexed.
+	if pendingID != 0 || status != http.StatusOK || form.ParentID != 0 {
+		view.NoIndex = true
+		c.Header("Cache-Control", "private, no-store")
+	}
+	s.render(c, status, "article", view)
+}
+
+// buildThread arranges replies (oldest first) into a tree of at most MaxThreadDepth
+// levels. A reply whose parent is not shown starts a thread of its own, so an approved
+// reply is never hidden because of its parent.
+func buildThread(comments []model.Comment, articleURL string) ([]*threadComment, map[int64]*threadComment) {
+	byID := make(map[int64]*threadComment, len(comments))
+	for i := range comments {
+		cm := &comments[i]
+		tc := &threadComment{
+			ID:         cm.ID,
+			AuthorName: cm.AuthorName,
+			Body:       render.CommentText(cm.Body),
+			CreatedAt:  cm.CreatedAt,
+			Pending:    cm.Status == model.CommentPending,
+		}
+		if model.ValidWebURL(cm.AuthorURL) {
+			tc.AuthorURL = cm.AuthorURL
+		}
+		byID[cm.ID] = tc
+	}
+	children := map[int64][]*threadComment{}
+	for i := range comments {
+		cm := &comments[i]
+		parent := int64(0)
+		if cm.ParentID != nil && byID[*cm.ParentID] != nil && !byID[*cm.ParentID].Pending {
+			parent = *cm.ParentID
+		}
+		children[parent] = append(children[parent], byID[cm.ID])
+	}
+	var place func(parent int64, depth int) []*threadComment
+	var flatten func(parent int64) []*threadComment
+	place = func(parent int64, depth int) []*threadComment {
+		var out []*threadComment
+		for _, tc := range children[parent] {
+			tc.Depth = depth
+			if !tc.Pending && depth < MaxThreadDepth {
+				tc.ReplyURL = articleURL + "?replytocom=" + strconv.FormatInt(tc.ID, 10) + "#respond"
+			}
+			out = append(out, tc)
+			if depth < MaxThreadDepth {
+				tc.Children = place(tc.ID, depth+1)
+				continue
+			}
+			for _, d := range flatten(tc.ID) {
+				d.Depth = depth
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	flatten = func(parent int64) []*threadComment {
+		var out []*threadComment
+		for _, tc := range children[parent] {
+			out = append(out, tc)
+			out = append(out, flatten(tc.ID)...)
+		}
+		return out
+	}
+	return place(0, 1), byID
+}

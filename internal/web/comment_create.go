@@ -1,0 +1,79 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
+)
+
+// POST /articles/:slug/comments takes a reader's reply, with WordPress's field names
+// comment, author, email, url and comment_parent. A valid reply is held for moderation
+// and the reader is sent back to the article, where a signed link shows it to them.
+// An invalid one re-shows the page with 422, the problems and everything they typed.
+func (s *Server) commentCreate(c *gin.Context) {
+	ctx := c.Request.Context()
+	article, err := s.store.PublishedArticle(ctx, c.Param("slug"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.bodyTooLarge(c)
+			return
+		}
+		s.renderError(c, http.StatusBadRequest, "Bad request", "The form could not be read. Go back and send it again.")
+		return
+	}
+	f := c.Request.PostForm
+	form := replyForm{
+		Comment: f.Get("comment"),
+		Author:  f.Get("author"),
+		Email:   f.Get("email"),
+		URL:     f.Get("url"),
+	}
+	sub := moderation.Submission{
+		Body:       form.Comment,
+		Name:       form.Author,
+		Email:      form.Email,
+		Website:    form.URL,
+		UserAgent:  c.Request.UserAgent(),
+		ClientAddr: clientAddr(c),
+	}
+	if raw := f.Get("comment_parent"); raw != "" && raw != "0" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id < 1 {
+			id = -1 // no reply has this ID, so the parent check refuses it
+		}
+		sub.ParentID = id
+	}
+
+	comment, err := s.moderation.Submit(ctx, article, sub)
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		form.Errors = invalid.Fields
+		if _, badParent := invalid.Fields[model.FieldParent]; !badParent {
+			form.ParentID = max(sub.ParentID, 0)
+		}
+		s.showArticle(c, http.StatusUnprocessableEntity, article, form, 0)
+		return
+	case errors.Is(err, moderation.ErrRepliesClosed):
+		s.showArticle(c, http.StatusForbidden, article, form, 0)
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	token := s.pending.issue(article.ID, comment.ID, s.now().Add(PendingTokenTTL))
+	target := "/articles/" + url.PathEscape(article.Slug) + "?pending=" + url.QueryEscape(token) +
+		"#comment-" + strconv.FormatInt(comment.ID, 10)
+	c.Redirect(http.StatusSeeOther, target)
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// errorPage is the view of every error page.
+type errorPage struct {
+	layout
+	Status  int
+	Heading string
+	Message string
+}
+
+// fail answers with the status that err stands for: 404 for model.ErrNotFound, 409 for
+// model.ErrConflict, and the "Internal error" page for anything unexpected.
+func (s *Server) fail(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		s.notFound(c)
+	case errors.Is(err, model.ErrConflict):
+		s.renderError(c, http.StatusConflict, "Conflict", "This change collides with another one. Reload the page and try again.")
+	default:
+		s.serverError(c, err)
+	}
+}
+
+func (s *Server) notFound(c *gin.Context) {
+	s.renderError(c, http.StatusNotFound, "Page not found",
+		"There is no page at this address. It may have moved, or the link may be mistyped.")
+}
+
+// methodNotAllowed runs after gin has set the Allow header.
+func (s *Server) methodNotAllowed(c *gin.Context) {
+	s.renderError(c, http.StatusMethodNotAllowed, "Method not allowed",
+		"This address does not accept a "+c.Request.Method+" request.")
+}
+
+func (s *Server) bodyTooLarge(c *gin.Context) {
+	c.Header("Connection", "close")
+	s.renderError(c, http.StatusRequestEntityTooLarge, "Submission too large",
+		"What you sent is larger than this site accepts (256 KB). Shorten it and try again.")
+}
+
+// serverError logs the cause and shows only "Internal error" to the reader.
+func (s *Server) serverError(c *gin.Context, err error) {
+	s.log.ErrorContext(c.Request.Context(), "internal error",
+		"method", c.Request.Method, "path", c.Request.URL.Path, "error", err.Error())
+	s.renderError(c, http.StatusInternalServerError, "Internal error",
+		"Something went wrong on our side. Please try again in a moment.")
+}
+
+// renderError shows the error page with status, and stops the handler chain.
+func (s *Server) renderError(c *gin.Context, status int, heading, message string) {
+	c.Abort()
+	if c.Writer.Written() {
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	page := errorPage{layout: s.layout(c, heading, ""), Status: status, Heading: heading, Message: message}
+	page.NoIndex = true
+	s.render(c, status, "error", page)
+}

@@ -1,0 +1,90 @@
+// Package web is Fascicle's HTTP front: routes, middleware, handlers and rendering.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+// Options is what the web layer needs from the rest of the program.
+type Options struct {
+	Store          *store.Store
+	Moderation     *moderation.Service
+	Logger         *slog.Logger
+	PublicURL      string   // e.g. https://health.example.org, no final slash
+	Secure         bool     // served over HTTPS
+	TrustedProxies []string // whose X-Forwarded-For is believed
+	TokenKey       []byte   // signs the links that show a reader their pending reply
+	SiteName       string
+	Now            func() time.Time // the clock; time.Now when nil
+}
+
+// Server holds the handlers' shared state.
+type Server struct {
+	store      *store.Store
+	moderation *moderation.Service
+	log        *slog.Logger
+	publicURL  string
+	secure     bool
+	siteName   string
+	now        func() time.Time
+	pages      *pages
+	assets     *assets
+	pending    pendingTokens
+	crossOrig  *http.CrossOriginProtection
+	engine     *gin.Engine
+}
+
+// New builds the server. It fails if a template or asset is broken, so that a broken
+// page can never reach a reader.
+func New(opt Options) (*Server, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.SiteName == "" {
+		opt.SiteName = "Fascicle"
+	}
+	if len(opt.TokenKey) < 32 {
+		return nil, fmt.Errorf("token key must be at least 32 bytes")
+	}
+	s := &Server{
+		store:      opt.Store,
+		moderation: opt.Moderation,
+		log:        opt.Logger,
+		publicURL:  opt.PublicURL,
+		secure:     opt.Secure,
+		siteName:   opt.SiteName,
+		now:        opt.Now,
+		pending:    pendingTokens{key: opt.TokenKey},
+		crossOrig:  http.NewCrossOriginProtection(),
+	}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = loadPages(s.templateFuncs()); err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s.engine = gin.New()
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.RedirectTrailingSlash = true
+	s.engine.RemoveExtraSlash = true
+	if err := s.engine.SetTrustedProxies(opt.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.engine.ServeHTTP(w, r)
+}
