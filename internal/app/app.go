@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/config"
+	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
@@ -54,7 +55,7 @@ func (a *App) init(ctx context.Context) error {
 		return err
 	}
 	if a.Config.Demo {
-		if err := seedDemo(ctx, a.Store); err != nil {
+		if err := demo.Seed(ctx, a.Store); err != nil {
 			return fmt.Errorf("demo content: %w", err)
 		}
 	}

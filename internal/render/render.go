@@ -23,8 +23,8 @@ var (
 	)
 	// articlePolicy allows what authors need (headings, lists, tables, links, images,
 	// quotes, code) and nothing that runs: no script, style, event handler, frame or
-	// javascript:/data: URL.
-	articlePolicy = bluemonday.UGCPolicy()
+	// javascript:/data: URL. Authors are staff, so their links to sources are followed.
+	articlePolicy = bluemonday.UGCPolicy().RequireNoFollowOnLinks(false)
 	// commentPolicy checks the reply HTML built below; it admits only what that code
 	// writes, so a mistake there cannot turn into markup.
 	commentPolicy = newCommentPolicy()

@@ -109,3 +109,19 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// Pragma returns the value of a SQLite setting on one of the pool's connections.
+func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
+	var value string
+	err := s.db.WithContext(ctx).Raw("PRAGMA " + pragmaName(name)).Row().Scan(&value)
+	return value, err
+}
+
+func pragmaName(name string) string {
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return "invalid_pragma_name"
+		}
+	}
+	return name
+}

@@ -1,4 +1,6 @@
-package app
+// Package demo holds the content a new installation starts with, so that a newcomer
+// sees a living page.
+package demo
 
 import (
 	"context"
@@ -10,35 +12,34 @@ import (
 	"github.com/fascicle/fascicle/internal/store"
 )
 
-//go:embed demo/muscle-twitches.md
-var demoArticleBody string
+//go:embed muscle-twitches.md
+var articleBody string
 
-// demoSeededKey marks an installation that was given the demo content, so that it is
+// seededKey marks an installation that was given the demo content, so that it is
 // never added again, even after every article is deleted.
-const demoSeededKey = "demo_seeded_at"
+const seededKey = "demo_seeded_at"
 
-// DemoArticleSlug is the address of the demo article: /articles/DemoArticleSlug.
-const DemoArticleSlug = "understanding-involuntary-muscle-twitches"
+// ArticleSlug is the address of the demo article: /articles/ArticleSlug.
+const ArticleSlug = "understanding-involuntary-muscle-twitches"
 
-// seedDemo gives a new, empty database the demo article and a few approved replies,
-// so that a newcomer sees a living page. It does nothing on a database that has
-// content or was seeded before.
-func seedDemo(ctx context.Context, st *store.Store) error {
+// Seed gives a new, empty database the demo article and a few approved replies. It
+// does nothing on a database that has content or was seeded before.
+func Seed(ctx context.Context, st *store.Store) error {
 	return st.Tx(ctx, func(tx *store.Store) error {
-		if _, err := tx.Meta(ctx, demoSeededKey); !errors.Is(err, model.ErrNotFound) {
+		if _, err := tx.Meta(ctx, seededKey); !errors.Is(err, model.ErrNotFound) {
 			return err // seeded before, or could not tell
 		}
 		if n, err := tx.CountArticles(ctx); err != nil || n > 0 {
 			return err
 		}
-		if err := addDemoContent(ctx, tx); err != nil {
+		if err := addContent(ctx, tx); err != nil {
 			return err
 		}
-		return tx.SetMeta(ctx, demoSeededKey, time.Now().UTC().Format(time.RFC3339))
+		return tx.SetMeta(ctx, seededKey, time.Now().UTC().Format(time.RFC3339))
 	})
 }
 
-func addDemoContent(ctx context.Context, tx *store.Store) error {
+func addContent(ctx context.Context, tx *store.Store) error {
 	author := &model.User{Name: "Daniel Reyes", Role: model.RoleAuthor, Credentials: "health writer"}
 	if err := tx.CreateUser(ctx, author); err != nil {
 		return err
@@ -55,11 +56,11 @@ func addDemoContent(ctx context.Context, tx *store.Store) error {
 		return &t
 	}
 	article := &model.Article{
-		Slug:  DemoArticleSlug,
+		Slug:  ArticleSlug,
 		Title: "Understanding Involuntary Muscle Twitches: Causes and Management",
 		Summary: "Most muscle twitches are harmless and linked to caffeine, dehydration, poor sleep or hard exercise. " +
 			"Here is how to tell everyday twitches from myoclonus and rarer conditions, and when to see a doctor.",
-		BodyMarkdown:        demoArticleBody,
+		BodyMarkdown:        articleBody,
 		Status:              model.ArticlePublished,
 		AuthorID:            author.ID,
 		ReviewerName:        reviewer.Name,

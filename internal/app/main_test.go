@@ -1,0 +1,47 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/app"
+	"github.com/fascicle/fascicle/internal/config"
+)
+
+// startApp runs the real program on a free loopback port with a new database in a
+// temporary folder, and stops it when the test ends. It returns the running app and
+// its base URL.
+func startApp(t *testing.T) (*app.App, string) {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(app.ShutdownTimeout + time.Second):
+			t.Error("server did not stop")
+		}
+		a.Close()
+	})
+	return a, "http://" + a.Addr()
+}

@@ -1,0 +1,162 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+func openStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func count(t *testing.T, db *sql.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Ensure migrations apply to an empty database and the demo content is added once,
+// never again: not on a second start, and not after every article is deleted.
+func TestMigrate_DemoContentOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	for start := 1; start <= 2; start++ {
+		st := openStore(t, path)
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatalf("start %d: %v", start, err)
+		}
+		if err := demo.Seed(ctx, st); err != nil {
+			t.Fatalf("start %d: %v", start, err)
+		}
+		st.Close()
+	}
+	db := rawDB(t, path)
+	if n := count(t, db, `SELECT count(*) FROM articles`); n != 1 {
+		t.Errorf("articles = %d, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM comments WHERE status = 'approved'`); n != 3 {
+		t.Errorf("approved replies = %d, want 3", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM comments WHERE parent_id IS NOT NULL`); n != 1 {
+		t.Errorf("replies to replies = %d, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM article_references WHERE article_id = 1`); n != 6 {
+		t.Errorf("references = %d, want 6", n)
+	}
+	if n := count(t, db, `SELECT count(DISTINCT url) FROM article_references`); n != 6 {
+		t.Errorf("distinct reference URLs = %d, want 6: the demo must not repeat a source", n)
+	}
+
+	if _, err := db.Exec(`DELETE FROM articles`); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t, path)
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM articles`); n != 0 {
+		t.Errorf("demo content came back after it was deleted: %d articles", n)
+	}
+}
+
+// Ensure the connection uses WAL, foreign keys, a busy timeout and full sync.
+func TestOpen_Pragmas(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "2"}
+	for pragma, value := range want {
+		got, err := st.Pragma(ctx, pragma)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != value {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, value)
+		}
+	}
+	// Foreign keys are enforced: a reply to a missing article is refused.
+	err := st.CreateComment(ctx, &model.Comment{ArticleID: 999, AuthorName: "A", AuthorEmail: "a@example.com", Body: "x", Status: model.CommentPending})
+	if !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("reply to a missing article: err = %v, want ErrNotFound", err)
+	}
+}
+
+// Ensure the server refuses a database migrated by a newer Fascicle.
+func TestMigrate_RefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	st := openStore(t, path)
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, known, err := st.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	if _, err := db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, known+1); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Migrate(ctx)
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Fatalf("Migrate on a newer schema: err = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+// Ensure a backup is a consistent, complete copy that refuses to overwrite a file.
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := openStore(t, filepath.Join(dir, "fascicle.db"))
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if err := st.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, backup)
+	var check string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check = %q, %v", check, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM comments`); n != 3 {
+		t.Errorf("backup has %d replies, want 3", n)
+	}
+	if err := st.Backup(ctx, backup); err == nil {
+		t.Error("a second backup overwrote the first")
+	}
+}

@@ -1,0 +1,210 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// Ensure every public page answers with the right status, shows what a reader needs
+// and leaks nothing it must not.
+func TestPublicPages(t *testing.T) {
+	s := newSite(t)
+	addArticle(t, s, "a-draft-article", model.ArticleDraft)
+	addArticle(t, s, "an-archived-article", model.ArticleArchived)
+
+	tests := []struct {
+		Name               string
+		Method             string
+		URL                string
+		Header             map[string]string
+		ExpectedStatus     int
+		ExpectedContent    []string
+		NotExpectedContent []string
+	}{
+		{
+			Name: "Home", URL: "/", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				`<a href="/articles/understanding-involuntary-muscle-twitches">Understanding Involuntary Muscle Twitches: Causes and Management</a>`,
+				"Most muscle twitches are harmless", "14 September 2026", "3 replies", "By Daniel Reyes",
+			},
+			NotExpectedContent: []string{"a-draft-article", "an-archived-article", `rel="next"`, `rel="prev"`},
+		},
+		{Name: "HomePageOne", URL: "/?page=1", ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Understanding Involuntary"}},
+		{Name: "HomePageBeyondLast", URL: "/?page=2", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
+		{Name: "HomePageZero", URL: "/?page=0", ExpectedStatus: http.StatusNotFound},
+		{Name: "HomePageNegative", URL: "/?page=-1", ExpectedStatus: http.StatusNotFound},
+		{Name: "HomePageNotANumber", URL: "/?page=abc", ExpectedStatus: http.StatusNotFound},
+		{
+			Name: "Article", URL: articlePath, ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				"<h1>Understanding Involuntary Muscle Twitches: Causes and Management</h1>",
+				"By <span class=\"author\">Daniel Reyes</span>",
+				"Medically reviewed by <strong>Dr. Amara Okafor</strong>, MD, neurologist",
+				"Last reviewed <time datetime=\"2026-09-08T10:00:00Z\">8 September 2026</time>",
+				"Updated <time datetime=\"2026-10-20T16:45:00Z\">20 October 2026</time>",
+				// Markdown rendered
+				"<h2 id=\"fasciculations-the-everyday-twitch\">Fasciculations: the everyday twitch</h2>",
+				"<strong>up to 70% of people</strong>",
+				"Action myoclonus–renal failure (AMRF) syndrome",
+				// references, in order, as links
+				`<li id="ref-1"><a href="https://stanfordmedicine25.stanford.edu/" rel="external noopener">`,
+				"Stanford Medicine 25", "RUSH University Medical Center", "North Carolina State University", "Baylor Medicine",
+				"Not medical advice.",
+				// replies, threaded, with permalinks and reply links
+				`id="comment-1"`, `href="#comment-1"`, "Priya N.", `<ol class="children">`, "Tom Whitaker",
+				`href="/articles/understanding-involuntary-muscle-twitches?replytocom=1#respond"`,
+				"3 replies to “Understanding Involuntary Muscle Twitches: Causes and Management”",
+				// the reply form, with WordPress's names and limits
+				"Leave a Reply", "Your email address will not be published.", "Required fields are marked *",
+				`action="/articles/understanding-involuntary-muscle-twitches/comments#respond"`,
+				`name="comment" cols="45" rows="8" maxlength="65525" required`,
+				`name="author" type="text" value="" size="30" maxlength="245"`,
+				`name="email" type="email" value="" size="30" maxlength="100"`,
+				`name="url" type="url" value="" size="30" maxlength="200"`,
+				`<input type="hidden" name="comment_parent" id="comment_parent" value="0">`,
+				`<a id="cancel-comment-reply-link" href="/articles/understanding-involuntary-muscle-twitches#respond" hidden>`,
+				`<link rel="canonical" href="http://fascicle.test/articles/understanding-involuntary-muscle-twitches">`,
+			},
+			NotExpectedContent: []string{"awaiting moderation", `name="robots"`, "not posted"},
+		},
+		{
+			Name: "ArticleReplyToWithoutJavaScript", URL: articlePath + "?replytocom=1", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				"Reply to Priya N.", `value="1">`, `<meta name="robots" content="noindex">`,
+				`<a id="cancel-comment-reply-link" href="/articles/understanding-involuntary-muscle-twitches#respond">Cancel reply</a>`,
+			},
+		},
+		{
+			Name: "ArticleReplyToUnknownComment", URL: articlePath + "?replytocom=999", ExpectedStatus: http.StatusOK,
+			ExpectedContent:    []string{`<span id="reply-title-text">Leave a Reply</span>`, `id="comment_parent" value="0"`},
+			NotExpectedContent: []string{`<span id="reply-title-text">Reply to`},
+		},
+		{Name: "UnknownArticle", URL: "/articles/no-such-article", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found", "Error 404"}},
+		{Name: "DraftArticle", URL: "/articles/a-draft-article", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Draft body"}},
+		{Name: "ArchivedArticle", URL: "/articles/an-archived-article", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Draft body"}},
+		{Name: "ReplyToDraftArticle", Method: http.MethodPost, URL: "/articles/a-draft-article/comments", ExpectedStatus: http.StatusNotFound},
+		{Name: "UnknownPath", URL: "/wp-login.php", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
+		{Name: "Health", URL: "/healthz", ExpectedStatus: http.StatusOK, ExpectedContent: []string{"ok"}},
+		{Name: "StaticPlainName", URL: "/static/css/site.css", ExpectedStatus: http.StatusOK, ExpectedContent: []string{"--accent"}},
+		{Name: "StaticUnknown", URL: "/static/css/nope.css", ExpectedStatus: http.StatusNotFound},
+		{Name: "StaticTraversal", URL: "/static/../go.mod", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"module github.com"}},
+		{Name: "StaticEncodedTraversal", URL: "/static/%2e%2e/%2e%2e/go.mod", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"module github.com"}},
+		{Name: "StaticEmbedSource", URL: "/static/embed.go", ExpectedStatus: http.StatusNotFound},
+		{Name: "MethodNotAllowed", Method: http.MethodDelete, URL: articlePath, ExpectedStatus: http.StatusMethodNotAllowed, ExpectedContent: []string{"Method not allowed"}},
+		{
+			Name: "CrossSiteReplyRefused", Method: http.MethodPost, URL: articlePath + "/comments",
+			Header:         map[string]string{"Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded"},
+			ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{"sent from another site"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			method := tt.Method
+			if method == "" {
+				method = http.MethodGet
+			}
+			req := httptest.NewRequest(method, tt.URL, nil)
+			for k, v := range tt.Header {
+				req.Header.Set(k, v)
+			}
+			s.t = t
+			res := s.do(req)
+			res.wantStatus(tt.ExpectedStatus).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
+			res.wantNotContains("<script>", "<script >")
+			for _, email := range s.commenterEmails() {
+				res.wantNotContains(email)
+			}
+			if got := res.Header.Get("Content-Security-Policy"); !strings.Contains(got, "script-src 'self'") || !strings.Contains(got, "frame-ancestors 'none'") ||
+				!strings.Contains(got, "object-src 'none'") || !strings.Contains(got, "base-uri 'none'") || strings.Contains(got, "unsafe-inline") {
+				t.Errorf("Content-Security-Policy = %q", got)
+			}
+			if got := res.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options = %q", got)
+			}
+			if got := res.Header.Get("Referrer-Policy"); got == "" {
+				t.Error("no Referrer-Policy")
+			}
+		})
+	}
+}
+
+// Ensure the article list is paginated ten to a page, newest first, with links both
+// ways.
+func TestHome_Paginates(t *testing.T) {
+	s := newSite(t)
+	for i := 1; i <= 11; i++ {
+		a := addArticle(t, s, "article-"+string(rune('a'+i)), model.ArticlePublished)
+		s.exec(`UPDATE articles SET published_at = ?, title = ? WHERE id = ?`,
+			time.Date(2026, 10, 1+i, 8, 0, 0, 0, time.UTC), "Generated article "+string(rune('a'+i)), a.ID)
+	}
+	first := s.get("/").wantStatus(http.StatusOK)
+	first.wantContains("Generated article l", "Generated article c", `<a rel="next" href="/?page=2">`)
+	first.wantNotContains("Generated article b", "Understanding Involuntary", `rel="prev"`)
+	if strings.Index(first.Body, "Generated article l") > strings.Index(first.Body, "Generated article k") {
+		t.Error("articles are not newest first")
+	}
+	second := s.get("/?page=2").wantStatus(http.StatusOK)
+	second.wantContains("Generated article b", "Understanding Involuntary", `<a rel="prev" href="/">`, "Page 2")
+	second.wantNotContains("Generated article c", `rel="next"`)
+	s.get("/?page=3").wantStatus(http.StatusNotFound)
+}
+
+// Ensure static files are served under content-hashed names, cached for a year, and
+// answer If-None-Match with 304.
+func TestStatic_HashedNamesAreImmutable(t *testing.T) {
+	s := newSite(t)
+	page := s.get("/").wantStatus(http.StatusOK)
+	start := strings.Index(page.Body, `href="/static/css/site.`)
+	if start < 0 {
+		t.Fatal("no hashed stylesheet link on the home page")
+	}
+	href := page.Body[start+len(`href="`):]
+	href = href[:strings.IndexByte(href, '"')]
+	res := s.get(href).wantStatus(http.StatusOK)
+	if got := res.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+		t.Errorf("Cache-Control = %q", got)
+	}
+	if got := res.Header.Get("Content-Type"); !strings.HasPrefix(got, "text/css") {
+		t.Errorf("Content-Type = %q", got)
+	}
+	req := httptest.NewRequest(http.MethodGet, href, nil)
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	s.do(req).wantStatus(http.StatusNotModified)
+}
+
+// Ensure HEAD is answered like GET, without a body.
+func TestHead_AnsweredLikeGet(t *testing.T) {
+	s := newSite(t)
+	srv := httptest.NewServer(s.handler)
+	defer srv.Close()
+	res, err := http.Head(srv.URL + articlePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.ContentLength == 0 {
+		t.Errorf("HEAD: status %d, length %d", res.StatusCode, res.ContentLength)
+	}
+}
+
+func addArticle(t *testing.T, s *site, slug string, status model.ArticleStatus) *model.Article {
+	t.Helper()
+	now := time.Now().UTC()
+	a := &model.Article{
+		Slug: slug, Title: "Title of " + slug, Summary: "Summary of " + slug, BodyMarkdown: "Draft body of " + slug,
+		Status: status, AuthorID: 1, CommentsOpen: true,
+	}
+	if status == model.ArticlePublished {
+		a.PublishedAt = &now
+	}
+	if err := s.store.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

@@ -1,0 +1,211 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/web"
+)
+
+const articlePath = "/articles/" + demo.ArticleSlug
+
+// site is the real web server on a real SQLite file with every migration and the demo
+// content, with a clock the test can move.
+type site struct {
+	t       *testing.T
+	handler http.Handler
+	store   *store.Store
+	db      *sql.DB // a second connection, to check what was really saved
+	logs    *syncBuffer
+
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+
+	s := &site{t: t, store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
+	srv, err := web.New(web.Options{
+		Store:      st,
+		Moderation: moderation.New(st, []byte("client-key-for-tests-0123456789ab")),
+		Logger:     slog.New(slog.NewTextHandler(s.logs, nil)),
+		PublicURL:  "http://fascicle.test",
+		TokenKey:   []byte("token-key-for-tests-0123456789abcdef"),
+		Now:        s.clock,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.handler = srv
+	return s
+}
+
+func (s *site) clock() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now
+}
+
+func (s *site) advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = s.now.Add(d)
+}
+
+// do sends a request through the real router and returns the response.
+func (s *site) do(req *http.Request) *response {
+	s.t.Helper()
+	rec := httptest.NewRecorder()
+	s.handler.ServeHTTP(rec, req)
+	body, _ := io.ReadAll(rec.Result().Body)
+	return &response{t: s.t, Code: rec.Code, Header: rec.Header(), Body: string(body)}
+}
+
+func (s *site) get(target string) *response {
+	s.t.Helper()
+	return s.do(httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// postReply submits the reply form as a browser on the site itself would.
+func (s *site) postReply(target string, form url.Values) *response {
+	s.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (test)")
+	return s.do(req)
+}
+
+// count runs a counting query on the database file.
+func (s *site) count(query string, args ...any) int {
+	s.t.Helper()
+	var n int
+	if err := s.db.QueryRow(query, args...).Scan(&n); err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}
+
+func (s *site) exec(query string, args ...any) {
+	s.t.Helper()
+	if _, err := s.db.Exec(query, args...); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// commenterEmails returns the email of every reply in the database.
+func (s *site) commenterEmails() []string {
+	s.t.Helper()
+	rows, err := s.db.Query(`SELECT author_email FROM comments`)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	var emails []string
+	for rows.Next() {
+		var e string
+		rows.Scan(&e)
+		emails = append(emails, e)
+	}
+	if len(emails) == 0 {
+		s.t.Fatal("no replies in the database; the privacy check would prove nothing")
+	}
+	return emails
+}
+
+type response struct {
+	t      *testing.T
+	Code   int
+	Header http.Header
+	Body   string
+}
+
+func (r *response) wantStatus(code int) *response {
+	r.t.Helper()
+	if r.Code != code {
+		r.t.Fatalf("status = %d, want %d; body:\n%.2000s", r.Code, code, r.Body)
+	}
+	return r
+}
+
+func (r *response) wantContains(texts ...string) *response {
+	r.t.Helper()
+	for _, text := range texts {
+		if !strings.Contains(r.Body, text) {
+			r.t.Errorf("response lacks %q", text)
+		}
+	}
+	return r
+}
+
+func (r *response) wantNotContains(texts ...string) *response {
+	r.t.Helper()
+	for _, text := range texts {
+		if strings.Contains(r.Body, text) {
+			r.t.Errorf("response contains %q, which must not be there", text)
+		}
+	}
+	return r
+}
+
+// syncBuffer collects log lines from concurrent requests.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func validReply() url.Values {
+	return url.Values{
+		"comment":        {"Magnesium helped my cramps.\nThanks for the clear article."},
+		"author":         {"Reader One"},
+		"email":          {"reader.one@example.com"},
+		"url":            {"https://reader.example.org/"},
+		"comment_parent": {"0"},
+	}
+}
