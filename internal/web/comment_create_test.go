@@ -292,3 +292,32 @@ func TestLogs_HoldNoEmailOrAddress(t *testing.T) {
 		t.Errorf("log lacks the anonymised client network:\n%s", logs)
 	}
 }
+
+// Ensure X-Forwarded-For is believed only from a configured proxy, so a reader cannot
+// pick the address their reply is recorded under.
+func TestCommentCreate_TrustedProxiesOnly(t *testing.T) {
+	for _, tt := range []struct {
+		Name       string
+		Proxies    []string
+		WantPrefix string
+	}{
+		{"NoProxyTrusted", nil, "192.0.2.0/24"},
+		{"PeerIsTrustedProxy", []string{"192.0.2.0/24"}, "203.0.113.0/24"},
+		{"OtherProxyTrusted", []string{"10.0.0.1"}, "192.0.2.0/24"},
+	} {
+		t.Run(tt.Name, func(t *testing.T) {
+			s := newSiteWith(t, func(o *web.Options) { o.TrustedProxies = tt.Proxies })
+			req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", strings.NewReader(validReply().Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", "203.0.113.50")
+			s.do(req).wantStatus(http.StatusSeeOther)
+			var prefix string
+			if err := s.db.QueryRow(`SELECT client_prefix FROM comments ORDER BY id DESC LIMIT 1`).Scan(&prefix); err != nil {
+				t.Fatal(err)
+			}
+			if prefix != tt.WantPrefix {
+				t.Errorf("client_prefix = %q, want %q", prefix, tt.WantPrefix)
+			}
+		})
+	}
+}

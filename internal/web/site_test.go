@@ -39,6 +39,12 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, func(*web.Options) {})
+}
+
+// newSiteWith is newSite with options changed by configure before the server is built.
+func newSiteWith(t *testing.T, configure func(*web.Options)) *site {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st, err := store.Open(path)
@@ -59,14 +65,16 @@ func newSite(t *testing.T) *site {
 	t.Cleanup(func() { db.Close() })
 
 	s := &site{t: t, store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
-	srv, err := web.New(web.Options{
+	opt := web.Options{
 		Store:      st,
 		Moderation: moderation.New(st, []byte("client-key-for-tests-0123456789ab")),
 		Logger:     slog.New(slog.NewTextHandler(s.logs, nil)),
 		PublicURL:  "http://fascicle.test",
 		TokenKey:   []byte("token-key-for-tests-0123456789abcdef"),
 		Now:        s.clock,
-	})
+	}
+	configure(&opt)
+	srv, err := web.New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
