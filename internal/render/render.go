@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"html"
 	"html/template"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -83,6 +84,9 @@ func writeLinked(b *strings.Builder, line string) {
 	last := 0
 	for _, m := range webLink.FindAllStringIndex(line, -1) {
 		start, end := m[0], m[0]+len(trimLinkEnd(line[m[0]:m[1]]))
+		if u, err := url.Parse(line[start:end]); err != nil || u.Host == "" {
+			continue // not an address after all; written as text below
+		}
 		b.WriteString(html.EscapeString(line[last:start]))
 		link := html.EscapeString(line[start:end])
 		b.WriteString(`<a href="` + link + `" rel="nofollow ugc">` + link + `</a>`)
