@@ -97,7 +97,7 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 			pendingID = 0 // approved since, or gone: the page shows what is public
 		}
 	}
-	body, err := render.Markdown(article.BodyMarkdown)
+	body, err := s.bodies.get(article)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -39,6 +39,7 @@ type Server struct {
 	assets     *assets
 	pending    pendingTokens
 	crossOrig  *http.CrossOriginProtection
+	bodies     bodyCache
 	engine     *gin.Engine
 }
 

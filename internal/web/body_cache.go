@@ -1,0 +1,45 @@
+package web
+
+import (
+	"html/template"
+	"sync"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/render"
+)
+
+// maxCachedBodies bounds the memory the rendered-body cache can hold.
+const maxCachedBodies = 500
+
+// bodyCache keeps rendered article bodies so that Markdown is rendered once per
+// version instead of on every view. An entry is used only if its source is exactly the
+// article's current Markdown, so a stale body is never served.
+type bodyCache struct {
+	mu      sync.Mutex
+	entries map[int64]cachedBody
+}
+
+type cachedBody struct {
+	source string
+	html   template.HTML
+}
+
+func (c *bodyCache) get(a *model.Article) (template.HTML, error) {
+	c.mu.Lock()
+	e, ok := c.entries[a.ID]
+	c.mu.Unlock()
+	if ok && e.source == a.BodyMarkdown {
+		return e.html, nil
+	}
+	html, err := render.Markdown(a.BodyMarkdown)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= maxCachedBodies {
+		c.entries = make(map[int64]cachedBody) // simple and bounded: start afresh when full
+	}
+	c.entries[a.ID] = cachedBody{source: a.BodyMarkdown, html: html}
+	return html, nil
+}
