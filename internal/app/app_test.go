@@ -44,7 +44,8 @@ func readBody(t *testing.T, res *http.Response) string {
 // Ensure the real program serves the demo article over HTTP and takes a reply that is
 // then shown to its author as awaiting moderation.
 func TestServe_DemoArticleAndReply(t *testing.T) {
-	_, base := startApp(t)
+	a, base := startApp(t)
+	relaxPolicy(t, a)
 	res, err := http.Get(base + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +78,7 @@ func TestServe_DemoArticleAndReply(t *testing.T) {
 // and can itself be served.
 func TestBackup_WhileServing(t *testing.T) {
 	a, base := startApp(t)
+	relaxPolicy(t, a)
 	ctx := context.Background()
 	var acknowledged atomic.Int64
 	stop := make(chan struct{})

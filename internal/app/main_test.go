@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -44,4 +45,33 @@ func startApp(t *testing.T) (*app.App, string) {
 		a.Close()
 	})
 	return a, "http://" + a.Addr()
+}
+
+// relaxPolicy turns off the checks that need a person's pace (the flood interval and
+// the minimum time to fill the form), for tests that post many replies at once.
+func relaxPolicy(t *testing.T, a *app.App) {
+	t.Helper()
+	p, err := a.Store.Policy(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FloodSeconds, p.MinFormSeconds = 0, 0
+	if err := a.Store.SavePolicy(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// latestReplyStatus returns the status of the newest reply in the app's database.
+func latestReplyStatus(t *testing.T, a *app.App) string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", a.Config.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var status string
+	if err := db.QueryRow(`SELECT status FROM comments ORDER BY id DESC LIMIT 1`).Scan(&status); err != nil {
+		t.Fatal(err)
+	}
+	return status
 }

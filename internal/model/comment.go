@@ -52,9 +52,26 @@ type Comment struct {
 	UserAgent    string
 	ClientHash   string
 	ClientPrefix string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	HeldReason   string // why it was held or marked as spam, for moderators
+	// PreviousStatus is the status before it went to spam or trash, where a restore
+	// returns it.
+	PreviousStatus CommentStatus
+	UserID         *int64 // the staff account that wrote it, if any
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
+
+// Valid reports whether s is one of the statuses.
+func (s CommentStatus) Valid() bool {
+	switch s {
+	case CommentPending, CommentApproved, CommentSpam, CommentTrash:
+		return true
+	}
+	return false
+}
+
+// CommentStatuses lists the statuses in the order of the moderation queue's tabs.
+var CommentStatuses = []CommentStatus{CommentPending, CommentApproved, CommentSpam, CommentTrash}
 
 // Validate checks the fields a reader types. It does not check the parent, which needs
 // the database.

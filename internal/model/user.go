@@ -21,6 +21,17 @@ type User struct {
 	Email       *string
 	Role        Role
 	Credentials string // e.g. "MD, neurologist"; shown next to a reviewer's name
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// PasswordHash is empty for people named on articles who have no account.
+	PasswordHash string
+	LastSignInAt *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// EmailAddress returns the account's email, or "" if it has none.
+func (u *User) EmailAddress() string {
+	if u.Email == nil {
+		return ""
+	}
+	return *u.Email
 }

@@ -17,10 +17,13 @@ type commentRow struct {
 	Body         string
 	Status       string
 	UserAgent    string
-	ClientHash   string
-	ClientPrefix string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ClientHash     string
+	ClientPrefix   string
+	HeldReason     string
+	PreviousStatus string
+	UserID         *int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 func (commentRow) TableName() string { return "comments" }
@@ -31,6 +34,7 @@ func (r commentRow) model() model.Comment {
 		AuthorName: r.AuthorName, AuthorEmail: r.AuthorEmail, AuthorURL: r.AuthorURL, Body: r.Body,
 		Status: model.CommentStatus(r.Status), UserAgent: r.UserAgent,
 		ClientHash: r.ClientHash, ClientPrefix: r.ClientPrefix,
+		HeldReason: r.HeldReason, PreviousStatus: model.CommentStatus(r.PreviousStatus), UserID: r.UserID,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -71,6 +75,7 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 		ArticleID: c.ArticleID, ParentID: c.ParentID,
 		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, Body: c.Body,
 		Status: string(c.Status), UserAgent: c.UserAgent, ClientHash: c.ClientHash, ClientPrefix: c.ClientPrefix,
+		HeldReason: c.HeldReason, UserID: c.UserID,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
 	}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {

@@ -2,22 +2,31 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
 )
 
 type userRow struct {
-	ID          int64 `gorm:"primaryKey"`
-	Name        string
-	Email       *string
-	Role        string
-	Credentials string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID           int64 `gorm:"primaryKey"`
+	Name         string
+	Email        *string
+	Role         string
+	Credentials  string
+	PasswordHash string
+	LastSignInAt *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (userRow) TableName() string { return "users" }
+
+func (r userRow) model() *model.User {
+	return &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
+		PasswordHash: r.PasswordHash, LastSignInAt: utcPtr(r.LastSignInAt),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
 
 // User returns the account with the given ID, or model.ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (*model.User, error) {
@@ -25,17 +34,59 @@ func (s *Store) User(ctx context.Context, id int64) (*model.User, error) {
 	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
 		return nil, translate(err)
 	}
-	return &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}, nil
+	return r.model(), nil
 }
 
-// CreateUser saves a new account. Returns model.ErrConflict if the email is taken.
+// UserByEmail returns the account with the given email, in any case, or
+// model.ErrNotFound.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	var r userRow
+	err := s.db.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Take(&r).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return r.model(), nil
+}
+
+// Users returns every account that can sign in, by name.
+func (s *Store) Users(ctx context.Context) ([]*model.User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Where("password_hash != ''").Order("name, id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	users := make([]*model.User, len(rows))
+	for i, r := range rows {
+		users[i] = r.model()
+	}
+	return users, nil
+}
+
+// CountAccounts returns how many users can sign in.
+func (s *Store) CountAccounts(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&userRow{}).Where("password_hash != ''").Count(&n).Error
+	return int(n), translate(err)
+}
+
+// CreateUser saves a new account, with its email lower-cased. Returns
+// model.ErrConflict if the email is taken.
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	now := time.Now().UTC()
-	r := userRow{Name: u.Name, Email: u.Email, Role: string(u.Role), Credentials: u.Credentials, CreatedAt: now, UpdatedAt: now}
+	if u.Email != nil {
+		lower := strings.ToLower(strings.TrimSpace(*u.Email))
+		u.Email = &lower
+	}
+	r := userRow{Name: u.Name, Email: u.Email, Role: string(u.Role), Credentials: u.Credentials,
+		PasswordHash: u.PasswordHash, CreatedAt: now, UpdatedAt: now}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return translate(err)
 	}
 	u.ID, u.CreatedAt, u.UpdatedAt = r.ID, now, now
 	return nil
+}
+
+// RecordSignIn notes when an account last signed in.
+func (s *Store) RecordSignIn(ctx context.Context, userID int64, at time.Time) error {
+	return translate(s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+		Update("last_sign_in_at", at.UTC()).Error)
 }

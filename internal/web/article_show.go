@@ -14,10 +14,6 @@ import (
 	"github.com/fascicle/fascicle/internal/render"
 )
 
-// MaxThreadDepth is how deeply replies nest, as in WordPress; replies to a reply at
-// this depth are shown beside it.
-const MaxThreadDepth = 5
-
 type articlePage struct {
 	layout
 	Article    *model.Article
@@ -36,6 +32,7 @@ type threadComment struct {
 	Body       template.HTML
 	CreatedAt  time.Time
 	Pending    bool
+	Staff      bool // written by a staff member from the moderation queue
 	Depth      int
 	ReplyURL   string // empty when the thread is too deep to nest further
 	Children   []*threadComment
@@ -52,7 +49,9 @@ type replyForm struct {
 	ParentID    int64
 	ReplyToName string
 	Errors      map[string]string
+	Message     string // a problem with the whole reply, such as sending too fast
 	Closed      bool
+	ShownStamp  string // signed time the form was shown
 }
 
 // GET /articles/:slug shows an article, its references, its approved replies and the
@@ -79,6 +78,11 @@ func (s *Server) articleShow(c *gin.Context) {
 // and by a refused reply, which must show the form exactly as the reader filled it.
 func (s *Server) showArticle(c *gin.Context, status int, article *model.Article, form replyForm, pendingID int64) {
 	ctx := c.Request.Context()
+	policy, err := s.store.Policy(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	comments, err := s.store.ApprovedComments(ctx, article.ID)
 	if err != nil {
 		s.fail(c, err)
@@ -88,7 +92,9 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 	if pendingID != 0 {
 		pc, err := s.store.Comment(ctx, pendingID)
 		switch {
-		case err == nil && pc.ArticleID == article.ID && pc.Status == model.CommentPending:
+		// Spam is shown to its sender as held, so that a robot learns nothing.
+		case err == nil && pc.ArticleID == article.ID && (pc.Status == model.CommentPending || pc.Status == model.CommentSpam):
+			pc.Status = model.CommentPending
 			comments = append(comments, *pc)
 		case err != nil && !errors.Is(err, model.ErrNotFound):
 			s.fail(c, err)
@@ -103,11 +109,12 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		return
 	}
 	articleURL := "/articles/" + url.PathEscape(article.Slug)
-	thread, byID := buildThread(comments, articleURL)
+	thread, byID := buildThread(comments, articleURL, policy.ThreadDepth)
 
 	form.Action = articleURL + "/comments#respond"
 	form.CancelURL = articleURL + "#respond"
-	form.Closed = !article.CommentsOpen
+	form.Closed = !policy.RepliesOpen(article, s.now())
+	form.ShownStamp = s.pending.formStamp(s.now())
 	if form.ParentID != 0 {
 		if parent, ok := byID[form.ParentID]; ok && !parent.Pending {
 			form.ReplyToName = parent.AuthorName
@@ -133,10 +140,10 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 	s.render(c, status, "article", view)
 }
 
-// buildThread arranges replies (oldest first) into a tree of at most MaxThreadDepth
-// levels. A reply whose parent is not shown starts a thread of its own, so an approved
+// buildThread arranges replies (oldest first) into a tree of at most maxDepth levels;
+// replies to a reply at that depth are shown beside it, as in WordPress. A reply whose parent is not shown starts a thread of its own, so an approved
 // reply is never hidden because of its parent.
-func buildThread(comments []model.Comment, articleURL string) ([]*threadComment, map[int64]*threadComment) {
+func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*threadComment, map[int64]*threadComment) {
 	byID := make(map[int64]*threadComment, len(comments))
 	for i := range comments {
 		cm := &comments[i]
@@ -146,6 +153,7 @@ func buildThread(comments []model.Comment, articleURL string) ([]*threadComment,
 			Body:       render.CommentText(cm.Body),
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,
+			Staff:      cm.UserID != nil,
 		}
 		if model.ValidWebURL(cm.AuthorURL) {
 			tc.AuthorURL = cm.AuthorURL
@@ -167,11 +175,11 @@ func buildThread(comments []model.Comment, articleURL string) ([]*threadComment,
 		var out []*threadComment
 		for _, tc := range children[parent] {
 			tc.Depth = depth
-			if !tc.Pending && depth < MaxThreadDepth {
+			if !tc.Pending && depth < maxDepth {
 				tc.ReplyURL = articleURL + "?replytocom=" + strconv.FormatInt(tc.ID, 10) + "#respond"
 			}
 			out = append(out, tc)
-			if depth < MaxThreadDepth {
+			if depth < maxDepth {
 				tc.Children = place(tc.ID, depth+1)
 				continue
 			}

@@ -46,6 +46,9 @@ func (s *Server) commentCreate(c *gin.Context) {
 		Website:    form.URL,
 		UserAgent:  c.Request.UserAgent(),
 		ClientAddr: clientAddr(c),
+		Honeypot:   f.Get(honeypotField),
+		ShownAt:    s.pending.formShownAt(f.Get("form_shown")),
+		Staff:      staff(c),
 	}
 	if raw := f.Get("comment_parent"); raw != "" && raw != "0" {
 		id, err := strconv.ParseInt(raw, 10, 64)
@@ -68,12 +71,26 @@ func (s *Server) commentCreate(c *gin.Context) {
 	case errors.Is(err, moderation.ErrRepliesClosed):
 		s.showArticle(c, http.StatusForbidden, article, form, 0)
 		return
+	case errors.Is(err, moderation.ErrFlood):
+		form.Message = "You are posting comments too quickly. Slow down."
+		c.Header("Retry-After", "15")
+		s.showArticle(c, http.StatusTooManyRequests, article, form, 0)
+		return
+	case errors.Is(err, moderation.ErrDuplicate):
+		form.Message = "Duplicate comment detected; it looks as though you’ve already said that!"
+		s.showArticle(c, http.StatusConflict, article, form, 0)
+		return
 	case err != nil:
 		s.fail(c, err)
 		return
 	}
-	token := s.pending.issue(article.ID, comment.ID, s.now().Add(PendingTokenTTL))
-	target := "/articles/" + url.PathEscape(article.Slug) + "?pending=" + url.QueryEscape(token) +
-		"#comment-" + strconv.FormatInt(comment.ID, 10)
-	c.Redirect(http.StatusSeeOther, target)
+	target := "/articles/" + url.PathEscape(article.Slug)
+	if comment.Status != model.CommentApproved {
+		token := s.pending.issue(article.ID, comment.ID, s.now().Add(PendingTokenTTL))
+		target += "?pending=" + url.QueryEscape(token)
+	}
+	c.Redirect(http.StatusSeeOther, target+"#comment-"+strconv.FormatInt(comment.ID, 10))
 }
+
+// honeypotField is a reply-form field hidden from people; robots fill it in.
+const honeypotField = "contact_me_by_fax_only"

@@ -50,3 +50,24 @@ func (p pendingTokens) sign(articleID int64, payload string) string {
 	fmt.Fprintf(mac, "pending-reply:%d:%s", articleID, payload)
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:20])
 }
+
+// formStamp signs the time a reply form was shown, so that a reply sent sooner than
+// a person could type one can be recognised.
+func (p pendingTokens) formStamp(shown time.Time) string {
+	payload := strconv.FormatInt(shown.Unix(), 10)
+	return payload + "." + p.sign(0, "form-shown:"+payload)
+}
+
+// formShownAt returns when the form carrying stamp was shown, or zero if the stamp is
+// missing or forged.
+func (p pendingTokens) formShownAt(stamp string) time.Time {
+	payload, sig, ok := strings.Cut(stamp, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(p.sign(0, "form-shown:"+payload))) {
+		return time.Time{}
+	}
+	unix, err := strconv.ParseInt(payload, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(unix, 0)
+}

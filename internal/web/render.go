@@ -6,13 +6,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/templates"
 )
 
@@ -24,6 +24,19 @@ type layout struct {
 	CanonicalURL string
 	NoIndex      bool
 	Year         int
+	Admin        bool      // a staff page: the staff header instead of the public one
+	Staff        *staffBar // the signed-in staff member, on staff pages only
+	Flash        string    // the outcome of the last action, on staff pages
+}
+
+// staffBar is the top of every staff page.
+type staffBar struct {
+	Name          string
+	Role          string
+	Pending       int
+	CanModerate   bool
+	CanSettings   bool
+	CanManageUser bool
 }
 
 func (s *Server) layout(c *gin.Context, title, description string) layout {
@@ -34,6 +47,49 @@ func (s *Server) layout(c *gin.Context, title, description string) layout {
 		CanonicalURL: s.publicURL + c.Request.URL.Path,
 		Year:         s.now().Year(),
 	}
+}
+
+// adminLayout is layout for staff pages: never cached or indexed, with the staff
+// header and the number of replies waiting.
+func (s *Server) adminLayout(c *gin.Context, title string) layout {
+	l := s.layout(c, title, "")
+	l.NoIndex, l.Admin = true, true
+	l.Flash = flashMessages[c.Query("done")]
+	c.Header("Cache-Control", "no-store")
+	u := staff(c)
+	if u == nil {
+		return l
+	}
+	l.Staff = &staffBar{
+		Name: u.Name, Role: u.Role.Label(),
+		CanModerate:   u.Role.Can(model.PermModerateComments),
+		CanSettings:   u.Role.Can(model.PermManageSettings),
+		CanManageUser: u.Role.Can(model.PermManageUsers),
+	}
+	if l.Staff.CanModerate {
+		n, err := s.store.CountPendingComments(c.Request.Context())
+		if err != nil {
+			s.log.ErrorContext(c.Request.Context(), "count pending replies", "error", err.Error())
+		}
+		l.Staff.Pending = n
+	}
+	return l
+}
+
+// flashMessages are the outcomes an action can report after its redirect (?done=…).
+var flashMessages = map[string]string{
+	"welcome":    "Welcome. Your administrator account is ready.",
+	"approve":    "Approved.",
+	"unapprove":  "Unapproved: back in Pending.",
+	"spam":       "Marked as spam.",
+	"trash":      "Moved to the trash.",
+	"restore":    "Restored.",
+	"delete":     "Deleted permanently.",
+	"edited":     "Reply saved.",
+	"replied":    "Your reply is published.",
+	"settings":   "Settings saved.",
+	"none":       "Nothing was selected, so nothing changed.",
+	"user-added": "Account created.",
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.
@@ -52,6 +108,11 @@ func loadPages(funcs template.FuncMap) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	adminFiles, err := fs.Glob(templates.FS, "pages/admin/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, adminFiles...)
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, file := range files {
 		set, err := template.Must(base.Clone()).ParseFS(templates.FS, file)
@@ -63,7 +124,7 @@ func loadPages(funcs template.FuncMap) (*pages, error) {
 				return nil, fmt.Errorf("%s does not define %q", file, block)
 			}
 		}
-		p.sets[strings.TrimSuffix(path.Base(file), ".html")] = set
+		p.sets[strings.TrimSuffix(strings.TrimPrefix(file, "pages/"), ".html")] = set
 	}
 	return p, nil
 }
@@ -109,6 +170,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 				return strings.ToUpper(string(r))
 			}
 			return "?"
+		},
+		"lower": func(v any) string {
+			return strings.ToLower(fmt.Sprint(v))
 		},
 		"plural": func(n int, one, many string) string {
 			if n == 1 {

@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
 
 // MaxRequestBody is the largest request body accepted. A full-length reply in a
 // non-Latin script is about 200 KB once form-encoded, and must fit.
@@ -14,9 +18,38 @@ func (s *Server) routes() {
 
 	getAndHead(e, "/", s.home)
 	getAndHead(e, "/articles/:slug", s.articleShow)
-	e.POST("/articles/:slug/comments", s.commentCreate)
+	e.POST("/articles/:slug/comments", s.loadStaff, s.commentCreate)
 	getAndHead(e, "/healthz", s.healthz)
 	getAndHead(e, "/static/*path", s.staticFile)
+
+	admin := e.Group("/admin", s.loadStaff, noIndex)
+	admin.GET("/login", s.login)
+	admin.POST("/login", s.loginPost)
+	admin.POST("/logout", s.logout)
+	admin.GET("/setup", s.setup)
+	admin.POST("/setup", s.setupPost)
+
+	signedIn := admin.Group("", s.requirePermission(""))
+	signedIn.GET("/", s.adminHome)
+
+	moderate := admin.Group("", s.requirePermission(model.PermModerateComments))
+	moderate.GET("/comments", s.adminComments)
+	moderate.POST("/comments/bulk", s.adminCommentsBulk)
+	moderate.GET("/comments/:id/edit", s.adminCommentEdit)
+	moderate.POST("/comments/:id/edit", s.adminCommentEditPost)
+	moderate.POST("/comments/:id/reply", s.adminCommentReply)
+	moderate.POST("/comments/:id/action/:action", s.adminCommentAction)
+
+	settings := admin.Group("", s.requirePermission(model.PermManageSettings))
+	settings.GET("/settings", s.adminSettings)
+	settings.POST("/settings", s.adminSettingsPost)
+}
+
+// noIndex keeps staff pages out of search engines and shared caches.
+func noIndex(c *gin.Context) {
+	c.Header("X-Robots-Tag", "noindex, nofollow")
+	c.Header("Cache-Control", "no-store")
+	c.Next()
 }
 
 // getAndHead answers HEAD like GET, without the body, as monitors and crawlers expect.

@@ -3,12 +3,14 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -65,9 +67,11 @@ func newSiteWith(t *testing.T, configure func(*web.Options)) *site {
 	t.Cleanup(func() { db.Close() })
 
 	s := &site{t: t, store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
+	mod := moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
+	mod.SetClock(s.clock)
 	opt := web.Options{
 		Store:      st,
-		Moderation: moderation.New(st, []byte("client-key-for-tests-0123456789ab")),
+		Moderation: mod,
 		Logger:     slog.New(slog.NewTextHandler(s.logs, nil)),
 		PublicURL:  "http://fascicle.test",
 		TokenKey:   []byte("token-key-for-tests-0123456789abcdef"),
@@ -108,8 +112,40 @@ func (s *site) get(target string) *response {
 	return s.do(httptest.NewRequest(http.MethodGet, target, nil))
 }
 
-// postReply submits the reply form as a browser on the site itself would.
+// postReply submits the reply form as a person on the site would: it opens the page
+// first, for the form's signed timestamp, and takes more time than the flood interval
+// to write.
 func (s *site) postReply(target string, form url.Values) *response {
+	s.t.Helper()
+	if !form.Has("form_shown") {
+		form = cloneValues(form)
+		form.Set("form_shown", s.formStamp(strings.TrimSuffix(target, "/comments")))
+	}
+	s.advance(20 * time.Second)
+	return s.postReplyNow(target, form)
+}
+
+// formStamp returns the signed timestamp of the reply form on the page at path.
+func (s *site) formStamp(path string) string {
+	s.t.Helper()
+	page := s.get(path)
+	m := regexp.MustCompile(`name="form_shown" value="([^"]+)"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		s.t.Fatalf("no form timestamp on %s (status %d)", path, page.Code)
+	}
+	return html.UnescapeString(m[1])
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// postReplyNow submits the reply form at once, as it is.
+func (s *site) postReplyNow(target string, form url.Values) *response {
 	s.t.Helper()
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -1,0 +1,60 @@
+package model
+
+// Permission is something a staff account may do.
+type Permission string
+
+// The permissions, granted to roles by RolePermissions.
+const (
+	PermModerateComments Permission = "moderate_comments" // the queue, commenters' emails, staff replies
+	PermEditAllArticles  Permission = "edit_all_articles"
+	PermEditOwnArticles  Permission = "edit_own_articles"
+	PermReviewArticles   Permission = "review_articles"
+	PermManageSettings   Permission = "manage_settings"
+	PermManageUsers      Permission = "manage_users"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleAdmin, RoleEditor, RoleAuthor, RoleReviewer, RoleModerator}
+
+// RolePermissions is the one table of what each role may do; the README shows it too.
+var RolePermissions = map[Role][]Permission{
+	RoleAdmin: {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermReviewArticles,
+		PermManageSettings, PermManageUsers},
+	RoleEditor:    {PermModerateComments, PermEditAllArticles, PermEditOwnArticles},
+	RoleAuthor:    {PermEditOwnArticles},
+	RoleReviewer:  {PermReviewArticles},
+	RoleModerator: {PermModerateComments},
+}
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool {
+	_, ok := RolePermissions[r]
+	return ok
+}
+
+// Can reports whether role r has permission p.
+func (r Role) Can(p Permission) bool {
+	for _, granted := range RolePermissions[r] {
+		if granted == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the role's name for people.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "Administrator"
+	case RoleEditor:
+		return "Editor"
+	case RoleAuthor:
+		return "Author"
+	case RoleReviewer:
+		return "Medical reviewer"
+	case RoleModerator:
+		return "Moderator"
+	}
+	return string(r)
+}

@@ -1,0 +1,89 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Policy is the site's moderation policy, set by an administrator.
+type Policy struct {
+	HoldAll          bool     // hold every reply for a moderator
+	AutoApproveKnown bool     // approve a commenter who has an approved reply with the same name and email (when HoldAll is off)
+	HoldLinks        int      // hold a reply with this many links or more; 0 never holds for links
+	HoldWords        []string // hold a reply that contains one of these
+	SpamWords        []string // mark a reply that contains one of these as spam
+	CloseAfterDays   int      // close replies on articles published longer ago than this; 0 never closes
+	ThreadDepth      int      // how deeply replies nest
+	FloodSeconds     int      // minimum time between two replies from one address or email; 0 turns flood checks off
+	MinFormSeconds   int      // a reply sent sooner after the page was shown is spam; 0 turns the check off
+}
+
+// Limits of the policy's numbers.
+const (
+	MaxThreadDepth = 10
+	maxWords       = 1000
+	maxWordLength  = 200
+)
+
+// DefaultPolicy is the policy of a new site: every reply is held.
+func DefaultPolicy() Policy {
+	return Policy{HoldAll: true, HoldLinks: 2, ThreadDepth: 5, FloodSeconds: 15, MinFormSeconds: 3}
+}
+
+// Validate checks the numbers and word lists.
+func (p *Policy) Validate() error {
+	var v ValidationError
+	if p.HoldLinks < 0 || p.HoldLinks > 100 {
+		v.Add("hold_links", "Enter a number of links from 0 (never hold for links) to 100.")
+	}
+	if p.CloseAfterDays < 0 || p.CloseAfterDays > 36500 {
+		v.Add("close_after_days", "Enter a number of days from 0 (never close) to 36500.")
+	}
+	if p.ThreadDepth < 1 || p.ThreadDepth > MaxThreadDepth {
+		v.Add("thread_depth", fmt.Sprintf("Enter a depth from 1 (no nesting) to %d.", MaxThreadDepth))
+	}
+	if p.FloodSeconds < 0 || p.FloodSeconds > 3600 {
+		v.Add("flood_seconds", "Enter a number of seconds from 0 (no flood check) to 3600.")
+	}
+	if p.MinFormSeconds < 0 || p.MinFormSeconds > 60 {
+		v.Add("min_form_seconds", "Enter a number of seconds from 0 (no check) to 60.")
+	}
+	for field, words := range map[string][]string{"hold_words": p.HoldWords, "spam_words": p.SpamWords} {
+		if len(words) > maxWords {
+			v.Add(field, fmt.Sprintf("At most %d words or phrases.", maxWords))
+		}
+		for _, w := range words {
+			if len(w) > maxWordLength {
+				v.Add(field, fmt.Sprintf("Each line must be at most %d characters.", maxWordLength))
+			}
+		}
+	}
+	return v.Err()
+}
+
+// WordList splits text into one lower-cased word or phrase per line, dropping blanks
+// and repeats.
+func WordList(text string) []string {
+	var words []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		w := strings.ToLower(strings.TrimSpace(line))
+		if w != "" && !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// RepliesOpen reports whether article a takes replies at now under policy p.
+func (p *Policy) RepliesOpen(a *Article, now time.Time) bool {
+	if !a.CommentsOpen {
+		return false
+	}
+	if p.CloseAfterDays > 0 && a.PublishedAt != nil {
+		return now.Before(a.PublishedAt.AddDate(0, 0, p.CloseAfterDays))
+	}
+	return true
+}

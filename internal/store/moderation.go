@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// QueueComment is a reply as the moderation queue shows it, with its article and the
+// reply it answers.
+type QueueComment struct {
+	model.Comment
+	ArticleTitle string
+	ArticleSlug  string
+	ParentAuthor string // empty for a reply to the article
+	StaffName    string // the staff account that wrote it, if any
+}
+
+// CommentFilter selects replies for the moderation queue.
+type CommentFilter struct {
+	Status    model.CommentStatus
+	ArticleID int64  // 0 for every article
+	Query     string // matched against text, name and email
+	Limit     int
+	Offset    int
+}
+
+func (f CommentFilter) where() (string, []any) {
+	clauses := []string{"c.status = ?"}
+	args := []any{f.Status}
+	if f.ArticleID != 0 {
+		clauses = append(clauses, "c.article_id = ?")
+		args = append(args, f.ArticleID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		clauses = append(clauses, `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESCAPE '\' OR c.author_email LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	return strings.Join(clauses, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// CommentQueue returns one page of replies matching f, newest first, and how many
+// match in all.
+func (s *Store) CommentQueue(ctx context.Context, f CommentFilter) ([]QueueComment, int, error) {
+	where, args := f.where()
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := db.Raw(`SELECT count(*) FROM comments c WHERE `+where, args...).Scan(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	list, err := s.queueComments(ctx, where, args, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, int(total), nil
+}
+
+func (s *Store) queueComments(ctx context.Context, where string, args []any, limit, offset int) ([]QueueComment, error) {
+	var rows []struct {
+		commentRow
+		ArticleTitle string
+		ArticleSlug  string
+		ParentAuthor *string
+		StaffName    *string
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
+		       p.author_name AS parent_author, u.name AS staff_name
+		  FROM comments c
+		  JOIN articles a ON a.id = c.article_id
+		  LEFT JOIN comments p ON p.id = c.parent_id
+		  LEFT JOIN users u ON u.id = c.user_id
+		 WHERE `+where+`
+		 ORDER BY c.created_at DESC, c.id DESC
+		 LIMIT ? OFFSET ?`, append(args, limit, offset)...).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	list := make([]QueueComment, len(rows))
+	for i, r := range rows {
+		list[i] = QueueComment{Comment: r.commentRow.model(), ArticleTitle: r.ArticleTitle, ArticleSlug: r.ArticleSlug}
+		if r.ParentAuthor != nil {
+			list[i].ParentAuthor = *r.ParentAuthor
+		}
+		if r.StaffName != nil {
+			list[i].StaffName = *r.StaffName
+		}
+	}
+	return list, nil
+}
+
+// CommentCounts returns how many replies have each status.
+func (s *Store) CommentCounts(ctx context.Context) (map[model.CommentStatus]int, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT status, count(*) AS n FROM comments GROUP BY status`).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	counts := map[model.CommentStatus]int{}
+	for _, r := range rows {
+		counts[model.CommentStatus(r.Status)] = r.N
+	}
+	return counts, nil
+}
+
+// CountPendingComments returns how many replies wait for a moderator.
+func (s *Store) CountPendingComments(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&commentRow{}).Where("status = ?", model.CommentPending).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// MoveComments gives the replies with the given IDs a new status, and returns how
+// many changed. Moving to spam or trash remembers where a reply came from, so that a
+// restore can put it back.
+func (s *Store) MoveComments(ctx context.Context, ids []int64, to model.CommentStatus, now time.Time) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := s.db.WithContext(ctx).Exec(`
+		UPDATE comments
+		   SET previous_status = CASE WHEN ? IN ('spam', 'trash') AND status IN ('pending', 'approved')
+		                              THEN status ELSE previous_status END,
+		       status = ?, updated_at = ?
+		 WHERE id IN ? AND status != ?`, to, to, now.UTC(), ids, to)
+	return int(res.RowsAffected), translate(res.Error)
+}
+
+// RestoreComments brings replies back from spam or trash to the status they had
+// before (pending if unknown), and returns how many changed.
+func (s *Store) RestoreComments(ctx context.Context, ids []int64, now time.Time) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	res := s.db.WithContext(ctx).Exec(`
+		UPDATE comments
+		   SET status = CASE WHEN previous_status IN ('pending', 'approved') THEN previous_status ELSE 'pending' END,
+		       previous_status = '', updated_at = ?
+		 WHERE id IN ? AND status IN ('spam', 'trash')`, now.UTC(), ids)
+	return int(res.RowsAffected), translate(res.Error)
+}
+
+// DeleteComments removes replies that are in spam or trash for good, and returns how
+// many went. Their own replies move up a level instead of disappearing.
+func (s *Store) DeleteComments(ctx context.Context, ids []int64) (int, error) {
+	deleted := 0
+	err := s.Tx(ctx, func(tx *Store) error {
+		for _, id := range ids {
+			var parent []*int64
+			if err := tx.db.Raw(`SELECT parent_id FROM comments WHERE id = ? AND status IN ('spam', 'trash')`, id).
+				Scan(&parent).Error; err != nil {
+				return translate(err)
+			}
+			if len(parent) == 0 {
+				continue
+			}
+			if err := tx.db.Exec(`UPDATE comments SET parent_id = ? WHERE parent_id = ?`, parent[0], id).Error; err != nil {
+				return translate(err)
+			}
+			if err := tx.db.Exec(`DELETE FROM comments WHERE id = ?`, id).Error; err != nil {
+				return translate(err)
+			}
+			deleted++
+		}
+		return nil
+	})
+	return deleted, err
+}
+
+// UpdateComment saves a moderator's edit of a reply's name, website and text.
+func (s *Store) UpdateComment(ctx context.Context, c *model.Comment, now time.Time) error {
+	res := s.db.WithContext(ctx).Model(&commentRow{}).Where("id = ?", c.ID).Updates(map[string]any{
+		"author_name": c.AuthorName, "author_url": c.AuthorURL, "body": c.Body, "updated_at": now.UTC(),
+	})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return model.ErrNotFound
+	}
+	return nil
+}
+
+// RecentReplyFrom reports whether a reply came from the client hash or the email
+// since the given time.
+func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, since time.Time) (bool, error) {
+	var ids []int64
+	q := s.db.WithContext(ctx).Raw(`
+		SELECT id FROM comments WHERE client_hash = ? AND client_hash != '' AND created_at > ?
+		UNION ALL
+		SELECT id FROM comments WHERE author_email = ? AND created_at > ?
+		LIMIT 1`, clientHash, since.UTC(), email, since.UTC())
+	if err := q.Scan(&ids).Error; err != nil {
+		return false, translate(err)
+	}
+	return len(ids) > 0, nil
+}
+
+// DuplicateReply reports whether the same person already left the same reply in the
+// same place (trash aside).
+func (s *Store) DuplicateReply(ctx context.Context, c *model.Comment) (bool, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT id FROM comments
+		 WHERE author_email = ? AND article_id = ? AND parent_id IS ? AND author_name = ? AND body = ?
+		   AND status != 'trash'
+		 LIMIT 1`, c.AuthorEmail, c.ArticleID, c.ParentID, c.AuthorName, c.Body).Scan(&ids).Error
+	return len(ids) > 0, translate(err)
+}
+
+// HasApprovedReply reports whether someone with this name and email had a reply
+// approved before.
+func (s *Store) HasApprovedReply(ctx context.Context, name, email string) (bool, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT id FROM comments WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1`,
+		email, name).Scan(&ids).Error
+	return len(ids) > 0, translate(err)
+}
+
+// QueueCommentByID returns one reply as the queue shows it, or model.ErrNotFound.
+func (s *Store) QueueCommentByID(ctx context.Context, id int64) (*QueueComment, error) {
+	list, err := s.queueComments(ctx, "c.id = ?", []any{id}, 1, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, model.ErrNotFound
+	}
+	return &list[0], nil
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// Session is a signed-in staff member's session.
+type Session struct {
+	TokenHash  string `gorm:"primaryKey"`
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// TableName tells GORM where sessions live.
+func (Session) TableName() string { return "sessions" }
+
+// CreateSession saves a new session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	return translate(s.db.WithContext(ctx).Create(sess).Error)
+}
+
+// SessionUser returns the session with the given token hash and its account, if the
+// session has not expired at now and was used within idle. Returns model.ErrNotFound
+// otherwise.
+func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, *model.User, error) {
+	var sess Session
+	err := s.db.WithContext(ctx).
+		Where("token_hash = ? AND expires_at > ? AND last_seen_at > ?", tokenHash, now.UTC(), now.Add(-idle).UTC()).
+		Take(&sess).Error
+	if err != nil {
+		return nil, nil, translate(err)
+	}
+	u, err := s.User(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.PasswordHash == "" {
+		return nil, nil, model.ErrNotFound
+	}
+	return &sess, u, nil
+}
+
+// TouchSession records that a session was used at now.
+func (s *Store) TouchSession(ctx context.Context, tokenHash string, now time.Time) error {
+	return translate(s.db.WithContext(ctx).Model(&Session{}).Where("token_hash = ?", tokenHash).
+		Update("last_seen_at", now.UTC()).Error)
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	return translate(s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&Session{}).Error)
+}
+
+// DeleteStaleSessions removes sessions that expired or sat idle longer than idle.
+func (s *Store) DeleteStaleSessions(ctx context.Context, now time.Time, idle time.Duration) error {
+	return translate(s.db.WithContext(ctx).Where("expires_at <= ? OR last_seen_at <= ?", now.UTC(), now.Add(-idle).UTC()).
+		Delete(&Session{}).Error)
+}
+
+// CreateSetupToken saves the hash of a one-time link that creates the first admin.
+func (s *Store) CreateSetupToken(ctx context.Context, tokenHash string, now, expires time.Time) error {
+	return translate(s.db.WithContext(ctx).Exec(`INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES (?, ?, ?)`,
+		tokenHash, now.UTC(), expires.UTC()).Error)
+}
+
+// SetupTokenValid reports whether a setup link is unused and unexpired at now.
+func (s *Store) SetupTokenValid(ctx context.Context, tokenHash string, now time.Time) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table("setup_tokens").
+		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", tokenHash, now.UTC()).Count(&n).Error
+	return n == 1, translate(err)
+}
+
+// UseSetupToken marks a setup link used; it returns model.ErrNotFound if the link was
+// already used, expired, or never existed. Call it in the transaction that creates the
+// account, so that one link makes one account.
+func (s *Store) UseSetupToken(ctx context.Context, tokenHash string, now time.Time) error {
+	res := s.db.WithContext(ctx).Exec(`UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?`,
+		now.UTC(), tokenHash, now.UTC())
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return model.ErrNotFound
+	}
+	return nil
+}
+
+// RecordSignInFailure counts a failed sign-in against each subject.
+func (s *Store) RecordSignInFailure(ctx context.Context, now time.Time, subjects ...string) error {
+	for _, subject := range subjects {
+		if err := s.db.WithContext(ctx).Exec(`INSERT INTO sign_in_failures (subject, created_at) VALUES (?, ?)`,
+			subject, now.UTC()).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// SignInFailures returns the most failures any of the subjects has had since since.
+func (s *Store) SignInFailures(ctx context.Context, since time.Time, subjects ...string) (int, error) {
+	most := 0
+	for _, subject := range subjects {
+		var n int64
+		err := s.db.WithContext(ctx).Table("sign_in_failures").
+			Where("subject = ? AND created_at > ?", subject, since.UTC()).Count(&n).Error
+		if err != nil {
+			return 0, translate(err)
+		}
+		most = max(most, int(n))
+	}
+	return most, nil
+}
+
+// ClearSignInFailures forgets the failures of the subjects, and any older than before.
+func (s *Store) ClearSignInFailures(ctx context.Context, before time.Time, subjects ...string) error {
+	return translate(s.db.WithContext(ctx).
+		Exec(`DELETE FROM sign_in_failures WHERE subject IN ? OR created_at < ?`, subjects, before.UTC()).Error)
+}

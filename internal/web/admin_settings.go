@@ -1,0 +1,114 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+type settingsPage struct {
+	layout
+	Form   settingsForm
+	Errors map[string]string
+}
+
+// settingsForm holds the policy as typed, so a refused form shows it unchanged.
+type settingsForm struct {
+	HoldAll          bool
+	AutoApproveKnown bool
+	HoldLinks        string
+	HoldWords        string
+	SpamWords        string
+	CloseAfterDays   string
+	ThreadDepth      string
+	FloodSeconds     string
+	MinFormSeconds   string
+}
+
+func policyForm(p model.Policy) settingsForm {
+	return settingsForm{
+		HoldAll: p.HoldAll, AutoApproveKnown: p.AutoApproveKnown,
+		HoldLinks: strconv.Itoa(p.HoldLinks), HoldWords: strings.Join(p.HoldWords, "\n"), SpamWords: strings.Join(p.SpamWords, "\n"),
+		CloseAfterDays: strconv.Itoa(p.CloseAfterDays), ThreadDepth: strconv.Itoa(p.ThreadDepth),
+		FloodSeconds: strconv.Itoa(p.FloodSeconds), MinFormSeconds: strconv.Itoa(p.MinFormSeconds),
+	}
+}
+
+// GET /admin/settings shows the moderation policy.
+func (s *Server) adminSettings(c *gin.Context) {
+	p, err := s.store.Policy(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: policyForm(p)})
+}
+
+// POST /admin/settings saves the moderation policy.
+func (s *Server) adminSettingsPost(c *gin.Context) {
+	f := settingsForm{
+		HoldAll:          c.PostForm("hold_all") == "on",
+		AutoApproveKnown: c.PostForm("auto_approve_known") == "on",
+		HoldLinks:        strings.TrimSpace(c.PostForm("hold_links")),
+		HoldWords:        c.PostForm("hold_words"),
+		SpamWords:        c.PostForm("spam_words"),
+		CloseAfterDays:   strings.TrimSpace(c.PostForm("close_after_days")),
+		ThreadDepth:      strings.TrimSpace(c.PostForm("thread_depth")),
+		FloodSeconds:     strings.TrimSpace(c.PostForm("flood_seconds")),
+		MinFormSeconds:   strings.TrimSpace(c.PostForm("min_form_seconds")),
+	}
+	var v model.ValidationError
+	number := func(field, value string) int {
+		n, err := strconv.Atoi(value)
+		if err != nil {
+			v.Add(field, "Enter a whole number.")
+		}
+		return n
+	}
+	p := model.Policy{
+		HoldAll: f.HoldAll, AutoApproveKnown: f.AutoApproveKnown,
+		HoldLinks: number("hold_links", f.HoldLinks), HoldWords: model.WordList(f.HoldWords), SpamWords: model.WordList(f.SpamWords),
+		CloseAfterDays: number("close_after_days", f.CloseAfterDays), ThreadDepth: number("thread_depth", f.ThreadDepth),
+		FloodSeconds: number("flood_seconds", f.FloodSeconds), MinFormSeconds: number("min_form_seconds", f.MinFormSeconds),
+	}
+	if err := p.Validate(); err != nil {
+		var invalid *model.ValidationError
+		errors.As(err, &invalid)
+		for field, msg := range invalid.Fields {
+			v.Add(field, msg)
+		}
+	}
+	if v.Err() != nil {
+		s.render(c, http.StatusUnprocessableEntity, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: f, Errors: v.Fields})
+		return
+	}
+	if err := s.store.SavePolicy(c.Request.Context(), p); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/settings?done=settings")
+}
+
+type dashboardPage struct {
+	layout
+	Counts map[model.CommentStatus]int
+}
+
+// GET /admin/ is the staff home page.
+func (s *Server) adminHome(c *gin.Context) {
+	view := dashboardPage{layout: s.adminLayout(c, "Dashboard")}
+	if staff(c).Role.Can(model.PermModerateComments) {
+		counts, err := s.store.CommentCounts(c.Request.Context())
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		view.Counts = counts
+	}
+	s.render(c, http.StatusOK, "admin/home", view)
+}
