@@ -3,6 +3,7 @@
 //	fascicle [serve] [--addr 127.0.0.1:8080] [--db ./fascicle.db]
 //	fascicle migrate [--db FILE]
 //	fascicle backup [--db FILE] BACKUP-FILE
+//	fascicle user add --email E --name N --role R [--db FILE] < password
 package main
 
 import (
@@ -17,12 +18,15 @@ import (
 
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/config"
+	"github.com/fascicle/fascicle/internal/model"
 )
 
 const usage = `Usage:
   fascicle [serve] [--addr 127.0.0.1:8080] [--db ./fascicle.db]   serve the site
   fascicle migrate [--db FILE]                                    bring the schema up to date
   fascicle backup [--db FILE] BACKUP-FILE                          copy the live database
+  fascicle user add --email E --name N --role R [--db FILE]       add a staff account; the
+                                                                  password is read from stdin
 
 Run "fascicle COMMAND --help" for the options of a command.
 `
@@ -45,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch command {
 	case "serve", "migrate", "backup":
+	case "user":
+		return userCommand(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -74,4 +80,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return app.Serve(ctx, cfg, logger, stdout)
 	}
+}
+
+// userCommand runs "fascicle user add".
+func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: fascicle user add --email E --name N --role R [--db FILE] (password on standard input)")
+	}
+	cfg, fields, rest, err := config.LoadUserAdd(args[1:], os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("user add takes no arguments, got %q", rest)
+	}
+	return app.AddUser(ctx, cfg, fields.Email, fields.Name, model.Role(fields.Role), os.Stdin, stdout)
 }

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,10 +13,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/auth"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
@@ -142,7 +146,97 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 		return err
 	}
 	fmt.Fprintf(stdout, "Fascicle is serving http://%s (database %s)\n", a.Addr(), cfg.DBPath)
+	if err := a.announceSetup(ctx, stdout); err != nil {
+		return err
+	}
 	return a.Serve(ctx)
+}
+
+// SetupLinkLifetime is how long the link that creates the first administrator works.
+const SetupLinkLifetime = time.Hour
+
+// announceSetup prints a one-time link to create the first administrator, while the
+// site has no account that can sign in.
+func (a *App) announceSetup(ctx context.Context, w io.Writer) error {
+	link, err := a.SetupLink(ctx)
+	if err != nil || link == "" {
+		return err
+	}
+	fmt.Fprintf(w, "\nNo administrator yet. Create one within the next hour at:\n\n    %s\n\n"+
+		"The link works once. Restart fascicle to get a new one, or use \"fascicle user add\".\n\n", link)
+	return nil
+}
+
+// SetupLink returns a new one-time link to /admin/setup, or "" if an account exists.
+func (a *App) SetupLink(ctx context.Context) (string, error) {
+	n, err := a.Store.CountAccounts(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	token, hash := auth.NewToken()
+	now := time.Now()
+	if err := a.Store.CreateSetupToken(ctx, hash, now, now.Add(SetupLinkLifetime)); err != nil {
+		return "", err
+	}
+	base := a.Config.BaseURL
+	if base == "" {
+		base = "http://" + a.Addr()
+	}
+	return base + "/admin/setup?token=" + token, nil
+}
+
+// AddUser is the "fascicle user add" command: it creates a staff account with the
+// password read from the first line of password.
+func AddUser(ctx context.Context, cfg config.Config, email, name string, role model.Role, password io.Reader, stdout io.Writer) error {
+	var v model.ValidationError
+	if !role.Valid() {
+		v.Add("role", fmt.Sprintf("unknown role %q; choose one of admin, editor, author, reviewer, moderator", role))
+	}
+	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
+	if name == "" || len(name) > model.MaxCommentName {
+		v.Add("name", "--name is required (at most 245 bytes)")
+	}
+	if !model.ValidEmail(email) || len(email) > model.MaxCommentEmail {
+		v.Add("email", "--email must be an email address like name@example.com")
+	}
+	line, err := bufio.NewReader(password).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read the password from standard input: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if problem := auth.PasswordProblem(pw, name, email); problem != "" {
+		v.Add("password", "password (from standard input): "+problem)
+	}
+	if len(v.Fields) > 0 {
+		var msgs []string
+		for _, f := range []string{"role", "name", "email", "password"} {
+			if m, ok := v.Fields[f]; ok {
+				msgs = append(msgs, m)
+			}
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	u := &model.User{Name: name, Email: &email, Role: role, PasswordHash: hash}
+	if err := st.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			return fmt.Errorf("an account with the email %s already exists", email)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s account %d for %s\n", role, u.ID, email)
+	return nil
 }
 
 // Migrate is the "fascicle migrate" command: it brings the schema up to date.

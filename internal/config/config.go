@@ -115,3 +115,27 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// UserFields are the flags of "fascicle user add".
+type UserFields struct {
+	Email, Name, Role string
+}
+
+// LoadUserAdd reads the settings and flags of "fascicle user add".
+func LoadUserAdd(args []string, getenv func(string) string, stderr io.Writer) (Config, UserFields, []string, error) {
+	cfg := Default()
+	if v := getenv("FASCICLE_DB"); v != "" {
+		cfg.DBPath = v
+	}
+	var u UserFields
+	fs := flag.NewFlagSet("fascicle user add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	fs.StringVar(&u.Email, "email", "", "the account's email, used to sign in")
+	fs.StringVar(&u.Name, "name", "", "the account's name, as shown to readers on staff replies")
+	fs.StringVar(&u.Role, "role", "", "admin, editor, author, reviewer or moderator")
+	if err := fs.Parse(args); err != nil {
+		return cfg, u, nil, err
+	}
+	return cfg, u, fs.Args(), cfg.Validate()
+}

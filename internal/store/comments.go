@@ -8,15 +8,15 @@ import (
 )
 
 type commentRow struct {
-	ID           int64 `gorm:"primaryKey"`
-	ArticleID    int64
-	ParentID     *int64
-	AuthorName   string
-	AuthorEmail  string
-	AuthorURL    string `gorm:"column:author_url"`
-	Body         string
-	Status       string
-	UserAgent    string
+	ID             int64 `gorm:"primaryKey"`
+	ArticleID      int64
+	ParentID       *int64
+	AuthorName     string
+	AuthorEmail    string
+	AuthorURL      string `gorm:"column:author_url"`
+	Body           string
+	Status         string
+	UserAgent      string
 	ClientHash     string
 	ClientPrefix   string
 	HeldReason     string

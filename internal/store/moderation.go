@@ -64,7 +64,7 @@ func (s *Store) CommentQueue(ctx context.Context, f CommentFilter) ([]QueueComme
 
 func (s *Store) queueComments(ctx context.Context, where string, args []any, limit, offset int) ([]QueueComment, error) {
 	var rows []struct {
-		commentRow
+		Comment      commentRow `gorm:"embedded"`
 		ArticleTitle string
 		ArticleSlug  string
 		ParentAuthor *string
@@ -85,7 +85,7 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 	}
 	list := make([]QueueComment, len(rows))
 	for i, r := range rows {
-		list[i] = QueueComment{Comment: r.commentRow.model(), ArticleTitle: r.ArticleTitle, ArticleSlug: r.ArticleSlug}
+		list[i] = QueueComment{Comment: r.Comment.model(), ArticleTitle: r.ArticleTitle, ArticleSlug: r.ArticleSlug}
 		if r.ParentAuthor != nil {
 			list[i].ParentAuthor = *r.ParentAuthor
 		}

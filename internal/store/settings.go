@@ -39,4 +39,3 @@ func (s *Store) SavePolicy(ctx context.Context, p model.Policy) error {
 	return translate(s.db.WithContext(ctx).Exec(`INSERT INTO settings (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, policySetting, string(b)).Error)
 }
-

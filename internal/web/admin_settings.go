@@ -96,7 +96,7 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 
 type dashboardPage struct {
 	layout
-	Counts map[model.CommentStatus]int
+	Counts map[string]int // by status
 }
 
 // GET /admin/ is the staff home page.
@@ -108,7 +108,10 @@ func (s *Server) adminHome(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		view.Counts = counts
+		view.Counts = map[string]int{}
+		for status, n := range counts {
+			view.Counts[string(status)] = n
+		}
 	}
 	s.render(c, http.StatusOK, "admin/home", view)
 }
