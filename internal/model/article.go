@@ -48,14 +48,15 @@ func (a *Article) UpdatedAfterPublishing() bool {
 
 // ArticleSummary is one entry of an article list.
 type ArticleSummary struct {
-	ID          int64
-	Slug        string
-	Title       string
-	Summary     string
-	AuthorName  string
-	PublishedAt time.Time
-	UpdatedAt   time.Time
-	ReplyCount  int
+	ID           int64
+	Slug         string
+	Title        string
+	Summary      string
+	AuthorName   string
+	PublishedAt  time.Time
+	UpdatedAt    time.Time
+	ReplyCount   int
+	CommentsOpen bool
 }
 
 // Reference is one source an article rests on.

@@ -37,6 +37,7 @@ type Service struct {
 	store     *store.Store
 	clientKey []byte
 	now       func() time.Time
+	bursts    burstLimiter
 }
 
 // New returns a Service that stores replies in st and hashes client addresses with
@@ -77,6 +78,9 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	}
 	if !policy.RepliesOpen(article, now) {
 		return nil, ErrRepliesClosed
+	}
+	if policy.FloodSeconds > 0 && sub.Staff == nil && !s.bursts.allow(s.ClientHash(sub.ClientAddr), now) {
+		return nil, ErrFlood
 	}
 	c := &model.Comment{
 		ArticleID:    article.ID,

@@ -51,17 +51,18 @@ func (referenceRow) TableName() string { return "article_references" }
 // number of approved replies of each.
 func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]model.ArticleSummary, error) {
 	var rows []struct {
-		ID          int64
-		Slug        string
-		Title       string
-		Summary     string
-		AuthorName  string
-		PublishedAt time.Time
-		UpdatedAt   time.Time
-		ReplyCount  int
+		ID           int64
+		Slug         string
+		Title        string
+		Summary      string
+		AuthorName   string
+		PublishedAt  time.Time
+		UpdatedAt    time.Time
+		ReplyCount   int
+		CommentsOpen bool
 	}
 	err := s.db.WithContext(ctx).Raw(`
-		SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at,
+		SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
 		       (SELECT count(*) FROM comments c
 		         WHERE c.article_id = a.id AND c.status = 'approved') AS reply_count
 		  FROM articles a JOIN users u ON u.id = a.author_id
@@ -76,6 +77,7 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 		list[i] = model.ArticleSummary{
 			ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, AuthorName: r.AuthorName,
 			PublishedAt: r.PublishedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ReplyCount: r.ReplyCount,
+			CommentsOpen: r.CommentsOpen,
 		}
 	}
 	return list, nil
@@ -170,4 +172,17 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// SetRepliesOpen opens or closes an article to new replies. Returns model.ErrNotFound
+// if there is no such article.
+func (s *Store) SetRepliesOpen(ctx context.Context, articleID int64, open bool) error {
+	res := s.db.WithContext(ctx).Model(&articleRow{}).Where("id = ?", articleID).Update("comments_open", open)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return model.ErrNotFound
+	}
+	return nil
 }

@@ -96,7 +96,8 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 
 type dashboardPage struct {
 	layout
-	Counts map[string]int // by status
+	Counts   map[string]int // by status
+	Articles []model.ArticleSummary
 }
 
 // GET /admin/ is the staff home page.
@@ -112,6 +113,30 @@ func (s *Server) adminHome(c *gin.Context) {
 		for status, n := range counts {
 			view.Counts[string(status)] = n
 		}
+		if view.Articles, err = s.store.PublishedArticles(c.Request.Context(), 100, 0); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	s.render(c, http.StatusOK, "admin/home", view)
+}
+
+// POST /admin/articles/:id/replies opens (open=1) or closes (open=0) an article to new
+// replies; the replies it has stay.
+func (s *Server) adminArticleReplies(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.notFound(c)
+		return
+	}
+	open := c.PostForm("open") == "1"
+	if err := s.store.SetRepliesOpen(c.Request.Context(), id, open); err != nil {
+		s.fail(c, err)
+		return
+	}
+	done := "replies-closed"
+	if open {
+		done = "replies-opened"
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/?done="+done)
 }

@@ -78,18 +78,20 @@ func (s *Server) adminLayout(c *gin.Context, title string) layout {
 
 // flashMessages are the outcomes an action can report after its redirect (?done=…).
 var flashMessages = map[string]string{
-	"welcome":    "Welcome. Your administrator account is ready.",
-	"approve":    "Approved.",
-	"unapprove":  "Unapproved: back in Pending.",
-	"spam":       "Marked as spam.",
-	"trash":      "Moved to the trash.",
-	"restore":    "Restored.",
-	"delete":     "Deleted permanently.",
-	"edited":     "Reply saved.",
-	"replied":    "Your reply is published.",
-	"settings":   "Settings saved.",
-	"none":       "Nothing was selected, so nothing changed.",
-	"user-added": "Account created.",
+	"welcome":        "Welcome. Your administrator account is ready.",
+	"approve":        "Approved.",
+	"unapprove":      "Unapproved: back in Pending.",
+	"spam":           "Marked as spam.",
+	"trash":          "Moved to the trash.",
+	"restore":        "Restored.",
+	"delete":         "Deleted permanently.",
+	"edited":         "Reply saved.",
+	"replied":        "Your reply is published.",
+	"settings":       "Settings saved.",
+	"none":           "Nothing was selected, so nothing changed.",
+	"user-added":     "Account created.",
+	"replies-opened": "Replies are open on that article.",
+	"replies-closed": "Replies are closed on that article; its existing replies stay.",
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.

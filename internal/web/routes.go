@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	moderate.POST("/comments/:id/edit", s.adminCommentEditPost)
 	moderate.POST("/comments/:id/reply", s.adminCommentReply)
 	moderate.POST("/comments/:id/action/:action", s.adminCommentAction)
+	moderate.POST("/articles/:id/replies", s.adminArticleReplies)
 
 	settings := admin.Group("", s.requirePermission(model.PermManageSettings))
 	settings.GET("/settings", s.adminSettings)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,9 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"github.com/fascicle/fascicle/internal/auth"
 	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
@@ -253,3 +256,91 @@ func validReply() url.Values {
 		"comment_parent": {"0"},
 	}
 }
+
+// staffPassword is the password of every account addUser creates.
+const staffPassword = "correct horse battery staple"
+
+// addUser creates a staff account with the given role and returns it.
+func (s *site) addUser(role model.Role) *model.User {
+	s.t.Helper()
+	hash, err := auth.HashPassword(staffPassword)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	email := string(role) + "-" + strconv.Itoa(int(s.count(`SELECT count(*) FROM users`))) + "@staff.example"
+	u := &model.User{Name: "Staff " + string(role), Email: &email, Role: role, PasswordHash: hash}
+	if err := s.store.CreateUser(context.Background(), u); err != nil {
+		s.t.Fatal(err)
+	}
+	return u
+}
+
+// signIn signs in through the sign-in form and returns the session cookie.
+func (s *site) signIn(u *model.User) *http.Cookie {
+	s.t.Helper()
+	res := s.postForm("/admin/login", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, nil)
+	res.wantStatus(http.StatusSeeOther)
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+		if c.Name == "fascicle_session" && c.Value != "" {
+			return c
+		}
+	}
+	s.t.Fatalf("sign-in set no session cookie; headers: %v", res.Header)
+	return nil
+}
+
+// getAs sends a GET with the session cookie (nil for none).
+func (s *site) getAs(cookie *http.Cookie, target string) *response {
+	s.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return s.do(req)
+}
+
+// postForm sends a same-origin form POST with the session cookie (nil for none).
+func (s *site) postForm(target string, form url.Values, cookie *http.Cookie) *response {
+	s.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return s.do(req)
+}
+
+// setPolicy changes the moderation policy.
+func (s *site) setPolicy(change func(p *model.Policy)) {
+	s.t.Helper()
+	p, err := s.store.Policy(context.Background())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	change(&p)
+	if err := s.store.SavePolicy(context.Background(), p); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// status returns the status of the reply with the given ID.
+func (s *site) status(id int64) string {
+	s.t.Helper()
+	var status string
+	if err := s.db.QueryRow(`SELECT status FROM comments WHERE id = ?`, id).Scan(&status); err != nil {
+		s.t.Fatal(err)
+	}
+	return status
+}
+
+// lastReply returns the ID, status and held reason of the newest reply.
+func (s *site) lastReply() (id int64, status, reason string) {
+	s.t.Helper()
+	if err := s.db.QueryRow(`SELECT id, status, held_reason FROM comments ORDER BY id DESC LIMIT 1`).Scan(&id, &status, &reason); err != nil {
+		s.t.Fatal(err)
+	}
+	return id, status, reason
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
