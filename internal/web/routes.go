@@ -41,6 +41,10 @@ func (s *Server) routes() {
 	moderate.POST("/comments/:id/action/:action", s.adminCommentAction)
 	moderate.POST("/articles/:id/replies", s.adminArticleReplies)
 
+	users := admin.Group("", s.requirePermission(model.PermManageUsers))
+	users.GET("/users", s.adminUsers)
+	users.POST("/users", s.adminUsersPost)
+
 	settings := admin.Group("", s.requirePermission(model.PermManageSettings))
 	settings.GET("/settings", s.adminSettings)
 	settings.POST("/settings", s.adminSettingsPost)
