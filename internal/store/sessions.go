@@ -122,3 +122,40 @@ func (s *Store) ClearSignInFailures(ctx context.Context, before time.Time, subje
 	return translate(s.db.WithContext(ctx).
 		Exec(`DELETE FROM sign_in_failures WHERE subject IN ? OR created_at < ?`, subjects, before.UTC()).Error)
 }
+
+// ReserveSignInAttempt counts a sign-in attempt as a failure before the password is
+// checked, unless a subject already has limit failures since the given time; then it
+// records nothing and reports false. Counting first, in one transaction, means that
+// guesses sent in parallel cannot all pass the check. Returns the IDs of the rows to
+// forget if the password turns out right.
+func (s *Store) ReserveSignInAttempt(ctx context.Context, now, since time.Time, limit int, subjects ...string) ([]int64, bool, error) {
+	var ids []int64
+	allowed := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		n, err := tx.SignInFailures(ctx, since, subjects...)
+		if err != nil || n >= limit {
+			return err
+		}
+		for _, subject := range subjects {
+			row := struct {
+				ID        int64 `gorm:"primaryKey"`
+				Subject   string
+				CreatedAt time.Time
+			}{Subject: subject, CreatedAt: now.UTC()}
+			if err := tx.db.Table("sign_in_failures").Create(&row).Error; err != nil {
+				return translate(err)
+			}
+			ids = append(ids, row.ID)
+		}
+		allowed = true
+		return nil
+	})
+	return ids, allowed, err
+}
+
+// ForgetSignInAttempt removes the rows of an attempt that succeeded, and every failure
+// of the account subject, which a successful sign-in resets.
+func (s *Store) ForgetSignInAttempt(ctx context.Context, ids []int64, account string) error {
+	return translate(s.db.WithContext(ctx).
+		Exec(`DELETE FROM sign_in_failures WHERE id IN ? OR subject = ?`, ids, account).Error)
+}

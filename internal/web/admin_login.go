@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -35,7 +36,7 @@ func (s *Server) showLogin(c *gin.Context, status int, email, next, message stri
 
 // POST /admin/login signs a staff member in. After MaxSignInFailures failures for
 // one account or one client within SignInWindow, it refuses with 429 until the window
-// has passed; a successful sign-in clears the count.
+// has passed; a successful sign-in clears the account's count.
 func (s *Server) loginPost(c *gin.Context) {
 	ctx := c.Request.Context()
 	email := strings.TrimSpace(c.PostForm("email"))
@@ -44,13 +45,13 @@ func (s *Server) loginPost(c *gin.Context) {
 	now := s.now()
 	subjects := []string{s.accountSubject(email), s.clientSubject(c)}
 
-	failures, err := s.store.SignInFailures(ctx, now.Add(-SignInWindow), subjects...)
+	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if failures >= MaxSignInFailures {
-		c.Header("Retry-After", "900")
+	if !allowed {
+		c.Header("Retry-After", strconv.Itoa(int(SignInWindow.Seconds())))
 		s.showLogin(c, http.StatusTooManyRequests, email, next,
 			"Too many failed sign-ins. For your security, wait 15 minutes before trying again.")
 		return
@@ -67,17 +68,16 @@ func (s *Server) loginPost(c *gin.Context) {
 		err = auth.VerifyPassword(user.PasswordHash, password)
 	}
 	if err != nil {
+		// The attempt stays counted as a failure.
 		if !errors.Is(err, auth.ErrWrongPassword) {
 			s.log.ErrorContext(ctx, "password check failed", "user", user.ID, "error", err.Error())
-		}
-		if err := s.store.RecordSignInFailure(ctx, now, subjects...); err != nil {
-			s.fail(c, err)
-			return
 		}
 		s.showLogin(c, http.StatusUnauthorized, email, next, "The email address or password is not right.")
 		return
 	}
-	if err := s.store.ClearSignInFailures(ctx, now.Add(-SignInWindow), subjects...); err != nil {
+	// Success resets the account's count; the client's earlier failures stay, so that
+	// signing in to one's own account does not buy more guesses at others.
+	if err := s.store.ForgetSignInAttempt(ctx, attempt, subjects[0]); err != nil {
 		s.fail(c, err)
 		return
 	}

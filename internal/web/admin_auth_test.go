@@ -1,0 +1,1001 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/web"
+)
+
+// guardedRoute is a staff route and the permission it needs; "" means any signed-in
+// staff member.
+type guardedRoute struct {
+	Method string
+	Path   string // as declared in routes.go, with :params
+	Perm   model.Permission
+}
+
+// guardedRoutes is every staff route behind requirePermission.
+// TestRoleTable_CoversEveryRoute keeps it in step with routes.go.
+var guardedRoutes = []guardedRoute{
+	{"GET", "/admin/", ""},
+	{"GET", "/admin/comments", model.PermModerateComments},
+	{"POST", "/admin/comments/bulk", model.PermModerateComments},
+	{"GET", "/admin/comments/:id/edit", model.PermModerateComments},
+	{"POST", "/admin/comments/:id/edit", model.PermModerateComments},
+	{"POST", "/admin/comments/:id/reply", model.PermModerateComments},
+	{"POST", "/admin/comments/:id/action/:action", model.PermModerateComments},
+	{"POST", "/admin/articles/:id/replies", model.PermModerateComments},
+	{"GET", "/admin/users", model.PermManageUsers},
+	{"POST", "/admin/users", model.PermManageUsers},
+	{"GET", "/admin/settings", model.PermManageSettings},
+	{"POST", "/admin/settings", model.PermManageSettings},
+}
+
+// openStaffRoutes are the staff routes anyone may reach: they are how one signs in.
+var openStaffRoutes = []string{"GET /admin/login", "POST /admin/login", "POST /admin/logout", "GET /admin/setup", "POST /admin/setup"}
+
+// Ensure the role table below lists every staff route in routes.go with the
+// permission its group requires, and that no staff route is left unguarded by mistake.
+func TestRoleTable_CoversEveryRoute(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms := map[string]model.Permission{
+		"PermModerateComments": model.PermModerateComments, "PermEditAllArticles": model.PermEditAllArticles,
+		"PermEditOwnArticles": model.PermEditOwnArticles, "PermReviewArticles": model.PermReviewArticles,
+		"PermManageSettings": model.PermManageSettings, "PermManageUsers": model.PermManageUsers,
+	}
+	groups := map[string]model.Permission{}
+	for _, m := range regexp.MustCompile(`(\w+) := admin\.Group\("", s\.requirePermission\((?:model\.(\w+)|"")\)\)`).FindAllStringSubmatch(string(src), -1) {
+		perm, known := perms[m[2]]
+		if m[2] != "" && !known {
+			t.Fatalf("routes.go uses permission %s, which this test does not know", m[2])
+		}
+		groups[m[1]] = perm
+	}
+	if len(groups) == 0 {
+		t.Fatal("found no permission groups in routes.go; the check would prove nothing")
+	}
+	var declared []guardedRoute
+	for _, m := range regexp.MustCompile(`(?m)^\s*(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|Any|Handle)\("([^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+		group, method, path := m[1], m[2], "/admin"+m[3]
+		if group == "e" {
+			if strings.HasPrefix(m[3], "/admin") {
+				t.Errorf("%s %s is declared outside the admin group, without loadStaff or a permission", method, m[3])
+			}
+			continue
+		}
+		if group == "admin" {
+			if !slices.Contains(openStaffRoutes, method+" "+path) {
+				t.Errorf("%s %s needs no permission; guard it, or add it to openStaffRoutes if it must be open", method, path)
+			}
+			continue
+		}
+		perm, ok := groups[group]
+		if !ok {
+			t.Errorf("%s %s is in group %q, which this test does not know", method, path, group)
+			continue
+		}
+		declared = append(declared, guardedRoute{method, path, perm})
+	}
+	for _, r := range declared {
+		if !slices.Contains(guardedRoutes, r) {
+			t.Errorf("routes.go has %s %s needing %q, which guardedRoutes lacks", r.Method, r.Path, r.Perm)
+		}
+	}
+	for _, r := range guardedRoutes {
+		if !slices.Contains(declared, r) {
+			t.Errorf("guardedRoutes has %s %s needing %q, which routes.go does not declare", r.Method, r.Path, r.Perm)
+		}
+	}
+}
+
+// Ensure every staff route lets in exactly the roles that model.RolePermissions
+// grants its permission, refuses other signed-in roles with 403, and sends anyone
+// not signed in to the sign-in page.
+func TestRoleTable(t *testing.T) {
+	roles := append([]model.Role{""}, model.Roles...) // "" is a visitor not signed in
+	for _, role := range roles {
+		name := string(role)
+		if role == "" {
+			name = "NotSignedIn"
+		}
+		t.Run(name, func(t *testing.T) {
+			// A fresh site per role, as allowed actions change data.
+			s := newSite(t)
+			s.exec(`UPDATE comments SET status = 'pending' WHERE id = 1`)
+			var cookie *http.Cookie
+			if role != "" {
+				cookie = s.signIn(s.addUser(role))
+			}
+			for _, r := range guardedRoutes {
+				target := strings.NewReplacer(":id", "1", ":action", "approve").Replace(r.Path)
+				t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+					s.t = t
+					var res *response
+					if r.Method == http.MethodGet {
+						res = s.getAs(cookie, target)
+					} else {
+						res = s.postForm(target, url.Values{}, cookie)
+					}
+					loc := res.Header.Get("Location")
+					allowed := role != "" && (r.Perm == "" || role.Can(r.Perm))
+					switch {
+					case role == "":
+						want := "/admin/login"
+						if r.Method == http.MethodGet {
+							want += "?next=" + url.QueryEscape(target)
+						}
+						res.wantStatus(http.StatusSeeOther)
+						if loc != want {
+							t.Errorf("Location = %q, want %q", loc, want)
+						}
+					case allowed:
+						if res.Code == http.StatusForbidden || res.Code == http.StatusUnauthorized ||
+							res.Code == http.StatusNotFound || res.Code >= 500 || strings.HasPrefix(loc, "/admin/login") {
+							t.Fatalf("%s may %q, but got status %d, Location %q; body:\n%.1000s", role, r.Perm, res.Code, loc, res.Body)
+						}
+						if r.Method == http.MethodGet {
+							res.wantStatus(http.StatusOK).wantNotContains("Not allowed")
+						}
+					default:
+						res.wantStatus(http.StatusForbidden).
+							wantContains("Not allowed", "Your account ("+role.Label()+") cannot open this page.").
+							wantNotContains("priya.n@example.com", `name="hold_links"`, `name="password"`)
+						if loc != "" {
+							t.Errorf("a refused request redirects to %q", loc)
+						}
+					}
+				})
+			}
+			s.t = t
+			// The two requests above that change data took effect only where allowed.
+			canModerate := role != "" && role.Can(model.PermModerateComments)
+			wantStatus := map[bool]string{true: "approved", false: "pending"}[canModerate]
+			if got := s.status(1); got != wantStatus {
+				t.Errorf("reply 1 is %q after the requests, want %q", got, wantStatus)
+			}
+			wantOpen := map[bool]int{true: 0, false: 1}[canModerate]
+			if got := s.count(`SELECT comments_open FROM articles WHERE id = 1`); got != wantOpen {
+				t.Errorf("article 1 comments_open = %d, want %d", got, wantOpen)
+			}
+		})
+	}
+}
+
+// Ensure a refused sign-in says only that the email or password is wrong, keeps the
+// email in the form, and starts no session.
+func TestSignIn_Refused(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	noPassword := "no-password@staff.example"
+	if err := s.store.CreateUser(context.Background(), &model.User{Name: "No Password", Email: &noPassword, Role: model.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		Name     string
+		Email    string
+		Password string
+	}{
+		{Name: "ErrWrongPassword", Email: u.EmailAddress(), Password: "correct horse battery stapler"},
+		{Name: "ErrUnknownEmail", Email: "nobody@staff.example", Password: staffPassword},
+		{Name: "ErrEmptyPassword", Email: u.EmailAddress(), Password: ""},
+		{Name: "ErrAccountWithoutPassword", Email: noPassword, Password: ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			// A new client each time, so that the lock-out stays out of the way.
+			res := s.authLogin("198.51.100."+strconv.Itoa(i+1)+":4000", url.Values{"email": {tt.Email}, "password": {tt.Password}})
+			res.wantStatus(http.StatusUnauthorized).
+				wantContains("The email address or password is not right.", `value="`+tt.Email+`"`).
+				wantNotContains("Too many", "Hello,", `value="`+tt.Password+`"`)
+			if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+				t.Errorf("a refused sign-in sets cookies: %q", got)
+			}
+			if n := s.count(`SELECT count(*) FROM sessions`); n != 0 {
+				t.Errorf("%d sessions after a refused sign-in", n)
+			}
+		})
+	}
+}
+
+// Ensure a correct sign-in redirects to the dashboard with a session cookie that
+// scripts cannot read and other sites do not send, and that only a hash of its token
+// is stored.
+func TestSignIn_SessionCookie(t *testing.T) {
+	t.Run("HTTP", func(t *testing.T) {
+		s := newSite(t)
+		u := s.addUser(model.RoleEditor)
+		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
+		res.wantStatus(http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/admin/" {
+			t.Errorf("Location = %q, want /admin/", loc)
+		}
+		c := authCookie(res, "fascicle_session")
+		if c == nil || c.Value == "" {
+			t.Fatalf("no session cookie; Set-Cookie: %q", res.Header.Values("Set-Cookie"))
+		}
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure || c.Domain != "" {
+			t.Errorf("cookie HttpOnly=%v SameSite=%v Path=%q Secure=%v Domain=%q; want HttpOnly, Lax, /, not Secure, no Domain",
+				c.HttpOnly, c.SameSite, c.Path, c.Secure, c.Domain)
+		}
+		if c.MaxAge != int(web.SessionLifetime.Seconds()) {
+			t.Errorf("cookie Max-Age = %d, want %d", c.MaxAge, int(web.SessionLifetime.Seconds()))
+		}
+		if authCookie(res, "__Host-fascicle_session") != nil {
+			t.Error("a __Host- cookie is set on a site served over HTTP")
+		}
+		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ? AND user_id = ?`, auth.TokenHash(c.Value), u.ID); n != 1 {
+			t.Errorf("%d sessions stored under the token's hash, want 1", n)
+		}
+		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, c.Value); n != 0 {
+			t.Error("the session token is stored in clear")
+		}
+		if n := s.count(`SELECT count(*) FROM users WHERE id = ? AND last_sign_in_at IS NOT NULL`, u.ID); n != 1 {
+			t.Error("the time of the sign-in was not recorded")
+		}
+		s.getAs(c, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff editor", "Sign out")
+	})
+	t.Run("HTTPS", func(t *testing.T) {
+		s := newSiteWith(t, func(o *web.Options) { o.Secure = true; o.PublicURL = "https://fascicle.test" })
+		u := s.addUser(model.RoleEditor)
+		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
+		res.wantStatus(http.StatusSeeOther)
+		c := authCookie(res, "__Host-fascicle_session")
+		if c == nil || c.Value == "" {
+			t.Fatalf("no __Host- session cookie; Set-Cookie: %q", res.Header.Values("Set-Cookie"))
+		}
+		if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" {
+			t.Errorf("cookie Secure=%v HttpOnly=%v SameSite=%v Path=%q Domain=%q; want Secure, HttpOnly, Lax, /, no Domain",
+				c.Secure, c.HttpOnly, c.SameSite, c.Path, c.Domain)
+		}
+		if authCookie(res, "fascicle_session") != nil {
+			t.Error("the plain cookie name is set on a site served over HTTPS")
+		}
+		s.getAs(c, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff editor")
+		// The same token under the plain name, which any subdomain could set, opens nothing.
+		plain := &http.Cookie{Name: "fascicle_session", Value: c.Value}
+		res = s.getAs(plain, "/admin/").wantStatus(http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
+			t.Errorf("Location = %q, want the sign-in page", loc)
+		}
+	})
+	t.Run("EmailInAnyCase", func(t *testing.T) {
+		s := newSite(t)
+		u := s.addUser(model.RoleAuthor)
+		res := s.authLogin("", url.Values{"email": {"  " + strings.ToUpper(u.EmailAddress()) + " "}, "password": {staffPassword}})
+		res.wantStatus(http.StatusSeeOther)
+		if authCookie(res, "fascicle_session") == nil {
+			t.Error("no session cookie")
+		}
+	})
+}
+
+// Ensure the page asked for before signing in is opened after it, and that the
+// sign-in form cannot send anyone to another site.
+func TestSignIn_Next(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleModerator)
+	tests := []struct {
+		Name         string
+		Next         string
+		WantLocation string
+	}{
+		{Name: "Queue", Next: "/admin/comments", WantLocation: "/admin/comments"},
+		{Name: "QueueWithQuery", Next: "/admin/comments?status=spam&page=2", WantLocation: "/admin/comments?status=spam&page=2"},
+		{Name: "Empty", Next: "", WantLocation: "/admin/"},
+		{Name: "ErrOtherSite", Next: "https://evil.example/", WantLocation: "/admin/"},
+		{Name: "ErrOtherSiteAdminPath", Next: "https://evil.example/admin/", WantLocation: "/admin/"},
+		{Name: "ErrSchemeRelative", Next: "//evil.example", WantLocation: "/admin/"},
+		{Name: "ErrSchemeRelativeAdmin", Next: "//evil.example/admin", WantLocation: "/admin/"},
+		{Name: "ErrBackslash", Next: `/admin\@evil.example`, WantLocation: "/admin/"},
+		{Name: "ErrBackslashes", Next: `/\evil.example`, WantLocation: "/admin/"},
+		{Name: "ErrJavaScript", Next: "javascript:alert(1)", WantLocation: "/admin/"},
+		{Name: "ErrPublicPage", Next: "/articles/x", WantLocation: "/admin/"},
+		{Name: "ErrHeaderInjection", Next: "/admin/\r\nSet-Cookie: x=1", WantLocation: "/admin/"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			form := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}, "next": {tt.Next}}
+			res := s.authLogin("198.51.100."+strconv.Itoa(i+1)+":4000", form).wantStatus(http.StatusSeeOther)
+			if loc := res.Header.Get("Location"); loc != tt.WantLocation {
+				t.Errorf("Location = %q, want %q", loc, tt.WantLocation)
+			}
+			if tt.WantLocation == "/admin/" {
+				// The sign-in form does not carry such a next either.
+				s.get("/admin/login?next="+url.QueryEscape(tt.Next)).wantStatus(http.StatusOK).
+					wantNotContains(`name="next"`, "evil.example")
+			}
+		})
+	}
+
+	t.Run("WholeWay", func(t *testing.T) {
+		s.t = t
+		res := s.get("/admin/comments?status=spam").wantStatus(http.StatusSeeOther)
+		loc := res.Header.Get("Location")
+		if loc != "/admin/login?next=%2Fadmin%2Fcomments%3Fstatus%3Dspam" {
+			t.Fatalf("Location = %q", loc)
+		}
+		s.get(loc).wantStatus(http.StatusOK).wantContains(`<input type="hidden" name="next" value="/admin/comments?status=spam">`)
+		form := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}, "next": {"/admin/comments?status=spam"}}
+		res = s.authLogin("198.51.100.200:4000", form).wantStatus(http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/admin/comments?status=spam" {
+			t.Errorf("after sign-in, Location = %q", loc)
+		}
+	})
+	t.Run("AlreadySignedIn", func(t *testing.T) {
+		s.t = t
+		cookie := s.signIn(u)
+		for next, want := range map[string]string{"/admin/comments": "/admin/comments", "//evil.example": "/admin/", "https://evil.example/": "/admin/"} {
+			res := s.getAs(cookie, "/admin/login?next="+url.QueryEscape(next)).wantStatus(http.StatusSeeOther)
+			if loc := res.Header.Get("Location"); loc != want {
+				t.Errorf("next=%s: Location = %q, want %q", next, loc, want)
+			}
+		}
+	})
+}
+
+// Ensure signing in always issues a new session token, and ends the session whose
+// token the browser had, so that a token planted before sign-in is worth nothing.
+func TestSession_Fixation(t *testing.T) {
+	t.Run("PlantedToken", func(t *testing.T) {
+		s := newSite(t)
+		u := s.addUser(model.RoleAdmin)
+		planted := &http.Cookie{Name: "fascicle_session", Value: "planted-by-someone-else"}
+		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, planted)
+		res.wantStatus(http.StatusSeeOther)
+		issued := authCookie(res, "fascicle_session")
+		if issued == nil || issued.Value == "" || issued.Value == planted.Value {
+			t.Fatalf("issued cookie %v, planted %q", issued, planted.Value)
+		}
+		s.getAs(issued, "/admin/").wantStatus(http.StatusOK)
+		s.getAs(planted, "/admin/").wantStatus(http.StatusSeeOther)
+		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
+			t.Error("the planted token became a session")
+		}
+	})
+	t.Run("SignInAgain", func(t *testing.T) {
+		s := newSite(t)
+		u := s.addUser(model.RoleAdmin)
+		before := s.signIn(u)
+		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, before)
+		res.wantStatus(http.StatusSeeOther)
+		after := authCookie(res, "fascicle_session")
+		if after == nil || after.Value == "" || after.Value == before.Value {
+			t.Fatalf("cookie after signing in again: %v; before: %q", after, before.Value)
+		}
+		old := s.getAs(before, "/admin/").wantStatus(http.StatusSeeOther)
+		if loc := old.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
+			t.Errorf("old session: Location = %q", loc)
+		}
+		s.getAs(after, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff admin")
+		if n := s.count(`SELECT count(*) FROM sessions WHERE user_id = ?`, u.ID); n != 1 {
+			t.Errorf("%d sessions, want 1: signing in must delete the old one", n)
+		}
+	})
+}
+
+// Ensure signing out deletes the session on the server, so a copy of the cookie no
+// longer opens staff pages, and leaves the account's other sessions alone.
+func TestSession_SignOut(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleModerator)
+	laptop := s.signIn(u)
+	phone := s.signIn(u)
+	if n := s.count(`SELECT count(*) FROM sessions WHERE user_id = ?`, u.ID); n != 2 {
+		t.Fatalf("%d sessions, want 2", n)
+	}
+
+	res := s.postForm("/admin/logout", nil, laptop).wantStatus(http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != "/admin/login?signed_out=1" {
+		t.Errorf("Location = %q", loc)
+	}
+	if c := authCookie(res, "fascicle_session"); c == nil || c.Value != "" || c.MaxAge >= 0 {
+		t.Errorf("sign-out does not delete the cookie: %v", c)
+	}
+	if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(laptop.Value)); n != 0 {
+		t.Error("the session row is still there after signing out")
+	}
+	if n := s.count(`SELECT count(*) FROM sessions`); n != 1 {
+		t.Errorf("%d sessions left, want 1 (the other device's)", n)
+	}
+	res = s.getAs(laptop, "/admin/").wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
+	if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
+		t.Errorf("old cookie: Location = %q", loc)
+	}
+	s.postForm("/admin/comments/1/action/spam", nil, laptop).wantStatus(http.StatusSeeOther)
+	if got := s.status(1); got != "approved" {
+		t.Errorf("a signed-out cookie changed reply 1 to %q", got)
+	}
+	s.getAs(phone, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff moderator")
+}
+
+// Ensure a session ends after SessionIdle without use, and SessionLifetime after
+// sign-in however often it is used.
+func TestSession_Expiry(t *testing.T) {
+	wantSignIn := func(t *testing.T, res *response) {
+		t.Helper()
+		res.wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
+		if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
+			t.Errorf("Location = %q, want the sign-in page", loc)
+		}
+		if c := authCookie(res, "fascicle_session"); c == nil || c.MaxAge >= 0 {
+			t.Errorf("the ended session's cookie is not deleted: %v", c)
+		}
+	}
+	t.Run("UsedJustWithinIdle", func(t *testing.T) {
+		s := newSite(t)
+		cookie := s.signIn(s.addUser(model.RoleAdmin))
+		s.advance(web.SessionIdle - time.Second)
+		s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
+	})
+	t.Run("ErrIdle", func(t *testing.T) {
+		s := newSite(t)
+		cookie := s.signIn(s.addUser(model.RoleAdmin))
+		s.advance(web.SessionIdle + time.Second)
+		wantSignIn(t, s.getAs(cookie, "/admin/"))
+	})
+	t.Run("ErrLifetime", func(t *testing.T) {
+		s := newSite(t)
+		cookie := s.signIn(s.addUser(model.RoleAdmin))
+		every := 50 * time.Minute
+		var used time.Duration
+		for used+every < web.SessionLifetime {
+			s.advance(every)
+			used += every
+			res := s.getAs(cookie, "/admin/")
+			if res.Code != http.StatusOK {
+				t.Fatalf("%v after sign-in, used every %v: status %d", used, every, res.Code)
+			}
+		}
+		if used < web.SessionLifetime-web.SessionIdle {
+			t.Fatalf("the session was used for only %v; the test proves nothing", used)
+		}
+		// Used a few minutes ago, but signed in more than SessionLifetime ago.
+		s.advance(web.SessionLifetime - used + time.Second)
+		wantSignIn(t, s.getAs(cookie, "/admin/"))
+	})
+}
+
+// Ensure a session ends as soon as its account can no longer sign in.
+func TestSession_EndsWhenAccountLosesPassword(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	cookie := s.signIn(u)
+	s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
+	s.exec(`UPDATE users SET password_hash = '' WHERE id = ?`, u.ID)
+	res := s.getAs(cookie, "/admin/").wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
+	if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
+		t.Errorf("Location = %q, want the sign-in page", loc)
+	}
+}
+
+// Ensure MaxSignInFailures wrong passwords lock an account out for SignInWindow, even
+// with the right password and from another client, and only that account.
+func TestLockout_Account(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	other := s.addUser(model.RoleEditor)
+	right := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
+	wrong := url.Values{"email": {u.EmailAddress()}, "password": {"not the password"}}
+
+	// Each failure from a different client, so that only the account's count matters.
+	for i := range web.MaxSignInFailures {
+		s.authLogin("203.0.113."+strconv.Itoa(i+1)+":5000", wrong).wantStatus(http.StatusUnauthorized)
+	}
+	res := s.authLogin("203.0.113.100:5000", right)
+	res.wantStatus(http.StatusTooManyRequests).
+		wantContains("Too many failed sign-ins", `value="`+u.EmailAddress()+`"`).
+		wantNotContains("The email address or password is not right.")
+	if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra <= 0 || ra > int(web.SignInWindow.Seconds()) {
+		t.Errorf("Retry-After = %q, want seconds up to %v", res.Header.Get("Retry-After"), web.SignInWindow)
+	}
+	if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+		t.Errorf("a locked-out sign-in sets cookies: %q", got)
+	}
+	if n := s.count(`SELECT count(*) FROM sessions`); n != 0 {
+		t.Errorf("%d sessions after a locked-out sign-in", n)
+	}
+	// Another account is not locked.
+	s.authLogin("203.0.113.101:5000", url.Values{"email": {other.EmailAddress()}, "password": {staffPassword}}).
+		wantStatus(http.StatusSeeOther)
+
+	s.advance(web.SignInWindow - time.Second)
+	s.authLogin("203.0.113.102:5000", right).wantStatus(http.StatusTooManyRequests)
+	s.advance(2 * time.Second)
+	res = s.authLogin("203.0.113.103:5000", right).wantStatus(http.StatusSeeOther)
+	if authCookie(res, "fascicle_session") == nil {
+		t.Error("no session cookie after the lock-out ended")
+	}
+}
+
+// Ensure the same email in other cases or with spaces counts as the same account.
+func TestLockout_EmailSpellings(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	email := u.EmailAddress()
+	spellings := []string{strings.ToUpper(email), " " + email, email + " ", strings.ToUpper(email[:1]) + email[1:], email}
+	for i, e := range spellings[:web.MaxSignInFailures] {
+		s.authLogin("203.0.113."+strconv.Itoa(i+1)+":5000", url.Values{"email": {e}, "password": {"wrong"}}).
+			wantStatus(http.StatusUnauthorized)
+	}
+	s.authLogin("203.0.113.100:5000", url.Values{"email": {email}, "password": {staffPassword}}).
+		wantStatus(http.StatusTooManyRequests)
+}
+
+// Ensure one client that fails with MaxSignInFailures different emails is refused
+// for any further email, while other clients can still sign in; and that the stored
+// failures name neither the emails nor the address.
+func TestLockout_Client(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	const client = "203.0.113.7:5000"
+	for i := range web.MaxSignInFailures {
+		s.authLogin(client, url.Values{"email": {"guess" + strconv.Itoa(i) + "@staff.example"}, "password": {"wrong"}}).
+			wantStatus(http.StatusUnauthorized)
+	}
+	res := s.authLogin(client, url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
+	res.wantStatus(http.StatusTooManyRequests).wantContains("Too many failed sign-ins")
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After header")
+	}
+	s.authLogin("203.0.113.8:5000", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}).
+		wantStatus(http.StatusSeeOther)
+
+	rows, err := s.db.Query(`SELECT subject FROM sign_in_failures`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var subject string
+		if err := rows.Scan(&subject); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		for _, secret := range []string{"@staff.example", "guess", "203.0.113"} {
+			if strings.Contains(strings.ToLower(subject), secret) {
+				t.Errorf("sign_in_failures.subject %q contains %q", subject, secret)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no failures stored; the privacy check proves nothing")
+	}
+}
+
+// Ensure a successful sign-in clears the account's failures, so a person who
+// mistypes now and then is never locked out.
+func TestLockout_SuccessResetsAccount(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	wrong := url.Values{"email": {u.EmailAddress()}, "password": {"wrong"}}
+	right := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
+	client := 0
+	next := func() string { client++; return "203.0.113." + strconv.Itoa(client) + ":5000" }
+	for range web.MaxSignInFailures - 1 {
+		s.authLogin(next(), wrong).wantStatus(http.StatusUnauthorized)
+	}
+	s.authLogin(next(), right).wantStatus(http.StatusSeeOther)
+	for range web.MaxSignInFailures - 1 {
+		s.authLogin(next(), wrong).wantStatus(http.StatusUnauthorized)
+	}
+	s.authLogin(next(), right).wantStatus(http.StatusSeeOther)
+}
+
+// Ensure signing in to one's own account does not reset the failures one client has
+// piled up against other accounts.
+func TestLockout_OwnSuccessKeepsClientCount(t *testing.T) {
+	s := newSite(t)
+	own := s.addUser(model.RoleModerator)
+	const addr = "198.51.100.9:4000"
+	for i := range web.MaxSignInFailures - 1 {
+		victim := url.Values{"email": {"victim" + strconv.Itoa(i) + "@staff.example"}, "password": {"guess"}}
+		s.authLogin(addr, victim).wantStatus(http.StatusUnauthorized)
+	}
+	s.authLogin(addr, url.Values{"email": {own.EmailAddress()}, "password": {staffPassword}}).wantStatus(http.StatusSeeOther)
+	s.authLogin(addr, url.Values{"email": {"victim9@staff.example"}, "password": {"guess"}}).wantStatus(http.StatusUnauthorized)
+	s.authLogin(addr, url.Values{"email": {"victim10@staff.example"}, "password": {"guess"}}).wantStatus(http.StatusTooManyRequests)
+}
+
+// Ensure wrong passwords sent all at once get no more tries than sent one by one:
+// the lock-out must not be a check-then-act race.
+func TestLockout_ParallelGuesses(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	const guesses = 20
+	codes := make([]int, guesses)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range guesses {
+		wg.Go(func() {
+			form := url.Values{"email": {u.EmailAddress()}, "password": {"guess " + strconv.Itoa(i)}}
+			req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.RemoteAddr = "203.0.113." + strconv.Itoa(i+1) + ":5000"
+			<-start
+			rec := httptest.NewRecorder()
+			s.handler.ServeHTTP(rec, req)
+			codes[i] = rec.Code
+		})
+	}
+	close(start)
+	wg.Wait()
+	checked := 0
+	for _, code := range codes {
+		switch code {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("status %d", code)
+		}
+	}
+	if checked > web.MaxSignInFailures {
+		t.Errorf("%d of %d parallel guesses had their password checked (401), want at most %d; statuses %v",
+			checked, guesses, web.MaxSignInFailures, codes)
+	}
+}
+
+// Ensure the one-time set-up link creates exactly one administrator, with a strong
+// password hashed with argon2id, and signs them in; and that it cannot be used again.
+func TestSetup_FirstAdministrator(t *testing.T) {
+	s := newSite(t)
+	token := s.authSetupToken()
+	form := func(change func(url.Values)) url.Values {
+		f := url.Values{"token": {token}, "name": {"Ada Admin"}, "email": {"ada@fascicle.example"},
+			"password": {"lantern moss quietly"}, "password_confirm": {"lantern moss quietly"}}
+		if change != nil {
+			change(f)
+		}
+		return f
+	}
+
+	t.Run("Form", func(t *testing.T) {
+		s.t = t
+		s.get("/admin/setup?token="+url.QueryEscape(token)).wantStatus(http.StatusOK).
+			wantContains("Create the first administrator", `<input type="hidden" name="token" value="`+token+`">`)
+	})
+	t.Run("ErrWrongToken", func(t *testing.T) {
+		s.t = t
+		for _, target := range []string{"/admin/setup?token=wrong", "/admin/setup", "/admin/setup?token=" + auth.TokenHash(token)} {
+			s.get(target).wantStatus(http.StatusForbidden).
+				wantContains("This set-up link does not work").wantNotContains("Create the first administrator")
+		}
+		s.postForm("/admin/setup", form(func(f url.Values) { f.Set("token", "wrong") }), nil).
+			wantStatus(http.StatusForbidden).wantContains("This set-up link does not work")
+	})
+
+	invalid := []struct {
+		Name            string
+		Change          func(url.Values)
+		ExpectedContent []string
+	}{
+		{
+			Name:            "ErrCommonPassword",
+			Change:          func(f url.Values) { f.Set("password", "password1"); f.Set("password_confirm", "password1") },
+			ExpectedContent: []string{"This password is one of the most commonly used"},
+		},
+		{
+			Name:            "ErrCommonDigits",
+			Change:          func(f url.Values) { f.Set("password", "12345678"); f.Set("password_confirm", "12345678") },
+			ExpectedContent: []string{"This password is one of the most commonly used"},
+		},
+		{
+			Name:            "ErrShortPassword",
+			Change:          func(f url.Values) { f.Set("password", "k9#vQ2"); f.Set("password_confirm", "k9#vQ2") },
+			ExpectedContent: []string{"Use at least 8 characters."},
+		},
+		{
+			Name: "ErrPasswordIsEmail",
+			Change: func(f url.Values) {
+				f.Set("password", "ada@fascicle.example")
+				f.Set("password_confirm", "ada@fascicle.example")
+			},
+			ExpectedContent: []string{"Do not use your name or email address as your password."},
+		},
+		{
+			Name:            "ErrConfirmationDiffers",
+			Change:          func(f url.Values) { f.Set("password_confirm", "lantern moss quietlY") },
+			ExpectedContent: []string{"The two passwords are not the same."},
+		},
+		{
+			Name:            "ErrNameRequired",
+			Change:          func(f url.Values) { f.Set("name", "  ") },
+			ExpectedContent: []string{"Name is required."},
+		},
+		{
+			Name:            "ErrEmailInvalid",
+			Change:          func(f url.Values) { f.Set("email", "ada at fascicle") },
+			ExpectedContent: []string{"Enter an email address like name@example.com."},
+		},
+	}
+	for _, tt := range invalid {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			f := form(tt.Change)
+			res := s.postForm("/admin/setup", f, nil).wantStatus(http.StatusUnprocessableEntity)
+			res.wantContains(tt.ExpectedContent...).
+				wantContains("The account was not created.", `value="`+strings.TrimSpace(f.Get("name"))+`"`, `value="`+f.Get("email")+`"`)
+			if f.Get("password") != f.Get("email") {
+				res.wantNotContains(`value="` + f.Get("password") + `"`)
+			}
+			if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+				t.Errorf("a refused set-up sets cookies: %q", got)
+			}
+			if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 0 {
+				t.Fatalf("%d accounts after a refused set-up", n)
+			}
+		})
+	}
+
+	t.Run("Created", func(t *testing.T) {
+		s.t = t
+		// The link still works after the refused tries.
+		s.get("/admin/setup?token=" + url.QueryEscape(token)).wantStatus(http.StatusOK)
+		res := s.postForm("/admin/setup", form(nil), nil).wantStatus(http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != "/admin/?done=welcome" {
+			t.Errorf("Location = %q", loc)
+		}
+		cookie := authCookie(res, "fascicle_session")
+		if cookie == nil || cookie.Value == "" || !cookie.HttpOnly {
+			t.Fatalf("no session cookie: %q", res.Header.Values("Set-Cookie"))
+		}
+		s.getAs(cookie, "/admin/?done=welcome").wantStatus(http.StatusOK).
+			wantContains("Welcome. Your administrator account is ready.", "Hello, Ada Admin", "Administrator")
+		if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
+			t.Errorf("%d accounts, want 1", n)
+		}
+		if n := s.count(`SELECT count(*) FROM users WHERE role = 'admin' AND email = 'ada@fascicle.example' AND name = 'Ada Admin'
+			AND password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%' AND password_hash NOT LIKE '%lantern%'`); n != 1 {
+			t.Error("no administrator with an argon2id hash of the password")
+		}
+		if n := s.count(`SELECT count(*) FROM setup_tokens WHERE used_at IS NOT NULL`); n != 1 {
+			t.Errorf("%d used set-up links, want 1", n)
+		}
+		s.authLogin("198.51.100.9:4000", url.Values{"email": {"ada@fascicle.example"}, "password": {"lantern moss quietly"}}).
+			wantStatus(http.StatusSeeOther)
+	})
+	t.Run("ErrUsedAgain", func(t *testing.T) {
+		s.t = t
+		res := s.postForm("/admin/setup", form(func(f url.Values) { f.Set("email", "eve@fascicle.example") }), nil)
+		if res.Code != http.StatusGone && res.Code != http.StatusForbidden {
+			t.Errorf("status = %d, want 410 or 403", res.Code)
+		}
+		res.wantNotContains("Create the first administrator")
+		if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+			t.Errorf("a refused set-up sets cookies: %q", got)
+		}
+		if n := s.count(`SELECT count(*) FROM users WHERE email = 'eve@fascicle.example'`); n != 0 {
+			t.Error("a used set-up link created a second account")
+		}
+	})
+	t.Run("ErrComplete", func(t *testing.T) {
+		s.t = t
+		fresh := s.authSetupToken()
+		for _, target := range []string{"/admin/setup?token=" + url.QueryEscape(token), "/admin/setup?token=" + url.QueryEscape(fresh), "/admin/setup"} {
+			s.get(target).wantStatus(http.StatusGone).
+				wantContains("Set-up is complete").wantNotContains("Create the first administrator")
+		}
+		s.postForm("/admin/setup", form(func(f url.Values) { f.Set("token", fresh); f.Set("email", "eve@fascicle.example") }), nil).
+			wantStatus(http.StatusGone).wantContains("Set-up is complete")
+		if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
+			t.Errorf("%d accounts, want 1", n)
+		}
+	})
+}
+
+// Ensure a set-up link stops working an hour after it was made.
+func TestSetup_ExpiredLink(t *testing.T) {
+	s := newSite(t)
+	token := s.authSetupToken()
+	s.advance(time.Hour - time.Second)
+	s.get("/admin/setup?token=" + url.QueryEscape(token)).wantStatus(http.StatusOK)
+	s.advance(2 * time.Second)
+	s.get("/admin/setup?token=" + url.QueryEscape(token)).wantStatus(http.StatusForbidden).
+		wantContains("This set-up link does not work").wantNotContains("Create the first administrator")
+	form := url.Values{"token": {token}, "name": {"Ada Admin"}, "email": {"ada@fascicle.example"},
+		"password": {"lantern moss quietly"}, "password_confirm": {"lantern moss quietly"}}
+	res := s.postForm("/admin/setup", form, nil).wantStatus(http.StatusForbidden)
+	if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+		t.Errorf("an expired set-up link sets cookies: %q", got)
+	}
+	if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 0 {
+		t.Errorf("an expired set-up link created %d accounts", n)
+	}
+}
+
+// Ensure two set-up links used at the same moment still make one administrator.
+func TestSetup_ParallelLinksMakeOneAdmin(t *testing.T) {
+	s := newSite(t)
+	tokens := []string{s.authSetupToken(), s.authSetupToken(), ""}
+	tokens[2] = tokens[0] // the same link twice, too
+	codes := make([]int, len(tokens))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, token := range tokens {
+		wg.Go(func() {
+			form := url.Values{"token": {token}, "name": {"Admin " + strconv.Itoa(i)}, "email": {"admin" + strconv.Itoa(i) + "@fascicle.example"},
+				"password": {"lantern moss quietly"}, "password_confirm": {"lantern moss quietly"}}
+			req := httptest.NewRequest(http.MethodPost, "/admin/setup", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			<-start
+			rec := httptest.NewRecorder()
+			s.handler.ServeHTTP(rec, req)
+			codes[i] = rec.Code
+		})
+	}
+	close(start)
+	wg.Wait()
+	created := 0
+	for _, code := range codes {
+		switch code {
+		case http.StatusSeeOther:
+			created++
+		case http.StatusForbidden, http.StatusGone:
+		default:
+			t.Errorf("status %d", code)
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d set-ups succeeded, want 1; statuses %v", created, codes)
+	}
+	if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
+		t.Errorf("%d accounts, want 1", n)
+	}
+}
+
+// Ensure every staff page, whatever its outcome, is kept out of caches and search
+// engines, while public pages are not marked so.
+func TestAdminAuth_NoStoreNoIndex(t *testing.T) {
+	s := newSite(t)
+	moderator := s.signIn(s.addUser(model.RoleModerator))
+	tests := []struct {
+		Name   string
+		Cookie *http.Cookie
+		URL    string
+		Status int
+	}{
+		{Name: "SignInForm", URL: "/admin/login", Status: http.StatusOK},
+		{Name: "SetupRefused", URL: "/admin/setup?token=x", Status: http.StatusGone},
+		{Name: "NotSignedIn", URL: "/admin/", Status: http.StatusSeeOther},
+		{Name: "Dashboard", Cookie: moderator, URL: "/admin/", Status: http.StatusOK},
+		{Name: "Queue", Cookie: moderator, URL: "/admin/comments", Status: http.StatusOK},
+		{Name: "Forbidden", Cookie: moderator, URL: "/admin/settings", Status: http.StatusForbidden},
+		{Name: "NotFound", Cookie: moderator, URL: "/admin/comments/999/edit", Status: http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			res := s.getAs(tt.Cookie, tt.URL).wantStatus(tt.Status)
+			if got := res.Header.Get("Cache-Control"); got != "no-store" {
+				t.Errorf("Cache-Control = %q, want no-store", got)
+			}
+			if got := res.Header.Get("X-Robots-Tag"); got != "noindex, nofollow" {
+				t.Errorf("X-Robots-Tag = %q, want noindex, nofollow", got)
+			}
+		})
+	}
+	t.Run("PublicPage", func(t *testing.T) {
+		s.t = t
+		res := s.getAs(moderator, articlePath).wantStatus(http.StatusOK)
+		if got := res.Header.Get("X-Robots-Tag"); got != "" {
+			t.Errorf("a public page has X-Robots-Tag %q", got)
+		}
+	})
+	t.Run("SignInRefused", func(t *testing.T) {
+		s.t = t
+		res := s.authLogin("198.51.100.77:4000", url.Values{"email": {"x@staff.example"}, "password": {"wrong"}})
+		res.wantStatus(http.StatusUnauthorized)
+		if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Robots-Tag") != "noindex, nofollow" {
+			t.Errorf("Cache-Control %q, X-Robots-Tag %q", res.Header.Get("Cache-Control"), res.Header.Get("X-Robots-Tag"))
+		}
+	})
+}
+
+// Ensure another site's page cannot sign someone in or out.
+func TestAdminAuth_CrossSiteRefused(t *testing.T) {
+	s := newSite(t)
+	u := s.addUser(model.RoleAdmin)
+	cookie := s.signIn(u)
+	tests := []struct {
+		Name   string
+		Path   string
+		Header map[string]string
+	}{
+		{Name: "SignInCrossSite", Path: "/admin/login", Header: map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{Name: "SignInOtherOrigin", Path: "/admin/login", Header: map[string]string{"Origin": "https://evil.example"}},
+		{Name: "SignOutCrossSite", Path: "/admin/logout", Header: map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{Name: "SetupCrossSite", Path: "/admin/setup", Header: map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{Name: "ApproveCrossSite", Path: "/admin/comments/1/action/spam", Header: map[string]string{"Sec-Fetch-Site": "cross-site"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			form := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
+			req := httptest.NewRequest(http.MethodPost, tt.Path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tt.Header {
+				req.Header.Set(k, v)
+			}
+			if tt.Path != "/admin/login" {
+				req.AddCookie(cookie)
+			}
+			res := s.do(req).wantStatus(http.StatusForbidden).wantContains("Request refused")
+			if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+				t.Errorf("a cross-site request sets cookies: %q", got)
+			}
+		})
+	}
+	s.t = t
+	if n := s.count(`SELECT count(*) FROM sessions`); n != 1 {
+		t.Errorf("%d sessions, want only the one from signIn", n)
+	}
+	if n := s.count(`SELECT count(*) FROM sign_in_failures`); n != 0 {
+		t.Errorf("%d sign-in failures recorded for refused requests", n)
+	}
+	if got := s.status(1); got != "approved" {
+		t.Errorf("a cross-site request changed reply 1 to %q", got)
+	}
+	s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
+}
+
+// authLogin posts the sign-in form as the client at addr ("" for the default test
+// address), sending the given cookies.
+func (s *site) authLogin(addr string, form url.Values, cookies ...*http.Cookie) *response {
+	s.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if addr != "" {
+		req.RemoteAddr = addr
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	return s.do(req)
+}
+
+// authCookie returns the last cookie named name that res sets, which is the one a
+// browser keeps, or nil.
+func authCookie(res *response, name string) *http.Cookie {
+	var last *http.Cookie
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+		if c.Name == name {
+			last = c
+		}
+	}
+	return last
+}
+
+// authSetupToken stores a set-up link valid for an hour from the site's clock, as
+// "fascicle serve" does, and returns its token.
+func (s *site) authSetupToken() string {
+	s.t.Helper()
+	token, hash := auth.NewToken()
+	now := s.clock()
+	if err := s.store.CreateSetupToken(context.Background(), hash, now, now.Add(time.Hour)); err != nil {
+		s.t.Fatal(err)
+	}
+	return token
+}
