@@ -235,7 +235,7 @@ func AddUser(ctx context.Context, cfg config.Config, email, name string, role mo
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "created %s account %d for %s\n", role, u.ID, email)
+	fmt.Fprintf(stdout, "created %s account %d for %s\n", role, u.ID, u.EmailAddress())
 	return nil
 }
 

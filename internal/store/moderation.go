@@ -154,16 +154,17 @@ func (s *Store) RestoreComments(ctx context.Context, ids []int64, now time.Time)
 func (s *Store) DeleteComments(ctx context.Context, ids []int64) (int, error) {
 	deleted := 0
 	err := s.Tx(ctx, func(tx *Store) error {
+		deleted = 0 // counts only what the committed transaction deleted
 		for _, id := range ids {
-			var parent []*int64
+			var found []struct{ ParentID *int64 }
 			if err := tx.db.Raw(`SELECT parent_id FROM comments WHERE id = ? AND status IN ('spam', 'trash')`, id).
-				Scan(&parent).Error; err != nil {
+				Scan(&found).Error; err != nil {
 				return translate(err)
 			}
-			if len(parent) == 0 {
+			if len(found) == 0 {
 				continue
 			}
-			if err := tx.db.Exec(`UPDATE comments SET parent_id = ? WHERE parent_id = ?`, parent[0], id).Error; err != nil {
+			if err := tx.db.Exec(`UPDATE comments SET parent_id = ? WHERE parent_id = ?`, found[0].ParentID, id).Error; err != nil {
 				return translate(err)
 			}
 			if err := tx.db.Exec(`DELETE FROM comments WHERE id = ?`, id).Error; err != nil {
@@ -173,7 +174,10 @@ func (s *Store) DeleteComments(ctx context.Context, ids []int64) (int, error) {
 		}
 		return nil
 	})
-	return deleted, err
+	if err != nil {
+		return 0, err
+	}
+	return deleted, nil
 }
 
 // UpdateComment saves a moderator's edit of a reply's name, website and text.

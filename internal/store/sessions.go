@@ -21,6 +21,8 @@ func (Session) TableName() string { return "sessions" }
 
 // CreateSession saves a new session.
 func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	// Times are compared as text in SQLite, so every one is stored in UTC.
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()
 	return translate(s.db.WithContext(ctx).Create(sess).Error)
 }
 
