@@ -167,7 +167,7 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 		}
 	}
 	if n := CountLinks(c.Body); p.HoldLinks > 0 && n >= p.HoldLinks {
-		return model.CommentPending, fmt.Sprintf("has %d links", n), nil
+		return model.CommentPending, fmt.Sprintf("has %d %s", n, map[bool]string{true: "link", false: "links"}[n == 1]), nil
 	}
 	if p.HoldAll {
 		return model.CommentPending, "every reply is held (manual moderation)", nil

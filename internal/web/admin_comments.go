@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -64,10 +65,7 @@ func (s *Server) adminComments(c *gin.Context) {
 		return
 	}
 	articleID, _ := strconv.ParseInt(c.Query("article"), 10, 64)
-	query := strings.TrimSpace(c.Query("q"))
-	if len(query) > 200 {
-		query = query[:200]
-	}
+	query := truncate(strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), "")), 200)
 	filter := store.CommentFilter{Status: status, ArticleID: articleID, Query: query, Limit: CommentsPerPage, Offset: (page - 1) * CommentsPerPage}
 	comments, total, err := s.store.CommentQueue(ctx, filter)
 	if err != nil {
@@ -301,4 +299,16 @@ func firstMessage(fields map[string]string) string {
 		return m
 	}
 	return ""
+}
+
+// truncate shortens valid UTF-8 text to at most maxBytes, between characters.
+func truncate(s string, maxBytes int) string {
+	if len(s) <= maxBytes {
+		return s
+	}
+	cut := maxBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -25,4 +26,15 @@ func TestAdmin_ModeratorApprovesHeldReply(t *testing.T) {
 		t.Fatalf("status after approve = %q", got)
 	}
 	s.get(articlePath).wantContains("Magnesium helped").wantNotContains("reader.one@example.com")
+}
+
+// Ensure the message after an action says when nothing changed, and counts the
+// replies when several did.
+func TestAdmin_FlashCountsChanges(t *testing.T) {
+	s := newSite(t)
+	cookie := s.signIn(s.addUser(model.RoleModerator))
+	res := s.postForm("/admin/comments/bulk", url.Values{"action": {"trash"}, "ids": {"1", "3"}}, cookie).wantStatus(http.StatusSeeOther)
+	s.getAs(cookie, res.Header.Get("Location")).wantContains("Moved to the trash. (2 replies)")
+	res = s.postForm("/admin/comments/1/action/trash", nil, cookie).wantStatus(http.StatusSeeOther)
+	s.getAs(cookie, res.Header.Get("Location")).wantContains("Nothing changed").wantNotContains("Moved to the trash.")
 }

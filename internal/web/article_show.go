@@ -109,14 +109,18 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		return
 	}
 	articleURL := "/articles/" + url.PathEscape(article.Slug)
-	thread, byID := buildThread(comments, articleURL, policy.ThreadDepth)
+	form.Closed = !policy.RepliesOpen(article, s.now())
+	replyBase := articleURL
+	if form.Closed {
+		replyBase = "" // no Reply links where no reply can be sent
+	}
+	thread, byID := buildThread(comments, replyBase, policy.ThreadDepth)
 
 	form.Action = articleURL + "/comments#respond"
 	form.CancelURL = articleURL + "#respond"
-	form.Closed = !policy.RepliesOpen(article, s.now())
 	form.ShownStamp = s.pending.formStamp(s.now())
 	if form.ParentID != 0 {
-		if parent, ok := byID[form.ParentID]; ok && !parent.Pending {
+		if parent, ok := byID[form.ParentID]; ok && !parent.Pending && !form.Closed {
 			form.ReplyToName = parent.AuthorName
 		} else {
 			form.ParentID = 0
@@ -141,7 +145,8 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 }
 
 // buildThread arranges replies (oldest first) into a tree of at most maxDepth levels;
-// replies to a reply at that depth are shown beside it, as in WordPress. A reply whose parent is not shown starts a thread of its own, so an approved
+// replies to a reply at that depth are shown beside it, as in WordPress. Reply links
+// point into articleURL; an empty articleURL leaves them out. A reply whose parent is not shown starts a thread of its own, so an approved
 // reply is never hidden because of its parent.
 func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*threadComment, map[int64]*threadComment) {
 	byID := make(map[int64]*threadComment, len(comments))
@@ -175,7 +180,7 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		var out []*threadComment
 		for _, tc := range children[parent] {
 			tc.Depth = depth
-			if !tc.Pending && depth < maxDepth {
+			if articleURL != "" && !tc.Pending && depth < maxDepth {
 				tc.ReplyURL = articleURL + "?replytocom=" + strconv.FormatInt(tc.ID, 10) + "#respond"
 			}
 			out = append(out, tc)

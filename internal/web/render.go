@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +56,14 @@ func (s *Server) adminLayout(c *gin.Context, title string) layout {
 	l := s.layout(c, title, "")
 	l.NoIndex, l.Admin = true, true
 	l.Flash = flashMessages[c.Query("done")]
+	if n, err := strconv.Atoi(c.Query("n")); err == nil && l.Flash != "" && c.Query("done") != "none" {
+		switch {
+		case n == 0:
+			l.Flash = "Nothing changed: the selected replies were already there, or cannot take that action."
+		case n > 1:
+			l.Flash = fmt.Sprintf("%s (%d replies)", l.Flash, n)
+		}
+	}
 	c.Header("Cache-Control", "no-store")
 	u := staff(c)
 	if u == nil {

@@ -1,0 +1,885 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/web"
+)
+
+// replyRow is a reply written straight into the database, for the queue tests.
+type replyRow struct {
+	Article  int64 // the demo article when zero
+	Parent   int64 // 0 for a reply to the article
+	Name     string
+	Email    string
+	URL      string
+	Body     string
+	Status   string // pending when empty
+	Reason   string
+	Prefix   string
+	Agent    string
+	Age      time.Duration // how long before the site's clock it was written
+	Previous string
+}
+
+// addReplyRow inserts r and returns its ID.
+func (s *site) addReplyRow(r replyRow) int64 {
+	s.t.Helper()
+	if r.Article == 0 {
+		r.Article = 1
+	}
+	if r.Status == "" {
+		r.Status = "pending"
+	}
+	if r.Name == "" {
+		r.Name = "Queue Reader"
+	}
+	if r.Email == "" {
+		r.Email = "queue.reader@example.com"
+	}
+	var parent any
+	if r.Parent != 0 {
+		parent = r.Parent
+	}
+	created := s.clock().Add(-r.Age).UTC()
+	res, err := s.db.Exec(`INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
+		held_reason, previous_status, client_prefix, user_agent, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Article, parent, r.Name, r.Email, r.URL, r.Body, r.Status, r.Reason, r.Previous, r.Prefix, r.Agent, created, created)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return id
+}
+
+// parentOf returns the parent_id of a reply; 0 for a reply to the article.
+func (s *site) parentOf(id int64) int64 {
+	s.t.Helper()
+	var parent sql.NullInt64
+	if err := s.db.QueryRow(`SELECT parent_id FROM comments WHERE id = ?`, id).Scan(&parent); err != nil {
+		s.t.Fatal(err)
+	}
+	return parent.Int64
+}
+
+// wantSeeOtherTo checks that the response redirects with 303 to exactly target.
+func (r *response) wantSeeOtherTo(target string) *response {
+	r.t.Helper()
+	r.wantStatus(http.StatusSeeOther)
+	if got := r.Header.Get("Location"); got != target {
+		r.t.Errorf("Location = %q, want %q", got, target)
+	}
+	return r
+}
+
+// wantInOrder checks that the texts appear in the body in the order given, each after
+// the one before.
+func (r *response) wantInOrder(texts ...string) *response {
+	r.t.Helper()
+	rest, after := r.Body, "the start"
+	for _, text := range texts {
+		i := strings.Index(rest, text)
+		if i < 0 {
+			r.t.Errorf("response lacks %q after %q", text, after)
+			return r
+		}
+		rest, after = rest[i+len(text):], text
+	}
+	return r
+}
+
+// moderator signs in a new moderator and returns the session cookie.
+func (s *site) moderator() *http.Cookie {
+	s.t.Helper()
+	return s.signIn(s.addUser(model.RoleModerator))
+}
+
+// Ensure the queue has a tab per status with its count, lists the chosen status newest
+// first, and nothing else.
+func TestQueue_TabsCountsAndOrder(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	older := s.addReplyRow(replyRow{Body: "Older held reply", Age: 2 * time.Hour})
+	newer := s.addReplyRow(replyRow{Body: "Newer held reply", Age: time.Hour})
+	s.addReplyRow(replyRow{Body: "Spammy reply", Status: "spam"})
+	s.addReplyRow(replyRow{Body: "Binned reply one", Status: "trash"})
+	s.addReplyRow(replyRow{Body: "Binned reply two", Status: "trash"})
+
+	tests := []struct {
+		Name               string
+		URL                string
+		ExpectedStatus     int
+		ExpectedContent    []string
+		NotExpectedContent []string
+	}{
+		{
+			Name: "PendingByDefault", URL: "/admin/comments", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				`<a href="/admin/comments?status=pending" aria-current="page" class="active">Pending <span class="count">2</span></a>`,
+				`<a href="/admin/comments?status=approved">Approved <span class="count">3</span></a>`,
+				`<a href="/admin/comments?status=spam">Spam <span class="count">1</span></a>`,
+				`<a href="/admin/comments?status=trash">Trash <span class="count">2</span></a>`,
+				"Newer held reply", "Older held reply", "2 replies",
+			},
+			NotExpectedContent: []string{"Spammy reply", "Binned reply", "Priya N.", "My eyelid twitched", `rel="next"`},
+		},
+		{
+			Name: "Approved", URL: "/admin/comments?status=approved", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				`<a href="/admin/comments?status=approved" aria-current="page" class="active">Approved <span class="count">3</span></a>`,
+				"My eyelid twitched", "Same here with my calves", "Thank you for explaining negative myoclonus", "3 replies",
+			},
+			NotExpectedContent: []string{"held reply", "Spammy reply", "Binned reply", `aria-current="page" class="active">Pending`},
+		},
+		{
+			Name: "Spam", URL: "/admin/comments?status=spam", ExpectedStatus: http.StatusOK,
+			ExpectedContent:    []string{"Spammy reply", "1 reply", `<option value="restore">Not spam</option>`},
+			NotExpectedContent: []string{"held reply", "Binned reply", "My eyelid twitched", `<option value="approve">`},
+		},
+		{
+			Name: "Trash", URL: "/admin/comments?status=trash", ExpectedStatus: http.StatusOK,
+			ExpectedContent:    []string{"Binned reply one", "Binned reply two", "2 replies", `<option value="delete">Delete permanently</option>`},
+			NotExpectedContent: []string{"held reply", "Spammy reply", "My eyelid twitched"},
+		},
+		{Name: "ErrUnknownStatus", URL: "/admin/comments?status=deleted", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
+		{Name: "ErrPageZero", URL: "/admin/comments?page=0", ExpectedStatus: http.StatusNotFound},
+		{Name: "ErrPageNotANumber", URL: "/admin/comments?page=two", ExpectedStatus: http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			s.getAs(mod, tt.URL).wantStatus(tt.ExpectedStatus).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
+		})
+	}
+	t.Run("NewestFirst", func(t *testing.T) {
+		s.t = t
+		s.getAs(mod, "/admin/comments").wantInOrder(`id="reply-`+itoa(newer)+`"`, `id="reply-`+itoa(older)+`"`)
+		s.getAs(mod, "/admin/comments?status=approved").wantInOrder(`id="reply-3"`, `id="reply-2"`, `id="reply-1"`)
+	})
+}
+
+// Ensure the queue shows web.CommentsPerPage replies a page, with links to older and
+// newer pages that keep the filter.
+func TestQueue_Paginates(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	total := web.CommentsPerPage + 1
+	for i := 1; i <= total; i++ {
+		s.addReplyRow(replyRow{Body: fmt.Sprintf("Generated reply %02d", i), Age: time.Duration(total-i+1) * time.Minute})
+	}
+	first := s.getAs(mod, "/admin/comments").wantStatus(http.StatusOK)
+	first.wantContains(fmt.Sprintf("Generated reply %02d", total), "Generated reply 02", fmt.Sprintf("%d replies", total),
+		`<a rel="next" href="/admin/comments?page=2&amp;status=pending">Older →</a>`, "Page 1")
+	first.wantNotContains("Generated reply 01", `rel="prev"`)
+	first.wantInOrder(fmt.Sprintf("Generated reply %02d", total), "Generated reply 02")
+
+	second := s.getAs(mod, "/admin/comments?page=2&status=pending").wantStatus(http.StatusOK)
+	second.wantContains("Generated reply 01", `<a rel="prev" href="/admin/comments?status=pending">← Newer</a>`, "Page 2")
+	second.wantNotContains("Generated reply 02", `rel="next"`)
+
+	t.Run("KeepsTheFilter", func(t *testing.T) {
+		s.t = t
+		s.getAs(mod, "/admin/comments?q=Generated").wantStatus(http.StatusOK).
+			wantContains(`<a rel="next" href="/admin/comments?page=2&amp;q=Generated&amp;status=pending">Older →</a>`)
+		s.getAs(mod, "/admin/comments?q=Generated&page=2").wantStatus(http.StatusOK).
+			wantContains("Generated reply 01", `<a rel="prev" href="/admin/comments?q=Generated&amp;status=pending">← Newer</a>`)
+	})
+}
+
+// Ensure the queue can be narrowed to one article and searched by text, name and email,
+// with % and _ taken literally.
+func TestQueue_FilterAndSearch(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	other := addArticle(t, s, "magnesium-and-sleep", model.ArticlePublished)
+	s.addReplyRow(replyRow{Name: "Alice Alpha", Email: "alice@alpha.example", Body: "Alpha says caffeine is the culprit."})
+	s.addReplyRow(replyRow{Article: other.ID, Name: "Bob Beta", Email: "bob_beta@beta.example", Body: "Beta is 100% sure about magnesium."})
+	s.addReplyRow(replyRow{Name: "Carol Gamma", Email: "bobxbeta@gamma.example", Body: "Gamma is 100 percent unsure."})
+
+	tests := []struct {
+		Name    string
+		Query   string
+		Want    []string
+		NotWant []string
+	}{
+		{Name: "ByArticle", Query: "article=" + itoa(other.ID),
+			Want:    []string{"Beta is 100% sure", `<option value="` + itoa(other.ID) + `" selected>Title of magnesium-and-sleep</option>`, "1 reply", "Clear</a>"},
+			NotWant: []string{"Alpha says", "Gamma is"}},
+		{Name: "ByDemoArticle", Query: "article=1", Want: []string{"Alpha says", "Gamma is", "2 replies"}, NotWant: []string{"Beta is"}},
+		{Name: "ByText", Query: "q=caffeine", Want: []string{"Alpha says caffeine", `name="q" type="search" value="caffeine"`}, NotWant: []string{"Beta is", "Gamma is"}},
+		{Name: "ByName", Query: "q=Carol+Gamma", Want: []string{"Gamma is 100 percent"}, NotWant: []string{"Alpha says", "Beta is"}},
+		{Name: "ByEmail", Query: "q=alice%40alpha", Want: []string{"Alpha says"}, NotWant: []string{"Beta is", "Gamma is"}},
+		{Name: "PercentIsLiteral", Query: "q=100%25", Want: []string{"Beta is 100% sure"}, NotWant: []string{"Gamma is 100 percent", "Alpha says"}},
+		{Name: "UnderscoreIsLiteral", Query: "q=bob_beta", Want: []string{"Beta is"}, NotWant: []string{"Gamma is", "Alpha says"}},
+		{Name: "ArticleAndText", Query: "article=1&q=100", Want: []string{"Gamma is"}, NotWant: []string{"Beta is", "Alpha says"}},
+		{Name: "NoMatch", Query: "q=zebra", Want: []string{"No pending replies match this filter."}, NotWant: []string{"Alpha says", "Beta is", "Gamma is"}},
+		{Name: "OtherStatus", Query: "status=approved&q=caffeine", Want: []string{"No approved replies match this filter."}, NotWant: []string{"Alpha says"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			s.getAs(mod, "/admin/comments?"+tt.Query).wantStatus(http.StatusOK).wantContains(tt.Want...).wantNotContains(tt.NotWant...)
+		})
+	}
+}
+
+// Ensure a search longer than the queue keeps is cut between characters, never inside
+// one, so the page stays valid UTF-8.
+func TestQueue_LongSearchCutBetweenCharacters(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	query := strings.Repeat("a", 199) + "é" // "é" is bytes 200 and 201
+	res := s.getAs(mod, "/admin/comments?q="+url.QueryEscape(query)).wantStatus(http.StatusOK)
+	if !utf8.ValidString(res.Body) {
+		i := strings.Index(res.Body, `name="q"`)
+		t.Errorf("the queue page is not valid UTF-8; the search box holds %q", res.Body[i:min(len(res.Body), i+240)])
+	}
+	res.wantContains(`value="` + strings.Repeat("a", 199))
+}
+
+// Ensure each row shows what a moderator needs to judge a reply (who, from where, with
+// what, on which article, in answer to whom, why it was held) and shows the text
+// escaped.
+func TestQueue_RowShowsEverything(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	form := validReply()
+	form.Set("comment_parent", "2")
+	form.Set("comment", "<script>alert(1)</script> Calves too.")
+	s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+	id, _, _ := s.lastReply()
+	s.addReplyRow(replyRow{Body: "Buy pills", Status: "spam", Reason: "contains the spam word “pills”", Age: time.Hour})
+
+	res := s.getAs(mod, "/admin/comments").wantStatus(http.StatusOK)
+	res.wantContains(
+		`<li class="queue-item" id="reply-`+itoa(id)+`">`,
+		`<strong class="queue-name">Reader One</strong>`,
+		`<a class="queue-email" href="mailto:reader.one@example.com">reader.one@example.com</a>`,
+		`<a class="queue-url" href="https://reader.example.org/" rel="nofollow noopener noreferrer">https://reader.example.org/</a>`,
+		`<span class="queue-client" title="Network of the sender (anonymised)">192.0.2.0/24</span>`,
+		`<span class="queue-ua" title="Browser">Mozilla/5.0 (test)</span>`,
+		`<a href="/articles/understanding-involuntary-muscle-twitches">Understanding Involuntary Muscle Twitches: Causes and Management</a>`,
+		"· in reply to Tom Whitaker",
+		"&lt;script&gt;alert(1)&lt;/script&gt; Calves too.",
+		`<p class="held-reason"><strong>Held because:</strong> every reply is held (manual moderation)</p>`,
+	)
+	res.wantNotContains("<script>alert(1)", "192.0.2.1", "Buy pills")
+
+	t.Run("SpamReason", func(t *testing.T) {
+		s.t = t
+		s.getAs(mod, "/admin/comments?status=spam").wantStatus(http.StatusOK).
+			wantContains(`<strong>Spam because:</strong> contains the spam word “pills”`).wantNotContains("Held because:")
+	})
+	t.Run("TopLevelReplyHasNoParent", func(t *testing.T) {
+		s.t = t
+		res := s.getAs(mod, "/admin/comments?status=approved").wantStatus(http.StatusOK)
+		res.wantContains("· in reply to Priya N.", `href="/articles/understanding-involuntary-muscle-twitches#comment-1"`)
+		if n := strings.Count(res.Body, "in reply to"); n != 1 {
+			t.Errorf(`"in reply to" appears %d times among the approved replies, want once (Tom's)`, n)
+		}
+	})
+}
+
+// Ensure each per-row action moves the reply where it should, restore returns it to
+// where it was, and delete works only from spam and trash.
+func TestModeration_RowActions(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	tests := []struct {
+		Name    string
+		Start   string
+		Actions []string
+		Want    string // "" when the reply must be gone
+		WantN   int    // how many the last action changed
+	}{
+		{Name: "ApprovePending", Start: "pending", Actions: []string{"approve"}, Want: "approved", WantN: 1},
+		{Name: "UnapproveApproved", Start: "approved", Actions: []string{"unapprove"}, Want: "pending", WantN: 1},
+		{Name: "SpamPending", Start: "pending", Actions: []string{"spam"}, Want: "spam", WantN: 1},
+		{Name: "TrashApproved", Start: "approved", Actions: []string{"trash"}, Want: "trash", WantN: 1},
+		{Name: "ApproveApprovedChangesNothing", Start: "approved", Actions: []string{"approve"}, Want: "approved", WantN: 0},
+		{Name: "RestoreFromTrashGivesApproved", Start: "approved", Actions: []string{"trash", "restore"}, Want: "approved", WantN: 1},
+		{Name: "RestoreFromSpamGivesPending", Start: "pending", Actions: []string{"spam", "restore"}, Want: "pending", WantN: 1},
+		{Name: "RestoreAfterSpamThenTrashGivesApproved", Start: "approved", Actions: []string{"spam", "trash", "restore"}, Want: "approved", WantN: 1},
+		{Name: "RestoreSpamCaughtOnArrivalGivesPending", Start: "spam", Actions: []string{"restore"}, Want: "pending", WantN: 1},
+		{Name: "RestorePendingChangesNothing", Start: "pending", Actions: []string{"restore"}, Want: "pending", WantN: 0},
+		{Name: "DeleteFromSpam", Start: "pending", Actions: []string{"spam", "delete"}, Want: "", WantN: 1},
+		{Name: "DeleteFromTrash", Start: "approved", Actions: []string{"trash", "delete"}, Want: "", WantN: 1},
+		{Name: "DeletePendingDoesNothing", Start: "pending", Actions: []string{"delete"}, Want: "pending", WantN: 0},
+		{Name: "DeleteApprovedDoesNothing", Start: "approved", Actions: []string{"delete"}, Want: "approved", WantN: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			id := s.addReplyRow(replyRow{Status: tt.Start, Body: "Reply for " + tt.Name})
+			for i, action := range tt.Actions {
+				n := 1
+				if i == len(tt.Actions)-1 {
+					n = tt.WantN
+				}
+				s.postForm("/admin/comments/"+itoa(id)+"/action/"+action, url.Values{"return": {"/admin/comments?status=" + tt.Start}}, mod).
+					wantSeeOtherTo(fmt.Sprintf("/admin/comments?done=%s&n=%d&status=%s", action, n, tt.Start))
+			}
+			exists := s.count(`SELECT count(*) FROM comments WHERE id = ?`, id) == 1
+			switch {
+			case tt.Want == "" && exists:
+				t.Errorf("reply still exists with status %q, want it deleted", s.status(id))
+			case tt.Want != "" && !exists:
+				t.Errorf("reply was deleted, want status %q", tt.Want)
+			case tt.Want != "":
+				if got := s.status(id); got != tt.Want {
+					t.Errorf("status = %q, want %q", got, tt.Want)
+				}
+			}
+		})
+	}
+	t.Run("FlashAfterAction", func(t *testing.T) {
+		s.t = t
+		id := s.addReplyRow(replyRow{Body: "Flash me"})
+		res := s.postForm("/admin/comments/"+itoa(id)+"/action/spam", nil, mod).wantSeeOtherTo("/admin/comments?done=spam&n=1")
+		s.getAs(mod, res.Header.Get("Location")).wantStatus(http.StatusOK).wantContains(`<p class="flash" role="status">Marked as spam.</p>`)
+	})
+	t.Run("ErrUnknownAction", func(t *testing.T) {
+		s.t = t
+		id := s.addReplyRow(replyRow{Body: "Unknown action"})
+		s.postForm("/admin/comments/"+itoa(id)+"/action/publish", nil, mod).wantStatus(http.StatusNotFound)
+		s.postForm("/admin/comments/abc/action/approve", nil, mod).wantStatus(http.StatusNotFound)
+		if got := s.status(id); got != "pending" {
+			t.Errorf("status = %q, want pending", got)
+		}
+	})
+	t.Run("UnknownReplyChangesNothing", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/99999/action/approve", nil, mod).wantSeeOtherTo("/admin/comments?done=approve&n=0")
+	})
+	t.Run("SignedOutChangesNothing", func(t *testing.T) {
+		s.t = t
+		id := s.addReplyRow(replyRow{Body: "Nobody signed in"})
+		s.postForm("/admin/comments/"+itoa(id)+"/action/approve", nil, nil).wantSeeOtherTo("/admin/login")
+		if got := s.status(id); got != "pending" {
+			t.Errorf("status = %q, want pending", got)
+		}
+	})
+}
+
+// Ensure deleting a reply that has replies keeps them, one level up.
+func TestModeration_DeleteMovesRepliesUp(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	under := s.addReplyRow(replyRow{Parent: 2, Status: "approved", Name: "Third Level", Body: "Reply under Tom's reply"})
+	remove := func(id int64) {
+		s.t.Helper()
+		s.postForm("/admin/comments/"+itoa(id)+"/action/trash", nil, mod).wantSeeOtherTo("/admin/comments?done=trash&n=1")
+		s.postForm("/admin/comments/"+itoa(id)+"/action/delete", nil, mod).wantSeeOtherTo("/admin/comments?done=delete&n=1")
+		if n := s.count(`SELECT count(*) FROM comments WHERE id = ?`, id); n != 0 {
+			s.t.Fatalf("reply %d was not deleted", id)
+		}
+	}
+
+	t.Run("MiddleOfThread", func(t *testing.T) {
+		s.t = t
+		remove(2)
+		if got := s.parentOf(under); got != 1 {
+			t.Errorf("parent of the reply under Tom's = %d, want 1 (Tom's parent)", got)
+		}
+		page := s.get(articlePath).wantStatus(http.StatusOK)
+		page.wantNotContains("Same here with my calves", `id="comment-2"`)
+		page.wantContains(`<li id="comment-` + itoa(under) + `" class="comment depth-2">`)
+		page.wantInOrder(`id="comment-1"`, `<ol class="children">`, "Reply under Tom&#39;s reply", `id="comment-3"`)
+	})
+	t.Run("TopOfThread", func(t *testing.T) {
+		s.t = t
+		remove(1)
+		if got := s.parentOf(under); got != 0 {
+			t.Errorf("parent of the reply = %d, want none", got)
+		}
+		s.get(articlePath).wantStatus(http.StatusOK).
+			wantContains(`<li id="comment-`+itoa(under)+`" class="comment depth-1">`, "Reply under Tom&#39;s reply").
+			wantNotContains("My eyelid twitched")
+	})
+}
+
+// Ensure the bulk form acts on every ticked reply, says so when none was ticked, and
+// refuses an unknown action.
+func TestModeration_Bulk(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	a := s.addReplyRow(replyRow{Body: "Bulk a"})
+	b := s.addReplyRow(replyRow{Body: "Bulk b"})
+	c := s.addReplyRow(replyRow{Body: "Bulk c"})
+	untouched := s.addReplyRow(replyRow{Body: "Not ticked"})
+	ids := []string{itoa(a), itoa(b), "abc", itoa(c)}
+	want := func(t *testing.T, status string, ids ...int64) {
+		t.Helper()
+		for _, id := range ids {
+			if got := s.status(id); got != status {
+				t.Errorf("reply %d: status %q, want %q", id, got, status)
+			}
+		}
+	}
+
+	t.Run("ErrUnknownAction", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/bulk", url.Values{"action": {"publish"}, "ids": ids}, mod).
+			wantStatus(http.StatusBadRequest).wantContains("Choose an action")
+		want(t, "pending", a, b, c, untouched)
+	})
+	t.Run("ErrNoAction", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/bulk", url.Values{"action": {""}, "ids": ids}, mod).
+			wantStatus(http.StatusBadRequest).wantContains("Choose an action")
+		want(t, "pending", a, b, c, untouched)
+	})
+	t.Run("NothingTicked", func(t *testing.T) {
+		s.t = t
+		res := s.postForm("/admin/comments/bulk", url.Values{"action": {"approve"}, "return": {"/admin/comments"}}, mod).
+			wantSeeOtherTo("/admin/comments?done=none&n=0")
+		s.getAs(mod, res.Header.Get("Location")).wantContains("Nothing was selected, so nothing changed.").wantNotContains("Approved.")
+		want(t, "pending", a, b, c, untouched)
+	})
+	t.Run("Approve", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/bulk", url.Values{"action": {"approve"}, "ids": ids, "return": {"/admin/comments?status=pending"}}, mod).
+			wantSeeOtherTo("/admin/comments?done=approve&n=3&status=pending")
+		want(t, "approved", a, b, c)
+		want(t, "pending", untouched)
+	})
+	t.Run("TrashThenDelete", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/bulk", url.Values{"action": {"trash"}, "ids": ids}, mod).wantSeeOtherTo("/admin/comments?done=trash&n=3")
+		want(t, "trash", a, b, c)
+		s.postForm("/admin/comments/bulk", url.Values{"action": {"delete"}, "ids": append(ids, itoa(untouched))}, mod).
+			wantSeeOtherTo("/admin/comments?done=delete&n=3")
+		if n := s.count(`SELECT count(*) FROM comments WHERE id IN (?, ?, ?)`, a, b, c); n != 0 {
+			t.Errorf("%d of the trashed replies remain", n)
+		}
+		want(t, "pending", untouched)
+	})
+}
+
+// Ensure an action returns to the queue page it came from, and never anywhere outside
+// the queue.
+func TestModeration_ReturnsOnlyToTheQueue(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	tests := []struct {
+		Name   string
+		Return string
+		Want   string
+	}{
+		{"QueuePage", "/admin/comments?status=pending&page=2&q=x", "/admin/comments?done=approve&n=1&page=2&q=x&status=pending"},
+		{"QueueReplacesOldOutcome", "/admin/comments?done=spam&n=7", "/admin/comments?done=approve&n=1"},
+		{"Missing", "", "/admin/comments?done=approve&n=1"},
+		{"OtherAdminPage", "/admin/settings", "/admin/comments?done=approve&n=1"},
+		{"OtherSite", "https://evil.example/admin/comments", "/admin/comments?done=approve&n=1"},
+		{"SchemeRelative", "//evil.example/admin/comments", "/admin/comments?done=approve&n=1"},
+		{"Backslash", `/admin/comments\@evil.example`, "/admin/comments?done=approve&n=1"},
+		{"PublicPage", articlePath, "/admin/comments?done=approve&n=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			id := s.addReplyRow(replyRow{Body: "Return " + tt.Name})
+			s.postForm("/admin/comments/"+itoa(id)+"/action/approve", url.Values{"return": {tt.Return}}, mod).wantSeeOtherTo(tt.Want)
+		})
+	}
+}
+
+// Ensure a moderator can correct a reply's name, website and text, which the article
+// shows at once, and that a wrong value is refused with everything typed kept.
+func TestEdit_Reply(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	const tom = "/admin/comments/2/edit"
+	type row struct{ Name, Email, URL, Body, Status string }
+	saved := func() row {
+		s.t.Helper()
+		var r row
+		if err := s.db.QueryRow(`SELECT author_name, author_email, author_url, body, status FROM comments WHERE id = 2`).
+			Scan(&r.Name, &r.Email, &r.URL, &r.Body, &r.Status); err != nil {
+			s.t.Fatal(err)
+		}
+		return r
+	}
+	original := saved()
+
+	t.Run("ShowsTheValues", func(t *testing.T) {
+		s.t = t
+		res := s.getAs(mod, tom+"?return="+url.QueryEscape("/admin/comments?status=approved")).wantStatus(http.StatusOK)
+		res.wantContains(
+			"<h1>Reply by Tom Whitaker</h1>", "· in reply to Priya N.", "tom.whitaker@example.net",
+			`<a href="/admin/comments?status=approved">← Back to replies</a>`,
+			`<input type="hidden" name="return" value="/admin/comments?status=approved">`,
+			`id="author" name="author" type="text" value="Tom Whitaker"`,
+			`id="url" name="url" type="url" value="https://example.net/tom"`,
+			`required>Same here with my calves after long runs. Drinking more water on training days made the biggest difference for me.</textarea>`,
+			"<h2>Reply as staff</h2>",
+		)
+		res.wantNotContains("The changes were not saved.")
+	})
+	t.Run("ErrUnknownReply", func(t *testing.T) {
+		s.t = t
+		s.getAs(mod, "/admin/comments/99999/edit").wantStatus(http.StatusNotFound)
+		s.postForm("/admin/comments/99999/edit", url.Values{"author": {"X"}, "comment": {"Y"}}, mod).wantStatus(http.StatusNotFound)
+	})
+
+	invalid := []struct {
+		Name    string
+		Field   string
+		Value   string
+		Message string
+	}{
+		{"ErrTextEmpty", "comment", "", "Comment is required."},
+		{"ErrTextBlank", "comment", " \r\n ", "Comment is required."},
+		{"ErrNameEmpty", "author", "", "Name is required."},
+		{"ErrWebsiteJavascript", "url", "javascript:alert(1)", "Enter a web address that starts with http:// or https://, or leave it empty."},
+	}
+	for _, tt := range invalid {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			form := url.Values{"author": {`Tom "W" <b>`}, "url": {"https://tom.example/"}, "comment": {"Typed <em>text</em> & more"}, "return": {"/admin/comments?status=approved"}}
+			form.Set(tt.Field, tt.Value)
+			res := s.postForm(tom, form, mod).wantStatus(http.StatusUnprocessableEntity)
+			res.wantContains("The changes were not saved.", `<span class="field-error">`+html.EscapeString(tt.Message)+`</span>`,
+				`<p class="has-error"><label for="`+tt.Field+`">`)
+			res.wantContains(`value="`+html.EscapeString(form.Get("author"))+`"`, `value="`+html.EscapeString(form.Get("url"))+`"`,
+				`required>`+html.EscapeString(strings.ReplaceAll(form.Get("comment"), "\r\n", "\n"))+`</textarea>`,
+				`<input type="hidden" name="return" value="/admin/comments?status=approved">`)
+			res.wantNotContains("<b>", "<em>text</em>")
+			if got := saved(); got != original {
+				t.Errorf("saved after a refused edit: %+v, want %+v", got, original)
+			}
+		})
+	}
+
+	t.Run("Saved", func(t *testing.T) {
+		s.t = t
+		form := url.Values{
+			"author": {"Tom W."}, "url": {"https://tom.example/"}, "comment": {"Edited: water helped.\r\nSecond line <b>bold</b>"},
+			// Fields the edit form does not have must not change anything.
+			"email": {"someone.else@example.com"}, "status": {"spam"},
+			"return": {"/admin/comments?status=approved"},
+		}
+		s.postForm(tom, form, mod).wantSeeOtherTo("/admin/comments?done=edited&n=1&status=approved")
+		want := row{Name: "Tom W.", Email: "tom.whitaker@example.net", URL: "https://tom.example/", Body: "Edited: water helped.\nSecond line <b>bold</b>", Status: "approved"}
+		if got := saved(); got != want {
+			t.Errorf("saved %+v, want %+v", got, want)
+		}
+		page := s.get(articlePath).wantStatus(http.StatusOK)
+		page.wantContains(`<a href="https://tom.example/" rel="external nofollow ugc">Tom W.</a>`, "Edited: water helped.<br>", "Second line &lt;b&gt;bold&lt;/b&gt;")
+		page.wantNotContains("Tom Whitaker", "Drinking more water", "<b>bold</b>", "someone.else@example.com")
+	})
+}
+
+// Ensure a staff answer to a held reply approves it and is published at once under it,
+// marked as staff, and that an empty answer is refused.
+func TestStaffReply(t *testing.T) {
+	s := newSite(t)
+	staff := s.addUser(model.RoleModerator)
+	mod := s.signIn(staff)
+	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	parent, status, _ := s.lastReply()
+	if status != "pending" {
+		t.Fatalf("reader's reply is %q, want pending", status)
+	}
+	edit := s.getAs(mod, "/admin/comments/"+itoa(parent)+"/edit").wantStatus(http.StatusOK)
+	edit.wantContains("this reply is approved with it", "Approve and reply")
+
+	t.Run("ErrEmpty", func(t *testing.T) {
+		for _, text := range []string{"", " \r\n\t "} {
+			s.t = t
+			before := s.count(`SELECT count(*) FROM comments`)
+			res := s.postForm("/admin/comments/"+itoa(parent)+"/reply", url.Values{"reply": {text}}, mod).wantStatus(http.StatusUnprocessableEntity)
+			res.wantContains(`<span class="field-error">Your reply is required.</span>`, "Reply by Reader One")
+			res.wantNotContains("The changes were not saved.")
+			if got := s.count(`SELECT count(*) FROM comments`); got != before {
+				t.Errorf("comments = %d after an empty staff reply, want %d", got, before)
+			}
+			if got := s.status(parent); got != "pending" {
+				t.Errorf("reader's reply is %q after an empty staff reply, want pending", got)
+			}
+		}
+	})
+	t.Run("ApprovesAndPublishes", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/"+itoa(parent)+"/reply", url.Values{"reply": {"Glad it helped. See a doctor if it lasts.\r\nThe team"}, "return": {"/admin/comments"}}, mod).
+			wantSeeOtherTo("/admin/comments?done=replied&n=1")
+		if got := s.status(parent); got != "approved" {
+			t.Errorf("reader's reply is %q, want approved", got)
+		}
+		var id, parentID, userID, articleID int64
+		var st, name, body string
+		if err := s.db.QueryRow(`SELECT id, status, parent_id, user_id, article_id, author_name, body FROM comments ORDER BY id DESC LIMIT 1`).
+			Scan(&id, &st, &parentID, &userID, &articleID, &name, &body); err != nil {
+			t.Fatal(err)
+		}
+		if st != "approved" || parentID != parent || userID != staff.ID || articleID != 1 || name != staff.Name || body != "Glad it helped. See a doctor if it lasts.\nThe team" {
+			t.Errorf("staff reply saved as status=%q parent=%d user=%d article=%d name=%q body=%q", st, parentID, userID, articleID, name, body)
+		}
+		page := s.get(articlePath).wantStatus(http.StatusOK)
+		page.wantContains(`<li id="comment-`+itoa(parent)+`" class="comment depth-1">`,
+			`<li id="comment-`+itoa(id)+`" class="comment depth-2 comment-staff">`,
+			`<span class="staff-badge">Staff</span>`, "Glad it helped. See a doctor if it lasts.<br>", "5 replies")
+		page.wantInOrder(`id="comment-`+itoa(parent)+`"`, "Magnesium helped", `<ol class="children">`, `id="comment-`+itoa(id)+`"`, "Glad it helped")
+		page.wantNotContains(staff.EmailAddress(), "reader.one@example.com", "awaiting moderation")
+		if n := strings.Count(page.Body, "comment-staff"); n != 1 {
+			t.Errorf("%d replies marked as staff, want 1", n)
+		}
+	})
+	t.Run("ErrSpamCannotBeAnswered", func(t *testing.T) {
+		s.t = t
+		spam := s.addReplyRow(replyRow{Status: "spam", Body: "Cheap pills"})
+		before := s.count(`SELECT count(*) FROM comments`)
+		res := s.postForm("/admin/comments/"+itoa(spam)+"/reply", url.Values{"reply": {"An answer"}}, mod).wantStatus(http.StatusUnprocessableEntity)
+		// The moderator must be told why nothing happened, and keep what they typed.
+		res.wantContains("Only pending or approved replies can be answered.", ">An answer</textarea>")
+		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+			t.Errorf("a staff reply to spam was saved")
+		}
+		if got := s.status(spam); got != "spam" {
+			t.Errorf("spam reply is now %q", got)
+		}
+	})
+}
+
+// Ensure approving, unapproving, marking as spam and trashing change the article and
+// the home page's reply count at once.
+func TestModeration_PublicPageFollowsAtOnce(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	id, _, _ := s.lastReply()
+	steps := []struct {
+		Action  string
+		Visible bool
+	}{
+		{"approve", true}, {"unapprove", false}, {"approve", true}, {"spam", false}, {"restore", true}, {"trash", false}, {"restore", true},
+	}
+	s.get(articlePath).wantNotContains("Magnesium helped")
+	for i, step := range steps {
+		t.Run(fmt.Sprintf("%d_%s", i+1, step.Action), func(t *testing.T) {
+			s.t = t
+			s.postForm("/admin/comments/"+itoa(id)+"/action/"+step.Action, nil, mod).wantSeeOtherTo("/admin/comments?done=" + step.Action + "&n=1")
+			page := s.get(articlePath).wantStatus(http.StatusOK)
+			home := s.get("/").wantStatus(http.StatusOK)
+			if step.Visible {
+				page.wantContains(`id="comment-`+itoa(id)+`"`, "Magnesium helped my cramps.", "4 replies to")
+				home.wantContains("4 replies").wantNotContains("3 replies")
+			} else {
+				page.wantContains("3 replies to").wantNotContains(`id="comment-`+itoa(id)+`"`, "Magnesium helped", "Reader One")
+				home.wantContains("3 replies").wantNotContains("4 replies")
+			}
+		})
+	}
+}
+
+// Ensure commenters' emails are shown on the moderation queue and on no public page.
+func TestModeration_EmailsOnlyForStaff(t *testing.T) {
+	s := newSite(t)
+	mod := s.moderator()
+	res := s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	own := strings.Split(res.Header.Get("Location"), "#")[0]
+	s.postForm("/admin/comments/1/reply", url.Values{"reply": {"Thanks for sharing."}}, mod).wantStatus(http.StatusSeeOther)
+	emails := s.commenterEmails()
+	if len(emails) != 5 {
+		t.Fatalf("%d emails in the database, want 5", len(emails))
+	}
+
+	t.Run("OnTheQueue", func(t *testing.T) {
+		s.t = t
+		staffPages := s.getAs(mod, "/admin/comments").Body + s.getAs(mod, "/admin/comments?status=approved").Body
+		for _, email := range emails {
+			if !strings.Contains(staffPages, email) {
+				t.Errorf("the queue does not show %q", email)
+			}
+		}
+	})
+	for _, page := range []struct{ Name, URL string }{
+		{"Home", "/"}, {"Article", articlePath}, {"OwnPendingReply", own}, {"ReplyTo", articlePath + "?replytocom=1"},
+		{"NotFound", "/articles/no-such-article"}, {"QueueSignedOut", "/admin/comments"}, {"SignIn", "/admin/login"},
+	} {
+		t.Run("NotOn"+page.Name, func(t *testing.T) {
+			s.t = t
+			res := s.get(page.URL)
+			if res.Code != http.StatusOK && res.Code != http.StatusNotFound && res.Code != http.StatusSeeOther {
+				t.Fatalf("status %d", res.Code)
+			}
+			res.wantNotContains(emails...)
+		})
+	}
+	t.Run("NotOnRefusedReply", func(t *testing.T) {
+		s.t = t
+		form := validReply()
+		form.Set("email", "not-an-email")
+		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity).wantNotContains(emails...)
+	})
+}
+
+// Ensure the number of replies waiting is shown on every staff page.
+func TestModeration_PendingCountOnEveryAdminPage(t *testing.T) {
+	s := newSite(t)
+	admin := s.signIn(s.addUser(model.RoleAdmin))
+	first := s.addReplyRow(replyRow{Body: "Waiting one"})
+	second := s.addReplyRow(replyRow{Body: "Waiting two"})
+	s.addReplyRow(replyRow{Body: "Spam is not waiting", Status: "spam"})
+	pages := []string{"/admin/", "/admin/comments", "/admin/comments?status=trash", "/admin/comments/1/edit", "/admin/settings", "/admin/users"}
+	check := func(t *testing.T, want string) {
+		t.Helper()
+		for _, p := range pages {
+			res := s.getAs(admin, p).wantStatus(http.StatusOK)
+			if want == "" {
+				res.wantNotContains("Replies waiting for moderation", " pending</span>")
+			} else {
+				res.wantContains(`<span class="count" title="Replies waiting for moderation">` + want + `</span>`)
+			}
+		}
+	}
+	t.Run("Two", func(t *testing.T) { s.t = t; check(t, "2 pending") })
+	t.Run("OneAfterApproving", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/"+itoa(first)+"/action/approve", nil, admin).wantStatus(http.StatusSeeOther)
+		check(t, "1 pending")
+	})
+	t.Run("NoneLeft", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/comments/"+itoa(second)+"/action/trash", nil, admin).wantStatus(http.StatusSeeOther)
+		check(t, "")
+	})
+	t.Run("Moderator", func(t *testing.T) {
+		s.t = t
+		s.addReplyRow(replyRow{Body: "Waiting three"})
+		s.getAs(s.moderator(), "/admin/").wantStatus(http.StatusOK).
+			wantContains(`<span class="count" title="Replies waiting for moderation">1 pending</span>`)
+	})
+}
+
+// Ensure an administrator sees the policy, can save a valid one, and that a wrong
+// value is refused next to its field with everything typed kept and nothing saved.
+func TestSettings_Policy(t *testing.T) {
+	s := newSite(t)
+	admin := s.signIn(s.addUser(model.RoleAdmin))
+	policy := func() model.Policy {
+		s.t.Helper()
+		p, err := s.store.Policy(context.Background())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		return p
+	}
+	valid := func() url.Values {
+		return url.Values{
+			"auto_approve_known": {"on"}, "hold_links": {"3"},
+			"hold_words": {"  Cheap \r\n\r\nCASINO\r\ncasino\r\n  free   money \r\n"}, "spam_words": {"Viagra\n\n"},
+			"close_after_days": {"30"}, "thread_depth": {"3"}, "flood_seconds": {"20"}, "min_form_seconds": {"0"},
+		}
+	}
+
+	t.Run("ShowsDefaults", func(t *testing.T) {
+		s.t = t
+		res := s.getAs(admin, "/admin/settings").wantStatus(http.StatusOK)
+		res.wantContains(
+			`<input type="checkbox" id="hold_all" name="hold_all" checked>`,
+			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known">`,
+			`id="hold_links" name="hold_links" type="number" min="0" max="100" value="2"`,
+			`<textarea id="hold_words" name="hold_words" rows="5"></textarea>`,
+			`<textarea id="spam_words" name="spam_words" rows="5"></textarea>`,
+			`id="thread_depth" name="thread_depth" type="number" min="1" max="10" value="5"`,
+			`id="close_after_days" name="close_after_days" type="number" min="0" value="0"`,
+			`id="flood_seconds" name="flood_seconds" type="number" min="0" max="3600" value="15"`,
+			`id="min_form_seconds" name="min_form_seconds" type="number" min="0" max="60" value="3"`,
+		)
+		res.wantNotContains("The settings were not saved.", "field-error")
+	})
+	t.Run("ErrModeratorNotAllowed", func(t *testing.T) {
+		s.t = t
+		mod := s.moderator()
+		s.getAs(mod, "/admin/settings").wantStatus(http.StatusForbidden)
+		s.postForm("/admin/settings", valid(), mod).wantStatus(http.StatusForbidden)
+		if got := policy(); !reflect.DeepEqual(got, model.DefaultPolicy()) {
+			t.Errorf("a moderator changed the policy to %+v", got)
+		}
+	})
+
+	invalid := []struct {
+		Name    string
+		Field   string
+		Value   string
+		Message string
+	}{
+		{"ErrHoldLinksNotANumber", "hold_links", "abc", "Enter a whole number."},
+		{"ErrHoldLinksEmpty", "hold_links", "", "Enter a whole number."},
+		{"ErrHoldLinksTooMany", "hold_links", "101", "Enter a number of links from 0 (never hold for links) to 100."},
+		{"ErrThreadDepthZero", "thread_depth", "0", "Enter a depth from 1 (no nesting) to 10."},
+		{"ErrThreadDepthTooDeep", "thread_depth", "11", "Enter a depth from 1 (no nesting) to 10."},
+		{"ErrCloseAfterDaysFraction", "close_after_days", "1.5", "Enter a whole number."},
+		{"ErrCloseAfterDaysNegative", "close_after_days", "-1", "Enter a number of days from 0 (never close) to 36500."},
+		{"ErrFloodSecondsNegative", "flood_seconds", "-1", "Enter a number of seconds from 0 (no flood check) to 3600."},
+		{"ErrMinFormSecondsTooLong", "min_form_seconds", "61", "Enter a number of seconds from 0 (no check) to 60."},
+		{"ErrSpamWordTooLong", "spam_words", strings.Repeat("x", 201), "Each line must be at most 200 characters."},
+	}
+	for _, tt := range invalid {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			form := valid()
+			form.Set(tt.Field, tt.Value)
+			res := s.postForm("/admin/settings", form, admin).wantStatus(http.StatusUnprocessableEntity)
+			res.wantContains("The settings were not saved.")
+			// The message sits between the field's label and the field itself.
+			label := strings.Index(res.Body, `<label for="`+tt.Field+`">`)
+			input := strings.Index(res.Body, `id="`+tt.Field+`" name="`+tt.Field+`"`)
+			msg := strings.Index(res.Body, `<span class="field-error">`+html.EscapeString(tt.Message)+`</span>`)
+			if label < 0 || input < 0 || msg < label || msg > input {
+				t.Errorf("message %q is not next to the %s field (label %d, message %d, field %d)", tt.Message, tt.Field, label, msg, input)
+			}
+			if n := strings.Count(res.Body, `class="field-error"`); n != 1 {
+				t.Errorf("%d field errors, want 1", n)
+			}
+			// Everything typed is still there, as typed.
+			res.wantContains(`<input type="checkbox" id="hold_all" name="hold_all">`,
+				`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
+				">"+html.EscapeString(form.Get("hold_words"))+"</textarea>")
+			for _, f := range []string{"hold_links", "thread_depth", "close_after_days", "flood_seconds", "min_form_seconds"} {
+				res.wantContains(`id="` + f + `" name="` + f + `" type="number"`)
+				if !strings.Contains(res.Body, `value="`+html.EscapeString(form.Get(f))+`" inputmode="numeric"`) {
+					t.Errorf("%s lost its typed value %q", f, form.Get(f))
+				}
+			}
+			if got := policy(); !reflect.DeepEqual(got, model.DefaultPolicy()) {
+				t.Errorf("policy after a refused form = %+v, want the default", got)
+			}
+		})
+	}
+
+	t.Run("Saved", func(t *testing.T) {
+		s.t = t
+		s.postForm("/admin/settings", valid(), admin).wantSeeOtherTo("/admin/settings?done=settings")
+		want := model.Policy{
+			HoldAll: false, AutoApproveKnown: true, HoldLinks: 3,
+			HoldWords: []string{"cheap", "casino", "free   money"}, SpamWords: []string{"viagra"},
+			CloseAfterDays: 30, ThreadDepth: 3, FloodSeconds: 20, MinFormSeconds: 0,
+		}
+		if got := policy(); !reflect.DeepEqual(got, want) {
+			t.Errorf("saved policy = %+v, want %+v", got, want)
+		}
+		res := s.getAs(admin, "/admin/settings?done=settings").wantStatus(http.StatusOK)
+		res.wantContains("Settings saved.", `<input type="checkbox" id="hold_all" name="hold_all">`,
+			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
+			`<textarea id="hold_words" name="hold_words" rows="5">cheap
+casino
+free   money</textarea>`, `name="thread_depth" type="number" min="1" max="10" value="3"`, `name="min_form_seconds" type="number" min="0" max="60" value="0"`)
+	})
+}
