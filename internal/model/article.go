@@ -30,9 +30,17 @@ type Article struct {
 	CommentsOpen        bool
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	// Version counts saves; a save must name the version it started from, so that two
+	// people editing at once cannot overwrite each other.
+	Version        int
+	ScheduledAt    *time.Time // when a scheduled article goes out
+	NextReviewAt   *time.Time // when its medical review is due again
+	CorrectionNote string     // one line shown on the page after a correction
+	ReviewerID     *int64
 
 	Author     User        // filled by the store when reading one article
 	References []Reference // in order
+	Tags       []Tag       // in order
 }
 
 // Reviewed reports whether a medical reviewer has signed off on the article.
@@ -67,4 +75,13 @@ type Reference struct {
 	Title     string
 	URL       string
 	Publisher string
+	DOI       string // e.g. 10.1000/xyz123
+	PMID      string // PubMed ID, digits
+}
+
+// Tag groups articles on a subject.
+type Tag struct {
+	ID   int64
+	Slug string
+	Name string
 }

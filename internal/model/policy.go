@@ -17,6 +17,8 @@ type Policy struct {
 	ThreadDepth      int      // how deeply replies nest
 	FloodSeconds     int      // minimum time between two replies from one address or email; 0 turns flood checks off
 	MinFormSeconds   int      // a reply sent sooner after the page was shown is spam; 0 turns the check off
+	// PublishWithoutReview lets articles go out before a medical review.
+	PublishWithoutReview bool
 }
 
 // Limits of the policy's numbers.

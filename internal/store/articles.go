@@ -22,6 +22,11 @@ type articleRow struct {
 	CommentsOpen        bool
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	Version             int
+	ScheduledAt         *time.Time
+	NextReviewAt        *time.Time
+	CorrectionNote      string
+	ReviewerID          *int64
 }
 
 func (articleRow) TableName() string { return "articles" }
@@ -33,6 +38,8 @@ func (r articleRow) model() model.Article {
 		ReviewerName: r.ReviewerName, ReviewerCredentials: r.ReviewerCredentials,
 		ReviewedAt: utcPtr(r.ReviewedAt), PublishedAt: utcPtr(r.PublishedAt),
 		CommentsOpen: r.CommentsOpen, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Version: r.Version, ScheduledAt: utcPtr(r.ScheduledAt), NextReviewAt: utcPtr(r.NextReviewAt),
+		CorrectionNote: r.CorrectionNote, ReviewerID: r.ReviewerID,
 	}
 }
 
@@ -43,6 +50,8 @@ type referenceRow struct {
 	Title     string
 	URL       string `gorm:"column:url"`
 	Publisher string
+	DOI       string `gorm:"column:doi"`
+	PMID      string `gorm:"column:pmid"`
 }
 
 func (referenceRow) TableName() string { return "article_references" }
@@ -99,15 +108,24 @@ func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Artic
 		return nil, translate(err)
 	}
 	a := row.model()
-	author, err := s.User(ctx, a.AuthorID)
-	if err != nil {
-		return nil, err
-	}
-	a.Author = *author
-	if a.References, err = s.References(ctx, a.ID); err != nil {
+	if err := s.fillArticle(ctx, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
+}
+
+// fillArticle reads an article's author, references and tags.
+func (s *Store) fillArticle(ctx context.Context, a *model.Article) error {
+	author, err := s.User(ctx, a.AuthorID)
+	if err != nil {
+		return err
+	}
+	a.Author = *author
+	if a.References, err = s.References(ctx, a.ID); err != nil {
+		return err
+	}
+	a.Tags, err = s.ArticleTags(ctx, a.ID)
+	return err
 }
 
 // References returns an article's references in order.
@@ -119,7 +137,8 @@ func (s *Store) References(ctx context.Context, articleID int64) ([]model.Refere
 	}
 	refs := make([]model.Reference, len(rows))
 	for i, r := range rows {
-		refs[i] = model.Reference{ID: r.ID, ArticleID: r.ArticleID, Position: r.Position, Title: r.Title, URL: r.URL, Publisher: r.Publisher}
+		refs[i] = model.Reference{ID: r.ID, ArticleID: r.ArticleID, Position: r.Position, Title: r.Title, URL: r.URL,
+			Publisher: r.Publisher, DOI: r.DOI, PMID: r.PMID}
 	}
 	return refs, nil
 }
@@ -140,7 +159,10 @@ func (s *Store) CreateArticle(ctx context.Context, a *model.Article) error {
 		ReviewerName: a.ReviewerName, ReviewerCredentials: a.ReviewerCredentials,
 		ReviewedAt: utcPtr(a.ReviewedAt), PublishedAt: utcPtr(a.PublishedAt),
 		CommentsOpen: a.CommentsOpen, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
+		Version: 1, ScheduledAt: utcPtr(a.ScheduledAt), NextReviewAt: utcPtr(a.NextReviewAt),
+		CorrectionNote: a.CorrectionNote, ReviewerID: a.ReviewerID,
 	}
+	a.Version = 1
 	return s.Tx(ctx, func(tx *Store) error {
 		if err := tx.db.Create(&row).Error; err != nil {
 			return translate(err)
@@ -149,13 +171,13 @@ func (s *Store) CreateArticle(ctx context.Context, a *model.Article) error {
 		for i := range a.References {
 			ref := &a.References[i]
 			ref.ArticleID, ref.Position = a.ID, i+1
-			r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher}
+			r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher, DOI: ref.DOI, PMID: ref.PMID}
 			if err := tx.db.Create(&r).Error; err != nil {
 				return translate(err)
 			}
 			ref.ID = r.ID
 		}
-		return nil
+		return tx.setArticleTags(ctx, a.ID, a.Tags)
 	})
 }
 

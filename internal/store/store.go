@@ -125,3 +125,8 @@ func pragmaName(name string) string {
 	}
 	return name
 }
+
+// gormExpr is an SQL expression used as a value in an update.
+func gormExpr(sql string, args ...any) any {
+	return gorm.Expr(sql, args...)
+}

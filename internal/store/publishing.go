@@ -1,0 +1,373 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// ArticleTags returns an article's tags in order.
+func (s *Store) ArticleTags(ctx context.Context, articleID int64) ([]model.Tag, error) {
+	var tags []model.Tag
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+		 WHERE at.article_id = ? ORDER BY at.position, t.name`, articleID).Scan(&tags).Error
+	return tags, translate(err)
+}
+
+// setArticleTags replaces an article's tags, creating tags that do not exist yet.
+func (s *Store) setArticleTags(ctx context.Context, articleID int64, tags []model.Tag) error {
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(`DELETE FROM article_tags WHERE article_id = ?`, articleID).Error; err != nil {
+		return translate(err)
+	}
+	for i, t := range tags {
+		if err := db.Exec(`INSERT INTO tags (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING`, t.Slug, t.Name).Error; err != nil {
+			return translate(err)
+		}
+		if err := db.Exec(`INSERT INTO article_tags (article_id, tag_id, position)
+			SELECT ?, id, ? FROM tags WHERE slug = ? ON CONFLICT DO NOTHING`, articleID, i, t.Slug).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// Article returns the article with the given ID in any status, with its author,
+// references and tags, or model.ErrNotFound.
+func (s *Store) Article(ctx context.Context, id int64) (*model.Article, error) {
+	var row articleRow
+	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+		return nil, translate(err)
+	}
+	a := row.model()
+	if err := s.fillArticle(ctx, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// ArticleStatusBySlug returns the ID and status of the article at slug, in any status,
+// or model.ErrNotFound.
+func (s *Store) ArticleStatusBySlug(ctx context.Context, slug string) (int64, model.ArticleStatus, error) {
+	var row articleRow
+	err := s.db.WithContext(ctx).Select("id", "status").Where("slug = ?", slug).Take(&row).Error
+	if err != nil {
+		return 0, "", translate(err)
+	}
+	return row.ID, model.ArticleStatus(row.Status), nil
+}
+
+// RedirectSlug returns the current slug of the article that used to live at oldSlug,
+// or model.ErrNotFound.
+func (s *Store) RedirectSlug(ctx context.Context, oldSlug string) (string, error) {
+	var slugs []string
+	err := s.db.WithContext(ctx).Raw(`SELECT a.slug FROM slug_redirects r JOIN articles a ON a.id = r.article_id
+		WHERE r.old_slug = ?`, oldSlug).Scan(&slugs).Error
+	if err != nil {
+		return "", translate(err)
+	}
+	if len(slugs) == 0 {
+		return "", model.ErrNotFound
+	}
+	return slugs[0], nil
+}
+
+// slugTaken reports whether slug belongs to another article, now or as an old address.
+func (s *Store) slugTaken(ctx context.Context, slug string, articleID int64) (bool, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`SELECT id FROM articles WHERE slug = ? AND id != ?
+		UNION ALL SELECT article_id FROM slug_redirects WHERE old_slug = ? AND article_id != ?`,
+		slug, articleID, slug, articleID).Scan(&ids).Error
+	return len(ids) > 0, translate(err)
+}
+
+// SaveArticle creates (ID 0) or updates an article with its references and tags, and
+// keeps a revision. An update must name the version it was made from: if the article
+// changed since, it returns model.ErrStaleVersion and saves nothing. A slug in use by
+// another article returns model.ErrSlugTaken. A changed slug keeps the old address
+// working as a redirect. On success a.Version is the new version.
+func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64, note string, now time.Time) error {
+	now = now.UTC()
+	return s.Tx(ctx, func(tx *Store) error {
+		db := tx.db.WithContext(ctx)
+		if taken, err := tx.slugTaken(ctx, a.Slug, a.ID); err != nil || taken {
+			return errors.Join(err, model.ErrSlugTaken)
+		}
+		if a.ID == 0 {
+			a.CreatedAt, a.UpdatedAt = now, now
+			if err := tx.CreateArticle(ctx, a); err != nil {
+				return err
+			}
+		} else {
+			var old articleRow
+			if err := db.Take(&old, a.ID).Error; err != nil {
+				return translate(err)
+			}
+			if old.Version != a.Version {
+				return model.ErrStaleVersion
+			}
+			res := db.Model(&articleRow{}).Where("id = ? AND version = ?", a.ID, a.Version).Updates(map[string]any{
+				"slug": a.Slug, "title": a.Title, "summary": a.Summary, "body_markdown": a.BodyMarkdown,
+				"comments_open": a.CommentsOpen, "correction_note": a.CorrectionNote,
+				"next_review_at": utcPtr(a.NextReviewAt), "updated_at": now, "version": a.Version + 1,
+			})
+			if res.Error != nil {
+				return translate(res.Error)
+			}
+			if res.RowsAffected != 1 {
+				return model.ErrStaleVersion
+			}
+			a.Version++
+			a.UpdatedAt = now
+			if old.Slug != a.Slug {
+				if err := db.Exec(`DELETE FROM slug_redirects WHERE old_slug = ?`, a.Slug).Error; err != nil {
+					return translate(err)
+				}
+				if err := db.Exec(`INSERT INTO slug_redirects (old_slug, article_id, created_at) VALUES (?, ?, ?)
+					ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id`, old.Slug, a.ID, now).Error; err != nil {
+					return translate(err)
+				}
+			}
+			if err := db.Exec(`DELETE FROM article_references WHERE article_id = ?`, a.ID).Error; err != nil {
+				return translate(err)
+			}
+			for i := range a.References {
+				ref := &a.References[i]
+				ref.ArticleID, ref.Position = a.ID, i+1
+				r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher, DOI: ref.DOI, PMID: ref.PMID}
+				if err := db.Create(&r).Error; err != nil {
+					return translate(err)
+				}
+				ref.ID = r.ID
+			}
+			if err := tx.setArticleTags(ctx, a.ID, a.Tags); err != nil {
+				return err
+			}
+			a.Status = model.ArticleStatus(old.Status)
+		}
+		return tx.addRevision(ctx, a, userID, note, now)
+	})
+}
+
+// ChangeStatus moves an article to a new status, checking the version like
+// SaveArticle, and keeps a revision. Publishing sets the publication date the first
+// time; scheduling sets when the article goes out.
+func (s *Store) ChangeStatus(ctx context.Context, id int64, version int, to model.ArticleStatus, scheduledAt *time.Time, userID *int64, note string, now time.Time) (*model.Article, error) {
+	now = now.UTC()
+	var a *model.Article
+	err := s.Tx(ctx, func(tx *Store) error {
+		updates := map[string]any{"status": to, "version": version + 1, "scheduled_at": utcPtr(scheduledAt)}
+		if to == model.ArticlePublished {
+			updates["published_at"] = gormExpr("COALESCE(published_at, ?)", now)
+		}
+		res := tx.db.WithContext(ctx).Model(&articleRow{}).Where("id = ? AND version = ?", id, version).Updates(updates)
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return model.ErrStaleVersion
+		}
+		var err error
+		if a, err = tx.Article(ctx, id); err != nil {
+			return err
+		}
+		return tx.addRevision(ctx, a, userID, note, now)
+	})
+	return a, err
+}
+
+// RecordReview notes that reviewer medically reviewed the article at now, with the next
+// review due at next.
+func (s *Store) RecordReview(ctx context.Context, id int64, version int, reviewer *model.User, now, next time.Time) (*model.Article, error) {
+	now = now.UTC()
+	var a *model.Article
+	err := s.Tx(ctx, func(tx *Store) error {
+		res := tx.db.WithContext(ctx).Model(&articleRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
+			"reviewer_name": reviewer.Name, "reviewer_credentials": reviewer.Credentials, "reviewer_id": reviewer.ID,
+			"reviewed_at": now, "next_review_at": next.UTC(), "version": version + 1,
+		})
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return model.ErrStaleVersion
+		}
+		var err error
+		if a, err = tx.Article(ctx, id); err != nil {
+			return err
+		}
+		return tx.addRevision(ctx, a, &reviewer.ID, "Medically reviewed by "+reviewer.Name, now)
+	})
+	return a, err
+}
+
+// PublishDue publishes every scheduled article whose time has come, and returns how
+// many it published.
+func (s *Store) PublishDue(ctx context.Context, now time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Exec(`
+		UPDATE articles SET status = 'published', published_at = COALESCE(published_at, scheduled_at),
+		       version = version + 1
+		 WHERE status = 'scheduled' AND scheduled_at <= ?`, now.UTC())
+	return int(res.RowsAffected), translate(res.Error)
+}
+
+// Revision is an article as it was after one save.
+type Revision struct {
+	ID         int64
+	ArticleID  int64
+	Version    int
+	UserID     *int64
+	UserName   string
+	CreatedAt  time.Time
+	Note       string
+	Status     model.ArticleStatus
+	Title      string
+	Slug       string
+	Summary    string
+	Body       string
+	References []model.Reference
+	Tags       string
+}
+
+func (s *Store) addRevision(ctx context.Context, a *model.Article, userID *int64, note string, now time.Time) error {
+	refs, err := json.Marshal(a.References)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(a.Tags))
+	for i, t := range a.Tags {
+		names[i] = t.Name
+	}
+	return translate(s.db.WithContext(ctx).Exec(`
+		INSERT INTO revisions (article_id, version, user_id, created_at, note, status, title, slug, summary, body_markdown, references_json, tags)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Version, userID, now, note, a.Status, a.Title, a.Slug, a.Summary, a.BodyMarkdown, string(refs), strings.Join(names, ", ")).Error)
+}
+
+// Revisions returns an article's revisions, newest first, without their text.
+func (s *Store) Revisions(ctx context.Context, articleID int64) ([]Revision, error) {
+	return s.revisions(ctx, "r.article_id = ?", articleID)
+}
+
+// RevisionByID returns one revision of an article with its text, or model.ErrNotFound.
+func (s *Store) RevisionByID(ctx context.Context, articleID, id int64) (*Revision, error) {
+	list, err := s.revisions(ctx, "r.article_id = ? AND r.id = ?", articleID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, model.ErrNotFound
+	}
+	return &list[0], nil
+}
+
+func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]Revision, error) {
+	var rows []struct {
+		ID             int64
+		ArticleID      int64
+		Version        int
+		UserID         *int64
+		UserName       *string
+		CreatedAt      time.Time
+		Note           string
+		Status         string
+		Title          string
+		Slug           string
+		Summary        string
+		BodyMarkdown   string
+		ReferencesJSON string
+		Tags           string
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT r.id, r.article_id, r.version, r.user_id, u.name AS user_name, r.created_at, r.note, r.status,
+		       r.title, r.slug, r.summary, r.body_markdown, r.references_json, r.tags
+		  FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		 WHERE `+where+` ORDER BY r.id DESC`, args...).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	list := make([]Revision, len(rows))
+	for i, r := range rows {
+		list[i] = Revision{ID: r.ID, ArticleID: r.ArticleID, Version: r.Version, UserID: r.UserID, CreatedAt: r.CreatedAt.UTC(),
+			Note: r.Note, Status: model.ArticleStatus(r.Status), Title: r.Title, Slug: r.Slug, Summary: r.Summary,
+			Body: r.BodyMarkdown, Tags: r.Tags}
+		if r.UserName != nil {
+			list[i].UserName = *r.UserName
+		}
+		if err := json.Unmarshal([]byte(r.ReferencesJSON), &list[i].References); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// ArticleListItem is an article in the staff list.
+type ArticleListItem struct {
+	ID           int64
+	Slug         string
+	Title        string
+	Status       model.ArticleStatus
+	AuthorID     int64
+	AuthorName   string
+	UpdatedAt    time.Time
+	PublishedAt  *time.Time
+	ScheduledAt  *time.Time
+	ReviewedAt   *time.Time
+	NextReviewAt *time.Time
+	Replies      int
+	Pending      int
+}
+
+// ArticleFilter selects articles for the staff list; zero values select everything.
+type ArticleFilter struct {
+	Status   model.ArticleStatus
+	AuthorID int64
+	// DueBy lists published articles whose next review is due at or before it.
+	DueBy  time.Time
+	Limit  int
+	Offset int
+}
+
+// ListArticles returns articles for the staff list, most recently updated first (or
+// the most overdue review first with DueBy), and how many match.
+func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]ArticleListItem, int, error) {
+	var clauses []string
+	var args []any
+	order := "a.updated_at DESC, a.id DESC"
+	if f.Status != "" {
+		clauses = append(clauses, "a.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.AuthorID != 0 {
+		clauses = append(clauses, "a.author_id = ?")
+		args = append(args, f.AuthorID)
+	}
+	if !f.DueBy.IsZero() {
+		clauses = append(clauses, "a.status = 'published' AND (a.next_review_at IS NULL OR a.next_review_at <= ?)")
+		args = append(args, f.DueBy.UTC())
+		order = "a.next_review_at IS NOT NULL, a.next_review_at, a.id"
+	}
+	where := "1 = 1"
+	if len(clauses) > 0 {
+		where = strings.Join(clauses, " AND ")
+	}
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := db.Raw(`SELECT count(*) FROM articles a WHERE `+where, args...).Scan(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var items []ArticleListItem
+	err := db.Raw(`
+		SELECT a.id, a.slug, a.title, a.status, a.author_id, u.name AS author_name, a.updated_at, a.published_at,
+		       a.scheduled_at, a.reviewed_at, a.next_review_at,
+		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved') AS replies,
+		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'pending') AS pending
+		  FROM articles a JOIN users u ON u.id = a.author_id
+		 WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...).Scan(&items).Error
+	return items, int(total), translate(err)
+}
