@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -63,6 +64,10 @@ func (a *App) init(ctx context.Context) error {
 			return fmt.Errorf("demo content: %w", err)
 		}
 	}
+	// Articles that fell due while the server was down go out before it answers.
+	if _, err := a.PublishDue(ctx, time.Now()); err != nil {
+		return err
+	}
 	tokenKey, err := a.Store.SiteKey(ctx, "pending-token", 32)
 	if err != nil {
 		return err
@@ -79,6 +84,7 @@ func (a *App) init(ctx context.Context) error {
 		Secure:         a.Config.Secure(),
 		TrustedProxies: a.Config.TrustedProxies,
 		TokenKey:       tokenKey,
+		MediaDir:       filepath.Join(filepath.Dir(a.Config.DBPath), "media"),
 	})
 	return err
 }
@@ -113,6 +119,9 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
+	schedulerCtx, stopScheduler := context.WithCancel(ctx)
+	defer stopScheduler()
+	go a.runScheduler(schedulerCtx)
 	select {
 	case err := <-errc:
 		return err

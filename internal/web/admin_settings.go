@@ -28,6 +28,8 @@ type settingsForm struct {
 	ThreadDepth      string
 	FloodSeconds     string
 	MinFormSeconds   string
+	// PublishWithoutReview lets articles go out before a medical review.
+	PublishWithoutReview bool
 }
 
 func policyForm(p model.Policy) settingsForm {
@@ -36,6 +38,7 @@ func policyForm(p model.Policy) settingsForm {
 		HoldLinks: strconv.Itoa(p.HoldLinks), HoldWords: strings.Join(p.HoldWords, "\n"), SpamWords: strings.Join(p.SpamWords, "\n"),
 		CloseAfterDays: strconv.Itoa(p.CloseAfterDays), ThreadDepth: strconv.Itoa(p.ThreadDepth),
 		FloodSeconds: strconv.Itoa(p.FloodSeconds), MinFormSeconds: strconv.Itoa(p.MinFormSeconds),
+		PublishWithoutReview: p.PublishWithoutReview,
 	}
 }
 
@@ -52,15 +55,16 @@ func (s *Server) adminSettings(c *gin.Context) {
 // POST /admin/settings saves the moderation policy.
 func (s *Server) adminSettingsPost(c *gin.Context) {
 	f := settingsForm{
-		HoldAll:          c.PostForm("hold_all") == "on",
-		AutoApproveKnown: c.PostForm("auto_approve_known") == "on",
-		HoldLinks:        strings.TrimSpace(c.PostForm("hold_links")),
-		HoldWords:        c.PostForm("hold_words"),
-		SpamWords:        c.PostForm("spam_words"),
-		CloseAfterDays:   strings.TrimSpace(c.PostForm("close_after_days")),
-		ThreadDepth:      strings.TrimSpace(c.PostForm("thread_depth")),
-		FloodSeconds:     strings.TrimSpace(c.PostForm("flood_seconds")),
-		MinFormSeconds:   strings.TrimSpace(c.PostForm("min_form_seconds")),
+		HoldAll:              c.PostForm("hold_all") == "on",
+		AutoApproveKnown:     c.PostForm("auto_approve_known") == "on",
+		HoldLinks:            strings.TrimSpace(c.PostForm("hold_links")),
+		HoldWords:            c.PostForm("hold_words"),
+		SpamWords:            c.PostForm("spam_words"),
+		CloseAfterDays:       strings.TrimSpace(c.PostForm("close_after_days")),
+		ThreadDepth:          strings.TrimSpace(c.PostForm("thread_depth")),
+		FloodSeconds:         strings.TrimSpace(c.PostForm("flood_seconds")),
+		MinFormSeconds:       strings.TrimSpace(c.PostForm("min_form_seconds")),
+		PublishWithoutReview: c.PostForm("publish_without_review") == "on",
 	}
 	var v model.ValidationError
 	number := func(field, value string) int {
@@ -75,6 +79,7 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		HoldLinks: number("hold_links", f.HoldLinks), HoldWords: model.WordList(f.HoldWords), SpamWords: model.WordList(f.SpamWords),
 		CloseAfterDays: number("close_after_days", f.CloseAfterDays), ThreadDepth: number("thread_depth", f.ThreadDepth),
 		FloodSeconds: number("flood_seconds", f.FloodSeconds), MinFormSeconds: number("min_form_seconds", f.MinFormSeconds),
+		PublishWithoutReview: f.PublishWithoutReview,
 	}
 	if err := p.Validate(); err != nil {
 		var invalid *model.ValidationError

@@ -43,8 +43,11 @@ func (s *Server) methodNotAllowed(c *gin.Context) {
 
 func (s *Server) bodyTooLarge(c *gin.Context) {
 	c.Header("Connection", "close")
-	s.renderError(c, http.StatusRequestEntityTooLarge, "Submission too large",
-		"What you sent is larger than this site accepts (256 KB). Shorten it and try again.")
+	message := "What you sent is larger than this site accepts (256 KB). Shorten it and try again."
+	if bodyLimit(c, MaxRequestBody) > MaxRequestBody {
+		message = "What you sent is larger than this site accepts. An image may be at most 5 MB: make it smaller and try again."
+	}
+	s.renderError(c, http.StatusRequestEntityTooLarge, "Submission too large", message)
 }
 
 // serverError logs the cause and shows only "Internal error" to the reader.

@@ -93,10 +93,31 @@ func (s *Server) refuseCrossOrigin(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody refuses bodies over limit: at once when the length is declared, and as
-// soon as the limit is passed when it is not, so a large body is never read whole.
+// MaxUploadBody is the largest request body accepted by the routes that take an image
+// upload: an image of up to 5 MB (model.MaxMediaSize) and the rest of the form.
+const MaxUploadBody = 6 << 20
+
+// uploadRoutes are the routes whose forms may carry an image, so whose bodies may
+// reach MaxUploadBody.
+var uploadRoutes = map[string]bool{
+	"/admin/media":             true,
+	"/admin/articles/:id/edit": true,
+}
+
+// bodyLimit returns the largest body the request's route accepts.
+func bodyLimit(c *gin.Context, limit int64) int64 {
+	if uploadRoutes[c.FullPath()] {
+		return max(limit, MaxUploadBody)
+	}
+	return limit
+}
+
+// limitBody refuses bodies over limit (MaxUploadBody on uploadRoutes): at once when
+// the length is declared, and as soon as the limit is passed when it is not, so a
+// large body is never read whole.
 func (s *Server) limitBody(limit int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		limit := bodyLimit(c, limit)
 		if c.Request.ContentLength > limit {
 			s.bodyTooLarge(c)
 			return

@@ -38,6 +38,8 @@ type staffBar struct {
 	CanModerate   bool
 	CanSettings   bool
 	CanManageUser bool
+	CanWrite      bool // may write articles, so upload images
+	CanArticles   bool // write or review articles
 }
 
 func (s *Server) layout(c *gin.Context, title, description string) layout {
@@ -74,6 +76,9 @@ func (s *Server) adminLayout(c *gin.Context, title string) layout {
 		CanModerate:   u.Role.Can(model.PermModerateComments),
 		CanSettings:   u.Role.Can(model.PermManageSettings),
 		CanManageUser: u.Role.Can(model.PermManageUsers),
+		CanWrite:      u.Role.Can(model.PermEditOwnArticles),
+		CanArticles: u.Role.Can(model.PermEditOwnArticles) || u.Role.Can(model.PermEditAllArticles) ||
+			u.Role.Can(model.PermReviewArticles),
 	}
 	if l.Staff.CanModerate {
 		n, err := s.store.CountPendingComments(c.Request.Context())
@@ -99,8 +104,14 @@ var flashMessages = map[string]string{
 	"settings":       "Settings saved.",
 	"none":           "Nothing was selected, so nothing changed.",
 	"user-added":     "Account created.",
+	"saved":          "Article saved.",
+	"status":         "Status changed.",
+	"reviewed":       "Your medical review is recorded.",
+	"restored":       "Revision restored as the current text.",
 	"replies-opened": "Replies are open on that article.",
 	"replies-closed": "Replies are closed on that article; its existing replies stay.",
+	"uploaded":       "Image uploaded. Copy its Markdown into an article.",
+	"uploaded-again": "This image was already uploaded, so the same file is used. Copy its Markdown into an article.",
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.

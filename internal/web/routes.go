@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	e.POST("/articles/:slug/comments", s.loadStaff, s.commentCreate)
 	getAndHead(e, "/healthz", s.healthz)
 	getAndHead(e, "/static/*path", s.staticFile)
+	getAndHead(e, "/media/:name", s.mediaFile)
 
 	admin := e.Group("/admin", s.loadStaff, noIndex)
 	admin.GET("/login", s.login)
@@ -31,6 +32,27 @@ func (s *Server) routes() {
 
 	signedIn := admin.Group("", s.requirePermission(""))
 	signedIn.GET("/", s.adminHome)
+
+	// Articles: authors (their own), editors, admins and reviewers; each handler checks
+	// what the staff member may do to the article at hand.
+	writers := admin.Group("", s.requireAnyPermission(model.PermEditOwnArticles, model.PermEditAllArticles, model.PermReviewArticles))
+	writers.GET("/articles", s.adminArticles)
+	writers.GET("/articles/new", s.adminArticleNew)
+	writers.POST("/articles/new", s.adminArticleCreate)
+	writers.GET("/articles/:id", s.adminArticleShow)
+	writers.GET("/articles/:id/edit", s.adminArticleEdit)
+	editors := admin.Group("", s.editorSignedOut, s.requireAnyPermission(model.PermEditOwnArticles, model.PermEditAllArticles))
+	editors.POST("/articles/:id/edit", s.adminArticleUpdate)
+	writers.POST("/articles/:id/status", s.adminArticleStatus)
+	writers.POST("/articles/:id/review", s.adminArticleReview)
+	writers.GET("/articles/:id/revisions", s.adminRevisions)
+	writers.GET("/articles/:id/revisions/diff", s.adminRevisionDiff)
+	writers.POST("/articles/:id/revisions/:rev/restore", s.adminRevisionRestore)
+	writers.POST("/preview", s.adminPreview)
+
+	images := admin.Group("", s.requirePermission(model.PermEditOwnArticles))
+	images.GET("/media", s.adminMedia)
+	images.POST("/media", s.adminMediaPost)
 
 	moderate := admin.Group("", s.requirePermission(model.PermModerateComments))
 	moderate.GET("/comments", s.adminComments)

@@ -23,6 +23,7 @@ type Options struct {
 	TrustedProxies []string // whose X-Forwarded-For is believed
 	TokenKey       []byte   // signs the links that show a reader their pending reply
 	SiteName       string
+	MediaDir       string           // where uploaded images are kept; uploads are off when empty
 	Now            func() time.Time // the clock; time.Now when nil
 }
 
@@ -34,6 +35,7 @@ type Server struct {
 	publicURL  string
 	secure     bool
 	siteName   string
+	mediaDir   string
 	now        func() time.Time
 	pages      *pages
 	assets     *assets
@@ -62,6 +64,7 @@ func New(opt Options) (*Server, error) {
 		publicURL:  opt.PublicURL,
 		secure:     opt.Secure,
 		siteName:   opt.SiteName,
+		mediaDir:   opt.MediaDir,
 		now:        opt.Now,
 		pending:    pendingTokens{key: opt.TokenKey},
 		crossOrig:  http.NewCrossOriginProtection(),

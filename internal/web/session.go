@@ -101,6 +101,24 @@ func (s *Server) requirePermission(perm model.Permission) gin.HandlerFunc {
 	}
 }
 
+// requireAnyPermission is requirePermission for staff whose role has any of perms.
+func (s *Server) requireAnyPermission(perms ...model.Permission) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := staff(c)
+		if u == nil {
+			s.requirePermission("")(c)
+			return
+		}
+		for _, p := range perms {
+			if u.Role.Can(p) {
+				c.Next()
+				return
+			}
+		}
+		s.forbidden(c)
+	}
+}
+
 // startSession signs user in: a new session with a new token, so that a token set
 // before sign-in (session fixation) is worthless.
 func (s *Server) startSession(c *gin.Context, user *model.User) error {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"database/sql"
 	"html"
 	"io"
@@ -344,3 +345,7 @@ func (s *site) lastReply() (id int64, status, reason string) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func fmtSscanf(s, format string, args ...any) (int, error) { return fmt.Sscanf(s, format, args...) }
+
+func htmlEscape(s string) string { return html.EscapeString(s) }
