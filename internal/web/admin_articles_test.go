@@ -86,7 +86,9 @@ func TestArticles_InvalidSaveKeepsWork(t *testing.T) {
 		{"ErrSlugFormat", func(v url.Values) { v.Set("slug", "Not A Slug!") }, "Use only lower-case letters"},
 		{"ErrReferenceURL", func(v url.Values) { v["ref_url"] = []string{"javascript:alert(1)", "https://example.org/caffeine", ""} },
 			"Reference 1 needs a web address starting with http:// or https://."},
-		{"ErrReferenceRepeatedURL", func(v url.Values) { v["ref_url"] = []string{"https://example.org/sleep", "http://EXAMPLE.org/sleep/", ""} },
+		{"ErrReferenceRepeatedURL", func(v url.Values) {
+			v["ref_url"] = []string{"https://example.org/sleep", "http://EXAMPLE.org/sleep/", ""}
+		},
 			"Reference 2 repeats the address of reference 1."},
 		{"ErrReferenceRepeatedTitle", func(v url.Values) { v["ref_title"] = []string{"Caffeine review", "caffeine  REVIEW", ""} },
 			"Reference 2 repeats the title of reference 1."},
@@ -243,7 +245,7 @@ func TestArticles_ReviewRequiredToPublish(t *testing.T) {
 	}
 	publish.Set("version", strconv.Itoa(a.Version))
 	s.postForm("/admin/articles/"+itoa(id)+"/status", publish, editor).wantStatus(http.StatusSeeOther)
-	s.get("/articles/"+a.Slug).wantStatus(http.StatusOK).wantContains("Medically reviewed by <strong>Dr. Lena Ortiz</strong>, MD, neurologist")
+	s.get("/articles/" + a.Slug).wantStatus(http.StatusOK).wantContains("Medically reviewed by <strong>Dr. Lena Ortiz</strong>, MD, neurologist")
 	s.get("/").wantContains("Unreviewed article")
 
 	t.Run("AllowedBySetting", func(t *testing.T) {

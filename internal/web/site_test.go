@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"database/sql"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
