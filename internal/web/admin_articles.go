@@ -230,7 +230,12 @@ func (s *Server) adminArticleEdit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.showEditor(c, http.StatusOK, editorPage{Form: formFromArticle(a), Article: a})
+	preview, err := render.Markdown(a.BodyMarkdown)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.showEditor(c, http.StatusOK, editorPage{Form: formFromArticle(a), Article: a, Preview: preview})
 }
 
 // POST /admin/articles/:id/edit saves the editor (action=save), previews it
