@@ -65,6 +65,7 @@ type ArticleSummary struct {
 	UpdatedAt    time.Time
 	ReplyCount   int
 	CommentsOpen bool
+	Tags         []Tag // in order
 }
 
 // Reference is one source an article rests on.

@@ -25,11 +25,21 @@ var (
 	// articlePolicy allows what authors need (headings, lists, tables, links, images,
 	// quotes, code) and nothing that runs: no script, style, event handler, frame or
 	// javascript:/data: URL. Authors are staff, so their links to sources are followed.
-	articlePolicy = bluemonday.UGCPolicy().RequireNoFollowOnLinks(false)
+	articlePolicy = newArticlePolicy()
 	// commentPolicy checks the reply HTML built below; it admits only what that code
 	// writes, so a mistake there cannot turn into markup.
 	commentPolicy = newCommentPolicy()
 )
+
+func newArticlePolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy().RequireNoFollowOnLinks(false)
+	// An image's alt text may be any text. UGCPolicy's pattern for it refuses a colon,
+	// question mark or quote and then drops the whole alt, leaving the image with no
+	// description for readers who cannot see it. Attribute values are escaped on output,
+	// so no text in one can become markup.
+	p.AllowAttrs("alt").OnElements("img")
+	return p
+}
 
 func newCommentPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()

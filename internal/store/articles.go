@@ -57,7 +57,7 @@ type referenceRow struct {
 func (referenceRow) TableName() string { return "article_references" }
 
 // PublishedArticles returns one page of published articles, newest first, with the
-// number of approved replies of each.
+// number of approved replies and the tags of each.
 func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]model.ArticleSummary, error) {
 	var rows []struct {
 		ID           int64
@@ -89,7 +89,7 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 			CommentsOpen: r.CommentsOpen,
 		}
 	}
-	return list, nil
+	return list, s.fillSummaryTags(ctx, list)
 }
 
 // CountPublishedArticles returns how many articles readers can see.

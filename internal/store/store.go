@@ -48,7 +48,7 @@ func Open(path string) (*Store, error) {
 			return nil, fmt.Errorf("database folder %s: %w", dir, err)
 		}
 	}
-	db, err := gorm.Open(sqlite.Open(DSN(path)), &gorm.Config{
+	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: DSN(path)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,

@@ -230,7 +230,7 @@ func (s *Server) adminArticleEdit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	preview, err := render.Markdown(a.BodyMarkdown)
+	preview, err := render.ArticleBody(a.BodyMarkdown, len(a.References))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -252,6 +252,16 @@ func (s *Server) adminArticleUpdate(c *gin.Context) {
 
 // saveEditor handles a posted editor form for article a (new when a.ID is 0).
 func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
+	allowSlowUpload(c) // the form may carry an image
+	if err := c.Request.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.bodyTooLarge(c)
+		} else {
+			s.renderError(c, http.StatusBadRequest, "Bad request", "The form could not be read. Go back and send it again.")
+		}
+		return
+	}
 	f := formFromRequest(c)
 	stored := a
 	if a.ID == 0 {
@@ -260,7 +270,7 @@ func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 	page := editorPage{Form: f, Article: stored, Action: c.PostForm("action")}
 	switch page.Action {
 	case "preview":
-		body, err := render.Markdown(f.Body)
+		body, err := render.ArticleBody(f.Body, len(f.References))
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -317,8 +327,11 @@ func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 // editorUpload stores an image sent from the editor and adds its Markdown to the
 // body, keeping everything else typed.
 func (s *Server) editorUpload(c *gin.Context, page editorPage) {
-	file, err := c.FormFile("image")
-	if err != nil {
+	file, ok := s.formUpload(c, "image")
+	if !ok {
+		return
+	}
+	if file == nil {
 		page.Errors = map[string]string{"image": "Choose an image file to upload."}
 		s.showEditor(c, http.StatusUnprocessableEntity, page)
 		return
@@ -437,7 +450,7 @@ func (s *Server) adminArticleShow(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	body, err := render.Markdown(a.BodyMarkdown)
+	body, err := render.ArticleBody(a.BodyMarkdown, len(a.References))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -542,9 +555,11 @@ func (s *Server) adminArticleReview(c *gin.Context) {
 }
 
 // POST /admin/preview renders Markdown exactly as the public page will, for the
-// editor's live preview.
+// editor's live preview; references is how many references the article has, so that
+// [n] markers link as they will.
 func (s *Server) adminPreview(c *gin.Context) {
-	body, err := render.Markdown(normaliseNewlines(c.PostForm("body")))
+	refs, _ := strconv.Atoi(c.PostForm("references"))
+	body, err := render.ArticleBody(normaliseNewlines(c.PostForm("body")), min(max(refs, 0), model.MaxReferences))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -359,4 +362,47 @@ func TestArticles_SlugChange(t *testing.T) {
 	taken.Set("slug", "understanding-involuntary-muscle-twitches")
 	s.postForm("/admin/articles/"+itoa(other)+"/edit", taken, cookie).wantStatus(http.StatusUnprocessableEntity).
 		wantContains("Another article has, or had, this address.")
+}
+
+// Ensure an image uploaded from the editor is stored and inserted into the body as
+// Markdown, with everything else typed kept and nothing saved until Save; a refused
+// upload keeps the work too.
+func TestArticles_EditorUpload(t *testing.T) {
+	s, dir := mediaSite(t)
+	cookie := s.signIn(s.addUser(model.RoleEditor))
+	id := createArticle(t, s, cookie, "Illustrated article")
+	send := func(data []byte, alt string) *response {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		values := editorValues("Illustrated article, unsaved title", 1)
+		values.Del("action")
+		for k, vs := range values {
+			for _, v := range vs {
+				w.WriteField(k, v)
+			}
+		}
+		w.WriteField("action", "upload")
+		w.WriteField("image_alt", alt)
+		part, _ := w.CreateFormFile("image", "figure.png")
+		part.Write(data)
+		w.Close()
+		req := httptest.NewRequest(http.MethodPost, "/admin/articles/"+itoa(id)+"/edit", &buf)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(cookie)
+		return s.do(req)
+	}
+	png := pngImage(t, 4, 3)
+	res := send(png, "Diagram of a motor unit").wantStatus(http.StatusOK)
+	res.wantContains("The image was added at the end of the body", `value="Illustrated article, unsaved title"`,
+		"![Diagram of a motor unit](/media/"+mediaName(png, "png")+")\n</textarea>")
+	if files := mediaFiles(t, dir); len(files) != 1 {
+		t.Errorf("media files = %v", files)
+	}
+	a, _ := s.store.Article(context.Background(), id)
+	if a.Title != "Illustrated article" {
+		t.Error("uploading an image saved the article")
+	}
+	refused := send([]byte("<html>not an image</html>"), "x").wantStatus(http.StatusUnprocessableEntity)
+	refused.wantContains(`value="Illustrated article, unsaved title"`, "Caffeine can trigger twitches [1].")
 }

@@ -56,11 +56,12 @@ type replyForm struct {
 
 // GET /articles/:slug shows an article, its references, its approved replies and the
 // reply form. ?replytocom=ID prepares the form to answer a reply (the way it works
-// without JavaScript); ?pending=TOKEN shows a reader their own held reply.
+// without JavaScript); ?pending=TOKEN shows a reader their own held reply. An old
+// address of a renamed article redirects, an archived article is gone (410).
 func (s *Server) articleShow(c *gin.Context) {
 	article, err := s.store.PublishedArticle(c.Request.Context(), c.Param("slug"))
 	if err != nil {
-		s.fail(c, err)
+		s.articleMissing(c, err, "")
 		return
 	}
 	var pendingID int64
@@ -134,6 +135,11 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		Thread:     thread,
 		ReplyCount: replyCount,
 		Form:       form,
+	}
+	view.OGType, view.RepliesFeed = "article", articleURL+"/comments.xml"
+	if view.JSONLD, err = s.articleJSONLD(article, s.publicURL+articleURL); err != nil {
+		s.fail(c, err)
+		return
 	}
 	// Pages made for one reader (their held reply, their refused form, a reply target)
 	// are neither cached by others nor indexed.

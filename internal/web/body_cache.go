@@ -13,25 +13,27 @@ const maxCachedBodies = 500
 
 // bodyCache keeps rendered article bodies so that Markdown is rendered once per
 // version instead of on every view. An entry is used only if its source is exactly the
-// article's current Markdown, so a stale body is never served.
+// article's current Markdown and it was made for the same number of references (which
+// decides which "[n]" markers are links), so a stale body is never served.
 type bodyCache struct {
 	mu      sync.Mutex
 	entries map[int64]cachedBody
 }
 
 type cachedBody struct {
-	source string
-	html   template.HTML
+	source     string
+	references int
+	html       template.HTML
 }
 
 func (c *bodyCache) get(a *model.Article) (template.HTML, error) {
 	c.mu.Lock()
 	e, ok := c.entries[a.ID]
 	c.mu.Unlock()
-	if ok && e.source == a.BodyMarkdown {
+	if ok && e.source == a.BodyMarkdown && e.references == len(a.References) {
 		return e.html, nil
 	}
-	html, err := render.Markdown(a.BodyMarkdown)
+	html, err := render.ArticleBody(a.BodyMarkdown, len(a.References))
 	if err != nil {
 		return "", err
 	}
@@ -40,6 +42,6 @@ func (c *bodyCache) get(a *model.Article) (template.HTML, error) {
 	if c.entries == nil || len(c.entries) >= maxCachedBodies {
 		c.entries = make(map[int64]cachedBody) // simple and bounded: start afresh when full
 	}
-	c.entries[a.ID] = cachedBody{source: a.BodyMarkdown, html: html}
+	c.entries[a.ID] = cachedBody{source: a.BodyMarkdown, references: len(a.References), html: html}
 	return html, nil
 }

@@ -87,7 +87,7 @@ func TestPublicPages(t *testing.T) {
 		},
 		{Name: "UnknownArticle", URL: "/articles/no-such-article", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found", "Error 404"}},
 		{Name: "DraftArticle", URL: "/articles/a-draft-article", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Draft body"}},
-		{Name: "ArchivedArticle", URL: "/articles/an-archived-article", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Draft body"}},
+		{Name: "ArchivedArticle", URL: "/articles/an-archived-article", ExpectedStatus: http.StatusGone, ExpectedContent: []string{"This article has been withdrawn"}, NotExpectedContent: []string{"Draft body"}},
 		{Name: "ReplyToDraftArticle", Method: http.MethodPost, URL: "/articles/a-draft-article/comments", ExpectedStatus: http.StatusNotFound},
 		{Name: "UnknownPath", URL: "/wp-login.php", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
 		{Name: "Health", URL: "/healthz", ExpectedStatus: http.StatusOK, ExpectedContent: []string{"ok"}},

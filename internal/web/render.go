@@ -28,6 +28,12 @@ type layout struct {
 	Admin        bool      // a staff page: the staff header instead of the public one
 	Staff        *staffBar // the signed-in staff member, on staff pages only
 	Flash        string    // the outcome of the last action, on staff pages
+
+	// What search engines, feed readers and link previews read, on public pages.
+	OGType      string      // og:type: "article" on an article, "website" (when empty) elsewhere
+	RepliesFeed string      // the address of the replies feed of the article shown
+	JSONLD      template.JS // schema.org data, made by encoding/json (see articleJSONLD)
+	SearchPage  bool        // the search page, which has its own search box instead of the header's
 }
 
 // staffBar is the top of every staff page.

@@ -18,6 +18,12 @@ func (s *Server) routes() {
 
 	getAndHead(e, "/", s.home)
 	getAndHead(e, "/articles/:slug", s.articleShow)
+	getAndHead(e, "/articles/:slug/comments.xml", s.repliesFeed)
+	getAndHead(e, "/tags/:tag", s.tagShow)
+	getAndHead(e, "/search", s.search)
+	getAndHead(e, "/feed.xml", s.siteFeed)
+	getAndHead(e, "/sitemap.xml", s.sitemap)
+	getAndHead(e, "/robots.txt", s.robots)
 	e.POST("/articles/:slug/comments", s.loadStaff, s.commentCreate)
 	getAndHead(e, "/healthz", s.healthz)
 	getAndHead(e, "/static/*path", s.staticFile)

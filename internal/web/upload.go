@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	_ "golang.org/x/image/webp" // registers WebP with image.DecodeConfig
@@ -53,16 +54,35 @@ var imageKinds = map[string]struct{ format, ext, label string }{
 // the Markdown returned still uses the alt passed in).
 //
 // The request body must be allowed to reach MaxUploadBody: add the route to
-// uploadRoutes in middleware.go.
+// uploadRoutes in middleware.go. Get file with formUpload, or call allowSlowUpload
+// before the form is first read, so a slow connection has time to send the image.
 func (s *Server) saveUpload(c *gin.Context, file *multipart.FileHeader, alt string) (*model.Media, string, error) {
 	m, markdown, _, err := s.storeUpload(c, file, alt)
 	return m, markdown, err
 }
 
-// formUpload returns the file sent in the form field, or nil when none was chosen.
-// When ok is false it has answered already (413 when the body passed MaxUploadBody,
-// 400 for a form that cannot be read) and the handler must stop.
+// UploadTimeout is how long a signed-in staff member's upload may take to arrive and be
+// answered: the server's own timeouts (a minute) are too short for 6 MB on a slow line.
+const UploadTimeout = 5 * time.Minute
+
+// allowSlowUpload gives the request UploadTimeout to be read and answered. Call it in
+// an upload route's handler, once the sender is known to be staff, before anything
+// reads the form.
+func allowSlowUpload(c *gin.Context) {
+	deadline := time.Now().Add(UploadTimeout)
+	rc := http.NewResponseController(c.Writer)
+	// Not every connection can change its deadlines (tests' recorders cannot); the
+	// server's own then apply.
+	_ = rc.SetReadDeadline(deadline)
+	_ = rc.SetWriteDeadline(deadline)
+}
+
+// formUpload returns the file sent in the form field, or nil when none was chosen,
+// giving the upload UploadTimeout to arrive. When ok is false it has answered already
+// (413 when the body passed MaxUploadBody, 400 for a form that cannot be read) and the
+// handler must stop.
 func (s *Server) formUpload(c *gin.Context, field string) (file *multipart.FileHeader, ok bool) {
+	allowSlowUpload(c)
 	file, err := c.FormFile(field)
 	var tooLarge *http.MaxBytesError
 	switch {
@@ -110,8 +130,10 @@ func (s *Server) storeUpload(c *gin.Context, file *multipart.FileHeader, alt str
 	}
 	m = &model.Media{FileName: name, ContentType: contentType, Size: int64(len(data)), Alt: alt,
 		SHA256: digest, CreatedAt: s.now()}
+	var userID int64
 	if u := staff(c); u != nil {
-		m.UserID = &u.ID
+		userID = u.ID
+		m.UserID = &userID
 	}
 	if err := s.store.CreateMedia(ctx, m); err != nil {
 		if !errors.Is(err, model.ErrConflict) {
@@ -125,7 +147,7 @@ func (s *Server) storeUpload(c *gin.Context, file *multipart.FileHeader, alt str
 		}
 		return existing, model.MediaMarkdown(alt, existing.URL()), true, nil
 	}
-	s.log.InfoContext(ctx, "image uploaded", "file", name, "bytes", m.Size, "user", m.UserID)
+	s.log.InfoContext(ctx, "image uploaded", "file", name, "bytes", m.Size, "user", userID)
 	return m, model.MediaMarkdown(alt, m.URL()), false, nil
 }
 
@@ -195,7 +217,7 @@ func inspectImage(data []byte) (contentType, problem string) {
 		return "", damaged
 	}
 	if cfg.Width > model.MaxMediaSide || cfg.Height > model.MaxMediaSide {
-		return "", fmt.Sprintf("This image is %d × %d pixels; at most 10 000 pixels a side can be uploaded. Make it smaller and upload it again.", cfg.Width, cfg.Height)
+		return "", fmt.Sprintf("This image is %d × %d pixels; at most 10,000 pixels a side can be uploaded. Make it smaller and upload it again.", cfg.Width, cfg.Height)
 	}
 	return contentType, ""
 }

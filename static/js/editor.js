@@ -11,6 +11,13 @@
   function refresh() {
     var data = new URLSearchParams();
     data.set("body", body.value);
+    var refs = 0;
+    document.querySelectorAll('input[name="ref_title"]').forEach(function (input) {
+      if (input.value.trim() !== "") {
+        refs++;
+      }
+    });
+    data.set("references", String(refs));
     fetch("/admin/preview", {method: "POST", body: data, credentials: "same-origin"})
       .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
       .then(function (html) { preview.innerHTML = html; }) // sanitised by the server

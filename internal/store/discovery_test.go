@@ -1,0 +1,244 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+// seededStore returns a migrated store with the demo content.
+func seededStore(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// addStoreArticle saves an article by the demo author, published unless status says
+// otherwise.
+func addStoreArticle(t *testing.T, st *store.Store, a model.Article) *model.Article {
+	t.Helper()
+	a.AuthorID, a.CommentsOpen = 1, true
+	if a.Status == "" {
+		a.Status = model.ArticlePublished
+	}
+	if a.Status == model.ArticlePublished && a.PublishedAt == nil {
+		now := time.Now().UTC()
+		a.PublishedAt = &now
+	}
+	if err := st.CreateArticle(context.Background(), &a); err != nil {
+		t.Fatal(err)
+	}
+	return &a
+}
+
+func hitSlugs(hits []store.SearchHit) []string {
+	var slugs []string
+	for _, h := range hits {
+		slugs = append(slugs, h.Slug)
+	}
+	return slugs
+}
+
+// Ensure search finds published articles only, ranks a match in the title above one
+// in the summary above one in the body, requires every word, and marks the matches.
+func TestSearchArticles_RanksTitleAboveSummaryAboveBody(t *testing.T) {
+	ctx := context.Background()
+	st := seededStore(t)
+	addStoreArticle(t, st, model.Article{Slug: "in-body", Title: "Cramps at night", Summary: "Why legs cramp.",
+		BodyMarkdown: "Some people take **zinc** for cramps. Zinc is a mineral; zinc also matters for healing."})
+	addStoreArticle(t, st, model.Article{Slug: "in-title", Title: "Zinc and your muscles", Summary: "What a mineral does.",
+		BodyMarkdown: "A short piece on minerals."})
+	addStoreArticle(t, st, model.Article{Slug: "in-summary", Title: "Minerals", Summary: "Zinc, magnesium and iron.",
+		BodyMarkdown: "Nothing more here."})
+	addStoreArticle(t, st, model.Article{Slug: "draft-zinc", Title: "Zinc draft", Status: model.ArticleDraft, BodyMarkdown: "zinc"})
+	addStoreArticle(t, st, model.Article{Slug: "archived-zinc", Title: "Zinc archived", Status: model.ArticleArchived, BodyMarkdown: "zinc"})
+
+	hits, total, err := st.SearchArticles(ctx, []string{"zinc"}, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(hitSlugs(hits), ","); got != "in-title,in-summary,in-body" || total != 3 {
+		t.Fatalf("search zinc = %s (total %d), want in-title,in-summary,in-body (3)", got, total)
+	}
+	if !(hits[0].Score > hits[1].Score && hits[1].Score > hits[2].Score && hits[2].Score > 0) {
+		t.Errorf("scores not strictly decreasing: %v, %v, %v", hits[0].Score, hits[1].Score, hits[2].Score)
+	}
+	if want := store.SnippetStart + "Zinc" + store.SnippetEnd + " and your muscles"; hits[0].TitleSnippet != want {
+		t.Errorf("title snippet = %q, want %q", hits[0].TitleSnippet, want)
+	}
+	if !strings.Contains(hits[2].Snippet, store.SnippetStart+"zinc"+store.SnippetEnd) {
+		t.Errorf("body snippet %q does not mark the match", hits[2].Snippet)
+	}
+	if hits[0].Snippet != "What a mineral does." {
+		t.Errorf("a title-only match shows %q, want the summary", hits[0].Snippet)
+	}
+	if hits[0].AuthorName != "Daniel Reyes" || hits[0].PublishedAt.IsZero() {
+		t.Errorf("hit lacks its author or date: %+v", hits[0].ArticleSummary)
+	}
+
+	t.Run("EveryWordRequired", func(t *testing.T) {
+		hits, _, err := st.SearchArticles(ctx, []string{"zinc", "healing"}, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(hitSlugs(hits), ","); got != "in-body" {
+			t.Errorf("zinc healing = %q, want in-body", got)
+		}
+	})
+	t.Run("LastWordIsAPrefix", func(t *testing.T) {
+		hits, _, err := st.SearchArticles(ctx, []string{"twitch"}, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(hitSlugs(hits), ","); got != demo.ArticleSlug {
+			t.Errorf("twitch = %q, want the demo article (Twitches)", got)
+		}
+	})
+	t.Run("OperatorsAreWords", func(t *testing.T) {
+		for _, terms := range [][]string{{"not"}, {"near"}, {"or"}, {"and", "or"}, {`zinc"`, "*"}} {
+			if _, _, err := st.SearchArticles(ctx, terms, 10, 0); err != nil {
+				t.Errorf("%q: %v", terms, err)
+			}
+		}
+	})
+	t.Run("Pages", func(t *testing.T) {
+		hits, total, err := st.SearchArticles(ctx, []string{"zinc"}, 2, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(hitSlugs(hits), ","); got != "in-body" || total != 3 {
+			t.Errorf("second page = %q (total %d), want in-body (3)", got, total)
+		}
+	})
+	t.Run("NoTerms", func(t *testing.T) {
+		hits, total, err := st.SearchArticles(ctx, nil, 10, 0)
+		if err != nil || hits != nil || total != 0 {
+			t.Errorf("no terms = %v, %d, %v", hits, total, err)
+		}
+	})
+	t.Run("FollowsEdits", func(t *testing.T) {
+		a, err := st.Article(ctx, hits[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Title = "Copper and your muscles"
+		if err := st.SaveArticle(ctx, a, nil, "", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		hits, _, err := st.SearchArticles(ctx, []string{"copper"}, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(hitSlugs(hits), ","); got != "in-title" {
+			t.Errorf("copper after the edit = %q, want in-title", got)
+		}
+	})
+}
+
+// Ensure a tag lists its published articles only, newest first, a page at a time, and
+// every list carries each article's tags.
+func TestPublishedArticlesWithTag(t *testing.T) {
+	ctx := context.Background()
+	st := seededStore(t)
+	day := func(d int) *time.Time {
+		t := time.Date(2026, 11, d, 8, 0, 0, 0, time.UTC)
+		return &t
+	}
+	neuro := []model.Tag{{Slug: "neurology", Name: "Neurology"}}
+	addStoreArticle(t, st, model.Article{Slug: "older", Title: "Older", Tags: neuro, PublishedAt: day(1)})
+	addStoreArticle(t, st, model.Article{Slug: "newer", Title: "Newer", Tags: append(neuro, model.Tag{Slug: "sleep", Name: "Sleep"}), PublishedAt: day(2)})
+	addStoreArticle(t, st, model.Article{Slug: "draft", Title: "Draft", Tags: neuro, Status: model.ArticleDraft})
+	addStoreArticle(t, st, model.Article{Slug: "untagged", Title: "Untagged"})
+
+	tag, err := st.TagBySlug(ctx, "neurology")
+	if err != nil || tag.Name != "Neurology" {
+		t.Fatalf("TagBySlug = %+v, %v", tag, err)
+	}
+	if _, err := st.TagBySlug(ctx, "no-such-tag"); err != model.ErrNotFound {
+		t.Errorf("unknown tag: err = %v, want ErrNotFound", err)
+	}
+	n, err := st.CountPublishedArticlesWithTag(ctx, tag.ID)
+	if err != nil || n != 3 {
+		t.Errorf("count = %d, %v; want 3", n, err)
+	}
+	list, err := st.PublishedArticlesWithTag(ctx, tag.ID, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slugs []string
+	for _, a := range list {
+		slugs = append(slugs, a.Slug)
+	}
+	if got := strings.Join(slugs, ","); got != "newer,older" {
+		t.Errorf("first page = %s, want newer,older", got)
+	}
+	if len(list[0].Tags) != 2 || list[0].Tags[0].Slug != "neurology" || list[0].Tags[1].Name != "Sleep" {
+		t.Errorf("tags of newer = %+v", list[0].Tags)
+	}
+	list, err = st.PublishedArticlesWithTag(ctx, tag.ID, 2, 2)
+	if err != nil || len(list) != 1 || list[0].Slug != demo.ArticleSlug || list[0].ReplyCount != 3 {
+		t.Errorf("second page = %+v, %v; want the demo article with 3 replies", list, err)
+	}
+
+	home, err := st.PublishedArticles(ctx, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range home {
+		if a.Slug == "untagged" && a.Tags != nil {
+			t.Errorf("untagged article has tags %+v", a.Tags)
+		}
+		if a.Slug == demo.ArticleSlug && (len(a.Tags) != 2 || a.Tags[1].Slug != "muscle-health") {
+			t.Errorf("demo article tags on the home list = %+v", a.Tags)
+		}
+	}
+}
+
+// Ensure the sitemap lists published articles and the tags that have one, each with
+// its latest change.
+func TestSitemapEntries(t *testing.T) {
+	ctx := context.Background()
+	st := seededStore(t)
+	addStoreArticle(t, st, model.Article{Slug: "draft", Title: "Draft", Status: model.ArticleDraft,
+		Tags: []model.Tag{{Slug: "drafts-only", Name: "Drafts only"}}})
+	changed := time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC)
+	addStoreArticle(t, st, model.Article{Slug: "fresh", Title: "Fresh", UpdatedAt: changed, CreatedAt: changed,
+		Tags: []model.Tag{{Slug: "neurology", Name: "Neurology"}}})
+
+	articles, err := st.SitemapArticles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(articles) != 2 || articles[0].Slug != "fresh" || !articles[0].UpdatedAt.Equal(changed) || articles[1].Slug != demo.ArticleSlug {
+		t.Errorf("articles = %+v", articles)
+	}
+	tags, err := st.SitemapTags(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Time{
+		"muscle-health": time.Date(2026, 10, 20, 16, 45, 0, 0, time.UTC),
+		"neurology":     changed,
+	}
+	if len(tags) != len(want) {
+		t.Fatalf("tags = %+v, want %v", tags, want)
+	}
+	for _, tag := range tags {
+		if !tag.UpdatedAt.Equal(want[tag.Slug]) {
+			t.Errorf("tag %s updated %v, want %v", tag.Slug, tag.UpdatedAt, want[tag.Slug])
+		}
+	}
+}

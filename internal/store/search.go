@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// driverName is mattn/go-sqlite3 with Fascicle's own SQL functions (bm25) registered
+// on every connection. Search uses FTS4, which the driver builds in by default; FTS5,
+// which has bm25() built in, needs the sqlite_fts5 build tag, and `go run
+// ./cmd/fascicle` must work without one.
+const driverName = "sqlite3_fascicle"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{
+		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			return c.RegisterFunc("bm25", bm25, true)
+		},
+	})
+}
+
+// Search ranking: Okapi BM25 with the usual constants, and each column's weight.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+	// A word in the title counts ten times a word in the body, one in the summary four
+	// times: the order in which a reader judges whether an article is about something.
+	weightTitle   = 10.0
+	weightSummary = 4.0
+	weightBody    = 1.0
+)
+
+// bm25 is the SQL function bm25(matchinfo(t, 'pcnalx'), w1, w2, …): the Okapi BM25
+// score of one full-text match, higher is better, with column i weighted wi (1 when
+// not given). matchinfo's blob is 32-bit unsigned integers in the machine's order:
+// p phrases, c columns, n rows, c average lengths, c lengths in this row, then for
+// each phrase and column the hits in this row, in all rows, and the rows with a hit.
+// The idf is Lucene's, log(1 + (n - df + 0.5) / (df + 0.5)), which stays positive
+// even when a word is in most articles, as it is in a small collection; df is counted
+// per article, not per column (see below).
+func bm25(matchinfo []byte, weights ...float64) (float64, error) {
+	if len(matchinfo)%4 != 0 || len(matchinfo) < 12 {
+		return 0, fmt.Errorf("bm25: matchinfo of %d bytes is not 'pcnalx'", len(matchinfo))
+	}
+	v := make([]float64, len(matchinfo)/4)
+	for i := range v {
+		v[i] = float64(binary.NativeEndian.Uint32(matchinfo[4*i:]))
+	}
+	phrases, cols, rows := int(v[0]), int(v[1]), v[2]
+	if len(v) != 3+2*cols+3*cols*phrases {
+		return 0, fmt.Errorf("bm25: matchinfo of %d values does not fit %d phrases and %d columns", len(v), phrases, cols)
+	}
+	avgLen, rowLen, hits := v[3:3+cols], v[3+cols:3+2*cols], v[3+2*cols:]
+	score := 0.0
+	for p := 0; p < phrases; p++ {
+		// How rare the word is, over whole articles: the most articles that have it in
+		// any one column. Per-column rarity would let a word that is in many titles
+		// weigh less in a title than in a summary, undoing the column weights.
+		df := 0.0
+		for col := 0; col < cols; col++ {
+			df = max(df, hits[3*(p*cols+col)+2])
+		}
+		idf := math.Log(1 + (rows-df+0.5)/(df+0.5))
+		for col := 0; col < cols; col++ {
+			tf := hits[3*(p*cols+col)]
+			if tf == 0 {
+				continue
+			}
+			weight := 1.0
+			if col < len(weights) {
+				weight = weights[col]
+			}
+			norm := 1.0
+			if avgLen[col] > 0 {
+				norm = 1 - bm25B + bm25B*rowLen[col]/avgLen[col]
+			}
+			score += weight * idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+		}
+	}
+	return score, nil
+}
+
+// Marks around each match in a SearchHit's snippets: control characters, which no
+// reader types and which the page must turn into <mark> after escaping the text.
+const (
+	SnippetStart = "\x01"
+	SnippetEnd   = "\x02"
+)
+
+// SearchHit is a published article that matches a search.
+type SearchHit struct {
+	model.ArticleSummary
+	Score float64
+	// TitleSnippet is the title, and Snippet the passage of the body (or the summary)
+	// that matches best; both are raw text, Snippet with Markdown in it, with each
+	// match between SnippetStart and SnippetEnd.
+	TitleSnippet string
+	Snippet      string
+}
+
+// matchExpression turns search terms (words of letters and digits, see
+// model.SearchTerms) into an FTS4 query: each term quoted, so that no word is read as
+// an operator (AND, OR, NOT, NEAR), all of them required (terms separated by spaces
+// are ANDed), and the last one also matching as a prefix, so that "twitch" finds
+// "twitches" and a search typed halfway finds something.
+func matchExpression(terms []string) string {
+	quoted := make([]string, 0, len(terms))
+	for i, t := range terms {
+		t = strings.ReplaceAll(t, `"`, "") // terms have no quotes; make sure of it
+		if t == "" {
+			continue
+		}
+		if i == len(terms)-1 && len([]rune(t)) >= 2 {
+			t += "*"
+		}
+		quoted = append(quoted, `"`+t+`"`)
+	}
+	return strings.Join(quoted, " ")
+}
+
+// searchQuery ranks the published articles that match, best first. The full-text
+// index finds the matches, and each is joined to its article by primary key: CROSS
+// JOIN makes SQLite keep that order. Left to itself, it may instead walk every
+// published article and run the whole full-text query once for each.
+const searchQuery = `
+	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
+	       bm25(matchinfo(articles_search, 'pcnalx'), ?, ?, ?) AS score
+	  FROM articles_search
+	 CROSS JOIN articles a ON a.id = articles_search.docid
+	  JOIN users u ON u.id = a.author_id
+	 WHERE articles_search MATCH ? AND a.status = 'published'
+	 ORDER BY score DESC, a.published_at DESC, a.id DESC
+	 LIMIT ? OFFSET ?`
+
+const searchCountQuery = `
+	SELECT count(*) FROM articles_search CROSS JOIN articles a ON a.id = articles_search.docid
+	 WHERE articles_search MATCH ? AND a.status = 'published'`
+
+// searchSnippetQuery makes the excerpts of one page of results only.
+const searchSnippetQuery = `
+	SELECT docid AS id,
+	       snippet(articles_search, char(1), char(2), '…', 0, 64) AS title_snippet,
+	       snippet(articles_search, char(1), char(2), '…', 1, 40) AS summary_snippet,
+	       snippet(articles_search, char(1), char(2), '…', 2, 40) AS body_snippet
+	  FROM articles_search
+	 WHERE articles_search MATCH ? AND docid IN ?`
+
+// SearchArticles returns one page of the published articles whose title, summary or
+// body contain every term, best first (ranked by BM25, a match in the title above one
+// in the summary above one in the body), and how many match in all. No terms match
+// nothing.
+func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offset int) ([]SearchHit, int, error) {
+	match := matchExpression(terms)
+	if match == "" {
+		return nil, 0, nil
+	}
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := db.Raw(searchCountQuery, match).Scan(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	if total == 0 {
+		return nil, 0, nil
+	}
+	var rows []struct {
+		ID           int64
+		Slug         string
+		Title        string
+		Summary      string
+		AuthorName   string
+		PublishedAt  time.Time
+		UpdatedAt    time.Time
+		CommentsOpen bool
+		Score        float64
+	}
+	err := db.Raw(searchQuery, weightTitle, weightSummary, weightBody, match, limit, offset).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	if len(rows) == 0 {
+		return nil, int(total), nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var snippets []struct {
+		ID             int64
+		TitleSnippet   string
+		SummarySnippet string
+		BodySnippet    string
+	}
+	if err := db.Raw(searchSnippetQuery, match, ids).Scan(&snippets).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	byID := make(map[int64]int, len(snippets))
+	for i, sn := range snippets {
+		byID[sn.ID] = i
+	}
+	hits := make([]SearchHit, len(rows))
+	for i, r := range rows {
+		hits[i] = SearchHit{
+			ArticleSummary: model.ArticleSummary{
+				ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, AuthorName: r.AuthorName,
+				PublishedAt: r.PublishedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CommentsOpen: r.CommentsOpen,
+			},
+			Score:        r.Score,
+			TitleSnippet: r.Title,
+			Snippet:      r.Summary,
+		}
+		if j, ok := byID[r.ID]; ok {
+			sn := snippets[j]
+			hits[i].TitleSnippet = sn.TitleSnippet
+			// The passage that shows why the article matched: the body's, else the
+			// summary's; if only the title matched, the summary as it is.
+			switch {
+			case strings.Contains(sn.BodySnippet, SnippetStart):
+				hits[i].Snippet = sn.BodySnippet
+			case strings.Contains(sn.SummarySnippet, SnippetStart):
+				hits[i].Snippet = sn.SummarySnippet
+			}
+		}
+	}
+	return hits, int(total), nil
+}
