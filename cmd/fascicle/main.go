@@ -3,6 +3,7 @@
 //	fascicle [serve] [--addr 127.0.0.1:8080] [--db ./fascicle.db]
 //	fascicle migrate [--db FILE]
 //	fascicle backup [--db FILE] BACKUP-FILE
+//	fascicle rotate-key [--db FILE]
 //	fascicle user add --email E --name N --role R [--db FILE] < password
 package main
 
@@ -25,6 +26,8 @@ const usage = `Usage:
   fascicle [serve] [--addr 127.0.0.1:8080] [--db ./fascicle.db]   serve the site
   fascicle migrate [--db FILE]                                    bring the schema up to date
   fascicle backup [--db FILE] BACKUP-FILE                          copy the live database
+  fascicle rotate-key [--db FILE]                                  re-encrypt commenters' emails
+                                                                  under a new key (server stopped)
   fascicle user add --email E --name N --role R [--db FILE]       add a staff account; the
                                                                   password is read from stdin
 
@@ -48,7 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		command, args = args[0], args[1:]
 	}
 	switch command {
-	case "serve", "migrate", "backup":
+	case "serve", "migrate", "backup", "rotate-key":
 	case "user":
 		return userCommand(ctx, args, stdout, stderr)
 	case "help":
@@ -69,6 +72,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("migrate takes no arguments, got %q", rest)
 		}
 		return app.Migrate(ctx, cfg, stdout)
+	case "rotate-key":
+		if len(rest) > 0 {
+			return fmt.Errorf("rotate-key takes no arguments, got %q", rest)
+		}
+		return app.RotateKey(ctx, cfg, stdout)
 	case "backup":
 		if len(rest) != 1 {
 			return errors.New("usage: fascicle backup [--db FILE] BACKUP-FILE")

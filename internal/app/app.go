@@ -59,6 +59,14 @@ func (a *App) init(ctx context.Context) error {
 	if err := a.Store.Migrate(ctx); err != nil {
 		return err
 	}
+	if _, err := loadKeys(ctx, a.Config, a.Store); err != nil {
+		return err
+	}
+	if n, err := a.Store.EncryptPlainEmails(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.Logger.Info("encrypted emails stored in clear by an earlier version", "count", n)
+	}
 	if a.Config.Demo {
 		if err := demo.Seed(ctx, a.Store); err != nil {
 			return fmt.Errorf("demo content: %w", err)
@@ -281,6 +289,18 @@ func Backup(ctx context.Context, cfg config.Config, file string, stdout io.Write
 		return err
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s\n", cfg.DBPath, file)
+	// The emails in the copy are encrypted with the database's key: without it the
+	// copy cannot be served. The key goes beside the copy, readable by its owner only.
+	if _, err := os.Stat(KeyFile(cfg)); cfg.SecretKey == "" && err == nil {
+		keys, err := readKeyFile(KeyFile(cfg))
+		if err != nil {
+			return fmt.Errorf("the backup is written, but its key could not be read: %w", err)
+		}
+		if err := writeKeyFile(file+".key", keys); err != nil {
+			return fmt.Errorf("the backup is written, but its key could not be copied: %w", err)
+		}
+		fmt.Fprintf(stdout, "copied the email key to %s: keep it apart from the backup when the backup leaves this machine\n", file+".key")
+	}
 	return nil
 }
 

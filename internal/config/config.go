@@ -21,6 +21,9 @@ type Config struct {
 	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For is believed
 	Demo           bool     // give a new database the demo article
 	LogFormat      string   // "text" or "json"
+	// SecretKey encrypts commenters' emails (base64 or hex, 32 bytes); empty means the
+	// key file beside the database. Only from the environment: flags show in ps.
+	SecretKey string
 }
 
 // Default returns the settings used when nothing is set.
@@ -40,6 +43,7 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 		cfg.DBPath = v
 	}
 	cfg.BaseURL = getenv("FASCICLE_BASE_URL")
+	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
 	proxies := getenv("FASCICLE_TRUSTED_PROXIES")
 	if v := getenv("FASCICLE_LOG_FORMAT"); v != "" {
 		cfg.LogFormat = v
@@ -127,6 +131,7 @@ func LoadUserAdd(args []string, getenv func(string) string, stderr io.Writer) (C
 	if v := getenv("FASCICLE_DB"); v != "" {
 		cfg.DBPath = v
 	}
+	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
 	var u UserFields
 	fs := flag.NewFlagSet("fascicle user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)

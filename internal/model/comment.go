@@ -45,7 +45,8 @@ type Comment struct {
 	ArticleID    int64
 	ParentID     *int64
 	AuthorName   string
-	AuthorEmail  string // private: never shown outside the staff pages
+	AuthorEmail  string // private: never shown outside the staff pages; encrypted at rest
+	EmailIndex   string // blind index of AuthorEmail: a keyed hash, safe to compare and to derive avatars from
 	AuthorURL    string
 	Body         string // plain text, exactly as typed
 	Status       CommentStatus

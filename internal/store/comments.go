@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -12,7 +13,9 @@ type commentRow struct {
 	ArticleID      int64
 	ParentID       *int64
 	AuthorName     string
-	AuthorEmail    string
+	AuthorEmail    string // empty: emails are stored encrypted below (legacy rows only)
+	AuthorEmailEnc []byte `gorm:"column:author_email_enc"`
+	AuthorEmailIdx string `gorm:"column:author_email_index"`
 	AuthorURL      string `gorm:"column:author_url"`
 	Body           string
 	Status         string
@@ -28,15 +31,26 @@ type commentRow struct {
 
 func (commentRow) TableName() string { return "comments" }
 
-func (r commentRow) model() model.Comment {
-	return model.Comment{
+// commentModel turns a row into a reply, decrypting its email.
+func (s *Store) commentModel(r commentRow) (model.Comment, error) {
+	c := model.Comment{
 		ID: r.ID, ArticleID: r.ArticleID, ParentID: r.ParentID,
-		AuthorName: r.AuthorName, AuthorEmail: r.AuthorEmail, AuthorURL: r.AuthorURL, Body: r.Body,
+		AuthorName: r.AuthorName, AuthorEmail: r.AuthorEmail, EmailIndex: r.AuthorEmailIdx, AuthorURL: r.AuthorURL, Body: r.Body,
 		Status: model.CommentStatus(r.Status), UserAgent: r.UserAgent,
 		ClientHash: r.ClientHash, ClientPrefix: r.ClientPrefix,
 		HeldReason: r.HeldReason, PreviousStatus: model.CommentStatus(r.PreviousStatus), UserID: r.UserID,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
+	if len(r.AuthorEmailEnc) > 0 {
+		keys, err := s.emailKeys()
+		if err != nil {
+			return c, err
+		}
+		if c.AuthorEmail, err = keys.Open(r.AuthorEmailEnc); err != nil {
+			return c, fmt.Errorf("email of reply %d: %w", r.ID, err)
+		}
+	}
+	return c, nil
 }
 
 // ApprovedComments returns the approved replies to an article, oldest first.
@@ -50,7 +64,9 @@ func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.
 	}
 	list := make([]model.Comment, len(rows))
 	for i, r := range rows {
-		list[i] = r.model()
+		if list[i], err = s.commentModel(r); err != nil {
+			return nil, err
+		}
 	}
 	return list, nil
 }
@@ -61,7 +77,10 @@ func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
 	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
 		return nil, translate(err)
 	}
-	c := r.model()
+	c, err := s.commentModel(r)
+	if err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 
@@ -71,9 +90,15 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 		c.CreatedAt = time.Now().UTC()
 	}
 	c.UpdatedAt = c.CreatedAt
+	keys, err := s.emailKeys()
+	if err != nil {
+		return err
+	}
+	c.EmailIndex = keys.EmailIndex(c.AuthorEmail)
 	r := commentRow{
 		ArticleID: c.ArticleID, ParentID: c.ParentID,
-		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, Body: c.Body,
+		AuthorName: c.AuthorName, AuthorEmailEnc: keys.Seal(c.AuthorEmail), AuthorEmailIdx: c.EmailIndex,
+		AuthorURL: c.AuthorURL, Body: c.Body,
 		Status: string(c.Status), UserAgent: c.UserAgent, ClientHash: c.ClientHash, ClientPrefix: c.ClientPrefix,
 		HeldReason: c.HeldReason, UserID: c.UserID,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),

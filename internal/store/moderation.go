@@ -22,9 +22,11 @@ type QueueComment struct {
 type CommentFilter struct {
 	Status    model.CommentStatus
 	ArticleID int64  // 0 for every article
-	Query     string // matched against text, name and email
+	Query     string // matched against text and name, and against the whole email
 	Limit     int
 	Offset    int
+
+	emailIndex string // the blind index of Query, set by CommentQueue
 }
 
 func (f CommentFilter) where() (string, []any) {
@@ -36,8 +38,9 @@ func (f CommentFilter) where() (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
-		clauses = append(clauses, `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESCAPE '\' OR c.author_email LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like)
+		// Emails are encrypted, so they match whole, through their blind index.
+		clauses = append(clauses, `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESCAPE '\' OR c.author_email_index = ?)`)
+		args = append(args, like, like, f.emailIndex)
 	}
 	return strings.Join(clauses, " AND "), args
 }
@@ -49,6 +52,11 @@ func escapeLike(s string) string {
 // CommentQueue returns one page of replies matching f, newest first, and how many
 // match in all.
 func (s *Store) CommentQueue(ctx context.Context, f CommentFilter) ([]QueueComment, int, error) {
+	keys, err := s.emailKeys()
+	if err != nil {
+		return nil, 0, err
+	}
+	f.emailIndex = keys.EmailIndex(f.Query)
 	where, args := f.where()
 	db := s.db.WithContext(ctx)
 	var total int64
@@ -85,7 +93,11 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 	}
 	list := make([]QueueComment, len(rows))
 	for i, r := range rows {
-		list[i] = QueueComment{Comment: r.Comment.model(), ArticleTitle: r.ArticleTitle, ArticleSlug: r.ArticleSlug}
+		c, err := s.commentModel(r.Comment)
+		if err != nil {
+			return nil, err
+		}
+		list[i] = QueueComment{Comment: c, ArticleTitle: r.ArticleTitle, ArticleSlug: r.ArticleSlug}
 		if r.ParentAuthor != nil {
 			list[i].ParentAuthor = *r.ParentAuthor
 		}
@@ -197,12 +209,16 @@ func (s *Store) UpdateComment(ctx context.Context, c *model.Comment, now time.Ti
 // RecentReplyFrom reports whether a reply came from the client hash or the email
 // since the given time.
 func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, since time.Time) (bool, error) {
+	index, err := s.EmailIndex(email)
+	if err != nil {
+		return false, err
+	}
 	var ids []int64
 	q := s.db.WithContext(ctx).Raw(`
 		SELECT id FROM comments WHERE client_hash = ? AND client_hash != '' AND created_at > ?
 		UNION ALL
-		SELECT id FROM comments WHERE author_email = ? AND created_at > ?
-		LIMIT 1`, clientHash, since.UTC(), email, since.UTC())
+		SELECT id FROM comments WHERE author_email_index = ? AND created_at > ?
+		LIMIT 1`, clientHash, since.UTC(), index, since.UTC())
 	if err := q.Scan(&ids).Error; err != nil {
 		return false, translate(err)
 	}
@@ -212,22 +228,30 @@ func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, s
 // DuplicateReply reports whether the same person already left the same reply in the
 // same place (trash aside).
 func (s *Store) DuplicateReply(ctx context.Context, c *model.Comment) (bool, error) {
+	index, err := s.EmailIndex(c.AuthorEmail)
+	if err != nil {
+		return false, err
+	}
 	var ids []int64
-	err := s.db.WithContext(ctx).Raw(`
+	err = s.db.WithContext(ctx).Raw(`
 		SELECT id FROM comments
-		 WHERE author_email = ? AND article_id = ? AND parent_id IS ? AND author_name = ? AND body = ?
+		 WHERE author_email_index = ? AND article_id = ? AND parent_id IS ? AND author_name = ? AND body = ?
 		   AND status != 'trash'
-		 LIMIT 1`, c.AuthorEmail, c.ArticleID, c.ParentID, c.AuthorName, c.Body).Scan(&ids).Error
+		 LIMIT 1`, index, c.ArticleID, c.ParentID, c.AuthorName, c.Body).Scan(&ids).Error
 	return len(ids) > 0, translate(err)
 }
 
 // HasApprovedReply reports whether someone with this name and email had a reply
 // approved before.
 func (s *Store) HasApprovedReply(ctx context.Context, name, email string) (bool, error) {
+	index, err := s.EmailIndex(email)
+	if err != nil {
+		return false, err
+	}
 	var ids []int64
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT id FROM comments WHERE author_email = ? AND author_name = ? AND status = 'approved' LIMIT 1`,
-		email, name).Scan(&ids).Error
+	err = s.db.WithContext(ctx).Raw(`
+		SELECT id FROM comments WHERE author_email_index = ? AND author_name = ? AND status = 'approved' LIMIT 1`,
+		index, name).Scan(&ids).Error
 	return len(ids) > 0, translate(err)
 }
 

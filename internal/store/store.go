@@ -16,11 +16,13 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/secret"
 )
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	db *gorm.DB
+	db   *gorm.DB
+	keys *secret.Keys // encrypt commenters' emails; set by UseKeys
 }
 
 // DSN returns the connection string for the SQLite file at path with the settings
@@ -30,7 +32,8 @@ type Store struct {
 //   - a busy timeout, so concurrent writers queue instead of failing;
 //   - _txlock=immediate, so a read-then-write transaction takes the write lock at
 //     BEGIN instead of failing with SQLITE_BUSY when it tries to write;
-//   - synchronous=FULL, so an acknowledged reply survives a power cut.
+//   - synchronous=FULL, so an acknowledged reply survives a power cut;
+//   - secure_delete, so deleted personal data is overwritten, not just unlinked.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -38,6 +41,9 @@ func DSN(path string) string {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
+	// Deleted and overwritten content is zeroed, so an erased or re-encrypted email
+	// leaves no trace in free pages.
+	q.Set("_secure_delete", "on")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
@@ -86,7 +92,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx runs fn in one transaction: everything fn does is saved together, or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx})
+		return fn(&Store{db: tx, keys: s.keys})
 	})
 }
 

@@ -11,9 +11,15 @@ import (
 
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
+// testKeys encrypt the emails of the tests' replies.
+var testKeys, _ = secret.New([]byte("0123456789abcdef0123456789abcdef"))
+
+// openStore opens the database at path, brings its schema up to date and loads the
+// email keys, as the program does at start.
 func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(path)
@@ -21,6 +27,12 @@ func openStore(t *testing.T, path string) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UseKeys(context.Background(), testKeys); err != nil {
+		t.Fatal(err)
+	}
 	return st
 }
 

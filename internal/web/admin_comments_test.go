@@ -64,6 +64,9 @@ func (s *site) addReplyRow(r replyRow) int64 {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	if _, err := s.store.EncryptPlainEmails(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
 	return id
 }
 
@@ -223,9 +226,12 @@ func TestQueue_FilterAndSearch(t *testing.T) {
 		{Name: "ByDemoArticle", Query: "article=1", Want: []string{"Alpha says", "Gamma is", "2 replies"}, NotWant: []string{"Beta is"}},
 		{Name: "ByText", Query: "q=caffeine", Want: []string{"Alpha says caffeine", `name="q" type="search" value="caffeine"`}, NotWant: []string{"Beta is", "Gamma is"}},
 		{Name: "ByName", Query: "q=Carol+Gamma", Want: []string{"Gamma is 100 percent"}, NotWant: []string{"Alpha says", "Beta is"}},
-		{Name: "ByEmail", Query: "q=alice%40alpha", Want: []string{"Alpha says"}, NotWant: []string{"Beta is", "Gamma is"}},
+		// Emails are encrypted: a search finds a whole email, in any case, not a part.
+		{Name: "ByEmail", Query: "q=Alice%40Alpha.example", Want: []string{"Alpha says"}, NotWant: []string{"Beta is", "Gamma is"}},
+		{Name: "ByPartOfEmail", Query: "q=alice%40alpha", Want: []string{"No pending replies match this filter."}, NotWant: []string{"Alpha says"}},
 		{Name: "PercentIsLiteral", Query: "q=100%25", Want: []string{"Beta is 100% sure"}, NotWant: []string{"Gamma is 100 percent", "Alpha says"}},
-		{Name: "UnderscoreIsLiteral", Query: "q=bob_beta", Want: []string{"Beta is"}, NotWant: []string{"Gamma is", "Alpha says"}},
+		{Name: "UnderscoreIsLiteral", Query: "q=Beta+is+100%25", Want: []string{"Beta is"}, NotWant: []string{"Gamma is", "Alpha says"}},
+		{Name: "UnderscoreIsNotAWildcard", Query: "q=Gamma_is", Want: []string{"No pending replies match this filter."}, NotWant: []string{"Gamma is"}},
 		{Name: "ArticleAndText", Query: "article=1&q=100", Want: []string{"Gamma is"}, NotWant: []string{"Beta is", "Alpha says"}},
 		{Name: "NoMatch", Query: "q=zebra", Want: []string{"No pending replies match this filter."}, NotWant: []string{"Alpha says", "Beta is", "Gamma is"}},
 		{Name: "OtherStatus", Query: "status=approved&q=caffeine", Want: []string{"No approved replies match this filter."}, NotWant: []string{"Alpha says"}},
@@ -509,8 +515,13 @@ func TestEdit_Reply(t *testing.T) {
 	saved := func() row {
 		s.t.Helper()
 		var r row
-		if err := s.db.QueryRow(`SELECT author_name, author_email, author_url, body, status FROM comments WHERE id = 2`).
-			Scan(&r.Name, &r.Email, &r.URL, &r.Body, &r.Status); err != nil {
+		var sealed []byte
+		if err := s.db.QueryRow(`SELECT author_name, author_email_enc, author_url, body, status FROM comments WHERE id = 2`).
+			Scan(&r.Name, &sealed, &r.URL, &r.Body, &r.Status); err != nil {
+			s.t.Fatal(err)
+		}
+		var err error
+		if r.Email, err = testKeys.Open(sealed); err != nil {
 			s.t.Fatal(err)
 		}
 		return r

@@ -23,9 +23,17 @@ func TestCommentCreate_HeldForModeration(t *testing.T) {
 	res := s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
 
 	var id int64
-	var status, body, email, clientHash, prefix, ua string
-	err := s.db.QueryRow(`SELECT id, status, body, author_email, client_hash, client_prefix, user_agent FROM comments ORDER BY id DESC LIMIT 1`).
-		Scan(&id, &status, &body, &email, &clientHash, &prefix, &ua)
+	var status, body, plainEmail, clientHash, prefix, ua string
+	var sealed []byte
+	err := s.db.QueryRow(`SELECT id, status, body, author_email, author_email_enc, client_hash, client_prefix, user_agent FROM comments ORDER BY id DESC LIMIT 1`).
+		Scan(&id, &status, &body, &plainEmail, &sealed, &clientHash, &prefix, &ua)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plainEmail != "" || strings.Contains(string(sealed), "reader.one") {
+		t.Errorf("the email is stored in clear: %q / %q", plainEmail, sealed)
+	}
+	email, err := testKeys.Open(sealed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
 )
@@ -59,6 +60,9 @@ func newSiteWith(t *testing.T, configure func(*web.Options)) *site {
 	}
 	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UseKeys(ctx, testKeys); err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.Seed(ctx, st); err != nil {
@@ -168,26 +172,43 @@ func (s *site) count(query string, args ...any) int {
 	return n
 }
 
+// exec runs SQL on the database file. Emails a test inserts in clear are then
+// encrypted, as start-up does with those an earlier version left.
 func (s *site) exec(query string, args ...any) {
 	s.t.Helper()
 	if _, err := s.db.Exec(query, args...); err != nil {
 		s.t.Fatal(err)
 	}
+	if _, err := s.store.EncryptPlainEmails(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
-// commenterEmails returns the email of every reply in the database.
+// testKeys encrypt the emails of the tests' replies.
+var testKeys, _ = secret.New([]byte("fedcba9876543210fedcba9876543210"))
+
+// commenterEmails returns the email of every reply in the database, decrypted (or in
+// clear, for rows a test inserted with SQL).
 func (s *site) commenterEmails() []string {
 	s.t.Helper()
-	rows, err := s.db.Query(`SELECT author_email FROM comments`)
+	rows, err := s.db.Query(`SELECT author_email, author_email_enc FROM comments`)
 	if err != nil {
 		s.t.Fatal(err)
 	}
 	defer rows.Close()
 	var emails []string
 	for rows.Next() {
-		var e string
-		rows.Scan(&e)
-		emails = append(emails, e)
+		var plain string
+		var sealed []byte
+		if err := rows.Scan(&plain, &sealed); err != nil {
+			s.t.Fatal(err)
+		}
+		if len(sealed) > 0 {
+			if plain, err = testKeys.Open(sealed); err != nil {
+				s.t.Fatal(err)
+			}
+		}
+		emails = append(emails, plain)
 	}
 	if len(emails) == 0 {
 		s.t.Fatal("no replies in the database; the privacy check would prove nothing")
