@@ -21,7 +21,12 @@ func startApp(t *testing.T) (*app.App, string) {
 	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return startAppWith(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// startAppWith is startApp with the given settings and logger.
+func startAppWith(t *testing.T, cfg config.Config, logger *slog.Logger) (*app.App, string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, logger)
 	if err != nil {
