@@ -91,6 +91,7 @@ func (a *App) init(ctx context.Context) error {
 		PublicURL:      a.Config.PublicURL(),
 		Secure:         a.Config.Secure(),
 		TrustedProxies: a.Config.TrustedProxies,
+		NoPageCache:    a.Config.NoPageCache,
 		TokenKey:       tokenKey,
 		MediaDir:       filepath.Join(filepath.Dir(a.Config.DBPath), "media"),
 	})

@@ -24,6 +24,8 @@ type Config struct {
 	// SecretKey encrypts commenters' emails (base64 or hex, 32 bytes); empty means the
 	// key file beside the database. Only from the environment: flags show in ps.
 	SecretKey string
+	// NoPageCache turns off the cache of public pages (FASCICLE_PAGE_CACHE=off).
+	NoPageCache bool
 }
 
 // Default returns the settings used when nothing is set.
@@ -44,6 +46,7 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 	}
 	cfg.BaseURL = getenv("FASCICLE_BASE_URL")
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.NoPageCache = getenv("FASCICLE_PAGE_CACHE") == "off"
 	proxies := getenv("FASCICLE_TRUSTED_PROXIES")
 	if v := getenv("FASCICLE_LOG_FORMAT"); v != "" {
 		cfg.LogFormat = v

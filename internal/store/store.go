@@ -136,3 +136,11 @@ func pragmaName(name string) string {
 func gormExpr(sql string, args ...any) any {
 	return gorm.Expr(sql, args...)
 }
+
+// ContentVersion returns a number that changes with anything that can change a public
+// page (database triggers keep it, in the same transaction as the change).
+func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.WithContext(ctx).Raw(`SELECT version FROM content_version WHERE id = 1`).Row().Scan(&v)
+	return v, translate(err)
+}

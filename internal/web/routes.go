@@ -16,14 +16,15 @@ func (s *Server) routes() {
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 
-	getAndHead(e, "/", s.home)
-	getAndHead(e, "/articles/:slug", s.articleShow)
-	getAndHead(e, "/articles/:slug/comments.xml", s.repliesFeed)
-	getAndHead(e, "/tags/:tag", s.tagShow)
-	getAndHead(e, "/search", s.search)
-	getAndHead(e, "/feed.xml", s.siteFeed)
-	getAndHead(e, "/sitemap.xml", s.sitemap)
-	getAndHead(e, "/robots.txt", s.robots)
+	// Public pages are the same for every anonymous reader, so they are cached.
+	getAndHead(e, "/", s.cachePage, s.home)
+	getAndHead(e, "/articles/:slug", s.cachePage, s.articleShow)
+	getAndHead(e, "/articles/:slug/comments.xml", s.cachePage, s.repliesFeed)
+	getAndHead(e, "/tags/:tag", s.cachePage, s.tagShow)
+	getAndHead(e, "/search", s.cachePage, s.search)
+	getAndHead(e, "/feed.xml", s.cachePage, s.siteFeed)
+	getAndHead(e, "/sitemap.xml", s.cachePage, s.sitemap)
+	getAndHead(e, "/robots.txt", s.cachePage, s.robots)
 	e.POST("/articles/:slug/comments", s.loadStaff, s.commentCreate)
 	getAndHead(e, "/healthz", s.healthz)
 	getAndHead(e, "/static/*path", s.staticFile)
@@ -86,7 +87,7 @@ func noIndex(c *gin.Context) {
 }
 
 // getAndHead answers HEAD like GET, without the body, as monitors and crawlers expect.
-func getAndHead(e *gin.Engine, path string, h gin.HandlerFunc) {
-	e.GET(path, h)
-	e.HEAD(path, h)
+func getAndHead(e *gin.Engine, path string, handlers ...gin.HandlerFunc) {
+	e.GET(path, handlers...)
+	e.HEAD(path, handlers...)
 }

@@ -25,24 +25,29 @@ type Options struct {
 	SiteName       string
 	MediaDir       string           // where uploaded images are kept; uploads are off when empty
 	Now            func() time.Time // the clock; time.Now when nil
+	// NoPageCache turns the page cache off (FASCICLE_PAGE_CACHE=off), to measure or
+	// debug rendering.
+	NoPageCache bool
 }
 
 // Server holds the handlers' shared state.
 type Server struct {
-	store      *store.Store
-	moderation *moderation.Service
-	log        *slog.Logger
-	publicURL  string
-	secure     bool
-	siteName   string
-	mediaDir   string
-	now        func() time.Time
-	pages      *pages
-	assets     *assets
-	pending    pendingTokens
-	crossOrig  *http.CrossOriginProtection
-	bodies     bodyCache
-	engine     *gin.Engine
+	store       *store.Store
+	moderation  *moderation.Service
+	log         *slog.Logger
+	publicURL   string
+	secure      bool
+	siteName    string
+	mediaDir    string
+	now         func() time.Time
+	pages       *pages
+	assets      *assets
+	pending     pendingTokens
+	crossOrig   *http.CrossOriginProtection
+	cache       *pageCache
+	pageCacheOn bool
+	bodies      bodyCache
+	engine      *gin.Engine
 }
 
 // New builds the server. It fails if a template or asset is broken, so that a broken
@@ -58,16 +63,18 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("token key must be at least 32 bytes")
 	}
 	s := &Server{
-		store:      opt.Store,
-		moderation: opt.Moderation,
-		log:        opt.Logger,
-		publicURL:  opt.PublicURL,
-		secure:     opt.Secure,
-		siteName:   opt.SiteName,
-		mediaDir:   opt.MediaDir,
-		now:        opt.Now,
-		pending:    pendingTokens{key: opt.TokenKey},
-		crossOrig:  http.NewCrossOriginProtection(),
+		store:       opt.Store,
+		moderation:  opt.Moderation,
+		log:         opt.Logger,
+		publicURL:   opt.PublicURL,
+		secure:      opt.Secure,
+		siteName:    opt.SiteName,
+		mediaDir:    opt.MediaDir,
+		now:         opt.Now,
+		pending:     pendingTokens{key: opt.TokenKey},
+		crossOrig:   http.NewCrossOriginProtection(),
+		cache:       newPageCache(),
+		pageCacheOn: !opt.NoPageCache,
 	}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

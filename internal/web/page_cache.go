@@ -1,0 +1,207 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Page cache limits: the memory it may hold, and how long a page may live even when
+// nothing changed (parts of a page depend on the clock, such as replies closing after
+// N days).
+const (
+	pageCacheBytes  = 32 << 20
+	pageCacheMaxAge = 5 * time.Minute
+)
+
+// pageCache keeps rendered public pages for anonymous readers, compressed and not.
+// Each page remembers the content version (store.ContentVersion) read before it was
+// rendered; a page is served only while the version is unchanged, and database
+// triggers change it in the same transaction as any change that can alter a page.
+// One cheap read per request keeps several processes sharing a database correct.
+type pageCache struct {
+	mu      sync.Mutex
+	entries map[string]*list.Element
+	lru     *list.List // front: most recently used
+	bytes   int
+}
+
+type cachedPage struct {
+	key         string
+	version     int64
+	created     time.Time
+	contentType string
+	body        []byte
+	gzipped     []byte
+	etag        string
+}
+
+func newPageCache() *pageCache {
+	return &pageCache{entries: map[string]*list.Element{}, lru: list.New()}
+}
+
+func (pc *pageCache) get(key string, version int64, now time.Time) *cachedPage {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	el, ok := pc.entries[key]
+	if !ok {
+		return nil
+	}
+	p := el.Value.(*cachedPage)
+	if p.version != version || now.Sub(p.created) > pageCacheMaxAge {
+		pc.remove(el)
+		return nil
+	}
+	pc.lru.MoveToFront(el)
+	return p
+}
+
+func (pc *pageCache) put(p *cachedPage) {
+	size := len(p.body) + len(p.gzipped)
+	if size > pageCacheBytes/8 {
+		return // one huge page must not push out everything else
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if el, ok := pc.entries[p.key]; ok {
+		pc.remove(el)
+	}
+	pc.entries[p.key] = pc.lru.PushFront(p)
+	pc.bytes += size
+	for pc.bytes > pageCacheBytes {
+		pc.remove(pc.lru.Back())
+	}
+}
+
+func (pc *pageCache) remove(el *list.Element) {
+	p := el.Value.(*cachedPage)
+	pc.lru.Remove(el)
+	delete(pc.entries, p.key)
+	pc.bytes -= len(p.body) + len(p.gzipped)
+}
+
+// captureWriter holds a handler's response so that it can be cached before it is sent.
+type captureWriter struct {
+	gin.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *captureWriter) WriteHeader(code int)              { w.status = code }
+func (w *captureWriter) WriteHeaderNow()                   {}
+func (w *captureWriter) Write(b []byte) (int, error)       { return w.body.Write(b) }
+func (w *captureWriter) WriteString(s string) (int, error) { return w.body.WriteString(s) }
+func (w *captureWriter) Status() int                       { return w.status }
+func (w *captureWriter) Size() int                         { return w.body.Len() }
+func (w *captureWriter) Written() bool                     { return w.status != 0 }
+
+// cachePage serves a public page from the page cache, or renders, caches and serves
+// it, with an ETag (If-None-Match answers 304) and gzip when the reader accepts it.
+// Staff (any session cookie) and pages made for one reader (?pending=, ?replytocom=)
+// bypass it.
+func (s *Server) cachePage(c *gin.Context) {
+	if !s.pageCacheOn || !cacheable(c, s.sessionCookieName()) {
+		c.Next()
+		return
+	}
+	ctx := c.Request.Context()
+	version, err := s.store.ContentVersion(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	key := c.Request.URL.Path + "?" + c.Request.URL.RawQuery
+	now := s.now()
+	if p := s.cache.get(key, version, now); p != nil {
+		servePage(c, p, "hit")
+		c.Abort()
+		return
+	}
+	real := c.Writer
+	capture := &captureWriter{ResponseWriter: real}
+	c.Writer = capture
+	c.Next()
+	c.Writer = real
+	status := capture.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	h := real.Header()
+	if status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store") || strings.Contains(h.Get("Cache-Control"), "private") {
+		real.WriteHeader(status)
+		real.Write(capture.body.Bytes())
+		return
+	}
+	p := &cachedPage{key: key, version: version, created: now, contentType: h.Get("Content-Type"),
+		body: bytes.Clone(capture.body.Bytes())}
+	sum := fnv.New64a()
+	sum.Write(p.body)
+	p.etag = fmt.Sprintf(`"%d-%x"`, version, sum.Sum64())
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw.Write(p.body)
+	zw.Close()
+	p.gzipped = gz.Bytes()
+	s.cache.put(p)
+	servePage(c, p, "miss")
+}
+
+// cacheable reports whether the request is for a page that is the same for every
+// anonymous reader.
+func cacheable(c *gin.Context, sessionCookie string) bool {
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		return false
+	}
+	q := c.Request.URL.Query()
+	if q.Has("pending") || q.Has("replytocom") {
+		return false
+	}
+	if _, err := c.Request.Cookie(sessionCookie); err == nil {
+		return false
+	}
+	return true
+}
+
+// servePage answers with a cached page; X-Cache says whether it was in the cache.
+func servePage(c *gin.Context, p *cachedPage, outcome string) {
+	h := c.Writer.Header()
+	h.Set("X-Cache", outcome)
+	h.Set("ETag", p.etag)
+	h.Set("Vary", "Accept-Encoding")
+	// Browsers keep the page but ask each time; an unchanged page costs a 304.
+	h.Set("Cache-Control", "public, no-cache")
+	if match := c.GetHeader("If-None-Match"); match != "" && strings.Contains(match, p.etag) {
+		c.Writer.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", p.contentType)
+	body := p.body
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = p.gzipped
+	}
+	h.Set("Content-Length", fmt.Sprint(len(body)))
+	c.Writer.WriteHeader(http.StatusOK)
+	if c.Request.Method != http.MethodHead {
+		c.Writer.Write(body)
+	}
+}
+
+// acceptsGzip reads an Accept-Encoding header; "gzip;q=0" refuses it.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
