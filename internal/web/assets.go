@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 // asset is one embedded static file.
 type asset struct {
 	body        []byte
+	gzipped     []byte // for text files; nil when compression does not pay
 	contentType string
 	etag        string
 	hashedName  string // e.g. css/site.1a2b3c4d5e6f.css
@@ -52,6 +55,15 @@ func loadAssets() (*assets, error) {
 			contentType: contentType,
 			etag:        `"` + hash + `"`,
 			hashedName:  strings.TrimSuffix(name, ext) + "." + hash + ext,
+		}
+		if strings.HasPrefix(contentType, "text/") || strings.Contains(contentType, "javascript") || strings.Contains(contentType, "svg") {
+			var gz bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+			zw.Write(body)
+			zw.Close()
+			if gz.Len() < len(body)*9/10 {
+				f.gzipped = gz.Bytes()
+			}
 		}
 		a.byName[name] = f
 		a.byHashed[f.hashedName] = f
@@ -89,8 +101,14 @@ func (s *Server) staticFile(c *gin.Context) {
 	} else {
 		h.Set("Cache-Control", "public, no-cache")
 	}
+	h.Set("Vary", "Accept-Encoding")
 	if match := c.GetHeader("If-None-Match"); match != "" && strings.Contains(match, f.etag) {
 		c.Status(http.StatusNotModified)
+		return
+	}
+	if f.gzipped != nil && acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, f.contentType, f.gzipped)
 		return
 	}
 	c.Data(http.StatusOK, f.contentType, f.body)

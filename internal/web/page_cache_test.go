@@ -157,3 +157,25 @@ func httpGet(s *site, path string) string {
 	buf.ReadFrom(rec.Result().Body)
 	return buf.String()
 }
+
+// Ensure stylesheets and scripts are sent gzipped to readers who accept it.
+func TestStatic_Gzip(t *testing.T) {
+	s := newSite(t)
+	req := httptest.NewRequest(http.MethodGet, "/static/css/site.css", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res := s.do(req)
+	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers: %v", res.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(res.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	css, _ := io.ReadAll(zr)
+	if !bytes.Contains(css, []byte("--accent")) {
+		t.Error("the gzipped stylesheet is not the stylesheet")
+	}
+	if plain := s.get("/static/css/site.css"); plain.Header.Get("Content-Encoding") != "" || !strings.Contains(plain.Body, "--accent") {
+		t.Error("a reader without gzip got it compressed")
+	}
+}
