@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
@@ -21,8 +22,9 @@ import (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	db   *gorm.DB
-	keys *secret.Keys // encrypt commenters' emails; set by UseKeys
+	db      *gorm.DB
+	keys    *secret.Keys  // encrypt commenters' emails; set by UseKeys
+	queries *atomic.Int64 // statements run, for tests that look for N+1 queries
 }
 
 // DSN returns the connection string for the SQLite file at path with the settings
@@ -71,7 +73,27 @@ func Open(path string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	st := &Store{db: db, queries: new(atomic.Int64)}
+	count := func(*gorm.DB) { st.queries.Add(1) }
+	for _, err := range []error{
+		db.Callback().Query().After("gorm:query").Register("fascicle:count", count),
+		db.Callback().Row().After("gorm:row").Register("fascicle:count", count),
+		db.Callback().Raw().After("gorm:raw").Register("fascicle:count", count),
+		db.Callback().Create().After("gorm:create").Register("fascicle:count", count),
+		db.Callback().Update().After("gorm:update").Register("fascicle:count", count),
+		db.Callback().Delete().After("gorm:delete").Register("fascicle:count", count),
+	} {
+		if err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// QueryCount returns how many statements the store has run since it was opened.
+func (s *Store) QueryCount() int64 {
+	return s.queries.Load()
 }
 
 // Close closes the database.
@@ -92,7 +114,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx runs fn in one transaction: everything fn does is saved together, or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, keys: s.keys})
+		return fn(&Store{db: tx, keys: s.keys, queries: s.queries})
 	})
 }
 
