@@ -5,6 +5,7 @@
 //	fascicle backup [--db FILE] BACKUP-FILE
 //	fascicle rotate-key [--db FILE]
 //	fascicle user add --email E --name N --role R [--db FILE] < password
+//	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/seed"
 )
 
 const usage = `Usage:
@@ -30,6 +32,9 @@ const usage = `Usage:
                                                                   under a new key (server stopped)
   fascicle user add --email E --name N --role R [--db FILE]       add a staff account; the
                                                                   password is read from stdin
+  fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
+                                                                  fill the database with generated
+                                                                  articles and replies, for load tests
 
 Run "fascicle COMMAND --help" for the options of a command.
 `
@@ -54,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve", "migrate", "backup", "rotate-key":
 	case "user":
 		return userCommand(ctx, args, stdout, stderr)
+	case "seed":
+		return seedCommand(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -103,4 +110,17 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("user add takes no arguments, got %q", rest)
 	}
 	return app.AddUser(ctx, cfg, fields.Email, fields.Name, model.Role(fields.Role), os.Stdin, stdout)
+}
+
+// seedCommand runs "fascicle seed".
+func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, f, rest, err := config.LoadSeed(args, os.Getenv, stderr, seed.DefaultSeed)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("seed takes no arguments, got %q", rest)
+	}
+	_, err = app.Seed(ctx, cfg, seed.Options{Articles: f.Articles, Replies: f.Replies, Seed: f.SeedValue, Batch: f.Batch}, stdout)
+	return err
 }

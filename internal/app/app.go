@@ -76,6 +76,10 @@ func (a *App) init(ctx context.Context) error {
 	if _, err := a.PublishDue(ctx, time.Now()); err != nil {
 		return err
 	}
+	// So do deletions the retention settings call for.
+	if _, err := a.ApplyRetention(ctx, time.Now()); err != nil {
+		return fmt.Errorf("apply the retention settings: %w", err)
+	}
 	tokenKey, err := a.Store.SiteKey(ctx, "pending-token", 32)
 	if err != nil {
 		return err

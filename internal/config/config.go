@@ -147,3 +147,43 @@ func LoadUserAdd(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	return cfg, u, fs.Args(), cfg.Validate()
 }
+
+// SeedFields are the flags of "fascicle seed".
+type SeedFields struct {
+	Articles, Replies int
+	SeedValue         uint64
+	Batch             int
+}
+
+// LoadSeed reads the settings and flags of "fascicle seed". defaultSeed is the random
+// seed used when --seed-value is not given.
+func LoadSeed(args []string, getenv func(string) string, stderr io.Writer, defaultSeed uint64) (Config, SeedFields, []string, error) {
+	cfg := Default()
+	if v := getenv("FASCICLE_DB"); v != "" {
+		cfg.DBPath = v
+	}
+	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	f := SeedFields{Articles: 1000, Replies: 10_000, SeedValue: defaultSeed}
+	fs := flag.NewFlagSet("fascicle seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	fs.IntVar(&f.Articles, "articles", f.Articles, "number of articles to generate")
+	fs.IntVar(&f.Replies, "replies", f.Replies, "number of replies to generate, spread over the articles")
+	fs.Uint64Var(&f.SeedValue, "seed-value", f.SeedValue, "random seed: the same seed gives the same content")
+	fs.IntVar(&f.Batch, "batch", 50_000, "rows written per transaction")
+	if err := fs.Parse(args); err != nil {
+		return cfg, f, nil, err
+	}
+	var errs []error
+	if f.Articles < 0 || f.Replies < 0 {
+		errs = append(errs, errors.New("--articles and --replies cannot be negative"))
+	}
+	if f.Replies > 0 && f.Articles == 0 {
+		errs = append(errs, errors.New("--replies needs at least one article (--articles)"))
+	}
+	if f.Batch < 1 {
+		errs = append(errs, errors.New("--batch must be at least 1"))
+	}
+	errs = append(errs, cfg.Validate())
+	return cfg, f, fs.Args(), errors.Join(errs...)
+}

@@ -11,6 +11,7 @@ const (
 	PermReviewArticles   Permission = "review_articles"
 	PermManageSettings   Permission = "manage_settings"
 	PermManageUsers      Permission = "manage_users"
+	PermPersonalData     Permission = "personal_data" // find, export and erase one commenter's replies
 )
 
 // Roles lists every role, most powerful first.
@@ -19,8 +20,8 @@ var Roles = []Role{RoleAdmin, RoleEditor, RoleAuthor, RoleReviewer, RoleModerato
 // RolePermissions is the one table of what each role may do; the README shows it too.
 var RolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermReviewArticles,
-		PermManageSettings, PermManageUsers},
-	RoleEditor:    {PermModerateComments, PermEditAllArticles, PermEditOwnArticles},
+		PermManageSettings, PermManageUsers, PermPersonalData},
+	RoleEditor:    {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermPersonalData},
 	RoleAuthor:    {PermEditOwnArticles},
 	RoleReviewer:  {PermReviewArticles},
 	RoleModerator: {PermModerateComments},

@@ -19,10 +19,16 @@ type Policy struct {
 	MinFormSeconds   int      // a reply sent sooner after the page was shown is spam; 0 turns the check off
 	// PublishWithoutReview lets articles go out before a medical review.
 	PublishWithoutReview bool
+	// How long commenters' data is kept, in days; 0 keeps it until it is deleted.
+	RetainSpamDays    int    // spam and trash, counted from when the reply last changed
+	RetainPendingDays int    // replies still pending that nobody has handled
+	RetainClientDays  int    // the browser's user agent and the address hash and network of each reply
+	ContactEmail      string // where readers ask for their data or its erasure; shown on /privacy
 }
 
 // Limits of the policy's numbers.
 const (
+	MaxRetainDays  = 3650
 	MaxThreadDepth = 10
 	maxWords       = 1000
 	maxWordLength  = 200
@@ -30,7 +36,8 @@ const (
 
 // DefaultPolicy is the policy of a new site: every reply is held.
 func DefaultPolicy() Policy {
-	return Policy{HoldAll: true, HoldLinks: 2, ThreadDepth: 5, FloodSeconds: 15, MinFormSeconds: 3}
+	return Policy{HoldAll: true, HoldLinks: 2, ThreadDepth: 5, FloodSeconds: 15, MinFormSeconds: 3,
+		RetainSpamDays: 30, RetainPendingDays: 90, RetainClientDays: 30}
 }
 
 // Validate checks the numbers and word lists.
@@ -50,6 +57,14 @@ func (p *Policy) Validate() error {
 	}
 	if p.MinFormSeconds < 0 || p.MinFormSeconds > 60 {
 		v.Add("min_form_seconds", "Enter a number of seconds from 0 (no check) to 60.")
+	}
+	for field, days := range map[string]int{"retain_spam_days": p.RetainSpamDays, "retain_pending_days": p.RetainPendingDays, "retain_client_days": p.RetainClientDays} {
+		if days < 0 || days > MaxRetainDays {
+			v.Add(field, fmt.Sprintf("Enter a number of days from 0 (keep until deleted) to %d.", MaxRetainDays))
+		}
+	}
+	if p.ContactEmail != "" && (len(p.ContactEmail) > MaxCommentEmail || !ValidEmail(p.ContactEmail)) {
+		v.Add("contact_email", "Enter an email address like editors@example.com, or leave it empty.")
 	}
 	for field, words := range map[string][]string{"hold_words": p.HoldWords, "spam_words": p.SpamWords} {
 		if len(words) > maxWords {

@@ -144,6 +144,21 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 	if sub.Staff != nil && sub.Staff.Role.Can(model.PermModerateComments) {
 		return model.CommentApproved, "", nil
 	}
+	// A banned commenter's reply goes to spam before any other rule, and silently: the
+	// sender is shown it as held, like any other.
+	if sub.Staff == nil {
+		index, err := tx.EmailIndex(c.AuthorEmail)
+		if err != nil {
+			return "", "", err
+		}
+		ban, err := tx.ActiveBan(ctx, index, c.ClientHash, now)
+		if err != nil {
+			return "", "", err
+		}
+		if ban != nil {
+			return model.CommentSpam, ban.HeldReason(), nil
+		}
+	}
 	if sub.Honeypot != "" {
 		return model.CommentSpam, "filled in the hidden field that only robots see", nil
 	}

@@ -164,30 +164,49 @@ func (s *Store) RestoreComments(ctx context.Context, ids []int64, now time.Time)
 // DeleteComments removes replies that are in spam or trash for good, and returns how
 // many went. Their own replies move up a level instead of disappearing.
 func (s *Store) DeleteComments(ctx context.Context, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
 	deleted := 0
 	err := s.Tx(ctx, func(tx *Store) error {
-		deleted = 0 // counts only what the committed transaction deleted
-		for _, id := range ids {
-			var found []struct{ ParentID *int64 }
-			if err := tx.db.Raw(`SELECT parent_id FROM comments WHERE id = ? AND status IN ('spam', 'trash')`, id).
-				Scan(&found).Error; err != nil {
-				return translate(err)
-			}
-			if len(found) == 0 {
-				continue
-			}
-			if err := tx.db.Exec(`UPDATE comments SET parent_id = ? WHERE parent_id = ?`, found[0].ParentID, id).Error; err != nil {
-				return translate(err)
-			}
-			if err := tx.db.Exec(`DELETE FROM comments WHERE id = ?`, id).Error; err != nil {
-				return translate(err)
-			}
-			deleted++
+		var binned []int64
+		if err := tx.db.Raw(`SELECT id FROM comments WHERE id IN ? AND status IN ('spam', 'trash')`, ids).
+			Scan(&binned).Error; err != nil {
+			return translate(err)
 		}
-		return nil
+		var err error
+		deleted, err = tx.deleteKeepingThreads(binned)
+		return err
 	})
 	if err != nil {
 		return 0, err
+	}
+	return deleted, nil
+}
+
+// deleteKeepingThreads removes the replies with the given IDs, in any status, and
+// returns how many went. The replies that answer one move up a level, to the reply
+// it answered (or to the article), so the rest of a thread survives. Run it inside
+// a transaction.
+func (s *Store) deleteKeepingThreads(ids []int64) (int, error) {
+	deleted := 0
+	for _, id := range ids {
+		// Read the parent now, not before the loop: deleting an earlier ID may have
+		// moved this reply up already.
+		var found []struct{ ParentID *int64 }
+		if err := s.db.Raw(`SELECT parent_id FROM comments WHERE id = ?`, id).Scan(&found).Error; err != nil {
+			return 0, translate(err)
+		}
+		if len(found) == 0 {
+			continue
+		}
+		if err := s.db.Exec(`UPDATE comments SET parent_id = ? WHERE parent_id = ?`, found[0].ParentID, id).Error; err != nil {
+			return 0, translate(err)
+		}
+		if err := s.db.Exec(`DELETE FROM comments WHERE id = ?`, id).Error; err != nil {
+			return 0, translate(err)
+		}
+		deleted++
 	}
 	return deleted, nil
 }

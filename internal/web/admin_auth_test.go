@@ -75,10 +75,17 @@ var guardedRoutes = []guardedRoute{
 	{"POST", "/admin/comments/:id/reply", model.PermModerateComments, ""},
 	{"POST", "/admin/comments/:id/action/:action", model.PermModerateComments, ""},
 	{"POST", "/admin/articles/:id/replies", model.PermModerateComments, ""},
+	{"GET", "/admin/bans", model.PermModerateComments, ""},
+	{"GET", "/admin/bans/new", model.PermModerateComments, ""},
+	{"POST", "/admin/bans", model.PermModerateComments, ""},
+	{"POST", "/admin/bans/:id/lift", model.PermModerateComments, ""},
 	{"GET", "/admin/users", model.PermManageUsers, ""},
 	{"POST", "/admin/users", model.PermManageUsers, ""},
 	{"GET", "/admin/settings", model.PermManageSettings, ""},
 	{"POST", "/admin/settings", model.PermManageSettings, ""},
+	{"GET", "/admin/privacy", model.PermPersonalData, ""},
+	{"POST", "/admin/privacy/export", model.PermPersonalData, ""},
+	{"POST", "/admin/privacy/erase", model.PermPersonalData, ""},
 }
 
 // openStaffRoutes are the staff routes anyone may reach: they are how one signs in.
@@ -95,6 +102,7 @@ func TestRoleTable_CoversEveryRoute(t *testing.T) {
 		"PermModerateComments": model.PermModerateComments, "PermEditAllArticles": model.PermEditAllArticles,
 		"PermEditOwnArticles": model.PermEditOwnArticles, "PermReviewArticles": model.PermReviewArticles,
 		"PermManageSettings": model.PermManageSettings, "PermManageUsers": model.PermManageUsers,
+		"PermPersonalData": model.PermPersonalData,
 	}
 	groups := map[string]model.Permission{}
 	for _, m := range regexp.MustCompile(`(\w+) := admin\.Group\("", (?:s\.editorSignedOut, )?s\.require(?:Any)?Permission\(([^)]*)\)\)`).FindAllStringSubmatch(string(src), -1) {
@@ -177,6 +185,9 @@ func TestRoleTable(t *testing.T) {
 				target := strings.NewReplacer(":id", "1", ":action", "approve", ":rev", "1").Replace(r.Path)
 				if strings.HasSuffix(target, "/diff") {
 					target += "?from=1&to=1"
+				}
+				if strings.HasSuffix(target, "/bans/new") {
+					target += "?comment=1"
 				}
 				need := r.Perm
 				if r.Effective != "" {

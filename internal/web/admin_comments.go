@@ -230,7 +230,7 @@ func (s *Server) adminCommentEditPost(c *gin.Context) {
 	edited.AuthorName = c.PostForm("author")
 	edited.AuthorURL = c.PostForm("url")
 	edited.Body = strings.ReplaceAll(c.PostForm("comment"), "\r\n", "\n")
-	if err := edited.Validate(); err != nil {
+	if err := editValidate(&edited); err != nil {
 		var invalid *model.ValidationError
 		if !errors.As(err, &invalid) {
 			s.fail(c, err)
@@ -247,6 +247,18 @@ func (s *Server) adminCommentEditPost(c *gin.Context) {
 		return
 	}
 	s.redirectBack(c, "edited", 1)
+}
+
+// editValidate checks the fields a moderator may edit. The email is not one of them,
+// and an anonymised reply has none.
+func editValidate(c *model.Comment) error {
+	err := c.Validate()
+	var invalid *model.ValidationError
+	if errors.As(err, &invalid) {
+		delete(invalid.Fields, model.FieldEmail)
+		return invalid.Err()
+	}
+	return err
 }
 
 // POST /admin/comments/:id/reply publishes a staff answer to a reply, approving the

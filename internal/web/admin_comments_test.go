@@ -796,6 +796,7 @@ func TestSettings_Policy(t *testing.T) {
 			"auto_approve_known": {"on"}, "hold_links": {"3"},
 			"hold_words": {"  Cheap \r\n\r\nCASINO\r\ncasino\r\n  free   money \r\n"}, "spam_words": {"Viagra\n\n"},
 			"close_after_days": {"30"}, "thread_depth": {"3"}, "flood_seconds": {"20"}, "min_form_seconds": {"0"},
+			"retain_spam_days": {"14"}, "retain_pending_days": {"0"}, "retain_client_days": {"7"}, "contact_email": {" editors@fascicle.test "},
 		}
 	}
 
@@ -812,6 +813,10 @@ func TestSettings_Policy(t *testing.T) {
 			`id="close_after_days" name="close_after_days" type="number" min="0" value="0"`,
 			`id="flood_seconds" name="flood_seconds" type="number" min="0" max="3600" value="15"`,
 			`id="min_form_seconds" name="min_form_seconds" type="number" min="0" max="60" value="3"`,
+			`id="retain_spam_days" name="retain_spam_days" type="number" min="0" max="3650" value="30"`,
+			`id="retain_pending_days" name="retain_pending_days" type="number" min="0" max="3650" value="90"`,
+			`id="retain_client_days" name="retain_client_days" type="number" min="0" max="3650" value="30"`,
+			`id="contact_email" name="contact_email" type="email" value=""`,
 		)
 		res.wantNotContains("The settings were not saved.", "field-error")
 	})
@@ -841,6 +846,10 @@ func TestSettings_Policy(t *testing.T) {
 		{"ErrFloodSecondsNegative", "flood_seconds", "-1", "Enter a number of seconds from 0 (no flood check) to 3600."},
 		{"ErrMinFormSecondsTooLong", "min_form_seconds", "61", "Enter a number of seconds from 0 (no check) to 60."},
 		{"ErrSpamWordTooLong", "spam_words", strings.Repeat("x", 201), "Each line must be at most 200 characters."},
+		{"ErrRetainSpamDaysTooLong", "retain_spam_days", "3651", "Enter a number of days from 0 (keep until deleted) to 3650."},
+		{"ErrRetainPendingDaysNegative", "retain_pending_days", "-1", "Enter a number of days from 0 (keep until deleted) to 3650."},
+		{"ErrRetainClientDaysEmpty", "retain_client_days", "", "Enter a whole number."},
+		{"ErrContactEmailInvalid", "contact_email", "editors at fascicle", "Enter an email address like editors@example.com, or leave it empty."},
 	}
 	for _, tt := range invalid {
 		t.Run(tt.Name, func(t *testing.T) {
@@ -882,6 +891,7 @@ func TestSettings_Policy(t *testing.T) {
 			HoldAll: false, AutoApproveKnown: true, HoldLinks: 3,
 			HoldWords: []string{"cheap", "casino", "free   money"}, SpamWords: []string{"viagra"},
 			CloseAfterDays: 30, ThreadDepth: 3, FloodSeconds: 20, MinFormSeconds: 0,
+			RetainSpamDays: 14, RetainPendingDays: 0, RetainClientDays: 7, ContactEmail: "editors@fascicle.test",
 		}
 		if got := policy(); !reflect.DeepEqual(got, want) {
 			t.Errorf("saved policy = %+v, want %+v", got, want)

@@ -30,6 +30,10 @@ type settingsForm struct {
 	MinFormSeconds   string
 	// PublishWithoutReview lets articles go out before a medical review.
 	PublishWithoutReview bool
+	RetainSpamDays       string
+	RetainPendingDays    string
+	RetainClientDays     string
+	ContactEmail         string
 }
 
 func policyForm(p model.Policy) settingsForm {
@@ -39,6 +43,8 @@ func policyForm(p model.Policy) settingsForm {
 		CloseAfterDays: strconv.Itoa(p.CloseAfterDays), ThreadDepth: strconv.Itoa(p.ThreadDepth),
 		FloodSeconds: strconv.Itoa(p.FloodSeconds), MinFormSeconds: strconv.Itoa(p.MinFormSeconds),
 		PublishWithoutReview: p.PublishWithoutReview,
+		RetainSpamDays:       strconv.Itoa(p.RetainSpamDays), RetainPendingDays: strconv.Itoa(p.RetainPendingDays),
+		RetainClientDays: strconv.Itoa(p.RetainClientDays), ContactEmail: p.ContactEmail,
 	}
 }
 
@@ -65,6 +71,10 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		FloodSeconds:         strings.TrimSpace(c.PostForm("flood_seconds")),
 		MinFormSeconds:       strings.TrimSpace(c.PostForm("min_form_seconds")),
 		PublishWithoutReview: c.PostForm("publish_without_review") == "on",
+		RetainSpamDays:       strings.TrimSpace(c.PostForm("retain_spam_days")),
+		RetainPendingDays:    strings.TrimSpace(c.PostForm("retain_pending_days")),
+		RetainClientDays:     strings.TrimSpace(c.PostForm("retain_client_days")),
+		ContactEmail:         strings.TrimSpace(c.PostForm("contact_email")),
 	}
 	var v model.ValidationError
 	number := func(field, value string) int {
@@ -80,6 +90,8 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		CloseAfterDays: number("close_after_days", f.CloseAfterDays), ThreadDepth: number("thread_depth", f.ThreadDepth),
 		FloodSeconds: number("flood_seconds", f.FloodSeconds), MinFormSeconds: number("min_form_seconds", f.MinFormSeconds),
 		PublishWithoutReview: f.PublishWithoutReview,
+		RetainSpamDays:       number("retain_spam_days", f.RetainSpamDays), RetainPendingDays: number("retain_pending_days", f.RetainPendingDays),
+		RetainClientDays: number("retain_client_days", f.RetainClientDays), ContactEmail: f.ContactEmail,
 	}
 	if err := p.Validate(); err != nil {
 		var invalid *model.ValidationError

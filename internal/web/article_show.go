@@ -28,7 +28,8 @@ type articlePage struct {
 type threadComment struct {
 	ID         int64
 	AuthorName string
-	AuthorURL  string // empty unless a valid http(s) address
+	AuthorURL  string        // empty unless a valid http(s) address
+	Avatar     template.HTML // drawn from the email's blind index; see avatar
 	Body       template.HTML
 	CreatedAt  time.Time
 	Pending    bool
@@ -161,6 +162,7 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		tc := &threadComment{
 			ID:         cm.ID,
 			AuthorName: cm.AuthorName,
+			Avatar:     avatar(cm.EmailIndex),
 			Body:       render.CommentText(cm.Body),
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,

@@ -524,9 +524,9 @@ func TestArticle_JSONLDCannotBreakOut(t *testing.T) {
 	s.exec(`UPDATE users SET name = ? WHERE id = 1`, evil)
 	res := s.get("/articles/" + a.Slug).wantStatus(http.StatusOK)
 	res.wantNotContains("<script>alert(1)", "<!-- </script>")
-	// reply.js and the JSON-LD block are the only elements that close a script.
-	if n := strings.Count(res.Body, "</script>"); n != 2 {
-		t.Errorf("%d </script> in the page, want 2", n)
+	// reply.js, remember.js and the JSON-LD block are the only elements that close a script.
+	if n := strings.Count(res.Body, "</script>"); n != 3 {
+		t.Errorf("%d </script> in the page, want 3", n)
 	}
 	data := articleJSONLD(t, res)
 	if data["headline"] != evil || data["description"] != "<!-- "+evil+" & \u2028" {

@@ -37,7 +37,7 @@ func TestPublicPages_NoQueryPerItem(t *testing.T) {
 	}
 	for i := range 12 {
 		a := addArticle(t, large, "article-"+strconv.Itoa(i), model.ArticlePublished)
-		large.exec(`INSERT INTO tags (slug, name) VALUES ('tag-`+strconv.Itoa(i)+`', 'Tag') ON CONFLICT DO NOTHING`)
+		large.exec(`INSERT INTO tags (slug, name) VALUES ('tag-` + strconv.Itoa(i) + `', 'Tag') ON CONFLICT DO NOTHING`)
 		large.exec(`INSERT INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE slug IN ('neurology', 'tag-`+strconv.Itoa(i)+`')`, a.ID)
 	}
 	for _, path := range []string{"/", articlePath, "/tags/neurology", "/search?q=twitch", "/feed.xml", articlePath + "/comments.xml", "/sitemap.xml"} {

@@ -44,6 +44,7 @@ type staffBar struct {
 	CanModerate   bool
 	CanSettings   bool
 	CanManageUser bool
+	CanPrivacy    bool // may answer personal-data requests
 	CanWrite      bool // may write articles, so upload images
 	CanArticles   bool // write or review articles
 }
@@ -82,6 +83,7 @@ func (s *Server) adminLayout(c *gin.Context, title string) layout {
 		CanModerate:   u.Role.Can(model.PermModerateComments),
 		CanSettings:   u.Role.Can(model.PermManageSettings),
 		CanManageUser: u.Role.Can(model.PermManageUsers),
+		CanPrivacy:    u.Role.Can(model.PermPersonalData),
 		CanWrite:      u.Role.Can(model.PermEditOwnArticles),
 		CanArticles: u.Role.Can(model.PermEditOwnArticles) || u.Role.Can(model.PermEditAllArticles) ||
 			u.Role.Can(model.PermReviewArticles),
@@ -118,6 +120,9 @@ var flashMessages = map[string]string{
 	"replies-closed": "Replies are closed on that article; its existing replies stay.",
 	"uploaded":       "Image uploaded. Copy its Markdown into an article.",
 	"uploaded-again": "This image was already uploaded, so the same file is used. Copy its Markdown into an article.",
+	"banned":         "Ban saved. New replies from this commenter go to spam.",
+	"lifted":         "Ban lifted.",
+	"lift-none":      "That ban was already lifted.",
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.
@@ -192,12 +197,6 @@ func (s *Server) templateFuncs() template.FuncMap {
 		},
 		"isotime": func(t time.Time) string {
 			return t.UTC().Format(time.RFC3339)
-		},
-		"initial": func(name string) string {
-			for _, r := range strings.TrimSpace(name) {
-				return strings.ToUpper(string(r))
-			}
-			return "?"
 		},
 		"lower": func(v any) string {
 			return strings.ToLower(fmt.Sprint(v))

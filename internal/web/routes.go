@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	getAndHead(e, "/sitemap.xml", s.cachePage, s.sitemap)
 	getAndHead(e, "/robots.txt", s.cachePage, s.robots)
 	e.POST("/articles/:slug/comments", s.loadStaff, s.commentCreate)
+	getAndHead(e, "/privacy", s.privacyPolicy)
 	getAndHead(e, "/healthz", s.healthz)
 	getAndHead(e, "/static/*path", s.staticFile)
 	getAndHead(e, "/media/:name", s.mediaFile)
@@ -69,6 +70,10 @@ func (s *Server) routes() {
 	moderate.POST("/comments/:id/reply", s.adminCommentReply)
 	moderate.POST("/comments/:id/action/:action", s.adminCommentAction)
 	moderate.POST("/articles/:id/replies", s.adminArticleReplies)
+	moderate.GET("/bans", s.adminBans)
+	moderate.GET("/bans/new", s.adminBanNew)
+	moderate.POST("/bans", s.adminBanCreate)
+	moderate.POST("/bans/:id/lift", s.adminBanLift)
 
 	users := admin.Group("", s.requirePermission(model.PermManageUsers))
 	users.GET("/users", s.adminUsers)
@@ -77,6 +82,11 @@ func (s *Server) routes() {
 	settings := admin.Group("", s.requirePermission(model.PermManageSettings))
 	settings.GET("/settings", s.adminSettings)
 	settings.POST("/settings", s.adminSettingsPost)
+
+	privacy := admin.Group("", s.requirePermission(model.PermPersonalData))
+	privacy.GET("/privacy", s.adminPrivacy)
+	privacy.POST("/privacy/export", s.adminPrivacyExport)
+	privacy.POST("/privacy/erase", s.adminPrivacyErase)
 }
 
 // noIndex keeps staff pages out of search engines and shared caches.

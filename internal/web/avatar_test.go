@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+var avatarPattern = regexp.MustCompile(`<li id="comment-(\d+)"[^>]*>\s*<article[^>]*>\s*<header class="comment-meta">\s*<span class="comment-avatar" aria-hidden="true">(<svg[\s\S]*?</svg>)</span>`)
+
+// avatars returns the avatar of every reply on the page, by reply ID.
+func avatars(t *testing.T, page string) map[string]string {
+	t.Helper()
+	found := map[string]string{}
+	for _, m := range avatarPattern.FindAllStringSubmatch(page, -1) {
+		found[m[1]] = m[2]
+	}
+	if n := strings.Count(page, `class="comment-avatar"`); n != len(found) || n == 0 {
+		t.Fatalf("read %d avatars, but the page has %d", len(found), n)
+	}
+	return found
+}
+
+// Ensure each reply's avatar is an SVG drawn on the page from its email's blind
+// index: the same for every reply by one email and on every request, different for
+// another email, grey for a reply whose email is gone, and holding nothing of the
+// email or the index, no style and no address to fetch.
+func TestAvatar_StableAndRevealsNothing(t *testing.T) {
+	s := newSite(t)
+	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
+	const alice, bob = "alice.avatar@example.com", "Bob.Avatar@example.org"
+	post := func(name, email, text string) string {
+		form := url.Values{"comment": {text}, "author": {name}, "email": {email}, "url": {""}, "comment_parent": {"0"}}
+		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		id, status, _ := s.lastReply()
+		if status != "approved" {
+			t.Fatalf("reply by %s is %q", email, status)
+		}
+		return itoa(id)
+	}
+	a1 := post("Alice", alice, "First from Alice.")
+	b1 := post("Bob", bob, "From Bob.")
+	a2 := post("Alice again", strings.ToUpper(alice), "Second from Alice, in capitals.")
+	gone1 := post("Erased One", "erased.one@example.com", "Erased later.")
+	gone2 := post("Erased Two", "erased.two@example.com", "Erased too.")
+	s.exec(`UPDATE comments SET author_email_index = '', author_email_enc = NULL WHERE id IN (?, ?)`, gone1, gone2)
+
+	first := avatars(t, s.get(articlePath).wantStatus(http.StatusOK).Body)
+	second := avatars(t, s.get(articlePath).wantStatus(http.StatusOK).Body)
+	if len(first) != 8 {
+		t.Fatalf("%d avatars, want 8 (3 demo replies and 5 new)", len(first))
+	}
+	for id, svg := range first {
+		if second[id] != svg {
+			t.Errorf("reply %s has another avatar on the second request:\n%s\n%s", id, svg, second[id])
+		}
+	}
+	if first[a1] != first[a2] {
+		t.Errorf("two replies by %s have different avatars", alice)
+	}
+	if first[gone1] != first[gone2] || !strings.Contains(first[gone1], "avatar-placeholder") || !strings.Contains(first[gone1], `fill="#9aa5a0"`) {
+		t.Errorf("replies without an email do not share the grey placeholder: %s / %s", first[gone1], first[gone2])
+	}
+	// Every email has its own picture: the five different emails, and the placeholder.
+	distinct := map[string]bool{}
+	for _, svg := range first {
+		distinct[svg] = true
+	}
+	if len(distinct) != 6 {
+		t.Errorf("%d different avatars, want 6 (5 emails and the placeholder)", len(distinct))
+	}
+	if first[a1] == first[b1] || strings.Contains(first[a1], "avatar-placeholder") {
+		t.Errorf("Alice's avatar is Bob's or the placeholder: %s", first[a1])
+	}
+
+	allowedTags := regexp.MustCompile(`^</?(svg|rect|path|circle)\b`)
+	for id, svg := range first {
+		var secrets []string
+		if id != gone1 && id != gone2 {
+			var index, email string
+			if err := s.db.QueryRow(`SELECT author_email_index FROM comments WHERE id = ?`, id).Scan(&index); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range s.commenterEmails() {
+				if testKeys.EmailIndex(e) == index {
+					email = e
+				}
+			}
+			if index == "" || email == "" {
+				t.Fatalf("reply %s: index %q, email %q", id, index, email)
+			}
+			local, domain, _ := strings.Cut(strings.ToLower(email), "@")
+			secrets = append(secrets, index, local, domain)
+			for i := 0; i+8 <= len(index); i++ {
+				secrets = append(secrets, index[i:i+8])
+			}
+		}
+		lower := strings.ToLower(svg)
+		for _, secret := range secrets {
+			if strings.Contains(lower, secret) {
+				t.Errorf("reply %s's avatar contains %q: %s", id, secret, svg)
+			}
+		}
+		for _, banned := range []string{"style", "data:", "http", "href", "url(", "<image", "<script", "<foreignobject", "<use", "xmlns"} {
+			if strings.Contains(lower, banned) {
+				t.Errorf("reply %s's avatar contains %q: %s", id, banned, svg)
+			}
+		}
+		for _, tag := range regexp.MustCompile(`</?[a-zA-Z]+`).FindAllString(svg, -1) {
+			if !allowedTags.MatchString(tag) {
+				t.Errorf("reply %s's avatar has the element %q: %s", id, tag, svg)
+			}
+		}
+		if !strings.Contains(svg, `fill="#`) || !strings.Contains(svg, `aria-hidden="true"`) {
+			t.Errorf("reply %s's avatar is not coloured with fill attributes, or not hidden from screen readers: %s", id, svg)
+		}
+	}
+	page := s.get(articlePath).Body
+	comments := page[strings.Index(page, `<section id="comments"`):]
+	if strings.Contains(comments, "<img") || strings.Contains(strings.ToLower(page), "gravatar") {
+		t.Error("the replies load an image")
+	}
+}

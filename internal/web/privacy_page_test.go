@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// Ensure the public privacy page says what is stored about a commenter, why, that no
+// third party is told, how long each thing is kept under the default settings, and
+// whom to ask for a copy or an erasure; and that every page's footer links to it.
+func TestPrivacyPage_Defaults(t *testing.T) {
+	s := newSite(t)
+	res := s.get("/privacy").wantStatus(http.StatusOK)
+	res.wantContains(
+		"<title>Privacy – Fascicle</title>", "<h1>Privacy</h1>",
+		"<strong>Your name</strong>", "<strong>your website</strong>", "<strong>Your reply</strong>",
+		"<strong>Your email address</strong>: required, and never shown. It is stored encrypted",
+		"a keyed hash of your internet address", "a /24", "a /48", "<strong>Your browser's user agent</strong>",
+		"to keep out spam and floods",
+		"Replies waiting for a moderator: deleted if nobody has handled them after 90 days.",
+		"Replies marked as spam or moved to the trash: deleted 30 days after that.",
+		"The address hash, the network and the user agent: cleared 30 days after your reply is sent.",
+		"no Gravatar or other avatar service, no analytics",
+		"your name and website are stored only in your own browser", "your email is never stored there",
+		"Contact the site's editors from the email address you used",
+	)
+	res.wantNotContains("mailto:", "until a moderator handles them", "kept as long as the reply", "1 days")
+	for _, email := range s.commenterEmails() {
+		res.wantNotContains(email)
+	}
+	for _, page := range []string{"/", articlePath, "/privacy"} {
+		s.get(page).wantStatus(http.StatusOK).wantContains(`<a href="/privacy">Privacy</a>`)
+	}
+	s.do(headRequest("/privacy")).wantStatus(http.StatusOK)
+}
+
+// Ensure the privacy page follows the settings: other periods, 0 for "until deleted",
+// and the contact address once one is set.
+func TestPrivacyPage_ReflectsSettings(t *testing.T) {
+	s := newSite(t)
+	s.get("/privacy").wantStatus(http.StatusOK).wantContains("after 90 days")
+	s.setPolicy(func(p *model.Policy) {
+		p.RetainPendingDays, p.RetainSpamDays, p.RetainClientDays = 0, 1, 7
+		p.ContactEmail = "privacy@fascicle.test"
+	})
+	res := s.get("/privacy").wantStatus(http.StatusOK)
+	res.wantContains(
+		"Replies waiting for a moderator: until a moderator handles them.",
+		"Replies marked as spam or moved to the trash: deleted 1 day after that.",
+		"The address hash, the network and the user agent: cleared 7 days after your reply is sent.",
+		`Write to <a href="mailto:privacy@fascicle.test">privacy@fascicle.test</a> from the email address you used`,
+	)
+	res.wantNotContains("90 days", "30 days", "Contact the site's editors")
+
+	s.setPolicy(func(p *model.Policy) { p.RetainSpamDays, p.RetainClientDays = 0, 0 })
+	s.get("/privacy").wantStatus(http.StatusOK).wantContains(
+		"Replies marked as spam or moved to the trash: until a moderator deletes them.",
+		"The address hash, the network and the user agent: kept as long as the reply.",
+	).wantNotContains("deleted 1 day", "cleared 7 days")
+}
+
+func headRequest(target string) *http.Request {
+	req, _ := http.NewRequest(http.MethodHead, target, nil)
+	return req
+}
