@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -89,6 +90,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Result, error) {
 	}
 	res.Staff = len(g.authors) + len(g.reviewers) + 1
 
+	cpu0 := cpuNow()
 	err := st.BulkLoad(ctx, opts.Batch, func(b *store.Bulk) error {
 		articleID, commentID, err := b.NextIDs(ctx)
 		if err != nil {
@@ -101,6 +103,8 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Result, error) {
 		res.Articles = opts.Articles
 		res.ArticleTime = time.Since(start)
 		fmt.Fprintf(progress, "articles: %d in %.1f s\n", res.Articles, res.ArticleTime.Seconds())
+		cpuA := cpuNow()
+		defer func() { fmt.Fprintf(progress, "XCPU articles %.2f replies %.2f\n", cpuA-cpu0, cpuNow()-cpuA) }()
 
 		start = time.Now()
 		n, err := g.writeReplies(ctx, b, commentID, opts.Replies, start, progress)
@@ -721,4 +725,10 @@ func (g *generator) reply(text *strings.Builder, t *topic, article int64, at tim
 	}
 	c.Body = text.String()
 	return c
+}
+
+func cpuNow() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

@@ -65,3 +65,10 @@ func headRequest(target string) *http.Request {
 	req, _ := http.NewRequest(http.MethodHead, target, nil)
 	return req
 }
+
+// Ensure the reply form links to the privacy page, where a commenter learns what is
+// kept about them.
+func TestReplyForm_LinksPrivacyPage(t *testing.T) {
+	s := newSite(t)
+	s.get(articlePath).wantStatus(http.StatusOK).wantContains(`<a href="/privacy">What is kept, and for how long</a>`)
+}
