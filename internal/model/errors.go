@@ -10,6 +10,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means the change collides with existing data (a taken slug, say).
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable means the database could not take the change just now (busy for
+	// too long, or its disk is full); trying again later may work.
+	ErrUnavailable = errors.New("temporarily unavailable")
 )
 
 // ValidationError lists what is wrong with a submission, field by field.

@@ -113,9 +113,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Tx runs fn in one transaction: everything fn does is saved together, or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(&Store{db: tx, keys: s.keys, queries: s.queries})
-	})
+	}))
 }
 
 // translate turns driver errors into model errors so that no caller sees GORM.
@@ -127,6 +127,12 @@ func translate(err error) error {
 		return model.ErrNotFound
 	}
 	var sqliteErr sqlite3.Error
+	if errors.As(err, &sqliteErr) {
+		switch sqliteErr.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull:
+			return fmt.Errorf("%w: %v", model.ErrUnavailable, err)
+		}
+	}
 	if errors.As(err, &sqliteErr) && sqliteErr.Code == sqlite3.ErrConstraint {
 		switch sqliteErr.ExtendedCode {
 		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:

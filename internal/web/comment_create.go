@@ -80,6 +80,12 @@ func (s *Server) commentCreate(c *gin.Context) {
 		form.Message = "Duplicate comment detected; it looks as though you’ve already said that!"
 		s.showArticle(c, http.StatusConflict, article, form, 0)
 		return
+	case errors.Is(err, model.ErrUnavailable):
+		s.log.ErrorContext(ctx, "reply not saved", "error", err.Error())
+		form.Message = "Your comment could not be saved just now. Please try again in a moment."
+		c.Header("Retry-After", "5")
+		s.showArticle(c, http.StatusServiceUnavailable, article, form, 0)
+		return
 	case err != nil:
 		s.fail(c, err)
 		return

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"io"
 	"net/http"
@@ -327,5 +328,32 @@ func TestCommentCreate_TrustedProxiesOnly(t *testing.T) {
 				t.Errorf("client_prefix = %q, want %q", prefix, tt.WantPrefix)
 			}
 		})
+	}
+}
+
+// Ensure a reply that cannot be saved because the database stays busy gets a clear
+// "try again" with everything typed, never an "Internal error" page.
+func TestCommentCreate_DatabaseBusyKeepsForm(t *testing.T) {
+	s := newSite(t)
+	form := validReply()
+	form.Set("form_shown", s.formStamp(articlePath))
+	s.advance(20 * time.Second)
+	conn, err := s.db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	// Another writer holds the lock longer than the busy timeout.
+	res := s.postReplyNow(articlePath+"/comments", form)
+	conn.ExecContext(context.Background(), "ROLLBACK")
+	res.wantStatus(http.StatusServiceUnavailable).
+		wantContains("Your comment could not be saved just now. Please try again in a moment.",
+			"Magnesium helped my cramps.\nThanks for the clear article.</textarea>", `value="reader.one@example.com"`).
+		wantNotContains("Internal error")
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
 	}
 }

@@ -23,6 +23,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		s.notFound(c)
+	case errors.Is(err, model.ErrUnavailable):
+		s.log.ErrorContext(c.Request.Context(), "database unavailable", "error", err.Error())
+		c.Header("Retry-After", "5")
+		s.renderError(c, http.StatusServiceUnavailable, "Please try again",
+			"The site could not do this just now. Please try again in a moment.")
 	case errors.Is(err, model.ErrConflict):
 		s.renderError(c, http.StatusConflict, "Conflict", "This change collides with another one. Reload the page and try again.")
 	default:
