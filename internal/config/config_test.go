@@ -56,3 +56,26 @@ func TestLoad_Invalid(t *testing.T) {
 		})
 	}
 }
+
+// Ensure "fascicle seed" reads its numbers, seed value and database, and refuses
+// numbers that make no sense.
+func TestLoadSeed(t *testing.T) {
+	cfg, f, rest, err := config.LoadSeed([]string{"--articles", "5", "--replies", "50", "--seed-value", "9"}, env(map[string]string{"FASCICLE_DB": "env.db"}), io.Discard, 6)
+	if err != nil || cfg.DBPath != "env.db" || f.Articles != 5 || f.Replies != 50 || f.SeedValue != 9 || f.Batch != 50_000 || len(rest) != 0 {
+		t.Errorf("LoadSeed = %+v %+v %v %v", cfg, f, rest, err)
+	}
+	if _, f, _, err := config.LoadSeed(nil, env(nil), io.Discard, 6); err != nil || f.SeedValue != 6 {
+		t.Errorf("default seed value = %d, %v; want 6", f.SeedValue, err)
+	}
+	for name, args := range map[string][]string{
+		"ErrNegative":         {"--replies", "-1"},
+		"ErrRepliesNoArticle": {"--articles", "0", "--replies", "10"},
+		"ErrBatch":            {"--batch", "0"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, _, _, err := config.LoadSeed(args, env(nil), io.Discard, 6); err == nil {
+				t.Errorf("%v was accepted", args)
+			}
+		})
+	}
+}

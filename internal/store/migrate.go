@@ -41,7 +41,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	// A bulk load ("fascicle seed") that was killed may have left indexes dropped.
+	return s.RestoreDeferredIndexes(ctx)
 }
 
 func (s *Store) provider() (*goose.Provider, error) {

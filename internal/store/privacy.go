@@ -126,8 +126,7 @@ type RetentionResult struct {
 	Client  int // replies whose user agent, address hash and network were cleared
 }
 
-// ApplyRetention removes what the policy says is kept no longer at now, in one
-// transaction:
+// ApplyRetention removes what the policy says is kept no longer at now, in batches:
 //   - replies in spam or trash that have not changed for RetainSpamDays;
 //   - pending replies that have not changed for RetainPendingDays;
 //   - the user agent, address hash and network of replies older than RetainClientDays.
@@ -137,44 +136,61 @@ type RetentionResult struct {
 func (s *Store) ApplyRetention(ctx context.Context, p model.Policy, now time.Time) (RetentionResult, error) {
 	var res RetentionResult
 	cutoff := func(days int) time.Time { return now.UTC().Add(-time.Duration(days) * 24 * time.Hour) }
-	err := s.Tx(ctx, func(tx *Store) error {
-		res = RetentionResult{}
-		deleteWhere := func(days int, statuses []model.CommentStatus) (int, error) {
-			if days <= 0 {
-				return 0, nil
+	// Work in batches, each its own short transaction: a site with years of spam must
+	// neither hold the write lock for a minute nor load every ID into memory.
+	deleteWhere := func(days int, statuses []model.CommentStatus) (int, error) {
+		if days <= 0 {
+			return 0, nil
+		}
+		total := 0
+		for {
+			n := 0
+			err := s.Tx(ctx, func(tx *Store) error {
+				var ids []int64
+				if err := tx.db.Raw(`SELECT id FROM comments WHERE status IN ? AND updated_at < ? ORDER BY id LIMIT ?`,
+					statuses, cutoff(days), retentionBatch).Scan(&ids).Error; err != nil {
+					return translate(err)
+				}
+				var err error
+				n, err = tx.deleteKeepingThreads(ids)
+				return err
+			})
+			if err != nil {
+				return total, err
 			}
-			var ids []int64
-			if err := tx.db.Raw(`SELECT id FROM comments WHERE status IN ? AND updated_at < ? ORDER BY id`,
-				statuses, cutoff(days)).Scan(&ids).Error; err != nil {
-				return 0, translate(err)
+			total += n
+			if n < retentionBatch {
+				return total, nil
 			}
-			return tx.deleteKeepingThreads(ids)
 		}
-		var err error
-		if res.Spam, err = deleteWhere(p.RetainSpamDays, []model.CommentStatus{model.CommentSpam, model.CommentTrash}); err != nil {
-			return fmt.Errorf("delete old spam and trash: %w", err)
+	}
+	var err error
+	if res.Spam, err = deleteWhere(p.RetainSpamDays, []model.CommentStatus{model.CommentSpam, model.CommentTrash}); err != nil {
+		return res, fmt.Errorf("delete old spam and trash: %w", err)
+	}
+	if res.Pending, err = deleteWhere(p.RetainPendingDays, []model.CommentStatus{model.CommentPending}); err != nil {
+		return res, fmt.Errorf("delete old pending replies: %w", err)
+	}
+	for p.RetainClientDays > 0 {
+		// updated_at stays: clearing this data is not a change to the reply.
+		r := s.db.WithContext(ctx).Exec(`
+			UPDATE comments SET user_agent = '', client_hash = '', client_prefix = ''
+			 WHERE id IN (SELECT id FROM comments
+			               WHERE created_at < ? AND (user_agent != '' OR client_hash != '' OR client_prefix != '')
+			               LIMIT ?)`, cutoff(p.RetainClientDays), retentionBatch)
+		if r.Error != nil {
+			return res, fmt.Errorf("clear old client data: %w", translate(r.Error))
 		}
-		if res.Pending, err = deleteWhere(p.RetainPendingDays, []model.CommentStatus{model.CommentPending}); err != nil {
-			return fmt.Errorf("delete old pending replies: %w", err)
+		res.Client += int(r.RowsAffected)
+		if r.RowsAffected < retentionBatch {
+			break
 		}
-		if p.RetainClientDays > 0 {
-			// updated_at stays: clearing this data is not a change to the reply.
-			r := tx.db.Exec(`
-				UPDATE comments SET user_agent = '', client_hash = '', client_prefix = ''
-				 WHERE created_at < ? AND (user_agent != '' OR client_hash != '' OR client_prefix != '')`,
-				cutoff(p.RetainClientDays))
-			if r.Error != nil {
-				return fmt.Errorf("clear old client data: %w", translate(r.Error))
-			}
-			res.Client = int(r.RowsAffected)
-		}
-		return nil
-	})
-	if err != nil {
-		return RetentionResult{}, err
 	}
 	if res == (RetentionResult{}) {
 		return res, nil
 	}
 	return res, s.Checkpoint(ctx)
 }
+
+// retentionBatch is how many replies one retention transaction handles.
+const retentionBatch = 2000

@@ -3,12 +3,14 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -345,3 +347,31 @@ func TestPrivacyAudit(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Ensure retention works through more replies than one batch holds, and clears the
+// client data of all of them.
+func TestApplyRetention_ManyBatches(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	st := openStore(t, path)
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	old := time.Now().UTC().AddDate(0, 0, -40)
+	if _, err := db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4500)
+		INSERT INTO comments (article_id, author_name, author_email, body, status, user_agent, client_hash, created_at, updated_at)
+		SELECT 1, 'Bot', '', 'spam ' || i, CASE WHEN i % 2 = 0 THEN 'spam' ELSE 'approved' END, 'curl', 'h' || i, ?, ? FROM n`, old, old); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.ApplyRetention(ctx, model.DefaultPolicy(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Spam != 2250 || res.Client != 2250 {
+		t.Errorf("result %+v, want 2250 spam deleted and 2250 replies' client data cleared", res)
+	}
+	if n := count(t, db, `SELECT count(*) FROM comments WHERE client_hash != '' AND created_at < datetime('now', '-31 days')`); n != 0 {
+		t.Errorf("%d old replies keep client data", n)
+	}
+}

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -13,14 +13,21 @@ import (
 )
 
 // DefaultBulkBatch is how many rows a bulk load writes per transaction: large enough
-// that the cost of a commit (and its fsync) disappears, small enough that a reader
-// never waits on an enormous write-ahead log.
+// that the cost of a commit (and its fsync) disappears, small enough that the
+// write-ahead log stays a few tens of megabytes.
 const DefaultBulkBatch = 50_000
 
-// bulkCacheKiB is the page cache of the loading connection. Replies are indexed on
-// keyed hashes (email, client address), which arrive in random order: with the
-// indexes in memory each insert is a few microseconds, without them it is a disk read.
-const bulkCacheKiB = 512 << 10
+// bulkPragmas tune the loading connection for the load; BulkLoad puts the old values
+// back before the connection returns to the pool. A large page cache keeps the
+// indexes being written in memory;
+// temporary data in memory keeps the copy of each changed page that SQLite makes to
+// undo a statement (needed because of the triggers) off the disk; helper threads sort
+// faster when indexes are built.
+var bulkPragmas = []struct{ name, value string }{
+	{"cache_size", "-524288"}, // KiB: 512 MiB
+	{"temp_store", "2"},       // memory
+	{"threads", "2"},
+}
 
 // Bulk writes large amounts of generated content with prepared statements in large
 // transactions on one connection, bypassing GORM: "fascicle seed" fills a database
@@ -41,7 +48,12 @@ type Bulk struct {
 	inTx  int // rows written in the open transaction
 	rows  int // rows written in all
 
-	article, reference, articleTag, tag, tagID, comment, slugTaken *sql.Stmt
+	article, reference, articleTag, tag, tagID, slugTaken *sql.Stmt
+	// Replies are inserted bulkCommentRows at a time, with one statement of that many
+	// rows; fewer only at the end of a batch.
+	commentArgs  []any
+	commentStmts map[int]*sql.Stmt // by number of rows
+	deferred     []deferredIndex   // reply indexes dropped until the end of the load
 
 	tagIDs     map[string]int64  // tag slug → id
 	emailIndex map[string]string // email → blind index, computed once per commenter
@@ -53,8 +65,9 @@ func (s *Store) rawDB() (*sql.DB, error) {
 }
 
 // BulkLoad runs fn with a Bulk that commits every batch rows (DefaultBulkBatch when
-// batch ≤ 0) and once more when fn returns. If fn or a write fails, the open batch is
-// rolled back; batches committed before stay. The store's keys must be in use
+// batch ≤ 0) and once more when fn returns, after building any index it deferred. If
+// fn or a write fails, the open batch is rolled back, deferred indexes are built
+// again, and the batches committed before stay. The store's keys must be in use
 // (ErrNoKeys otherwise).
 func (s *Store) BulkLoad(ctx context.Context, batch int, fn func(b *Bulk) error) (err error) {
 	keys, err := s.emailKeys()
@@ -73,37 +86,43 @@ func (s *Store) BulkLoad(ctx context.Context, batch int, fn func(b *Bulk) error)
 		return err
 	}
 	defer conn.Close()
-	b := &Bulk{conn: conn, exec: context.WithoutCancel(ctx), keys: keys, batch: batch, tagIDs: map[string]int64{}, emailIndex: map[string]string{}}
+	background := context.WithoutCancel(ctx) // for clean-up after ctx ends
+	b := &Bulk{conn: conn, exec: background, keys: keys, batch: batch, tagIDs: map[string]int64{}, emailIndex: map[string]string{}}
 	defer b.closeStatements()
 	if err := b.prepare(ctx); err != nil {
 		return err
 	}
-	// The connection goes back to the pool afterwards with the default cache size.
-	var cache int
-	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		return translate(err)
-	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
-		return translate(err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
-
-	for _, p := range strings.Split(os.Getenv("XPRAGMAS"), ";") {
-		if p != "" {
-			if _, err := conn.ExecContext(ctx, "PRAGMA "+p); err != nil {
-				return err
-			}
+	for _, p := range bulkPragmas {
+		var old string
+		if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(&old); err != nil {
+			return translate(err)
 		}
+		if _, err := conn.ExecContext(ctx, `PRAGMA `+p.name+` = `+p.value); err != nil {
+			return translate(err)
+		}
+		defer conn.ExecContext(background, `PRAGMA `+p.name+` = `+old)
 	}
+
 	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		return translate(err)
 	}
 	defer func() {
 		if err != nil {
-			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+			conn.ExecContext(background, `ROLLBACK`)
+			// Indexes dropped in a batch that was committed come back now; had this
+			// failed too, the next Migrate would build them.
+			if rerr := restoreDeferredIndexes(background, conn); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
 		}
 	}()
 	if err := fn(b); err != nil {
+		return err
+	}
+	if err := b.flushComments(); err != nil {
+		return err
+	}
+	if err := b.BuildDeferredIndexes(ctx); err != nil {
 		return err
 	}
 	_, err = conn.ExecContext(ctx, `COMMIT`)
@@ -132,20 +151,19 @@ func (b *Bulk) prepare(ctx context.Context) error {
 		prep(&b.articleTag, `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`),
 		prep(&b.tag, `INSERT INTO tags (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING`),
 		prep(&b.tagID, `SELECT id FROM tags WHERE slug = ?`),
-		prep(&b.comment, `INSERT OR ROLLBACK INTO comments (id, article_id, parent_id, author_name, author_email, author_email_enc,
-			author_email_index, author_url, body, status, user_agent, client_hash, client_prefix, held_reason,
-			previous_status, user_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		prep(&b.slugTaken, `SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?1)
 			OR EXISTS (SELECT 1 FROM slug_redirects WHERE old_slug = ?1)`),
 	)
 }
 
 func (b *Bulk) closeStatements() {
-	for _, s := range []*sql.Stmt{b.article, b.reference, b.articleTag, b.tag, b.tagID, b.comment, b.slugTaken} {
+	for _, s := range []*sql.Stmt{b.article, b.reference, b.articleTag, b.tag, b.tagID, b.slugTaken} {
 		if s != nil {
 			s.Close()
 		}
+	}
+	for _, s := range b.commentStmts {
+		s.Close()
 	}
 }
 
@@ -180,6 +198,9 @@ func (b *Bulk) wrote(ctx context.Context, n int) error {
 	}
 	b.inTx = 0
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.flushComments(); err != nil {
 		return err
 	}
 	if _, err := b.conn.ExecContext(ctx, `COMMIT`); err != nil {
@@ -242,10 +263,26 @@ func (b *Bulk) tagIDFor(ctx context.Context, t *model.Tag) (int64, error) {
 // maxCachedIndexes bounds the memory of the email → blind index cache.
 const maxCachedIndexes = 1 << 20
 
+// bulkCommentRows is how many replies one INSERT writes. One statement for many rows
+// pays the per-statement costs (the driver's, and the copy of each page it changes
+// that SQLite keeps to undo the statement) once for all of them.
+const bulkCommentRows = 64
+
+// commentColumns are the columns a bulk reply sets, and commentValues its values:
+// the arguments of AddComment, and an empty legacy email column.
+const (
+	commentColumns = `id, article_id, parent_id, author_name, author_email, author_email_enc, author_email_index,
+		author_url, body, status, user_agent, client_hash, client_prefix, held_reason, previous_status, user_id,
+		created_at, updated_at`
+	commentValues   = `(?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	commentArgCount = 17 // the ? in commentValues
+)
+
 // AddComment writes a reply with the ID it carries (from NextIDs). Its email is
 // encrypted and indexed with the store's keys, as CreateComment does; it is never
-// written in clear. Returns model.ErrConflict if the ID is taken, model.ErrNotFound if
-// its article or parent does not exist.
+// written in clear. Replies are written in groups: an error (model.ErrConflict if an
+// ID is taken, model.ErrNotFound if an article or parent does not exist) may come from
+// a later call, or from the end of BulkLoad.
 func (b *Bulk) AddComment(ctx context.Context, c *model.Comment) error {
 	if c.ID <= 0 {
 		return errors.New("bulk reply without an ID")
@@ -262,11 +299,187 @@ func (b *Bulk) AddComment(ctx context.Context, c *model.Comment) error {
 		b.emailIndex[c.AuthorEmail] = index
 	}
 	c.EmailIndex = index
-	if _, err := b.comment.ExecContext(b.exec, c.ID, c.ArticleID, c.ParentID, c.AuthorName,
+	b.commentArgs = append(b.commentArgs, c.ID, c.ArticleID, c.ParentID, c.AuthorName,
 		b.keys.Seal(c.AuthorEmail), index, c.AuthorURL, c.Body, string(c.Status), c.UserAgent,
 		c.ClientHash, c.ClientPrefix, c.HeldReason, string(c.PreviousStatus), c.UserID,
-		c.CreatedAt.UTC(), c.UpdatedAt.UTC()); err != nil {
-		return translate(err)
+		c.CreatedAt.UTC(), c.UpdatedAt.UTC())
+	if len(b.commentArgs) == bulkCommentRows*commentArgCount {
+		if err := b.flushComments(); err != nil {
+			return err
+		}
 	}
 	return b.wrote(ctx, 1)
+}
+
+// flushComments inserts the replies waiting in commentArgs.
+func (b *Bulk) flushComments() error {
+	rows := len(b.commentArgs) / commentArgCount
+	if rows == 0 {
+		return nil
+	}
+	stmt, ok := b.commentStmts[rows]
+	if !ok {
+		// OR ROLLBACK: a broken row ends the whole batch anyway, and SQLite need not
+		// keep what it would take to undo only this statement.
+		q := "INSERT OR ROLLBACK INTO comments (" + commentColumns + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(commentValues+", ", rows), ", ")
+		var err error
+		if stmt, err = b.conn.PrepareContext(b.exec, q); err != nil {
+			return fmt.Errorf("prepare bulk statement: %w", err)
+		}
+		if b.commentStmts == nil {
+			b.commentStmts = map[int]*sql.Stmt{}
+		}
+		b.commentStmts[rows] = stmt
+	}
+	first := b.commentArgs[0]
+	_, err := stmt.ExecContext(b.exec, b.commentArgs...)
+	clear(b.commentArgs)
+	b.commentArgs = b.commentArgs[:0]
+	if err != nil {
+		return fmt.Errorf("replies from ID %v: %w", first, translate(err))
+	}
+	return nil
+}
+
+// deferredIndexesMeta names the note, in site_meta, of the indexes a bulk load dropped
+// and has not built again yet.
+const deferredIndexesMeta = "bulk_load_deferred_indexes"
+
+// deferredIndex is an index dropped for a bulk load, with the SQL that creates it.
+type deferredIndex struct {
+	Name string `json:"name"`
+	SQL  string `json:"sql"`
+}
+
+// DeferReplyIndexes drops the indexes of the replies table until the load ends, when
+// BulkLoad (or BuildDeferredIndexes) builds them again in one pass over the sorted
+// rows. Replies are indexed on keyed hashes, which come in random order: updating such
+// an index row by row costs several times more than building it at the end. Worth it
+// only when the load adds more replies than the table holds. The drop is committed
+// with a note of the indexes, so that if the load is killed the next Migrate rebuilds
+// them. The primary key and unique constraints are kept.
+func (b *Bulk) DeferReplyIndexes(ctx context.Context) error {
+	if err := b.flushComments(); err != nil {
+		return err
+	}
+	rows, err := b.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
+		WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		return translate(err)
+	}
+	var list []deferredIndex
+	for rows.Next() {
+		var d deferredIndex
+		if err := rows.Scan(&d.Name, &d.SQL); err != nil {
+			rows.Close()
+			return translate(err)
+		}
+		list = append(list, d)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return translate(err)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	note, err := json.Marshal(append(b.deferred, list...))
+	if err != nil {
+		return err
+	}
+	if _, err := b.conn.ExecContext(ctx, `INSERT INTO site_meta (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, deferredIndexesMeta, string(note)); err != nil {
+		return translate(err)
+	}
+	for _, d := range list {
+		if _, err := b.conn.ExecContext(ctx, `DROP INDEX `+quoteIdent(d.Name)); err != nil {
+			return translate(err)
+		}
+	}
+	b.deferred = append(b.deferred, list...)
+	return nil
+}
+
+// BuildDeferredIndexes builds the indexes DeferReplyIndexes dropped, in the open
+// transaction, and forgets the note about them.
+func (b *Bulk) BuildDeferredIndexes(ctx context.Context) error {
+	if len(b.deferred) == 0 {
+		return nil
+	}
+	if err := b.flushComments(); err != nil {
+		return err
+	}
+	if err := buildIndexes(ctx, b.conn, b.deferred); err != nil {
+		return err
+	}
+	b.deferred = nil
+	return nil
+}
+
+// execer is a connection or a pool.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// buildIndexes creates the indexes in list that do not exist and deletes the note.
+func buildIndexes(ctx context.Context, db execer, list []deferredIndex) error {
+	for _, d := range list {
+		var exists bool
+		if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)`,
+			d.Name).Scan(&exists); err != nil {
+			return translate(err)
+		}
+		if exists {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, d.SQL); err != nil {
+			return fmt.Errorf("build index %s: %w", d.Name, translate(err))
+		}
+	}
+	_, err := db.ExecContext(ctx, `DELETE FROM site_meta WHERE name = ?`, deferredIndexesMeta)
+	return translate(err)
+}
+
+// restoreDeferredIndexes builds the indexes that a bulk load dropped and did not get
+// to build again, in a transaction of its own.
+func restoreDeferredIndexes(ctx context.Context, db interface {
+	execer
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}) error {
+	var note string
+	err := db.QueryRowContext(ctx, `SELECT value FROM site_meta WHERE name = ?`, deferredIndexesMeta).Scan(&note)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return translate(err)
+	}
+	var list []deferredIndex
+	if err := json.Unmarshal([]byte(note), &list); err != nil {
+		return fmt.Errorf("read the note of indexes to rebuild: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := buildIndexes(ctx, tx, list); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return translate(tx.Commit())
+}
+
+// RestoreDeferredIndexes builds the indexes that a bulk load was killed before
+// building again. Migrate calls it.
+func (s *Store) RestoreDeferredIndexes(ctx context.Context) error {
+	db, err := s.rawDB()
+	if err != nil {
+		return err
+	}
+	return restoreDeferredIndexes(ctx, db)
+}
+
+// quoteIdent quotes an SQL name.
+func quoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

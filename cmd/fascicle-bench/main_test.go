@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Ensure the whole benchmark runs in its quick mode: it builds and seeds, every
+// workload gets answers without server errors, and the table has every row. It checks
+// that the benchmark works, never how fast anything is.
+func TestBench_QuickSmoke(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH: the benchmark builds the server with it")
+	}
+	var out bytes.Buffer
+	rep, err := run(context.Background(), []string{"--quick", "--duration", "1s", "--out", t.TempDir()}, &out, io.Discard)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	for name, r := range map[string]*result{"cached page": rep.Cached, "rendered page": rep.Uncached, "replies": rep.Post.result} {
+		if r.Requests == 0 || r.ServerErrors() != 0 {
+			t.Errorf("%s: %d answers, %d server errors (%v)", name, r.Requests, r.ServerErrors(), r.Statuses)
+		}
+	}
+	if rep.Cached.Failures != 0 || rep.Uncached.Failures != 0 {
+		t.Errorf("failed GETs: %d cached, %d rendered", rep.Cached.Failures, rep.Uncached.Failures)
+	}
+	if len(rep.Lists) != 3 {
+		t.Fatalf("%d list pages measured, want 3", len(rep.Lists))
+	}
+	for _, lp := range rep.Lists {
+		if lp.Big.Requests == 0 || lp.Demo.Requests == 0 || lp.Big.Failures+lp.Demo.Failures != 0 {
+			t.Errorf("%s: %d/%d answers, %d/%d failures", lp.Name, lp.Big.Requests, lp.Demo.Requests, lp.Big.Failures, lp.Demo.Failures)
+		}
+	}
+	if rep.StartBig <= 0 || rep.RSSCachedKB <= 0 || rep.RSSAfterKB <= 0 || rep.PageBytes < 10_000 {
+		t.Errorf("start %v, memory %d/%d KB, page %d bytes", rep.StartBig, rep.RSSCachedKB, rep.RSSAfterKB, rep.PageBytes)
+	}
+	if rep.FiveXXInLogs != 0 || rep.LockedInLogs != 0 {
+		t.Errorf("server logs: %d 5xx, %d \"database is locked\"", rep.FiveXXInLogs, rep.LockedInLogs)
+	}
+	table := out.String()
+	for _, row := range []string{"GET article, 50 replies", "same page rendered", "POST replies, 16 posters", "home page /", "tag page /tags/neurology",
+		"search /search?q=caffeine", "resident memory (VmRSS)", "start to first 200 on /healthz"} {
+		if !strings.Contains(table, row) {
+			t.Errorf("the table has no row %q:\n%s", row, table)
+		}
+	}
+	if rep.Nginx == nil && !strings.Contains(table, "apt-get install -y nginx") {
+		t.Error("without nginx, the output does not say how to install it")
+	}
+}
+
+// Ensure the flags are read and checked, and --quick shrinks what is not set.
+func TestParseOptions(t *testing.T) {
+	o, err := parseOptions([]string{"--quick"}, io.Discard)
+	if err != nil || o.duration.Seconds() != 2 || o.articles != 2000 || o.replies != 20000 {
+		t.Errorf("--quick = %+v, %v", o, err)
+	}
+	o, err = parseOptions([]string{"--quick", "--duration", "1s", "--replies", "5000"}, io.Discard)
+	if err != nil || o.duration.Seconds() != 1 || o.replies != 5000 {
+		t.Errorf("--quick with --duration and --replies = %+v, %v", o, err)
+	}
+	o, err = parseOptions(nil, io.Discard)
+	if err != nil || o.duration.Seconds() != 10 || o.articles != 100_000 || o.replies != 1_000_000 {
+		t.Errorf("defaults = %+v, %v", o, err)
+	}
+	for _, args := range [][]string{{"--duration", "1ms"}, {"--replies", "0"}, {"extra"}} {
+		if _, err := parseOptions(args, io.Discard); err == nil {
+			t.Errorf("%v was accepted", args)
+		}
+	}
+}
+
+// cancelOn is a writer that cancels a context once the output contains a text.
+type cancelOn struct {
+	text   string
+	cancel context.CancelFunc
+	buf    bytes.Buffer
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.buf.Write(p)
+	if strings.Contains(c.buf.String(), c.text) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// Ensure an interrupted benchmark (Ctrl-C) stops at once and leaves none of the
+// servers it started running.
+func TestBench_InterruptStopsServers(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH: the benchmark builds the server with it")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &cancelOn{text: "== GET", cancel: cancel}
+	_, err := run(ctx, []string{"--quick", "--duration", "30s", "--out", dir}, out, io.Discard)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run = %v, want context.Canceled\n%s", err, out.buf.String())
+	}
+	if !strings.Contains(out.buf.String(), "== GET") {
+		t.Fatalf("the benchmark stopped before its first workload:\n%s", out.buf.String())
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmdline, []byte(dir)) {
+			t.Errorf("process %s still runs: %s", e.Name(), bytes.ReplaceAll(cmdline, []byte{0}, []byte(" ")))
+		}
+	}
+}
