@@ -59,17 +59,7 @@ func (referenceRow) TableName() string { return "article_references" }
 // PublishedArticles returns one page of published articles, newest first, with the
 // number of approved replies and the tags of each.
 func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]model.ArticleSummary, error) {
-	var rows []struct {
-		ID           int64
-		Slug         string
-		Title        string
-		Summary      string
-		AuthorName   string
-		PublishedAt  time.Time
-		UpdatedAt    time.Time
-		ReplyCount   int
-		CommentsOpen bool
-	}
+	var rows []summaryRow
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
 		       (SELECT count(*) FROM comments c
@@ -83,11 +73,7 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 	}
 	list := make([]model.ArticleSummary, len(rows))
 	for i, r := range rows {
-		list[i] = model.ArticleSummary{
-			ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, AuthorName: r.AuthorName,
-			PublishedAt: r.PublishedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ReplyCount: r.ReplyCount,
-			CommentsOpen: r.CommentsOpen,
-		}
+		list[i] = r.model()
 	}
 	return list, s.fillSummaryTags(ctx, list)
 }

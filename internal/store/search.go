@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -172,15 +171,8 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 		return nil, 0, nil
 	}
 	var rows []struct {
-		ID           int64
-		Slug         string
-		Title        string
-		Summary      string
-		AuthorName   string
-		PublishedAt  time.Time
-		UpdatedAt    time.Time
-		CommentsOpen bool
-		Score        float64
+		Row   summaryRow `gorm:"embedded"`
+		Score float64
 	}
 	err := db.Raw(searchQuery, weightTitle, weightSummary, weightBody, match, limit, offset).Scan(&rows).Error
 	if err != nil {
@@ -191,7 +183,7 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 	}
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ID
+		ids[i] = r.Row.ID
 	}
 	var snippets []struct {
 		ID             int64
@@ -209,15 +201,12 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 	hits := make([]SearchHit, len(rows))
 	for i, r := range rows {
 		hits[i] = SearchHit{
-			ArticleSummary: model.ArticleSummary{
-				ID: r.ID, Slug: r.Slug, Title: r.Title, Summary: r.Summary, AuthorName: r.AuthorName,
-				PublishedAt: r.PublishedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CommentsOpen: r.CommentsOpen,
-			},
-			Score:        r.Score,
-			TitleSnippet: r.Title,
-			Snippet:      r.Summary,
+			ArticleSummary: r.Row.model(),
+			Score:          r.Score,
+			TitleSnippet:   r.Row.Title,
+			Snippet:        r.Row.Summary,
 		}
-		if j, ok := byID[r.ID]; ok {
+		if j, ok := byID[r.Row.ID]; ok {
 			sn := snippets[j]
 			hits[i].TitleSnippet = sn.TitleSnippet
 			// The passage that shows why the article matched: the body's, else the

@@ -55,7 +55,7 @@ type banNewPage struct {
 // GET /admin/bans/new?comment=ID shows the form to ban the sender of a reply, by its
 // email or by its address.
 func (s *Server) adminBanNew(c *gin.Context) {
-	qc, ok := s.banComment(c, c.Query("comment"))
+	qc, ok := s.commentByID(c, c.Query("comment"))
 	if !ok {
 		return
 	}
@@ -80,7 +80,7 @@ func (s *Server) adminBanCreate(c *gin.Context) {
 			"A ban is made from one of the commenter's replies: choose “Ban…” under it in the moderation queue.")
 		return
 	}
-	qc, ok := s.banComment(c, raw)
+	qc, ok := s.commentByID(c, raw)
 	if !ok {
 		return
 	}
@@ -149,8 +149,8 @@ func banUntil(form banForm, now time.Time) (*time.Time, bool) {
 	return nil, false
 }
 
-// banComment loads the reply a ban is made from, or answers 404.
-func (s *Server) banComment(c *gin.Context, raw string) (*store.QueueComment, bool) {
+// commentByID loads the reply whose ID is raw, as the queue shows it, or answers 404.
+func (s *Server) commentByID(c *gin.Context, raw string) (*store.QueueComment, bool) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
 		s.notFound(c)

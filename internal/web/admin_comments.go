@@ -288,17 +288,7 @@ func (s *Server) adminCommentReply(c *gin.Context) {
 
 // queueComment loads the reply named by the :id parameter, or answers 404.
 func (s *Server) queueComment(c *gin.Context) (*store.QueueComment, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		s.notFound(c)
-		return nil, false
-	}
-	qc, err := s.store.QueueCommentByID(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, false
-	}
-	return qc, true
+	return s.commentByID(c, c.Param("id"))
 }
 
 func firstMessage(fields map[string]string) string {
