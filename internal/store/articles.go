@@ -130,8 +130,14 @@ func (s *Store) References(ctx context.Context, articleID int64) ([]model.Refere
 }
 
 // CreateArticle saves a new article and its references, numbering the references in
-// the order given. Returns model.ErrConflict if the slug is taken.
+// the order given, with a first revision. Returns model.ErrConflict if the slug is taken.
 func (s *Store) CreateArticle(ctx context.Context, a *model.Article) error {
+	return s.createArticle(ctx, a, nil, "Created")
+}
+
+// createArticle saves a new article, its references and tags, and its first revision,
+// written by userID (nil for none).
+func (s *Store) createArticle(ctx context.Context, a *model.Article, userID *int64, note string) error {
 	now := time.Now().UTC()
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now
@@ -154,17 +160,28 @@ func (s *Store) CreateArticle(ctx context.Context, a *model.Article) error {
 			return translate(err)
 		}
 		a.ID = row.ID
-		for i := range a.References {
-			ref := &a.References[i]
-			ref.ArticleID, ref.Position = a.ID, i+1
-			r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher, DOI: ref.DOI, PMID: ref.PMID}
-			if err := tx.db.Create(&r).Error; err != nil {
-				return translate(err)
-			}
-			ref.ID = r.ID
+		if err := tx.insertReferences(ctx, a); err != nil {
+			return err
 		}
-		return tx.setArticleTags(ctx, a.ID, a.Tags)
+		if err := tx.setArticleTags(ctx, a.ID, a.Tags); err != nil {
+			return err
+		}
+		return tx.addRevision(ctx, a, userID, note, a.UpdatedAt.UTC())
 	})
+}
+
+// insertReferences saves an article's references, numbered in the order given.
+func (s *Store) insertReferences(ctx context.Context, a *model.Article) error {
+	for i := range a.References {
+		ref := &a.References[i]
+		ref.ArticleID, ref.Position = a.ID, i+1
+		r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher, DOI: ref.DOI, PMID: ref.PMID}
+		if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+			return translate(err)
+		}
+		ref.ID = r.ID
+	}
+	return nil
 }
 
 // CountArticles returns how many articles exist in any status.

@@ -100,9 +100,7 @@ func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64
 		}
 		if a.ID == 0 {
 			a.CreatedAt, a.UpdatedAt = now, now
-			if err := tx.CreateArticle(ctx, a); err != nil {
-				return err
-			}
+			return tx.createArticle(ctx, a, userID, note)
 		} else {
 			var old articleRow
 			if err := db.Take(&old, a.ID).Error; err != nil {
@@ -136,14 +134,8 @@ func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64
 			if err := db.Exec(`DELETE FROM article_references WHERE article_id = ?`, a.ID).Error; err != nil {
 				return translate(err)
 			}
-			for i := range a.References {
-				ref := &a.References[i]
-				ref.ArticleID, ref.Position = a.ID, i+1
-				r := referenceRow{ArticleID: a.ID, Position: ref.Position, Title: ref.Title, URL: ref.URL, Publisher: ref.Publisher, DOI: ref.DOI, PMID: ref.PMID}
-				if err := db.Create(&r).Error; err != nil {
-					return translate(err)
-				}
-				ref.ID = r.ID
+			if err := tx.insertReferences(ctx, a); err != nil {
+				return err
 			}
 			if err := tx.setArticleTags(ctx, a.ID, a.Tags); err != nil {
 				return err
@@ -158,13 +150,28 @@ func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64
 // SaveArticle, and keeps a revision. Publishing sets the publication date the first
 // time; scheduling sets when the article goes out.
 func (s *Store) ChangeStatus(ctx context.Context, id int64, version int, to model.ArticleStatus, scheduledAt *time.Time, userID *int64, note string, now time.Time) (*model.Article, error) {
-	now = now.UTC()
+	updates := map[string]any{"status": to, "scheduled_at": utcPtr(scheduledAt)}
+	if to == model.ArticlePublished {
+		updates["published_at"] = gormExpr("COALESCE(published_at, ?)", now.UTC())
+	}
+	return s.updateVersioned(ctx, id, version, updates, userID, note, now)
+}
+
+// RecordReview notes that reviewer medically reviewed the article at now, with the next
+// review due at next.
+func (s *Store) RecordReview(ctx context.Context, id int64, version int, reviewer *model.User, now, next time.Time) (*model.Article, error) {
+	return s.updateVersioned(ctx, id, version, map[string]any{
+		"reviewer_name": reviewer.Name, "reviewer_credentials": reviewer.Credentials, "reviewer_id": reviewer.ID,
+		"reviewed_at": now.UTC(), "next_review_at": next.UTC(),
+	}, &reviewer.ID, "Medically reviewed by "+reviewer.Name, now)
+}
+
+// updateVersioned applies updates to the article if it is still at version, moves it
+// to the next version and keeps a revision. Returns model.ErrStaleVersion otherwise.
+func (s *Store) updateVersioned(ctx context.Context, id int64, version int, updates map[string]any, userID *int64, note string, now time.Time) (*model.Article, error) {
+	updates["version"] = version + 1
 	var a *model.Article
 	err := s.Tx(ctx, func(tx *Store) error {
-		updates := map[string]any{"status": to, "version": version + 1, "scheduled_at": utcPtr(scheduledAt)}
-		if to == model.ArticlePublished {
-			updates["published_at"] = gormExpr("COALESCE(published_at, ?)", now)
-		}
 		res := tx.db.WithContext(ctx).Model(&articleRow{}).Where("id = ? AND version = ?", id, version).Updates(updates)
 		if res.Error != nil {
 			return translate(res.Error)
@@ -176,32 +183,7 @@ func (s *Store) ChangeStatus(ctx context.Context, id int64, version int, to mode
 		if a, err = tx.Article(ctx, id); err != nil {
 			return err
 		}
-		return tx.addRevision(ctx, a, userID, note, now)
-	})
-	return a, err
-}
-
-// RecordReview notes that reviewer medically reviewed the article at now, with the next
-// review due at next.
-func (s *Store) RecordReview(ctx context.Context, id int64, version int, reviewer *model.User, now, next time.Time) (*model.Article, error) {
-	now = now.UTC()
-	var a *model.Article
-	err := s.Tx(ctx, func(tx *Store) error {
-		res := tx.db.WithContext(ctx).Model(&articleRow{}).Where("id = ? AND version = ?", id, version).Updates(map[string]any{
-			"reviewer_name": reviewer.Name, "reviewer_credentials": reviewer.Credentials, "reviewer_id": reviewer.ID,
-			"reviewed_at": now, "next_review_at": next.UTC(), "version": version + 1,
-		})
-		if res.Error != nil {
-			return translate(res.Error)
-		}
-		if res.RowsAffected != 1 {
-			return model.ErrStaleVersion
-		}
-		var err error
-		if a, err = tx.Article(ctx, id); err != nil {
-			return err
-		}
-		return tx.addRevision(ctx, a, &reviewer.ID, "Medically reviewed by "+reviewer.Name, now)
+		return tx.addRevision(ctx, a, userID, note, now.UTC())
 	})
 	return a, err
 }

@@ -175,7 +175,7 @@ func TestRoleTable(t *testing.T) {
 			// A fresh site per role, as allowed actions change data.
 			s := newSite(t)
 			s.exec(`UPDATE comments SET status = 'pending' WHERE id = 1`)
-			s.exec(`INSERT INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
+			s.exec(`INSERT OR IGNORE INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
 				SELECT 1, id, version, updated_at, status, title, slug, summary, body_markdown FROM articles WHERE id = 1`)
 			var cookie *http.Cookie
 			if role != "" {
