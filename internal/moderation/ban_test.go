@@ -26,7 +26,7 @@ type banFixture struct {
 	now     time.Time
 }
 
-func newBanFixture(t *testing.T) *banFixture {
+func newBanFixture(t testing.TB) *banFixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), "fascicle.db"))

@@ -115,8 +115,11 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		c.UserID = &sub.Staff.ID
 	}
 	// The checks and the insert share one transaction, which takes the write lock at
-	// its start: two replies sent at once cannot both pass the flood check.
-	err = s.store.Tx(ctx, func(tx *store.Store) error {
+	// its start: two replies sent at once cannot both pass the flood check. Replies
+	// sent at the same moment share one commit (see store.Batched).
+	caller := ctx
+	ctx = context.WithoutCancel(ctx)
+	err = s.store.Batched(caller, func(tx *store.Store) error {
 		if policy.FloodSeconds > 0 && sub.Staff == nil {
 			since := now.Add(-time.Duration(policy.FloodSeconds) * time.Second)
 			if recent, err := tx.RecentReplyFrom(ctx, c.ClientHash, c.AuthorEmail, since); err != nil || recent {

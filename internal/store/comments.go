@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -53,22 +54,35 @@ func (s *Store) commentModel(r commentRow) (model.Comment, error) {
 	return c, nil
 }
 
-// ApprovedComments returns the approved replies to an article, oldest first.
+// ApprovedComments returns the approved replies to an article, oldest first, with the
+// columns a public page may show: no email (only its blind index), no client data.
+// It reads the rows without reflection, as it runs on every rendered article page.
 func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.Comment, error) {
-	var rows []commentRow
-	err := s.db.WithContext(ctx).
-		Where("article_id = ? AND status = ?", articleID, model.CommentApproved).
-		Order("created_at, id").Find(&rows).Error
+	rows, err := s.db.WithContext(ctx).Raw(`
+		SELECT id, parent_id, author_name, author_email_index, author_url, body, user_id, created_at, updated_at
+		FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id`,
+		articleID, model.CommentApproved).Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
-	list := make([]model.Comment, len(rows))
-	for i, r := range rows {
-		if list[i], err = s.commentModel(r); err != nil {
-			return nil, err
+	defer rows.Close()
+	var list []model.Comment
+	for rows.Next() {
+		c := model.Comment{ArticleID: articleID, Status: model.CommentApproved}
+		var parentID, userID sql.NullInt64
+		if err := rows.Scan(&c.ID, &parentID, &c.AuthorName, &c.EmailIndex, &c.AuthorURL, &c.Body, &userID, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return nil, translate(err)
 		}
+		if parentID.Valid {
+			c.ParentID = &parentID.Int64
+		}
+		if userID.Valid {
+			c.UserID = &userID.Int64
+		}
+		c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+		list = append(list, c)
 	}
-	return list, nil
+	return list, translate(rows.Err())
 }
 
 // Comment returns the reply with the given ID, in any status, or model.ErrNotFound.

@@ -25,6 +25,13 @@ type Store struct {
 	db      *gorm.DB
 	keys    *secret.Keys  // encrypt commenters' emails; set by UseKeys
 	queries *atomic.Int64 // statements run, for tests that look for N+1 queries
+	// writer lets one transaction of this process write at a time. Without it,
+	// concurrent writers wait in SQLite's busy handler, which sleeps in steps of up
+	// to 100 ms and leaves the lock idle meanwhile; here they queue and each starts the
+	// moment the previous one commits. Other processes still queue on busy_timeout.
+	writer chan struct{}
+	batch  *batchQueue
+	inTx   bool
 }
 
 // DSN returns the connection string for the SQLite file at path with the settings
@@ -49,6 +56,9 @@ func DSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
+// MaxConnections is how many connections to the database the store keeps.
+const MaxConnections = 8
+
 // Open opens (creating if needed) the SQLite database at path.
 func Open(path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
@@ -69,11 +79,17 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A small pool that is kept open: opening a SQLite connection parses the schema
+	// and every statement must then be prepared again on it, so a pool that closes
+	// connections beyond database/sql's default two idle ones re-does that work under
+	// load. Eight covers two CPUs with room for requests waiting on the disk.
+	sqlDB.SetMaxOpenConns(MaxConnections)
+	sqlDB.SetMaxIdleConns(MaxConnections)
 	if err := sqlDB.Ping(); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	st := &Store{db: db, queries: new(atomic.Int64)}
+	st := &Store{db: db, queries: new(atomic.Int64), writer: make(chan struct{}, 1), batch: new(batchQueue)}
 	count := func(*gorm.DB) { st.queries.Add(1) }
 	for _, err := range []error{
 		db.Callback().Query().After("gorm:query").Register("fascicle:count", count),
@@ -112,10 +128,30 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Tx runs fn in one transaction: everything fn does is saved together, or not at all.
+// Transactions of one process run one at a time (see Store.writer).
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.inTx {
+		return s.transaction(ctx, fn)
+	}
+	select {
+	case s.writer <- struct{}{}:
+		defer func() { <-s.writer }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.transaction(ctx, fn)
+}
+
+// transaction runs fn in a transaction, or a savepoint inside the current one.
+func (s *Store) transaction(ctx context.Context, fn func(tx *Store) error) error {
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, keys: s.keys, queries: s.queries})
+		return fn(s.with(tx))
 	}))
+}
+
+// with returns the store working through db, a transaction of s.
+func (s *Store) with(db *gorm.DB) *Store {
+	return &Store{db: db, keys: s.keys, queries: s.queries, writer: s.writer, batch: s.batch, inTx: true}
 }
 
 // translate turns driver errors into model errors so that no caller sees GORM.

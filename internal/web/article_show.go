@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
-	"github.com/fascicle/fascicle/internal/render"
 )
 
 type articlePage struct {
@@ -31,12 +30,16 @@ type threadComment struct {
 	AuthorURL  string        // empty unless a valid http(s) address
 	Avatar     template.HTML // drawn from the email's blind index; see avatar
 	Body       template.HTML
+	Head       template.HTML // the rendered reply without its answers; see replyCache
 	CreatedAt  time.Time
 	Pending    bool
 	Staff      bool // written by a staff member from the moderation queue
 	Depth      int
 	ReplyURL   string // empty when the thread is too deep to nest further
 	Children   []*threadComment
+
+	emailIndex string // the blind index the avatar is drawn from
+	source     string // the text as the reader typed it
 }
 
 // replyForm is the "Leave a Reply" form with what the reader typed and what was wrong.
@@ -117,6 +120,10 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		replyBase = "" // no Reply links where no reply can be sent
 	}
 	thread, byID := buildThread(comments, replyBase, policy.ThreadDepth)
+	if err := s.replies.renderHeads(s.pages.sets["article"], thread); err != nil {
+		s.fail(c, err)
+		return
+	}
 
 	form.Action = articleURL + "/comments#respond"
 	form.CancelURL = articleURL + "#respond"
@@ -162,8 +169,8 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		tc := &threadComment{
 			ID:         cm.ID,
 			AuthorName: cm.AuthorName,
-			Avatar:     avatar(cm.EmailIndex),
-			Body:       render.CommentText(cm.Body),
+			emailIndex: cm.EmailIndex,
+			source:     cm.Body,
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,
 			Staff:      cm.UserID != nil,

@@ -47,6 +47,7 @@ type Server struct {
 	cache       *pageCache
 	pageCacheOn bool
 	bodies      bodyCache
+	replies     replyCache
 	engine      *gin.Engine
 }
 

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"sync"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/render"
+)
+
+// maxReplyCacheBytes bounds the memory the rendered-reply cache can hold.
+const maxReplyCacheBytes = 4 << 20
+
+// replyCache keeps the rendered head of each approved reply (its list item's opening,
+// heading, text and Reply link; not the answers nested in it), so that the first view
+// of a page after a change renders only the replies that changed. The key is
+// everything the HTML is made from, so an entry can never be stale: a reply that is
+// edited, moved or renamed simply has a new key.
+type replyCache struct {
+	mu      sync.Mutex
+	entries map[replyKey]template.HTML
+	bytes   int
+}
+
+type replyKey struct {
+	ID                              int64
+	AuthorName, AuthorURL, ReplyURL string
+	EmailIndex, Source              string
+	CreatedAt                       time.Time
+	Depth                           int
+	Staff                           bool
+}
+
+// renderHeads sets Head on every reply of thread, from the cache or by executing the
+// "comment_head" template of set. A reader's own held reply is rendered every time and
+// never kept.
+func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment) error {
+	for _, tc := range thread {
+		key := replyKey{ID: tc.ID, AuthorName: tc.AuthorName, AuthorURL: tc.AuthorURL, ReplyURL: tc.ReplyURL,
+			EmailIndex: tc.emailIndex, Source: tc.source, CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff}
+		c.mu.Lock()
+		head, ok := c.entries[key]
+		c.mu.Unlock()
+		if !ok || tc.Pending {
+			tc.Avatar, tc.Body = avatar(tc.emailIndex), render.CommentText(tc.source)
+			var buf bytes.Buffer
+			if err := set.ExecuteTemplate(&buf, "comment_head", tc); err != nil {
+				return err
+			}
+			head = template.HTML(buf.String())
+			if !tc.Pending {
+				c.put(key, head)
+			}
+		}
+		tc.Head = head
+		if err := c.renderHeads(set, tc.Children); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *replyCache) put(key replyKey, head template.HTML) {
+	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL) + len(key.EmailIndex)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || c.bytes+size > maxReplyCacheBytes {
+		c.entries, c.bytes = make(map[replyKey]template.HTML), 0 // simple and bounded: start afresh when full
+	}
+	c.entries[key] = head
+	c.bytes += size
+}
