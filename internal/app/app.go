@@ -76,10 +76,6 @@ func (a *App) init(ctx context.Context) error {
 	if _, err := a.PublishDue(ctx, time.Now()); err != nil {
 		return err
 	}
-	// So do deletions the retention settings call for.
-	if _, err := a.ApplyRetention(ctx, time.Now()); err != nil {
-		return fmt.Errorf("apply the retention settings: %w", err)
-	}
 	tokenKey, err := a.Store.SiteKey(ctx, "pending-token", 32)
 	if err != nil {
 		return err
@@ -133,8 +129,16 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
 	schedulerCtx, stopScheduler := context.WithCancel(ctx)
-	defer stopScheduler()
-	go a.runScheduler(schedulerCtx)
+	schedulerDone := make(chan struct{})
+	go func() {
+		defer close(schedulerDone)
+		a.runScheduler(schedulerCtx)
+	}()
+	// The scheduler may be writing; it stops before the database is closed.
+	defer func() {
+		stopScheduler()
+		<-schedulerDone
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -75,6 +75,12 @@ func (a *App) ApplyRetentionIfDue(ctx context.Context, now time.Time) (bool, err
 // a day, until ctx is done. Because it only looks at the database, articles scheduled
 // before a restart go out after it too.
 func (a *App) runScheduler(ctx context.Context) {
+	// Retention is applied at every start, in the background: a site that starts with
+	// a large backlog to delete answers at once, while the deletion runs in short
+	// transactions between other writes.
+	if _, err := a.ApplyRetention(ctx, time.Now()); err != nil && ctx.Err() == nil {
+		a.Logger.Error("apply the retention settings", "error", err.Error())
+	}
 	ticker := time.NewTicker(SchedulerInterval)
 	defer ticker.Stop()
 	for {

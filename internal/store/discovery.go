@@ -21,12 +21,12 @@ func (s *Store) TagBySlug(ctx context.Context, slug string) (*model.Tag, error) 
 
 // tagCountQuery counts a tag's published articles, from the tag's index entries.
 const tagCountQuery = `
-	SELECT count(*) FROM article_tags at CROSS JOIN articles a ON a.id = at.article_id
-	 WHERE at.tag_id = ? AND a.status = 'published'`
+	SELECT count(*) FROM article_tags WHERE tag_id = ? AND published_at IS NOT NULL`
 
 // tagArticlesQuery lists a tag's published articles, newest first, like the home page.
-// It starts from the tag's index entries (CROSS JOIN keeps that order), rather than
-// from every published article, since a tag has a few of them.
+// The tag entries keep their article's publication time (migration 0008), so the
+// newest come in order from an index, however many articles the tag has; CROSS JOIN
+// keeps that order.
 const tagArticlesQuery = `
 	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
 	       (SELECT count(*) FROM comments c
@@ -34,8 +34,8 @@ const tagArticlesQuery = `
 	  FROM article_tags at
 	 CROSS JOIN articles a ON a.id = at.article_id
 	  JOIN users u ON u.id = a.author_id
-	 WHERE at.tag_id = ? AND a.status = 'published'
-	 ORDER BY a.published_at DESC, a.id DESC
+	 WHERE at.tag_id = ? AND at.published_at IS NOT NULL
+	 ORDER BY at.published_at DESC, at.article_id DESC
 	 LIMIT ? OFFSET ?`
 
 // CountPublishedArticlesWithTag returns how many published articles have the tag.

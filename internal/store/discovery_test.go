@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -207,6 +208,65 @@ func TestPublishedArticlesWithTag(t *testing.T) {
 	}
 }
 
+// Ensure a tag page follows its articles' status and tags: an article published later
+// joins it in date order, an archived one leaves it, and a tag added to a published
+// article lists it at once.
+func TestPublishedArticlesWithTag_FollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	st := seededStore(t)
+	neuro := []model.Tag{{Slug: "neurology", Name: "Neurology"}}
+	at := func(d int) *time.Time {
+		t := time.Date(2026, 11, d, 8, 0, 0, 0, time.UTC)
+		return &t
+	}
+	older := addStoreArticle(t, st, model.Article{Slug: "older", Title: "Older", Tags: neuro, PublishedAt: at(1)})
+	draft := addStoreArticle(t, st, model.Article{Slug: "draft", Title: "Draft", Tags: neuro, Status: model.ArticleDraft})
+	untagged := addStoreArticle(t, st, model.Article{Slug: "untagged", Title: "Untagged", PublishedAt: at(3)})
+	tag, err := st.TagBySlug(ctx, "neurology")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := func() string {
+		t.Helper()
+		list, err := st.PublishedArticlesWithTag(ctx, tag.ID, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.CountPublishedArticlesWithTag(ctx, tag.ID)
+		if err != nil || n != len(list) {
+			t.Errorf("count = %d, %v; the list has %d", n, err, len(list))
+		}
+		var slugs []string
+		for _, a := range list {
+			slugs = append(slugs, a.Slug)
+		}
+		return strings.Join(slugs, ",")
+	}
+	want := func(what, slugs string) {
+		t.Helper()
+		if got := listed(); got != slugs {
+			t.Errorf("%s: tag lists %s, want %s", what, got, slugs)
+		}
+	}
+	want("at first", "older,"+demo.ArticleSlug)
+
+	if _, err := st.ChangeStatus(ctx, draft.ID, draft.Version, model.ArticlePublished, nil, nil, "", *at(2)); err != nil {
+		t.Fatal(err)
+	}
+	want("draft published on the 2nd", "draft,older,"+demo.ArticleSlug)
+
+	if _, err := st.ChangeStatus(ctx, older.ID, older.Version, model.ArticleArchived, nil, nil, "", *at(4)); err != nil {
+		t.Fatal(err)
+	}
+	want("older archived", "draft,"+demo.ArticleSlug)
+
+	untagged.Tags = neuro
+	if err := st.SaveArticle(ctx, untagged, nil, "", *at(5)); err != nil {
+		t.Fatal(err)
+	}
+	want("tag added to a published article", "untagged,draft,"+demo.ArticleSlug)
+}
+
 // Ensure the sitemap lists published articles and the tags that have one, each with
 // its latest change.
 func TestSitemapEntries(t *testing.T) {
@@ -240,5 +300,51 @@ func TestSitemapEntries(t *testing.T) {
 		if !tag.UpdatedAt.Equal(want[tag.Slug]) {
 			t.Errorf("tag %s updated %v, want %v", tag.Slug, tag.UpdatedAt, want[tag.Slug])
 		}
+	}
+}
+
+// Ensure a word in more articles than MaxSearchMatches still answers: the newest
+// MaxSearchMatches matches are ranked, and the total says there are more.
+func TestSearchArticles_CommonWordRanksNewestMatches(t *testing.T) {
+	ctx := context.Background()
+	st := seededStore(t)
+	const n = store.MaxSearchMatches + 50
+	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+	err := st.BulkLoad(ctx, 500, func(b *store.Bulk) error {
+		first, _, err := b.NextIDs(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			published := at.Add(time.Duration(i) * time.Hour)
+			a := &model.Article{ID: first + int64(i), Slug: fmt.Sprintf("zebra-%d", i), Title: fmt.Sprintf("Note %d", i),
+				Summary: "About zebras.", BodyMarkdown: "Stripes of the zebra.", Status: model.ArticlePublished,
+				AuthorID: 1, CommentsOpen: true, PublishedAt: &published, CreatedAt: published, UpdatedAt: published}
+			if err := b.AddArticle(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, total, err := st.SearchArticles(ctx, []string{"zebra"}, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != store.MaxSearchMatches+1 {
+		t.Errorf("total = %d, want %d (more than MaxSearchMatches)", total, store.MaxSearchMatches+1)
+	}
+	if len(hits) != 10 {
+		t.Fatalf("%d hits on the first page, want 10", len(hits))
+	}
+	// Every article scores the same, so the newest come first.
+	if hits[0].Slug != fmt.Sprintf("zebra-%d", n-1) {
+		t.Errorf("first hit %s, want the newest, zebra-%d", hits[0].Slug, n-1)
+	}
+	last, _, err := st.SearchArticles(ctx, []string{"zebra"}, 10, store.MaxSearchMatches-1)
+	if err != nil || len(last) == 0 || last[0].Slug != fmt.Sprintf("zebra-%d", n-store.MaxSearchMatches) {
+		t.Errorf("hits from the %dth on = %v, %v; want zebra-%d first", store.MaxSearchMatches, hitSlugs(last), err, n-store.MaxSearchMatches)
 	}
 }

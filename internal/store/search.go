@@ -126,23 +126,34 @@ func matchExpression(terms []string) string {
 	return strings.Join(quoted, " ")
 }
 
-// searchQuery ranks the published articles that match, best first. The full-text
-// index finds the matches, and each is joined to its article by primary key: CROSS
-// JOIN makes SQLite keep that order. Left to itself, it may instead walk every
-// published article and run the whole full-text query once for each.
+// MaxSearchMatches is how many matches a search ranks at most: the newest ones (by
+// article ID). A word that is in tens of thousands of articles would otherwise make
+// every search for it score them all; past this many, a reader adds a word anyway.
+const MaxSearchMatches = 1000
+
+// searchQuery ranks the published articles among the newest matches, best first, and
+// tells on each row how many published articles are among them (total) and how many
+// matches there were (matches: MaxSearchMatches+1 means more). The full-text index
+// yields the matches newest first and stops at the limit, so scores are computed for
+// those only, and the index's list of a common word is read once for all three
+// answers. Each match is joined to its article by primary key.
 const searchQuery = `
+	WITH candidates AS MATERIALIZED (
+	    SELECT docid, matchinfo(articles_search, 'pcnalx') AS info
+	      FROM articles_search
+	     WHERE articles_search MATCH ?
+	     ORDER BY docid DESC
+	     LIMIT ?)
 	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
-	       bm25(matchinfo(articles_search, 'pcnalx'), ?, ?, ?) AS score
-	  FROM articles_search
-	 CROSS JOIN articles a ON a.id = articles_search.docid
+	       bm25(c.info, ?, ?, ?) AS score,
+	       count(*) OVER () AS total,
+	       (SELECT count(*) FROM candidates) AS matches
+	  FROM candidates c
+	 CROSS JOIN articles a ON a.id = c.docid
 	  JOIN users u ON u.id = a.author_id
-	 WHERE articles_search MATCH ? AND a.status = 'published'
+	 WHERE a.status = 'published'
 	 ORDER BY score DESC, a.published_at DESC, a.id DESC
 	 LIMIT ? OFFSET ?`
-
-const searchCountQuery = `
-	SELECT count(*) FROM articles_search CROSS JOIN articles a ON a.id = articles_search.docid
-	 WHERE articles_search MATCH ? AND a.status = 'published'`
 
 // searchSnippetQuery makes the excerpts of one page of results only.
 const searchSnippetQuery = `
@@ -155,31 +166,30 @@ const searchSnippetQuery = `
 
 // SearchArticles returns one page of the published articles whose title, summary or
 // body contain every term, best first (ranked by BM25, a match in the title above one
-// in the summary above one in the body), and how many match in all. No terms match
-// nothing.
+// in the summary above one in the body), and how many match in all. Only the newest
+// MaxSearchMatches matches are ranked; a total above MaxSearchMatches means there are
+// more than that. No terms match nothing.
 func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offset int) ([]SearchHit, int, error) {
 	match := matchExpression(terms)
 	if match == "" {
 		return nil, 0, nil
 	}
 	db := s.db.WithContext(ctx)
-	var total int64
-	if err := db.Raw(searchCountQuery, match).Scan(&total).Error; err != nil {
-		return nil, 0, translate(err)
-	}
-	if total == 0 {
-		return nil, 0, nil
-	}
 	var rows []struct {
-		Row   summaryRow `gorm:"embedded"`
-		Score float64
+		Row            summaryRow `gorm:"embedded"`
+		Score          float64
+		Total, Matches int
 	}
-	err := db.Raw(searchQuery, weightTitle, weightSummary, weightBody, match, limit, offset).Scan(&rows).Error
+	err := db.Raw(searchQuery, match, MaxSearchMatches+1, weightTitle, weightSummary, weightBody, limit, offset).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
 	}
 	if len(rows) == 0 {
-		return nil, int(total), nil
+		return nil, 0, nil // past the last page, or no match
+	}
+	total := rows[0].Total
+	if rows[0].Matches > MaxSearchMatches {
+		total = MaxSearchMatches + 1
 	}
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
@@ -219,5 +229,5 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 			}
 		}
 	}
-	return hits, int(total), nil
+	return hits, total, nil
 }

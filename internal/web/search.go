@@ -11,6 +11,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/render"
+	"github.com/fascicle/fascicle/internal/store"
 )
 
 type searchPage struct {
@@ -18,6 +19,7 @@ type searchPage struct {
 	Query   string // what the reader typed, cut to model.MaxSearchQuery characters
 	NoWords bool   // the query has no word to look for
 	Total   int
+	More    bool // more than Total articles match; the newest Total were ranked
 	Hits    []searchHit
 	Page    int
 	PrevURL string
@@ -73,7 +75,7 @@ func (s *Server) search(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	view.Total = total
+	view.Total, view.More = min(total, store.MaxSearchMatches), total > store.MaxSearchMatches
 	for _, h := range hits {
 		view.Hits = append(view.Hits, searchHit{
 			URL:         "/articles/" + url.PathEscape(h.Slug),
@@ -87,7 +89,7 @@ func (s *Server) search(c *gin.Context) {
 		view.Title += ", page " + strconv.Itoa(page)
 		view.PrevURL = searchURL(query, page-1)
 	}
-	if page*ArticlesPerPage < total {
+	if page*ArticlesPerPage < view.Total {
 		view.NextURL = searchURL(query, page+1)
 	}
 	s.render(c, http.StatusOK, "search", view)
