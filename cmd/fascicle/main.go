@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/fascicle/fascicle/internal/app"
@@ -92,6 +93,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		if len(rest) > 0 {
 			return fmt.Errorf("serve takes no arguments, got %q", rest)
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(app.DefaultMemoryLimit)
 		}
 		return app.Serve(ctx, cfg, logger, stdout)
 	}

@@ -26,6 +26,12 @@ import (
 	"github.com/fascicle/fascicle/internal/web"
 )
 
+// DefaultMemoryLimit is the server's soft limit on the memory Go manages (the page
+// cache, pages being made, garbage not yet collected), unless GOMEMLIMIT sets
+// another. Near it the collector runs more often instead of letting the heap double,
+// which keeps a small site small; SQLite's own caches come on top (store.DSN).
+const DefaultMemoryLimit = 40 << 20
+
 // ShutdownTimeout is how long requests in flight may take to finish on stop.
 const ShutdownTimeout = 10 * time.Second
 

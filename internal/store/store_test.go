@@ -106,7 +106,7 @@ func TestOpen_Pragmas(t *testing.T) {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "2"}
+	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "2", "secure_delete": "1", "cache_size": "-1024"}
 	for pragma, value := range want {
 		got, err := st.Pragma(ctx, pragma)
 		if err != nil {
