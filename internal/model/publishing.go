@@ -104,6 +104,9 @@ func (a *Article) Validate() error {
 		v.Add("tags", fmt.Sprintf("At most %d tags.", MaxTags))
 	}
 	for _, t := range a.Tags {
+		if !savableText(t.Name) {
+			v.Add("tags", "Tags contain characters that cannot be saved.")
+		}
 		if t.Slug == "" || len(t.Name) > MaxTagName {
 			v.Add("tags", fmt.Sprintf("Each tag needs a letter or digit and at most %d characters.", MaxTagName))
 		}
@@ -125,6 +128,8 @@ func ReferencesProblem(refs []Reference) string {
 	for i, r := range refs {
 		n := i + 1
 		switch {
+		case !savableText(r.Title) || !savableText(r.URL) || !savableText(r.Publisher) || !savableText(r.DOI) || !savableText(r.PMID):
+			problems = append(problems, fmt.Sprintf("Reference %d contains characters that cannot be saved.", n))
 		case strings.TrimSpace(r.Title) == "":
 			problems = append(problems, fmt.Sprintf("Reference %d needs a title.", n))
 		case len(r.Title) > MaxRefTitle || len(r.Publisher) > MaxRefPubliser:
@@ -155,6 +160,12 @@ func ReferencesProblem(refs []Reference) string {
 		}
 	}
 	return strings.Join(problems, " ")
+}
+
+// savableText reports whether s is valid UTF-8 without NUL: text that every database
+// stores as it is, rather than refusing or silently changing it.
+func savableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // normalURL compares addresses as a reader would: scheme, host case and a final slash
