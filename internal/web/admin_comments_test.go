@@ -537,7 +537,7 @@ func TestEdit_Reply(t *testing.T) {
 			`<input type="hidden" name="return" value="/admin/comments?status=approved">`,
 			`id="author" name="author" type="text" value="Tom Whitaker"`,
 			`id="url" name="url" type="url" value="https://example.net/tom"`,
-			`required>Same here with my calves after long runs. Drinking more water on training days made the biggest difference for me.</textarea>`,
+			"required>\nSame here with my calves after long runs. Drinking more water on training days made the biggest difference for me.</textarea>",
 			"<h2>Reply as staff</h2>",
 		)
 		res.wantNotContains("The changes were not saved.")
@@ -568,7 +568,7 @@ func TestEdit_Reply(t *testing.T) {
 			res.wantContains("The changes were not saved.", `<span class="field-error">`+html.EscapeString(tt.Message)+`</span>`,
 				`<p class="has-error"><label for="`+tt.Field+`">`)
 			res.wantContains(`value="`+html.EscapeString(form.Get("author"))+`"`, `value="`+html.EscapeString(form.Get("url"))+`"`,
-				`required>`+html.EscapeString(strings.ReplaceAll(form.Get("comment"), "\r\n", "\n"))+`</textarea>`,
+				"required>\n"+html.EscapeString(strings.ReplaceAll(form.Get("comment"), "\r\n", "\n"))+`</textarea>`,
 				`<input type="hidden" name="return" value="/admin/comments?status=approved">`)
 			res.wantNotContains("<b>", "<em>text</em>")
 			if got := saved(); got != original {
@@ -657,7 +657,7 @@ func TestStaffReply(t *testing.T) {
 		before := s.count(`SELECT count(*) FROM comments`)
 		res := s.postForm("/admin/comments/"+itoa(spam)+"/reply", url.Values{"reply": {"An answer"}}, mod).wantStatus(http.StatusUnprocessableEntity)
 		// The moderator must be told why nothing happened, and keep what they typed.
-		res.wantContains("Only pending or approved replies can be answered.", ">An answer</textarea>")
+		res.wantContains("Only pending or approved replies can be answered.", ">\nAn answer</textarea>")
 		if got := s.count(`SELECT count(*) FROM comments`); got != before {
 			t.Errorf("a staff reply to spam was saved")
 		}
@@ -807,8 +807,8 @@ func TestSettings_Policy(t *testing.T) {
 			`<input type="checkbox" id="hold_all" name="hold_all" checked>`,
 			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known">`,
 			`id="hold_links" name="hold_links" type="number" min="0" max="100" value="2"`,
-			`<textarea id="hold_words" name="hold_words" rows="5"></textarea>`,
-			`<textarea id="spam_words" name="spam_words" rows="5"></textarea>`,
+			`<textarea id="hold_words" name="hold_words" rows="5">`+"\n</textarea>",
+			`<textarea id="spam_words" name="spam_words" rows="5">`+"\n</textarea>",
 			`id="thread_depth" name="thread_depth" type="number" min="1" max="10" value="5"`,
 			`id="close_after_days" name="close_after_days" type="number" min="0" value="0"`,
 			`id="flood_seconds" name="flood_seconds" type="number" min="0" max="3600" value="15"`,
@@ -871,7 +871,7 @@ func TestSettings_Policy(t *testing.T) {
 			// Everything typed is still there, as typed.
 			res.wantContains(`<input type="checkbox" id="hold_all" name="hold_all">`,
 				`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
-				">"+html.EscapeString(form.Get("hold_words"))+"</textarea>")
+				">\n"+html.EscapeString(form.Get("hold_words"))+"</textarea>")
 			for _, f := range []string{"hold_links", "thread_depth", "close_after_days", "flood_seconds", "min_form_seconds"} {
 				res.wantContains(`id="` + f + `" name="` + f + `" type="number"`)
 				if !strings.Contains(res.Body, `value="`+html.EscapeString(form.Get(f))+`" inputmode="numeric"`) {
@@ -899,7 +899,8 @@ func TestSettings_Policy(t *testing.T) {
 		res := s.getAs(admin, "/admin/settings?done=settings").wantStatus(http.StatusOK)
 		res.wantContains("Settings saved.", `<input type="checkbox" id="hold_all" name="hold_all">`,
 			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
-			`<textarea id="hold_words" name="hold_words" rows="5">cheap
+			`<textarea id="hold_words" name="hold_words" rows="5">
+cheap
 casino
 free   money</textarea>`, `name="thread_depth" type="number" min="1" max="10" value="3"`, `name="min_form_seconds" type="number" min="0" max="60" value="0"`)
 	})

@@ -186,7 +186,7 @@ func TestCommentCreate_Invalid(t *testing.T) {
 				}
 				value := form.Get(field)
 				if field == "comment" {
-					res.wantContains(">" + html.EscapeString(value) + "</textarea>")
+					res.wantContains(">\n" + html.EscapeString(value) + "</textarea>")
 				} else {
 					res.wantContains(`value="` + html.EscapeString(value) + `"`)
 				}

@@ -322,7 +322,7 @@ func TestFlood_SameAddress(t *testing.T) {
 		res.wantContains("<strong>You are posting comments too quickly. Slow down.</strong>",
 			"Your comment was not posted; everything you typed is still here.",
 			`value="Second &#34;Reader&#34;"`, `value="second.reader@example.com"`, `value="https://reader.example.org/"`,
-			">A different reply &lt;b&gt;entirely&lt;/b&gt;.</textarea>")
+			">\nA different reply &lt;b&gt;entirely&lt;/b&gt;.</textarea>")
 		res.wantNotContains("<b>entirely</b>", "awaiting moderation")
 		if got := res.Header.Get("Retry-After"); got != "15" {
 			t.Errorf("Retry-After = %q, want 15", got)
@@ -363,7 +363,7 @@ func TestFlood_SameEmailOtherAddress(t *testing.T) {
 		form.Set("comment", "Sent from my phone instead.")
 		form.Set("form_shown", s.formStamp(articlePath))
 		s.sendReply(form, from("198.51.100.9"), nil).wantStatus(http.StatusTooManyRequests).
-			wantContains("You are posting comments too quickly. Slow down.", ">Sent from my phone instead.</textarea>")
+			wantContains("You are posting comments too quickly. Slow down.", ">\nSent from my phone instead.</textarea>")
 		if got := s.count(`SELECT count(*) FROM comments`); got != before {
 			t.Errorf("comments = %d after a refused reply, want %d", got, before)
 		}
@@ -462,7 +462,7 @@ func TestDuplicate_Reply(t *testing.T) {
 		before := s.count(`SELECT count(*) FROM comments`)
 		res := s.postReply(articlePath+"/comments", form).wantStatus(http.StatusConflict)
 		res.wantContains("<strong>"+html.EscapeString(message)+"</strong>", "Your comment was not posted; everything you typed is still here.",
-			`value="Reader One"`, `value="reader.one@example.com"`, ">"+html.EscapeString(form.Get("comment"))+"</textarea>")
+			`value="Reader One"`, `value="reader.one@example.com"`, ">\n"+html.EscapeString(form.Get("comment"))+"</textarea>")
 		if got := s.count(`SELECT count(*) FROM comments`); got != before {
 			t.Errorf("comments = %d after a duplicate, want %d", got, before)
 		}
