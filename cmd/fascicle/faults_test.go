@@ -378,7 +378,11 @@ func mountTinyDisk(t *testing.T) string {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=4m"); err != nil {
+	err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=4m")
+	if errors.Is(err, syscall.EPERM) && os.Getenv("FASCICLE_REQUIRE_MOUNT") != "1" {
+		t.Skipf("mount -t tmpfs: %v: root, but not allowed to mount (a container without CAP_SYS_ADMIN); set FASCICLE_REQUIRE_MOUNT=1 to make this a failure", err)
+	}
+	if err != nil {
 		t.Fatalf("mount -t tmpfs -o size=4m tmpfs %s: %v (running as root, but not allowed to mount: a container without CAP_SYS_ADMIN?)", dir, err)
 	}
 	t.Cleanup(func() {
