@@ -78,13 +78,6 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 	return list, s.fillSummaryTags(ctx, list)
 }
 
-// CountPublishedArticles returns how many articles readers can see.
-func (s *Store) CountPublishedArticles(ctx context.Context) (int, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&articleRow{}).Where("status = ?", model.ArticlePublished).Count(&n).Error
-	return int(n), translate(err)
-}
-
 // PublishedArticle returns the published article with the given slug, with its author
 // and references. Returns model.ErrNotFound if there is none.
 func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Article, error) {

@@ -91,6 +91,22 @@ func TestTagPage_Paginates(t *testing.T) {
 	s.get("/tags/neurology?page=3").wantStatus(http.StatusNotFound)
 }
 
+// Ensure the home page lists ten articles a page, newest first, links to the next
+// page only when there is one, and has no page past the last.
+func TestHomePage_Paginates(t *testing.T) {
+	s := newSite(t)
+	for i := 1; i <= 10; i++ { // with the demo article, eleven
+		publish(t, s, i, model.Article{Slug: fmt.Sprintf("home-%02d", i), Title: fmt.Sprintf("Home article %02d", i)})
+	}
+	first := s.get("/").wantStatus(http.StatusOK)
+	first.wantContains("Home article 10", "Home article 01", `<a rel="next" href="/?page=2">`)
+	first.wantNotContains("Understanding Involuntary", `rel="prev"`)
+	second := s.get("/?page=2").wantStatus(http.StatusOK)
+	second.wantContains("Understanding Involuntary", `<a rel="prev" href="/">`, "Page 2")
+	second.wantNotContains("Home article 01", `rel="next"`)
+	s.get("/?page=3").wantStatus(http.StatusNotFound)
+}
+
 // Ensure an article's tags link to their pages, on the article and on the home page.
 func TestArticleTags_Linked(t *testing.T) {
 	s := newSite(t)

@@ -28,21 +28,19 @@ func (s *Server) home(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	total, err := s.store.CountPublishedArticles(ctx)
+	// One article more than a page shows whether there is a next page, without
+	// counting every published article.
+	articles, err := s.store.PublishedArticles(ctx, ArticlesPerPage+1, (page-1)*ArticlesPerPage)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	lastPage := max(1, (total+ArticlesPerPage-1)/ArticlesPerPage)
-	if page > lastPage {
+	if page > 1 && len(articles) == 0 {
 		s.notFound(c)
 		return
 	}
-	articles, err := s.store.PublishedArticles(ctx, ArticlesPerPage, (page-1)*ArticlesPerPage)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	more := len(articles) > ArticlesPerPage
+	articles = articles[:min(len(articles), ArticlesPerPage)]
 	view := homePage{
 		layout:   s.layout(c, "", "Health articles reviewed by medical professionals, with their sources."),
 		Articles: articles,
@@ -53,7 +51,7 @@ func (s *Server) home(c *gin.Context) {
 		view.CanonicalURL += "?page=" + strconv.Itoa(page)
 		view.PrevURL = pageURL("/", page-1)
 	}
-	if page < lastPage {
+	if more {
 		view.NextURL = pageURL("/", page+1)
 	}
 	s.render(c, http.StatusOK, "home", view)
