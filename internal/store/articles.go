@@ -81,20 +81,31 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 // PublishedArticle returns the published article with the given slug, with its author
 // and references. Returns model.ErrNotFound if there is none.
 func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Article, error) {
+	a, err := s.PublishedArticleAlone(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.FillArticle(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// PublishedArticleAlone is PublishedArticle without the author, references and tags,
+// for a caller that needs only the article's own fields, such as a new reply's
+// checks; FillArticle adds the rest.
+func (s *Store) PublishedArticleAlone(ctx context.Context, slug string) (*model.Article, error) {
 	var row articleRow
 	err := s.db.WithContext(ctx).Where("slug = ? AND status = ?", slug, model.ArticlePublished).Take(&row).Error
 	if err != nil {
 		return nil, translate(err)
 	}
 	a := row.model()
-	if err := s.fillArticle(ctx, &a); err != nil {
-		return nil, err
-	}
 	return &a, nil
 }
 
-// fillArticle reads an article's author, references and tags.
-func (s *Store) fillArticle(ctx context.Context, a *model.Article) error {
+// FillArticle reads an article's author, references and tags.
+func (s *Store) FillArticle(ctx context.Context, a *model.Article) error {
 	author, err := s.User(ctx, a.AuthorID)
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func (s *Store) Article(ctx context.Context, id int64) (*model.Article, error) {
 		return nil, translate(err)
 	}
 	a := row.model()
-	if err := s.fillArticle(ctx, &a); err != nil {
+	if err := s.FillArticle(ctx, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil

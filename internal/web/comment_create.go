@@ -18,10 +18,19 @@ import (
 // An invalid one re-shows the page with 422, the problems and everything they typed.
 func (s *Server) commentCreate(c *gin.Context) {
 	ctx := c.Request.Context()
-	article, err := s.store.PublishedArticle(ctx, c.Param("slug"))
+	// The checks need the article's own fields only; the references, tags and author
+	// are read when the page must be shown again.
+	article, err := s.store.PublishedArticleAlone(ctx, c.Param("slug"))
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	reshow := func(status int, form replyForm) {
+		if err := s.store.FillArticle(ctx, article); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.showArticle(c, status, article, form, 0)
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
@@ -66,25 +75,25 @@ func (s *Server) commentCreate(c *gin.Context) {
 		if _, badParent := invalid.Fields[model.FieldParent]; !badParent {
 			form.ParentID = max(sub.ParentID, 0)
 		}
-		s.showArticle(c, http.StatusUnprocessableEntity, article, form, 0)
+		reshow(http.StatusUnprocessableEntity, form)
 		return
 	case errors.Is(err, moderation.ErrRepliesClosed):
-		s.showArticle(c, http.StatusForbidden, article, form, 0)
+		reshow(http.StatusForbidden, form)
 		return
 	case errors.Is(err, moderation.ErrFlood):
 		form.Message = "You are posting comments too quickly. Slow down."
 		c.Header("Retry-After", "15")
-		s.showArticle(c, http.StatusTooManyRequests, article, form, 0)
+		reshow(http.StatusTooManyRequests, form)
 		return
 	case errors.Is(err, moderation.ErrDuplicate):
 		form.Message = "Duplicate comment detected; it looks as though you’ve already said that!"
-		s.showArticle(c, http.StatusConflict, article, form, 0)
+		reshow(http.StatusConflict, form)
 		return
 	case errors.Is(err, model.ErrUnavailable):
 		s.log.ErrorContext(ctx, "reply not saved", "error", err.Error())
 		form.Message = "Your comment could not be saved just now. Please try again in a moment."
 		c.Header("Retry-After", "5")
-		s.showArticle(c, http.StatusServiceUnavailable, article, form, 0)
+		reshow(http.StatusServiceUnavailable, form)
 		return
 	case err != nil:
 		s.fail(c, err)
