@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,4 +80,15 @@ func latestReplyStatus(t *testing.T, a *app.App) string {
 		t.Fatal(err)
 	}
 	return status
+}
+
+// waitForLog waits up to 10 s for logs to contain text.
+func waitForLog(t *testing.T, logs *lockedBuffer, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(string(logs.Bytes()), text); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %q within 10 s:\n%s", text, logs.Bytes())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

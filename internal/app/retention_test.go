@@ -52,12 +52,7 @@ func TestRetention_AtStartAndDaily(t *testing.T) {
 	a, _ := startAppWith(t, cfg, logger)
 	// The start run is in the background: the site answers while it works.
 	const applied = `msg="applied the retention settings" spam_and_trash_deleted=1 pending_deleted=0 client_data_cleared=0`
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(string(logs.Bytes()), applied); {
-		if time.Now().After(deadline) {
-			t.Fatalf("the retention settings were not applied, with counts logged, within 10 s of the start:\n%s", string(logs.Bytes()))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitForLog(t, logs, applied)
 	if replyExists(t, a, old) || !replyExists(t, a, recent) {
 		t.Fatalf("after a restart: 31-day-old spam exists %v (want false), 29-day-old exists %v (want true)",
 			replyExists(t, a, old), replyExists(t, a, recent))

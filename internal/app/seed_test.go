@@ -180,7 +180,11 @@ func TestSeed_RealisticContentServed(t *testing.T) {
 		}
 	})
 
-	a, base := startAppWith(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The first start deletes the generated history's old spam in the background;
+	// the checks below pick replies at random, so they wait for it.
+	logs := &lockedBuffer{}
+	a, base := startAppWith(t, cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	waitForLog(t, logs, `msg="applied the retention settings"`)
 	ctx := context.Background()
 
 	t.Run("EmailsDecrypt", func(t *testing.T) {
