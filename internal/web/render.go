@@ -201,11 +201,12 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"lower": func(v any) string {
 			return strings.ToLower(fmt.Sprint(v))
 		},
+		"number": groupDigits,
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
-				return fmt.Sprintf("%d %s", n, one)
+				return groupDigits(n) + " " + one
 			}
-			return fmt.Sprintf("%d %s", n, many)
+			return groupDigits(n) + " " + many
 		},
 	}
 }
@@ -213,4 +214,21 @@ func (s *Server) templateFuncs() template.FuncMap {
 // assetURL is a template function; the assets field is set before templates load.
 func (s *Server) assetURL(name string) (string, error) {
 	return s.assets.url(name)
+}
+
+// groupDigits writes n with a comma between each group of three digits: 15,662.
+func groupDigits(n int) string {
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
 }
