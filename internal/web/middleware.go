@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -104,10 +107,11 @@ func (s *Server) refuseCrossOrigin(c *gin.Context) {
 // upload: an image of up to 5 MB (model.MaxMediaSize) and the rest of the form.
 const MaxUploadBody = 6 << 20
 
-// uploadRoutes are the routes whose forms may carry an image, so whose bodies may
-// reach MaxUploadBody.
+// uploadRoutes are the routes whose forms may carry an image, or (the live preview) a
+// whole article body, URL-encoded, so whose bodies may reach MaxUploadBody.
 var uploadRoutes = map[string]bool{
 	"/admin/media":             true,
+	"/admin/preview":           true,
 	"/admin/articles/new":      true,
 	"/admin/articles/:id/edit": true,
 }
@@ -131,6 +135,23 @@ func (s *Server) limitBody(limit int64) gin.HandlerFunc {
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		if c.Request.ContentLength < 0 {
+			// A body of undeclared length is read here: handlers that read forms with
+			// c.PostForm never see the error of a cut-off body, and would act on an
+			// empty form instead of refusing it.
+			body, err := io.ReadAll(c.Request.Body)
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				s.bodyTooLarge(c)
+				return
+			}
+			if err != nil {
+				s.renderError(c, http.StatusBadRequest, "Bad request", "What you sent could not be read. Please send it again.")
+				return
+			}
+			c.Request.Body = io.NopCloser(bytes.NewReader(body))
+			c.Request.ContentLength = int64(len(body))
+		}
 		c.Next()
 	}
 }
