@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -119,12 +120,17 @@ func VerifyPassword(hash, password string) error {
 }
 
 // dummyHash is verified against when an account does not exist, so that a sign-in
-// takes as long for an unknown email as for a wrong password.
-var dummyHash, _ = HashPassword("no account has this password")
+// takes as long for an unknown email as for a wrong password. It is made at the first
+// such sign-in, not at start: hashing takes argon2's 19 MiB, which a server that
+// nobody signs in to need never hold.
+var dummyHash = sync.OnceValue(func() string {
+	hash, _ := HashPassword("no account has this password")
+	return hash
+})
 
 // WasteTime spends as long as VerifyPassword does.
 func WasteTime(password string) {
-	VerifyPassword(dummyHash, password)
+	VerifyPassword(dummyHash(), password)
 }
 
 // NewToken returns a random token for a cookie or link, and the hash to store in its

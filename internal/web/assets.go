@@ -35,6 +35,7 @@ type assets struct {
 
 func loadAssets() (*assets, error) {
 	a := &assets{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
+	var zw *gzip.Writer
 	err := fs.WalkDir(static.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.Contains(name, "/") {
 			return err
@@ -58,7 +59,11 @@ func loadAssets() (*assets, error) {
 		}
 		if strings.HasPrefix(contentType, "text/") || strings.Contains(contentType, "javascript") || strings.Contains(contentType, "svg") {
 			var gz bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+			if zw == nil {
+				zw, _ = gzip.NewWriterLevel(&gz, gzip.BestCompression)
+			} else {
+				zw.Reset(&gz) // one compressor for all files: each holds about a megabyte
+			}
 			zw.Write(body)
 			zw.Close()
 			if gz.Len() < len(body)*9/10 {
