@@ -131,6 +131,14 @@ func (s *Store) CountPendingComments(ctx context.Context) (int, error) {
 	return int(n), translate(err)
 }
 
+// CommentExists reports whether there is a reply with this ID, in any status, without
+// reading (and so decrypting) its email.
+func (s *Store) CommentExists(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&commentRow{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, translate(err)
+}
+
 // MoveComments gives the replies with the given IDs a new status, and returns how
 // many changed. Moving to spam or trash remembers where a reply came from, so that a
 // restore can put it back.

@@ -312,6 +312,67 @@ func TestArticles_Revisions(t *testing.T) {
 	}
 }
 
+// Ensure the list of revisions never offers a comparison that fails: one revision has
+// no compare form, two or more have both choices made, so pressing Compare as the page
+// comes shows the changes; a comparison sent without its choices shows the list again
+// with what to do, not a bare error page.
+func TestArticles_RevisionsCompareForm(t *testing.T) {
+	s := newSite(t)
+	cookie := s.signIn(s.addUser(model.RoleEditor))
+	id := createArticle(t, s, cookie, "Revised once")
+	list := "/admin/articles/" + itoa(id) + "/revisions"
+	var first int64
+	s.db.QueryRow(`SELECT id FROM revisions WHERE article_id = ?`, id).Scan(&first)
+
+	t.Run("OneRevisionNothingToCompare", func(t *testing.T) {
+		s.t = t
+		s.getAs(cookie, list).wantStatus(http.StatusOK).
+			wantContains("Created", "Only one revision so far: once the article is saved again, the two can be compared.").
+			wantNotContains("/revisions/diff", `name="from"`, `name="to"`, "Compare selected", ">Compare</th>", "form-errors")
+	})
+	t.Run("ErrChoicesMissing", func(t *testing.T) {
+		s.t = t
+		for _, query := range []string{"", "?to=" + itoa(first), "?from=" + itoa(first), "?from=&to=", "?from=abc&to=" + itoa(first)} {
+			s.getAs(cookie, list+"/diff"+query).wantStatus(http.StatusUnprocessableEntity).
+				wantContains("<h1>Revisions</h1>", `<div class="form-errors" role="alert"><p><strong>Nothing was compared.</strong> Choose the two revisions to compare in the list below, then press “Compare selected”.</p></div>`,
+					"Only one revision so far").
+				wantNotContains("Error 400", "Choose two revisions")
+		}
+	})
+
+	v := editorValues("Revised once", 1)
+	v.Set("body", "## Causes\n\nCoffee can trigger twitches [1].\n")
+	s.postForm("/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusSeeOther)
+	var second int64
+	s.db.QueryRow(`SELECT max(id) FROM revisions WHERE article_id = ?`, id).Scan(&second)
+
+	t.Run("TwoRevisionsChosenAlready", func(t *testing.T) {
+		s.t = t
+		page := s.getAs(cookie, list).wantStatus(http.StatusOK).
+			wantContains(`name="from" value="`+itoa(first)+`" id="from-`+itoa(first)+`" checked>`,
+				`name="to" value="`+itoa(second)+`" id="to-`+itoa(second)+`" checked>`, "Compare selected").
+			wantNotContains("Only one revision so far")
+		_, forms := crawlHTML(page.Body, list)
+		var compare *crawlForm
+		for i, f := range forms {
+			if f.Method == http.MethodGet && f.Action == list+"/diff" {
+				compare = &forms[i]
+			}
+		}
+		if compare == nil {
+			t.Fatalf("no compare form among %+v", forms)
+		}
+		s.getAs(cookie, compare.Action+"?"+compare.Fields.Encode()).wantStatus(http.StatusOK).
+			wantContains(`class="diff-del">− Caffeine can trigger twitches [1].`, `class="diff-add">+ Coffee can trigger twitches [1].`).
+			wantNotContains("Nothing changed between these two revisions.")
+	})
+	t.Run("SameRevisionTwice", func(t *testing.T) {
+		s.t = t
+		s.getAs(cookie, list+"/diff?from="+itoa(second)+"&to="+itoa(second)).wantStatus(http.StatusOK).
+			wantContains("Nothing changed between these two revisions.").wantNotContains("diff-del", "diff-add")
+	})
+}
+
 // Ensure the preview renders Markdown as the public page does, sanitised, and nothing
 // is saved.
 func TestArticles_Preview(t *testing.T) {

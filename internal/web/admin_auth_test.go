@@ -177,6 +177,8 @@ func TestRoleTable(t *testing.T) {
 			s.exec(`UPDATE comments SET status = 'pending' WHERE id = 1`)
 			s.exec(`INSERT OR IGNORE INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
 				SELECT 1, id, version, updated_at, status, title, slug, summary, body_markdown FROM articles WHERE id = 1`)
+			// A ban to lift, as lifting one that is not there is 404 for everyone.
+			s.exec(`INSERT INTO bans (id, kind, value, created_at) VALUES (1, 'email', 'role-table', '2026-01-01 00:00:00')`)
 			var cookie *http.Cookie
 			if role != "" {
 				cookie = s.signIn(s.addUser(role))
@@ -235,7 +237,7 @@ func TestRoleTable(t *testing.T) {
 				})
 			}
 			s.t = t
-			// The two requests above that change data took effect only where allowed.
+			// The requests above that change data took effect only where allowed.
 			canModerate := role != "" && role.Can(model.PermModerateComments)
 			wantStatus := map[bool]string{true: "approved", false: "pending"}[canModerate]
 			if got := s.status(1); got != wantStatus {
@@ -244,6 +246,10 @@ func TestRoleTable(t *testing.T) {
 			wantOpen := map[bool]int{true: 0, false: 1}[canModerate]
 			if got := s.count(`SELECT comments_open FROM articles WHERE id = 1`); got != wantOpen {
 				t.Errorf("article 1 comments_open = %d, want %d", got, wantOpen)
+			}
+			wantBans := map[bool]int{true: 0, false: 1}[canModerate]
+			if got := s.count(`SELECT count(*) FROM bans`); got != wantBans {
+				t.Errorf("%d bans after the requests, want %d", got, wantBans)
 			}
 		})
 	}

@@ -196,20 +196,24 @@ func (s *Server) adminBans(c *gin.Context) {
 	s.render(c, http.StatusOK, "admin/bans", view)
 }
 
-// POST /admin/bans/:id/lift deletes a ban, in force or ended. Lifting one that is
-// already gone (a second click, another moderator) says so instead of failing.
+// POST /admin/bans/:id/lift deletes a ban, in force or ended. A lifted ban leaves no
+// trace, so one lifted already (a second click, another moderator) cannot be told
+// from a made-up ID: both are 404, with a message that covers both.
 func (s *Server) adminBanLift(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		s.notFound(c)
 		return
 	}
-	done := "lifted"
-	if err := s.store.LiftBan(c.Request.Context(), id); errors.Is(err, model.ErrNotFound) {
-		done = "lift-none"
-	} else if err != nil {
+	err = s.store.LiftBan(c.Request.Context(), id)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		s.notFoundIn(c, "Ban not found", "There is no ban with this number. It may have been lifted already.",
+			"/admin/bans", "Go to the list of bans")
+		return
+	case err != nil:
 		s.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/bans?done="+done)
+	c.Redirect(http.StatusSeeOther, "/admin/bans?done=lifted")
 }

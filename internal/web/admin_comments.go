@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -125,14 +127,35 @@ var moderationActions = map[string]bool{
 	"approve": true, "unapprove": true, "spam": true, "trash": true, "restore": true, "delete": true,
 }
 
-// POST /admin/comments/:id/:action acts on one reply.
+// POST /admin/comments/:id/action/:action acts on one reply; one that does not exist
+// is 404, as with every other made-up ID.
 func (s *Server) adminCommentAction(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || !moderationActions[c.Param("action")] {
+	action := c.Param("action")
+	if err != nil || !moderationActions[action] {
 		s.notFound(c)
 		return
 	}
-	s.moderate(c, c.Param("action"), []int64{id})
+	ctx := c.Request.Context()
+	n, err := s.applyModeration(ctx, action, []int64{id})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Only when nothing changed is it worth asking whether the reply exists at all.
+	if n == 0 {
+		exists, err := s.store.CommentExists(ctx, id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !exists {
+			s.notFoundIn(c, "Reply not found", "There is no reply with this number. It may have been deleted permanently.",
+				"/admin/comments", "Go to the moderation queue")
+			return
+		}
+	}
+	s.redirectBack(c, action, n)
 }
 
 // POST /admin/comments/bulk acts on the replies ticked in the queue (ids), with the
@@ -150,28 +173,7 @@ func (s *Server) adminCommentsBulk(c *gin.Context) {
 			ids = append(ids, id)
 		}
 	}
-	s.moderate(c, action, ids)
-}
-
-func (s *Server) moderate(c *gin.Context, action string, ids []int64) {
-	ctx := c.Request.Context()
-	now := s.now()
-	var n int
-	var err error
-	switch action {
-	case "approve":
-		n, err = s.store.MoveComments(ctx, ids, model.CommentApproved, now)
-	case "unapprove":
-		n, err = s.store.MoveComments(ctx, ids, model.CommentPending, now)
-	case "spam":
-		n, err = s.store.MoveComments(ctx, ids, model.CommentSpam, now)
-	case "trash":
-		n, err = s.store.MoveComments(ctx, ids, model.CommentTrash, now)
-	case "restore":
-		n, err = s.store.RestoreComments(ctx, ids, now)
-	case "delete":
-		n, err = s.store.DeleteComments(ctx, ids)
-	}
+	n, err := s.applyModeration(c.Request.Context(), action, ids)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -181,6 +183,27 @@ func (s *Server) moderate(c *gin.Context, action string, ids []int64) {
 		done = "none"
 	}
 	s.redirectBack(c, done, n)
+}
+
+// applyModeration does action, one of moderationActions, to the replies ids, and
+// returns how many changed.
+func (s *Server) applyModeration(ctx context.Context, action string, ids []int64) (int, error) {
+	now := s.now()
+	switch action {
+	case "approve":
+		return s.store.MoveComments(ctx, ids, model.CommentApproved, now)
+	case "unapprove":
+		return s.store.MoveComments(ctx, ids, model.CommentPending, now)
+	case "spam":
+		return s.store.MoveComments(ctx, ids, model.CommentSpam, now)
+	case "trash":
+		return s.store.MoveComments(ctx, ids, model.CommentTrash, now)
+	case "restore":
+		return s.store.RestoreComments(ctx, ids, now)
+	case "delete":
+		return s.store.DeleteComments(ctx, ids)
+	}
+	return 0, fmt.Errorf("unknown moderation action %q", action)
 }
 
 // redirectBack returns to the queue page the action came from, with its outcome.

@@ -368,9 +368,24 @@ func TestModeration_RowActions(t *testing.T) {
 			t.Errorf("status = %q, want pending", got)
 		}
 	})
-	t.Run("UnknownReplyChangesNothing", func(t *testing.T) {
+	// A made-up ID, or a reply deleted since the queue was loaded, is not found, as on
+	// every other page: no "Nothing changed" redirect that hides the mistake.
+	t.Run("ErrUnknownReplyNotFound", func(t *testing.T) {
 		s.t = t
-		s.postForm("/admin/comments/99999/action/approve", nil, mod).wantSeeOtherTo("/admin/comments?done=approve&n=0")
+		gone := s.addReplyRow(replyRow{Status: "trash", Body: "Deleted by another moderator"})
+		s.postForm("/admin/comments/"+itoa(gone)+"/action/delete", nil, mod).wantSeeOtherTo("/admin/comments?done=delete&n=1")
+		before := s.contentSnapshot()
+		for _, id := range []string{"99999", "0", "-1", "9223372036854775807", itoa(gone)} {
+			for _, action := range []string{"approve", "unapprove", "spam", "trash", "restore", "delete"} {
+				s.postForm("/admin/comments/"+id+"/action/"+action, url.Values{"return": {"/admin/comments?status=trash"}}, mod).
+					wantStatus(http.StatusNotFound).
+					wantContains("Reply not found", "There is no reply with this number. It may have been deleted permanently.",
+						`<a href="/admin/comments">Go to the moderation queue</a>`)
+			}
+		}
+		if s.contentSnapshot() != before {
+			t.Error("an action on a reply that does not exist changed the content")
+		}
 	})
 	t.Run("SignedOutChangesNothing", func(t *testing.T) {
 		s.t = t

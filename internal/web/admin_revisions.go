@@ -17,6 +17,8 @@ type revisionsPage struct {
 	layout
 	Article   *model.Article
 	Revisions []store.Revision
+	Compare   bool   // two revisions or more, so there is something to compare
+	Error     string // why the last comparison could not be shown
 	CanEdit   bool
 }
 
@@ -26,13 +28,19 @@ func (s *Server) adminRevisions(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.showRevisions(c, http.StatusOK, a, "")
+}
+
+// showRevisions renders the list of revisions with status, and problem above it if any.
+func (s *Server) showRevisions(c *gin.Context, status int, a *model.Article, problem string) {
 	revs, err := s.store.Revisions(c.Request.Context(), a.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/revisions", revisionsPage{
-		layout: s.adminLayout(c, "Revisions: "+a.Title), Article: a, Revisions: revs, CanEdit: model.CanEditArticle(staff(c), a),
+	s.render(c, status, "admin/revisions", revisionsPage{
+		layout: s.adminLayout(c, "Revisions: "+a.Title), Article: a, Revisions: revs, Compare: len(revs) > 1,
+		Error: problem, CanEdit: model.CanEditArticle(staff(c), a),
 	})
 }
 
@@ -41,6 +49,7 @@ type diffPage struct {
 	Article  *model.Article
 	From, To *store.Revision
 	Sections []diffSection
+	Same     bool // no section changed, as when a revision is compared with itself
 	CanEdit  bool
 }
 
@@ -61,7 +70,9 @@ func (s *Server) adminRevisionDiff(c *gin.Context) {
 	fromID, err1 := strconv.ParseInt(c.Query("from"), 10, 64)
 	toID, err2 := strconv.ParseInt(c.Query("to"), 10, 64)
 	if err1 != nil || err2 != nil {
-		s.renderError(c, http.StatusBadRequest, "Choose two revisions", "Pick the two revisions to compare from the list.")
+		// The list again, as for any form sent incomplete, so the choice can be made.
+		s.showRevisions(c, http.StatusUnprocessableEntity, a,
+			"Choose the two revisions to compare in the list below, then press “Compare selected”.")
 		return
 	}
 	from, err := s.store.RevisionByID(ctx, a.ID, fromID)
@@ -86,10 +97,14 @@ func (s *Server) adminRevisionDiff(c *gin.Context) {
 		section("Body", from.Body, to.Body),
 		section("References", referenceLines(from.References), referenceLines(to.References)),
 	}
-	s.render(c, http.StatusOK, "admin/revision_diff", diffPage{
+	view := diffPage{
 		layout: s.adminLayout(c, "Changes: "+a.Title), Article: a, From: from, To: to, Sections: sections,
-		CanEdit: model.CanEditArticle(staff(c), a),
-	})
+		Same: true, CanEdit: model.CanEditArticle(staff(c), a),
+	}
+	for _, sec := range sections {
+		view.Same = view.Same && !sec.Changed
+	}
+	s.render(c, http.StatusOK, "admin/revision_diff", view)
 }
 
 func section(name, a, b string) diffSection {

@@ -159,7 +159,8 @@ func TestBan_ByEmail(t *testing.T) {
 
 // Ensure a ban by address sends every reply from that address to spam whatever the
 // email, leaves the same person's replies from elsewhere alone, and stops applying
-// once lifted; lifting twice says it was already lifted.
+// once lifted; lifting a ban that is not there (made up, or lifted already) is 404
+// and lifts nothing.
 func TestBan_ByAddressAndLift(t *testing.T) {
 	s := newSite(t)
 	const addr = "203.0.113.77"
@@ -193,6 +194,19 @@ func TestBan_ByAddressAndLift(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT id FROM bans`).Scan(&banID); err != nil {
 		t.Fatal(err)
 	}
+	notThere := func(id string) {
+		t.Helper()
+		s.postForm("/admin/bans/"+id+"/lift", nil, cookie).wantStatus(http.StatusNotFound).
+			wantContains("Ban not found", "There is no ban with this number. It may have been lifted already.",
+				`<a href="/admin/bans">Go to the list of bans</a>`)
+	}
+	before := s.banRows()
+	for _, id := range []string{itoa(banID + 1), "99999", "0", "-1", "9223372036854775807"} {
+		notThere(id)
+	}
+	if s.banRows() != before {
+		t.Errorf("lifting made-up bans changed the bans: %s", s.banRows())
+	}
 	res = s.postForm("/admin/bans/"+itoa(banID)+"/lift", nil, cookie).wantStatus(http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != "/admin/bans?done=lifted" {
 		t.Fatalf("Location = %q", loc)
@@ -204,8 +218,7 @@ func TestBan_ByAddressAndLift(t *testing.T) {
 	if _, status, reason := s.replyFrom(addr, replyBy("Troll", "troll@example.com", "Lifted now.")); status != "pending" || reason != heldByPolicy {
 		t.Errorf("after lifting: %q, %q; want pending", status, reason)
 	}
-	res = s.postForm("/admin/bans/"+itoa(banID)+"/lift", nil, cookie).wantStatus(http.StatusSeeOther)
-	s.getAs(cookie, res.Header.Get("Location")).wantContains("That ban was already lifted.")
+	notThere(itoa(banID))
 }
 
 // Ensure a ban can only be made from a real reply, with what the server reads from

@@ -456,6 +456,61 @@ func TestPublicPages_MetaTags(t *testing.T) {
 	}
 }
 
+// Ensure indexable pages declare their own address as canonical, page number
+// included, and pages kept out of search engines declare none: such a page's path
+// without its query (/admin/bans/new, /revisions/diff) may not even answer.
+func TestCanonical_OnlyOnIndexablePages(t *testing.T) {
+	s := newSite(t)
+	for i := 1; i <= 10; i++ { // with the demo article, two pages
+		publish(t, s, i, model.Article{Slug: fmt.Sprintf("canonical-%02d", i), Tags: neurology})
+	}
+	admin := s.signIn(s.addUser(model.RoleAdmin))
+	var rev int64
+	s.db.QueryRow(`SELECT max(id) FROM revisions WHERE article_id = 1`).Scan(&rev)
+
+	indexable := []struct{ URL, Canonical string }{
+		{"/", "http://fascicle.test/"},
+		{"/?page=2", "http://fascicle.test/?page=2"},
+		{"/tags/neurology", "http://fascicle.test/tags/neurology"},
+		{"/tags/neurology?page=2", "http://fascicle.test/tags/neurology?page=2"},
+		{articlePath, "http://fascicle.test" + articlePath},
+		{"/privacy", "http://fascicle.test/privacy"},
+	}
+	for _, tt := range indexable {
+		t.Run("Indexable"+tt.URL, func(t *testing.T) {
+			s.t = t
+			res := s.get(tt.URL).wantStatus(http.StatusOK).
+				wantContains(`<link rel="canonical" href="` + tt.Canonical + `">`).wantNotContains(`name="robots"`)
+			if n := strings.Count(res.Body, `rel="canonical"`); n != 1 {
+				t.Errorf("%d canonical links, want 1", n)
+			}
+		})
+	}
+
+	noIndex := []struct {
+		URL    string
+		Cookie *http.Cookie
+		Status int
+	}{
+		{"/admin/bans/new?comment=1", admin, http.StatusOK},
+		{"/admin/articles/1/revisions/diff?from=" + itoa(rev) + "&to=" + itoa(rev), admin, http.StatusOK},
+		{"/admin/comments?status=spam", admin, http.StatusOK},
+		{"/admin/", admin, http.StatusOK},
+		{"/admin/login", nil, http.StatusOK},
+		{"/search?q=twitch", nil, http.StatusOK},
+		{articlePath + "?replytocom=1", nil, http.StatusOK},
+		{"/nowhere", nil, http.StatusNotFound},
+		{"/admin/articles/1/revisions/diff", admin, http.StatusUnprocessableEntity},
+	}
+	for _, tt := range noIndex {
+		t.Run("NoIndex"+tt.URL, func(t *testing.T) {
+			s.t = t
+			s.getAs(tt.Cookie, tt.URL).wantStatus(tt.Status).
+				wantContains(`<meta name="robots" content="noindex">`).wantNotContains(`rel="canonical"`)
+		})
+	}
+}
+
 var jsonLD = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
 
 // articleJSONLD returns the structured data of the page, which must hold exactly one

@@ -12,9 +12,11 @@ import (
 // errorPage is the view of every error page.
 type errorPage struct {
 	layout
-	Status  int
-	Heading string
-	Message string
+	Status    int
+	Heading   string
+	Message   string
+	Back      string // on staff pages, the list to go back to; "" for none
+	BackLabel string
 }
 
 // fail answers with the status that err stands for: 404 for model.ErrNotFound, 409 for
@@ -38,6 +40,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 func (s *Server) notFound(c *gin.Context) {
 	s.renderError(c, http.StatusNotFound, "Page not found",
 		"There is no page at this address. It may have moved, or the link may be mistyped.")
+}
+
+// notFoundIn answers 404 for an action on something that is not there, made up or
+// removed by someone else since the page was loaded, with a link back to its list.
+func (s *Server) notFoundIn(c *gin.Context, heading, message, back, backLabel string) {
+	s.renderErrorPage(c, errorPage{Status: http.StatusNotFound, Heading: heading, Message: message, Back: back, BackLabel: backLabel})
 }
 
 // methodNotAllowed runs after gin has set the Allow header.
@@ -65,12 +73,17 @@ func (s *Server) serverError(c *gin.Context, err error) {
 
 // renderError shows the error page with status, and stops the handler chain.
 func (s *Server) renderError(c *gin.Context, status int, heading, message string) {
+	s.renderErrorPage(c, errorPage{Status: status, Heading: heading, Message: message})
+}
+
+// renderErrorPage is renderError for a page with more than a status and a message.
+func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 	c.Abort()
 	if c.Writer.Written() {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	page := errorPage{layout: s.layout(c, heading, ""), Status: status, Heading: heading, Message: message}
+	page.layout = s.layout(c, page.Heading, "")
 	page.NoIndex = true
-	s.render(c, status, "error", page)
+	s.render(c, page.Status, "error", page)
 }

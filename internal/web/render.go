@@ -22,7 +22,7 @@ type layout struct {
 	SiteName     string
 	Title        string // page title; the site name is added by the template
 	Description  string
-	CanonicalURL string
+	CanonicalURL string // declared on indexable pages only: a noindex page's path alone may not even answer
 	NoIndex      bool
 	Year         int
 	Admin        bool      // a staff page: the staff header instead of the public one
@@ -122,7 +122,6 @@ var flashMessages = map[string]string{
 	"uploaded-again": "This image was already uploaded, so the same file is used. Copy its Markdown into an article.",
 	"banned":         "Ban saved. New replies from this commenter go to spam.",
 	"lifted":         "Ban lifted.",
-	"lift-none":      "That ban was already lifted.",
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.
