@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -19,6 +20,7 @@ type commentRow struct {
 	AuthorEmailIdx string `gorm:"column:author_email_index"`
 	AuthorURL      string `gorm:"column:author_url"`
 	Body           string
+	BodyHash       *int64 // NULL for a reply written by another tool
 	Status         string
 	UserAgent      string
 	ClientHash     string
@@ -31,6 +33,14 @@ type commentRow struct {
 }
 
 func (commentRow) TableName() string { return "comments" }
+
+// BodyHash is the 64-bit hash of a reply's text that the duplicate check looks up
+// (FNV-1a; a collision only costs comparing the texts).
+func BodyHash(body string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(body))
+	return int64(h.Sum64())
+}
 
 // commentModel turns a row into a reply, decrypting its email.
 func (s *Store) commentModel(r commentRow) (model.Comment, error) {
@@ -54,14 +64,15 @@ func (s *Store) commentModel(r commentRow) (model.Comment, error) {
 	return c, nil
 }
 
+const approvedCommentsQuery = `
+	SELECT id, parent_id, author_name, author_email_index, author_url, body, user_id, created_at, updated_at
+	  FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id`
+
 // ApprovedComments returns the approved replies to an article, oldest first, with the
 // columns a public page may show: no email (only its blind index), no client data.
 // It reads the rows without reflection, as it runs on every rendered article page.
 func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.Comment, error) {
-	rows, err := s.db.WithContext(ctx).Raw(`
-		SELECT id, parent_id, author_name, author_email_index, author_url, body, user_id, created_at, updated_at
-		FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id`,
-		articleID, model.CommentApproved).Rows()
+	rows, err := s.db.WithContext(ctx).Raw(approvedCommentsQuery, articleID, model.CommentApproved).Rows()
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -112,7 +123,7 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	r := commentRow{
 		ArticleID: c.ArticleID, ParentID: c.ParentID,
 		AuthorName: c.AuthorName, AuthorEmailEnc: keys.Seal(c.AuthorEmail), AuthorEmailIdx: c.EmailIndex,
-		AuthorURL: c.AuthorURL, Body: c.Body,
+		AuthorURL: c.AuthorURL, Body: c.Body, BodyHash: new(BodyHash(c.Body)),
 		Status: string(c.Status), UserAgent: c.UserAgent, ClientHash: c.ClientHash, ClientPrefix: c.ClientPrefix,
 		HeldReason: c.HeldReason, UserID: c.UserID,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),

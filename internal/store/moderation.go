@@ -222,7 +222,7 @@ func (s *Store) deleteKeepingThreads(ids []int64) (int, error) {
 // UpdateComment saves a moderator's edit of a reply's name, website and text.
 func (s *Store) UpdateComment(ctx context.Context, c *model.Comment, now time.Time) error {
 	res := s.db.WithContext(ctx).Model(&commentRow{}).Where("id = ?", c.ID).Updates(map[string]any{
-		"author_name": c.AuthorName, "author_url": c.AuthorURL, "body": c.Body, "updated_at": now.UTC(),
+		"author_name": c.AuthorName, "author_url": c.AuthorURL, "body": c.Body, "body_hash": BodyHash(c.Body), "updated_at": now.UTC(),
 	})
 	if res.Error != nil {
 		return translate(res.Error)
@@ -252,6 +252,17 @@ func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, s
 	return len(ids) > 0, nil
 }
 
+// duplicateReplyQuery finds an earlier reply with the same text, by the hash of the
+// text (migration 0009): the unary + keep SQLite off the email, article and parent
+// indexes, which would have it compare the text of every reply by the same person
+// (or, with "parent_id IS NULL" bound, of most replies of the site), inside the
+// write lock.
+const duplicateReplyQuery = `
+	SELECT id FROM comments
+	 WHERE body_hash = ? AND +author_email_index = ? AND +article_id = ? AND +parent_id IS ?
+	   AND author_name = ? AND body = ? AND status != 'trash'
+	 LIMIT 1`
+
 // DuplicateReply reports whether the same person already left the same reply in the
 // same place (trash aside).
 func (s *Store) DuplicateReply(ctx context.Context, c *model.Comment) (bool, error) {
@@ -260,14 +271,8 @@ func (s *Store) DuplicateReply(ctx context.Context, c *model.Comment) (bool, err
 		return false, err
 	}
 	var ids []int64
-	// The unary + keeps SQLite from choosing the parent_id index: with a bound
-	// parameter it cannot tell that "parent_id IS NULL" matches most replies of a site,
-	// and on a million replies that plan took 200 ms, holding the write lock.
-	err = s.db.WithContext(ctx).Raw(`
-		SELECT id FROM comments
-		 WHERE author_email_index = ? AND +article_id = ? AND +parent_id IS ? AND author_name = ? AND body = ?
-		   AND status != 'trash'
-		 LIMIT 1`, index, c.ArticleID, c.ParentID, c.AuthorName, c.Body).Scan(&ids).Error
+	err = s.db.WithContext(ctx).Raw(duplicateReplyQuery,
+		BodyHash(c.Body), index, c.ArticleID, c.ParentID, c.AuthorName, c.Body).Scan(&ids).Error
 	return len(ids) > 0, translate(err)
 }
 

@@ -905,8 +905,6 @@ func TestQueries_UseIndexes(t *testing.T) {
 		want        []string // searches the plan must contain
 		indexScanOK bool
 	}{
-		{"ApprovedComments", "SELECT * FROM `comments` WHERE article_id = ? AND status = ? ORDER BY created_at, id",
-			[]any{f.first.ID, "approved"}, []string{"SEARCH comments USING INDEX comments_article_status_created (article_id=? AND status=?)"}, false},
 		{"PublishedArticles", `
 		SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at,
 		       (SELECT count(*) FROM comments c
@@ -916,8 +914,6 @@ func TestQueries_UseIndexes(t *testing.T) {
 		 ORDER BY a.published_at DESC, a.id DESC
 		 LIMIT ? OFFSET ?`, []any{10, 0},
 			[]string{"SEARCH a USING INDEX articles_status_published_at (status=?)", "SEARCH c USING COVERING INDEX comments_article_status_created (article_id=? AND status=?)"}, false},
-		{"CountPublishedArticles", "SELECT count(*) FROM `articles` WHERE status = ?", []any{"published"},
-			[]string{"SEARCH articles USING COVERING INDEX articles_status_"}, false}, // any index led by status
 
 		{"PublishedArticle", "SELECT * FROM `articles` WHERE slug = ? AND status = ? LIMIT 1", []any{"first-article", "published"},
 			[]string{"(slug=?)"}, false},

@@ -13,8 +13,8 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 )
 
-// driverName is mattn/go-sqlite3 with Fascicle's own SQL functions (bm25) registered
-// on every connection. Search uses FTS4, which the driver builds in by default; FTS5,
+// driverName is mattn/go-sqlite3 with Fascicle's own SQL functions (bm25,
+// article_rank, reply_body_hash) registered on every connection. Search uses FTS4, which the driver builds in by default; FTS5,
 // which has bm25() built in, needs the sqlite_fts5 build tag, and `go run
 // ./cmd/fascicle` must work without one.
 const driverName = "sqlite3_fascicle"
@@ -25,7 +25,10 @@ func init() {
 			if err := c.RegisterFunc("bm25", bm25, true); err != nil {
 				return err
 			}
-			return c.RegisterFunc("article_rank", articleRank, true)
+			if err := c.RegisterFunc("article_rank", articleRank, true); err != nil {
+				return err
+			}
+			return c.RegisterFunc("reply_body_hash", BodyHash, true)
 		},
 	})
 }

@@ -272,10 +272,10 @@ const bulkCommentRows = 64
 // the arguments of AddComment, and an empty legacy email column.
 const (
 	commentColumns = `id, article_id, parent_id, author_name, author_email, author_email_enc, author_email_index,
-		author_url, body, status, user_agent, client_hash, client_prefix, held_reason, previous_status, user_id,
+		author_url, body, body_hash, status, user_agent, client_hash, client_prefix, held_reason, previous_status, user_id,
 		created_at, updated_at`
-	commentValues   = `(?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	commentArgCount = 17 // the ? in commentValues
+	commentValues   = `(?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	commentArgCount = 18 // the ? in commentValues
 )
 
 // AddComment writes a reply with the ID it carries (from NextIDs). Its email is
@@ -300,7 +300,7 @@ func (b *Bulk) AddComment(ctx context.Context, c *model.Comment) error {
 	}
 	c.EmailIndex = index
 	b.commentArgs = append(b.commentArgs, c.ID, c.ArticleID, c.ParentID, c.AuthorName,
-		b.keys.Seal(c.AuthorEmail), index, c.AuthorURL, c.Body, string(c.Status), c.UserAgent,
+		b.keys.Seal(c.AuthorEmail), index, c.AuthorURL, c.Body, BodyHash(c.Body), string(c.Status), c.UserAgent,
 		c.ClientHash, c.ClientPrefix, c.HeldReason, string(c.PreviousStatus), c.UserID,
 		c.CreatedAt.UTC(), c.UpdatedAt.UTC())
 	if len(b.commentArgs) == bulkCommentRows*commentArgCount {
