@@ -30,7 +30,7 @@ import (
 // cache, pages being made, garbage not yet collected), unless GOMEMLIMIT sets
 // another. Near it the collector runs more often instead of letting the heap double,
 // which keeps a small site small; SQLite's own caches come on top (store.DSN).
-const DefaultMemoryLimit = 40 << 20
+const DefaultMemoryLimit = 32 << 20
 
 // ShutdownTimeout is how long requests in flight may take to finish on stop.
 const ShutdownTimeout = 10 * time.Second

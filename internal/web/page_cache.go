@@ -18,7 +18,7 @@ import (
 // nothing changed (parts of a page depend on the clock, such as replies closing after
 // N days).
 const (
-	pageCacheBytes  = 16 << 20
+	pageCacheBytes  = 12 << 20
 	pageCacheMaxAge = 5 * time.Minute
 )
 
