@@ -118,8 +118,14 @@ func ValidEmail(s string) bool {
 	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
-// ValidWebURL reports whether s is an absolute http or https address with a host.
+// ValidWebURL reports whether s is an absolute http or https address with a host,
+// without spaces or control characters (which Go's parser lets through in a fragment,
+// and which browsers would strip or encode, so the link would go somewhere else than
+// it reads).
 func ValidWebURL(s string) bool {
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return false
+	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.User != nil {
 		return false

@@ -41,6 +41,8 @@ func TestCommentValidate(t *testing.T) {
 		{"ErrURLNoHost", func(c *model.Comment) { c.AuthorURL = "https://" }, model.FieldURL},
 		{"ErrURLCredentials", func(c *model.Comment) { c.AuthorURL = "https://user:pw@example.com" }, model.FieldURL},
 		{"ErrURLInvalidUTF8", func(c *model.Comment) { c.AuthorURL = "https://example.com/\xff" }, model.FieldURL},
+		{"ErrURLSpace", func(c *model.Comment) { c.AuthorURL = "https://example.com/a b" }, model.FieldURL},
+		{"ErrURLControlInFragment", func(c *model.Comment) { c.AuthorURL = "http://example.com#\x10" }, model.FieldURL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
