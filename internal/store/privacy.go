@@ -64,7 +64,8 @@ func (s *Store) PrivacyAudit(ctx context.Context, limit int) ([]PrivacyAuditEntr
 
 // AnonymiseRepliesByEmail strips every reply sent with email, in any status, of what
 // identifies its author: the name becomes "Anonymous", and the email, website, user
-// agent, address hash and network are removed. The text stays, and so does the
+// agent, address hash and network are removed, and so is the link to the staff
+// account that wrote it, if one did (its "Staff" badge would tell who). The text stays, and so does the
 // thread. It records the action in the audit log, in the same transaction, and
 // returns how many replies it changed.
 func (s *Store) AnonymiseRepliesByEmail(ctx context.Context, email string, staffID int64, now time.Time) (int, error) {
@@ -79,7 +80,8 @@ func (s *Store) AnonymiseRepliesByEmail(ctx context.Context, email string, staff
 		res := tx.db.Exec(`
 			UPDATE comments
 			   SET author_name = ?, author_email = '', author_email_enc = NULL, author_email_index = '',
-			       author_url = '', user_agent = '', client_hash = '', client_prefix = '', updated_at = ?
+			       author_url = '', user_agent = '', client_hash = '', client_prefix = '', user_id = NULL,
+			       updated_at = ?
 			 WHERE author_email_index = ?`, AnonymousName, now.UTC(), index)
 		if res.Error != nil {
 			return translate(res.Error)

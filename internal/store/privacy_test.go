@@ -239,9 +239,17 @@ func auditRows(t *testing.T, db *sql.DB) []string {
 func TestAnonymiseRepliesByEmail(t *testing.T) {
 	ctx := context.Background()
 	f := newEraseFixture(t)
+	// Riley answered Sam from the moderation queue, as staff.
+	if _, err := f.db.Exec(`UPDATE comments SET user_id = ? WHERE id = ?`, f.staff.ID, f.rileyAnswer); err != nil {
+		t.Fatal(err)
+	}
 	n, err := f.st.AnonymiseRepliesByEmail(ctx, " Riley@Example.com ", f.staff.ID, t0)
 	if err != nil || n != 3 {
 		t.Fatalf("AnonymiseRepliesByEmail = %d, %v; want 3, nil", n, err)
+	}
+	var staffLinked int
+	if err := f.db.QueryRow(`SELECT count(*) FROM comments WHERE id = ? AND user_id IS NOT NULL`, f.rileyAnswer).Scan(&staffLinked); err != nil || staffLinked != 0 {
+		t.Errorf("the anonymised staff reply still names its staff account (%d, %v): its Staff badge would tell who wrote it", staffLinked, err)
 	}
 	for id, want := range map[int64]replyRow{
 		f.rileyTop:    {Name: "Anonymous", Body: "Riley's first", Status: "approved"},
