@@ -237,7 +237,23 @@ type atomFeed struct {
 	Title   string      `xml:"title"`
 	ID      string      `xml:"id"`
 	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
 	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+}
+
+// link returns the href of the feed's link with the given rel.
+func (f atomFeed) link(rel string) string {
+	for _, l := range f.Links {
+		if l.Rel == rel {
+			return l.Href
+		}
+	}
+	return ""
 }
 
 type atomEntry struct {
@@ -280,6 +296,9 @@ func TestSiteFeed(t *testing.T) {
 	feed := parseAtom(t, s.get("/feed.xml").wantStatus(http.StatusOK))
 	if feed.Title != "Fascicle" || feed.ID != "http://fascicle.test/feed.xml" || feed.Updated != "2026-11-20T08:00:00Z" {
 		t.Errorf("feed title %q, id %q, updated %q", feed.Title, feed.ID, feed.Updated)
+	}
+	if self, home := feed.link("self"), feed.link("alternate"); self != "http://fascicle.test/feed.xml" || home != "http://fascicle.test/" {
+		t.Errorf("feed links: self %q, alternate %q; want the feed's own address and the home page", self, home)
 	}
 	if len(feed.Entries) != 20 {
 		t.Fatalf("%d entries, want 20", len(feed.Entries))

@@ -102,6 +102,17 @@ func (s *Server) repliesFeed(c *gin.Context) {
 
 // writeAtom sends feed as Atom with the given id, and each entry's publication time,
 // which gorilla/feeds leaves out.
+// atomWithSelf is an Atom feed with the rel="self" link that feed readers and
+// validators expect besides the "alternate" one: gorilla/feeds' one Link field
+// cannot hold both, so Links (the shallower field of the two) replaces it.
+type atomWithSelf struct {
+	*feeds.AtomFeed
+	Links []*feeds.AtomLink `xml:"link"`
+}
+
+// FeedXml makes atomWithSelf a feeds.XmlFeed.
+func (a atomWithSelf) FeedXml() any { return a }
+
 func (s *Server) writeAtom(c *gin.Context, feed *feeds.Feed, id string, published []time.Time) {
 	atom := (&feeds.Atom{Feed: feed}).AtomFeed()
 	atom.Id = id
@@ -110,7 +121,9 @@ func (s *Server) writeAtom(c *gin.Context, feed *feeds.Feed, id string, publishe
 			e.Published = published[i].UTC().Format(time.RFC3339)
 		}
 	}
-	body, err := feeds.ToXML(atom)
+	links := []*feeds.AtomLink{atom.Link, {Href: id, Rel: "self", Type: "application/atom+xml"}}
+	atom.Link = nil
+	body, err := feeds.ToXML(atomWithSelf{AtomFeed: atom, Links: links})
 	if err != nil {
 		s.fail(c, err)
 		return
