@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,17 @@ func Corpus(tb testing.TB) []string {
 	return append(all, Own()...)
 }
 
+// Seeds is Corpus for a fuzz target's seeds: without the shared folder it is Own
+// alone, with a note in the log, rather than skipping the target.
+func Seeds(tb testing.TB) []string {
+	tb.Helper()
+	if _, err := os.Stat(filepath.Join(projectRoot(tb), Dir)); err != nil {
+		tb.Logf("hostile corpus not found beside the project (%v): seeding with our own cases only", err)
+		return Own()
+	}
+	return Corpus(tb)
+}
+
 // projectRoot is the nearest folder above the working directory with a go.mod.
 func projectRoot(tb testing.TB) string {
 	tb.Helper()
@@ -88,4 +100,23 @@ func projectRoot(tb testing.TB) string {
 		}
 		dir = parent
 	}
+}
+
+// SameAddress reports whether two web addresses lead to the same place as shown:
+// templates percent-encode unusual characters of an address without changing it.
+func SameAddress(a, b string) bool {
+	return unescape(a) == unescape(b)
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// SameText reports whether a page shows text as typed, spacing aside: HTML folds
+// runs of white space.
+func SameText(shown, typed string) bool {
+	return strings.Join(strings.Fields(shown), "") == strings.Join(strings.Fields(typed), "")
 }

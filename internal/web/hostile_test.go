@@ -343,22 +343,13 @@ func checkReplyShapes(t *testing.T, where string, shown map[int64]replyShape, wa
 		if shape.name != r.name {
 			t.Errorf("%s: reply %d shows the name %.80q, want %.80q", where, id, shape.name, r.name)
 		}
-		if unescapeURL(shape.website) != unescapeURL(r.site) {
+		if !hostile.SameAddress(shape.website, r.site) {
 			t.Errorf("%s: reply %d shows the website %.80q, want %.80q", where, id, shape.website, r.site)
 		}
-		if got, want := strings.Join(strings.Fields(shape.text), ""), strings.Join(strings.Fields(r.body), ""); got != want {
+		if got, want := shape.text, r.body; !hostile.SameText(got, want) {
 			t.Errorf("%s: reply %d shows the text %.80q, want %.80q (spacing aside)", where, id, got, want)
 		}
 	}
-}
-
-// unescapeURL undoes percent-encoding, which templates add to unusual characters of
-// an address without changing where it leads.
-func unescapeURL(s string) string {
-	if u, err := url.PathUnescape(s); err == nil {
-		return u
-	}
-	return s
 }
 
 // replyTextElementProblem says what is wrong with an element inside a reply's text,
