@@ -117,24 +117,24 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	// The checks and the insert share one transaction, which takes the write lock at
 	// its start: two replies sent at once cannot both pass the flood check. Replies
 	// sent at the same moment share one commit (see store.Batched).
-	caller := ctx
-	ctx = context.WithoutCancel(ctx)
-	err = s.store.Batched(caller, func(tx *store.Store) error {
+	// The group's statements must not be interrupted by one reader leaving.
+	dbctx := context.WithoutCancel(ctx)
+	err = s.store.Batched(ctx, func(tx *store.Store) error {
 		if policy.FloodSeconds > 0 && sub.Staff == nil {
 			since := now.Add(-time.Duration(policy.FloodSeconds) * time.Second)
-			if recent, err := tx.RecentReplyFrom(ctx, c.ClientHash, c.AuthorEmail, since); err != nil || recent {
+			if recent, err := tx.RecentReplyFrom(dbctx, c.ClientHash, c.AuthorEmail, since); err != nil || recent {
 				return cmp.Or(err, ErrFlood)
 			}
 		}
-		if dup, err := tx.DuplicateReply(ctx, c); err != nil || dup {
+		if dup, err := tx.DuplicateReply(dbctx, c); err != nil || dup {
 			return cmp.Or(err, ErrDuplicate)
 		}
-		status, reason, err := s.classify(ctx, tx, &policy, c, sub, now)
+		status, reason, err := s.classify(dbctx, tx, &policy, c, sub, now)
 		if err != nil {
 			return err
 		}
 		c.Status, c.HeldReason = status, reason
-		return tx.CreateComment(ctx, c)
+		return tx.CreateComment(dbctx, c)
 	})
 	if err != nil {
 		return nil, err

@@ -35,7 +35,8 @@ type commentRow struct {
 func (commentRow) TableName() string { return "comments" }
 
 // BodyHash is the 64-bit hash of a reply's text that the duplicate check looks up
-// (FNV-1a; a collision only costs comparing the texts).
+// (FNV-1a; a collision only costs comparing the texts). Stored replies keep the hash
+// it gave, so it must never change: a new one would miss every earlier duplicate.
 func BodyHash(body string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte(body))

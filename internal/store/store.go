@@ -38,11 +38,32 @@ type Store struct {
 	versionStmt *preparedStmt // see ContentVersion
 }
 
-// preparedStmt is a statement prepared on first use.
+// preparedStmt is a statement prepared on first use; a failed attempt (the database
+// busy, say) is tried again at the next use rather than kept.
 type preparedStmt struct {
-	once sync.Once
-	stmt *sql.Stmt
-	err  error
+	mu   sync.Mutex // held while preparing
+	stmt atomic.Pointer[sql.Stmt]
+}
+
+func (p *preparedStmt) get(db *gorm.DB) (*sql.Stmt, error) {
+	if stmt := p.stmt.Load(); stmt != nil {
+		return stmt, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if stmt := p.stmt.Load(); stmt != nil {
+		return stmt, nil
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := sqlDB.Prepare(contentVersionQuery)
+	if err != nil {
+		return nil, err
+	}
+	p.stmt.Store(stmt)
+	return stmt, nil
 }
 
 const contentVersionQuery = `SELECT version FROM content_version WHERE id = 1`
@@ -229,17 +250,11 @@ func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	// Every cached page view asks, so it skips GORM and runs a statement prepared
 	// once, with a context the driver need not watch: the read takes microseconds,
 	// and watching a cancellable context costs the driver a goroutine per statement.
-	s.versionStmt.once.Do(func() {
-		sqlDB, err := s.db.DB()
-		if err == nil {
-			s.versionStmt.stmt, err = sqlDB.Prepare(contentVersionQuery)
-		}
-		s.versionStmt.err = err
-	})
-	if s.versionStmt.err != nil {
-		return 0, s.versionStmt.err
+	stmt, err := s.versionStmt.get(s.db)
+	if err != nil {
+		return 0, translate(err)
 	}
 	s.queries.Add(1)
-	err := s.versionStmt.stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v)
+	err = stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v)
 	return v, translate(err)
 }
