@@ -37,7 +37,7 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		{"SummaryTags", summaryTagsQuery, []any{[]int64{1, 2}}, "", false},
 		{"SitemapArticles", sitemapArticlesQuery, nil, "", false},
 		{"SitemapTags", sitemapTagsQuery, nil, "", false},
-		{"Search", searchQuery, []any{`"x"`, MaxSearchMatches + 1, 10, 0}, "VIRTUAL TABLE", false},
+		{"Search", searchQuery, []any{`"x"`, MaxSearchMatches + 1, MaxSearchMatches, 10, 0}, "VIRTUAL TABLE", false},
 		{"SearchSnippets", searchSnippetQuery, []any{`"x"`, []int64{1}}, "VIRTUAL TABLE", false},
 	}
 	for _, tt := range tests {

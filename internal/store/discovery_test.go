@@ -348,3 +348,46 @@ func TestSearchArticles_CommonWordRanksNewestMatches(t *testing.T) {
 		t.Errorf("hits from the %dth on = %v, %v; want zebra-%d first", store.MaxSearchMatches, hitSlugs(last), err, n-store.MaxSearchMatches)
 	}
 }
+
+// Ensure drafts that match, however many and however new, neither hide published
+// articles from a search nor count as matches.
+func TestSearchArticles_DraftsNeverCrowdOutPublished(t *testing.T) {
+	ctx := context.Background()
+	st := seededStore(t)
+	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
+	err := st.BulkLoad(ctx, 500, func(b *store.Bulk) error {
+		first, _, err := b.NextIDs(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range 5 + store.MaxSearchMatches + 1 { // five published, then newer drafts
+			published := at.Add(time.Duration(i) * time.Hour)
+			a := &model.Article{ID: first + int64(i), Slug: fmt.Sprintf("zinc-%d", i), Title: fmt.Sprintf("Zinc %d", i),
+				Summary: "About zinc.", BodyMarkdown: "Zinc and colds.", Status: model.ArticleDraft,
+				AuthorID: 1, CreatedAt: published, UpdatedAt: published}
+			if i < 5 {
+				a.Status, a.PublishedAt = model.ArticlePublished, &published
+			}
+			if err := b.AddArticle(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, total, err := st.SearchArticles(ctx, []string{"zinc"}, 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 5 || len(hits) != 5 {
+		t.Errorf("search finds %d of %d, want the 5 published articles behind %d newer drafts", len(hits), total, store.MaxSearchMatches+1)
+	}
+	published := map[string]bool{"zinc-0": true, "zinc-1": true, "zinc-2": true, "zinc-3": true, "zinc-4": true}
+	for _, h := range hits {
+		if !published[h.Slug] {
+			t.Errorf("hit %s is not one of the published articles", h.Slug)
+		}
+	}
+}

@@ -144,26 +144,27 @@ func matchExpression(terms []string) string {
 // every search for it score them all; past this many, a reader adds a word anyway.
 const MaxSearchMatches = 1000
 
-// searchQuery ranks the published articles among the newest matches, best first, and
-// tells on each row how many published articles are among them (total) and how many
-// matches there were (matches: MaxSearchMatches+1 means more). The full-text index
-// yields the matches newest first and stops at the limit, so scores are computed for
-// those only, and the index's list of a common word is read once for all three
-// answers. The ranking reads only each candidate's status and date; titles and
-// summaries are read for the page's rows alone.
+// searchQuery ranks the newest MaxSearchMatches published articles that match, best
+// first, and tells on each row how many it ranked (total) and how many published
+// matches there were, up to MaxSearchMatches+1 (matches: more than MaxSearchMatches
+// means there are more). The full-text index yields the matches newest first, each
+// joined to its article by primary key to keep the published ones (drafts are in the
+// index too), and stops at the limit, so scores are computed for those only. The
+// ranking reads only each candidate's date; titles and summaries are read for the
+// page's rows alone.
 const searchQuery = `
 	WITH candidates AS MATERIALIZED (
-	    SELECT docid, matchinfo(articles_search, 'pcnalx') AS info
+	    SELECT articles_search.docid, matchinfo(articles_search, 'pcnalx') AS info, p.published_at
 	      FROM articles_search
-	     WHERE articles_search MATCH ?
-	     ORDER BY docid DESC
+	     CROSS JOIN articles p ON p.id = articles_search.docid
+	     WHERE articles_search MATCH ? AND p.status = 'published'
+	     ORDER BY articles_search.docid DESC
 	     LIMIT ?),
 	ranked AS (
-	    SELECT p.id, p.published_at, article_rank(c.info) AS score, count(*) OVER () AS total
+	    SELECT c.docid AS id, c.published_at, article_rank(c.info) AS score, count(*) OVER () AS total
 	      FROM candidates c
-	     CROSS JOIN articles p ON p.id = c.docid
-	     WHERE p.status = 'published'
-	     ORDER BY score DESC, p.published_at DESC, p.id DESC
+	     WHERE c.docid >= (SELECT min(docid) FROM (SELECT docid FROM candidates ORDER BY docid DESC LIMIT ?))
+	     ORDER BY score DESC, c.published_at DESC, c.docid DESC
 	     LIMIT ? OFFSET ?)
 	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
 	       r.score, r.total, (SELECT count(*) FROM candidates) AS matches
@@ -197,7 +198,7 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 		Score          float64
 		Total, Matches int
 	}
-	err := db.Raw(searchQuery, match, MaxSearchMatches+1, limit, offset).Scan(&rows).Error
+	err := db.Raw(searchQuery, match, MaxSearchMatches+1, MaxSearchMatches, limit, offset).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
 	}
