@@ -100,8 +100,6 @@ func (s *Server) repliesFeed(c *gin.Context) {
 	s.writeAtom(c, feed, articleURL+"/comments.xml", published)
 }
 
-// writeAtom sends feed as Atom with the given id, and each entry's publication time,
-// which gorilla/feeds leaves out.
 // atomWithSelf is an Atom feed with the rel="self" link that feed readers and
 // validators expect besides the "alternate" one: gorilla/feeds' one Link field
 // cannot hold both, so Links (the shallower field of the two) replaces it.
@@ -113,6 +111,8 @@ type atomWithSelf struct {
 // FeedXml makes atomWithSelf a feeds.XmlFeed.
 func (a atomWithSelf) FeedXml() any { return a }
 
+// writeAtom sends feed as Atom with the given id, its self link, and each entry's
+// publication time, which gorilla/feeds leaves out.
 func (s *Server) writeAtom(c *gin.Context, feed *feeds.Feed, id string, published []time.Time) {
 	atom := (&feeds.Atom{Feed: feed}).AtomFeed()
 	atom.Id = id

@@ -306,8 +306,9 @@ func TestMediaUpload_Refused(t *testing.T) {
 	s.upload(cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: strings.Repeat("é", model.MaxMediaAlt)}).wantStatus(http.StatusSeeOther)
 }
 
-// Ensure the upload routes accept bodies up to MaxUploadBody, and refuse larger ones
-// with 413 before reading them, declared or streamed; other routes keep the small limit.
+// Ensure the upload routes accept bodies up to MaxUploadBody, refuse larger ones with
+// 413 before reading them, and refuse a streamed body of undeclared length (which
+// browsers never send) with 411 without reading it; other routes keep the small limit.
 func TestMediaUpload_BodyLimit(t *testing.T) {
 	s, dir := mediaSite(t)
 	cookie := s.signIn(s.addUser(model.RoleAdmin))
@@ -333,7 +334,7 @@ func TestMediaUpload_BodyLimit(t *testing.T) {
 		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		req.AddCookie(cookie)
-		s.do(req).wantStatus(http.StatusRequestEntityTooLarge).wantContains("An image may be at most 5 MB")
+		s.do(req).wantStatus(http.StatusLengthRequired).wantContains("Length required", "sent with its length")
 	})
 	t.Run("OtherRoutesKeepSmallLimit", func(t *testing.T) {
 		s.t = t

@@ -125,8 +125,7 @@ func bodyLimit(c *gin.Context, limit int64) int64 {
 }
 
 // limitBody refuses bodies over limit (MaxUploadBody on uploadRoutes): at once when
-// the length is declared, and as soon as the limit is passed when it is not, so a
-// large body is never read whole.
+// the length is declared, and as soon as the limit is passed when it is not.
 func (s *Server) limitBody(limit int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		limit := bodyLimit(c, limit)
@@ -134,11 +133,19 @@ func (s *Server) limitBody(limit int64) gin.HandlerFunc {
 			s.bodyTooLarge(c)
 			return
 		}
+		if c.Request.ContentLength < 0 && limit > MaxRequestBody {
+			// Browsers declare the length of every form they send. Reading an upload of
+			// undeclared length to find out would hold megabytes for anyone, signed in
+			// or not, before the route checks who is asking.
+			s.renderError(c, http.StatusLengthRequired, "Length required",
+				"This form must be sent with its length. Send it again from the page, in a web browser.")
+			return
+		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		if c.Request.ContentLength < 0 {
-			// A body of undeclared length is read here: handlers that read forms with
-			// c.PostForm never see the error of a cut-off body, and would act on an
-			// empty form instead of refusing it.
+			// A small body of undeclared length is read here (at most MaxRequestBody):
+			// handlers that read forms with c.PostForm never see the error of a cut-off
+			// body, and would act on an empty form instead of refusing it.
 			body, err := io.ReadAll(c.Request.Body)
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
