@@ -30,7 +30,8 @@ type Store struct {
 	// writer lets one transaction of this process write at a time. Without it,
 	// concurrent writers wait in SQLite's busy handler, which sleeps in steps of up
 	// to 100 ms and leaves the lock idle meanwhile; here they queue and each starts the
-	// moment the previous one commits. Other processes still queue on busy_timeout.
+	// moment the previous one commits. Single statements outside Tx and Batched
+	// (sessions, settings, bans) and other processes still queue on busy_timeout.
 	writer chan struct{}
 	batch  *batchQueue
 	inTx   bool
