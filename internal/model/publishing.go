@@ -108,7 +108,7 @@ func (a *Article) Validate() error {
 			v.Add("tags", "Tags contain characters that cannot be saved.")
 		}
 		if t.Slug == "" || len(t.Name) > MaxTagName {
-			v.Add("tags", fmt.Sprintf("Each tag needs a letter or digit and at most %d characters.", MaxTagName))
+			v.Add("tags", fmt.Sprintf("Each tag needs a Latin letter or a digit, from which its address is made (a tag written only in another script has none), and at most %d characters.", MaxTagName))
 		}
 	}
 	if msg := ReferencesProblem(a.References); msg != "" {

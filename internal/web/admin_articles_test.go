@@ -98,6 +98,7 @@ func TestArticles_InvalidSaveKeepsWork(t *testing.T) {
 		{"ErrReferenceDOI", func(v url.Values) { v["ref_doi"] = []string{"doi:xyz", "", ""} }, "a DOI looks like 10.1000/xyz123"},
 		{"ErrReferenceNoTitle", func(v url.Values) { v["ref_title"] = []string{"", "Caffeine review", ""} }, "Reference 1 needs a title."},
 		{"ErrNextReviewDate", func(v url.Values) { v.Set("next_review", "next year") }, "Enter a date such as 2027-09-30."},
+		{"ErrTagOnlyOtherScript", func(v url.Values) { v.Set("tags", "Neurology, 日本語") }, "a tag written only in another script has none"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
