@@ -386,6 +386,15 @@ func TestBrowser_HostileRepliesRunNoScript(t *testing.T) {
 	if got := len(shown.Items) - len(reference.Items); got != len(want)+len(plainHeld) {
 		t.Errorf("the article shows %d more replies than before, want %d", got, len(want)+len(plainHeld))
 	}
+	// A direction override typed before a link or in a name must not turn them around
+	// on screen: names and links in replies are isolated from the text around them.
+	notIsolated := mustRun(t, reader, "read the replies' names and links", chromedp.Evaluate[[]string](`
+		[...document.querySelectorAll(".comment-author, .comment-content a")]
+			.filter(el => getComputedStyle(el).unicodeBidi !== "isolate")
+			.map(el => el.className || el.tagName)`))
+	if len(notIsolated) > 0 {
+		t.Errorf("%d names or links in replies are not bidi-isolated, so an override in the text reverses them: %v", len(notIsolated), notIsolated[:min(5, len(notIsolated))])
+	}
 }
 
 // storedReplies returns the replies with the status, by ID, as stored.
