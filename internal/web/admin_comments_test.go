@@ -386,6 +386,9 @@ func TestModeration_RowActions(t *testing.T) {
 		if s.contentSnapshot() != before {
 			t.Error("an action on a reply that does not exist changed the content")
 		}
+		// The moderator stays in the staff pages: their header, not the public one.
+		s.getAs(mod, "/admin/comments/99999/edit").wantStatus(http.StatusNotFound).
+			wantContains(`class="site-header admin-header"`, "Sign out").wantNotContains(`role="search"`)
 	})
 	t.Run("SignedOutChangesNothing", func(t *testing.T) {
 		s.t = t

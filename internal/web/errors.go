@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -84,6 +85,10 @@ func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 	}
 	c.Header("Cache-Control", "no-store")
 	page.layout = s.layout(c, page.Heading, "")
+	if staff(c) != nil && strings.HasPrefix(c.Request.URL.Path, "/admin/") {
+		// A staff member who meets an error in the staff pages keeps their header.
+		page.layout = s.adminLayout(c, page.Heading)
+	}
 	page.NoIndex = true
 	s.render(c, page.Status, "error", page)
 }
