@@ -14,10 +14,31 @@ const ArticlesPerPage = 10
 
 type homePage struct {
 	layout
+	articleList
+}
+
+// articleList is one page of a list of articles with its newer and older links, as
+// the "article_pagination" partial shows them.
+type articleList struct {
 	Articles []model.ArticleSummary
 	Page     int
 	PrevURL  string
 	NextURL  string
+}
+
+// listPage makes page number page of the list at base, whose later pages exist if
+// more; past the first page, it numbers l's title (after title) and canonical address.
+func listPage(l *layout, base, title string, articles []model.ArticleSummary, page int, more bool) articleList {
+	list := articleList{Articles: articles, Page: page}
+	if page > 1 {
+		l.Title = title + ", page " + strconv.Itoa(page)
+		l.CanonicalURL += "?page=" + strconv.Itoa(page)
+		list.PrevURL = pageURL(base, page-1)
+	}
+	if more {
+		list.NextURL = pageURL(base, page+1)
+	}
+	return list
 }
 
 // GET /?page=N lists published articles, newest first.
@@ -41,19 +62,8 @@ func (s *Server) home(c *gin.Context) {
 	}
 	more := len(articles) > ArticlesPerPage
 	articles = articles[:min(len(articles), ArticlesPerPage)]
-	view := homePage{
-		layout:   s.layout(c, "", "Health articles reviewed by medical professionals, with their sources."),
-		Articles: articles,
-		Page:     page,
-	}
-	if page > 1 {
-		view.Title = "Articles, page " + strconv.Itoa(page)
-		view.CanonicalURL += "?page=" + strconv.Itoa(page)
-		view.PrevURL = pageURL("/", page-1)
-	}
-	if more {
-		view.NextURL = pageURL("/", page+1)
-	}
+	view := homePage{layout: s.layout(c, "", "Health articles reviewed by medical professionals, with their sources.")}
+	view.articleList = listPage(&view.layout, "/", "Articles", articles, page, more)
 	s.render(c, http.StatusOK, "home", view)
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,12 +11,9 @@ import (
 
 type tagPage struct {
 	layout
-	Tag      *model.Tag
-	Total    int
-	Articles []model.ArticleSummary
-	Page     int
-	PrevURL  string
-	NextURL  string
+	articleList
+	Tag   *model.Tag
+	Total int
 }
 
 // GET /tags/:tag?page=N lists the published articles with a tag, newest first, ten to
@@ -52,20 +48,11 @@ func (s *Server) tagShow(c *gin.Context) {
 	}
 	base := "/tags/" + url.PathEscape(tag.Slug)
 	view := tagPage{
-		layout:   s.layout(c, tag.Name, "Articles about "+tag.Name+" on "+s.siteName+", medically reviewed, with their sources."),
-		Tag:      tag,
-		Total:    total,
-		Articles: articles,
-		Page:     page,
+		layout: s.layout(c, tag.Name, "Articles about "+tag.Name+" on "+s.siteName+", medically reviewed, with their sources."),
+		Tag:    tag,
+		Total:  total,
 	}
 	view.CanonicalURL = s.publicURL + base
-	if page > 1 {
-		view.Title = tag.Name + ", page " + strconv.Itoa(page)
-		view.CanonicalURL += "?page=" + strconv.Itoa(page)
-		view.PrevURL = pageURL(base, page-1)
-	}
-	if page < lastPage {
-		view.NextURL = pageURL(base, page+1)
-	}
+	view.articleList = listPage(&view.layout, base, tag.Name, articles, page, page < lastPage)
 	s.render(c, http.StatusOK, "tag", view)
 }
