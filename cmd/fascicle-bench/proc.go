@@ -21,7 +21,6 @@ import (
 
 // process is a program the benchmark started and must stop.
 type process struct {
-	name string
 	cmd  *exec.Cmd
 	done chan struct{} // closed when it has exited
 	err  error         // why it exited, once done is closed
@@ -62,7 +61,7 @@ func start(name, logPath string, stdout io.Writer, env []string, program string,
 		logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, done: make(chan struct{}), log: logFile}
+	p := &process{cmd: cmd, done: make(chan struct{}), log: logFile}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.done)

@@ -6,14 +6,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-// Errors of saving articles, both wrapping ErrConflict.
+// Errors of articles: the two of saving one wrap ErrConflict.
 var (
 	// ErrStaleVersion means someone else saved the article after the editor was opened.
 	ErrStaleVersion = fmt.Errorf("%w: the article was changed by someone else", ErrConflict)
@@ -21,8 +20,6 @@ var (
 	ErrSlugTaken = fmt.Errorf("%w: the address is taken", ErrConflict)
 	// ErrTransition means the article cannot go from its status to the one asked.
 	ErrTransition = errors.New("this change of status is not possible")
-	// ErrNotReviewed means the article needs a medical review before it is published.
-	ErrNotReviewed = errors.New("the article has not been medically reviewed")
 )
 
 // Limits of an article's fields.
@@ -202,8 +199,8 @@ type Transition struct {
 	Label  string
 	From   []ArticleStatus
 	To     ArticleStatus
-	// NeedsReview means the article must have a current medical review, unless the
-	// site allows publishing without one.
+	// NeedsReview means the article must have been medically reviewed, unless the
+	// site allows publishing without a review. An overdue review does not block it.
 	NeedsReview bool
 }
 
@@ -249,9 +246,4 @@ func CanEditArticle(u *User, a *Article) bool {
 		return false
 	}
 	return u.Role.Can(PermEditAllArticles) || (u.Role.Can(PermEditOwnArticles) && a.AuthorID == u.ID)
-}
-
-// ReviewCurrent reports whether the article has a medical review that is not overdue.
-func (a *Article) ReviewCurrent(now time.Time) bool {
-	return a.Reviewed() && (a.NextReviewAt == nil || now.Before(*a.NextReviewAt))
 }

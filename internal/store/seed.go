@@ -46,7 +46,6 @@ type Bulk struct {
 	keys  *secret.Keys
 	batch int
 	inTx  int // rows written in the open transaction
-	rows  int // rows written in all
 
 	article, reference, articleTag, tag, tagID, slugTaken *sql.Stmt
 	// Replies are inserted bulkCommentRows at a time, with one statement of that many
@@ -167,12 +166,6 @@ func (b *Bulk) closeStatements() {
 	}
 }
 
-// Rows returns how many rows (articles, references, tags of articles, replies) the
-// load has written so far.
-func (b *Bulk) Rows() int {
-	return b.rows
-}
-
 // NextIDs returns the first free article and reply IDs: the load numbers its rows
 // from there.
 func (b *Bulk) NextIDs(ctx context.Context) (article, comment int64, err error) {
@@ -192,7 +185,6 @@ func (b *Bulk) SlugTaken(ctx context.Context, slug string) (bool, error) {
 // wrote counts n rows and commits the batch when it is full.
 func (b *Bulk) wrote(ctx context.Context, n int) error {
 	b.inTx += n
-	b.rows += n
 	if b.inTx < b.batch {
 		return nil
 	}

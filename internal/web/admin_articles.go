@@ -35,7 +35,6 @@ type articlesPage struct {
 	Authors     []*model.User
 	AuthorID    int64
 	Due         bool
-	OwnOnly     bool
 	CanWrite    bool
 	Total       int
 	Page        int
@@ -77,7 +76,7 @@ func (s *Server) adminArticles(c *gin.Context) {
 		view.Title = "Due for review"
 	}
 	if !canSeeAllArticles(u) {
-		f.AuthorID, view.OwnOnly = u.ID, true
+		f.AuthorID = u.ID
 	} else {
 		users, err := s.store.Users(ctx)
 		if err != nil {
@@ -436,7 +435,6 @@ type articleOverviewPage struct {
 	CanEdit     bool
 	CanReview   bool
 	NeedsReview bool // publishing is blocked until a review
-	Revisions   []store.Revision
 	StatusLabel string
 	PublicURL   string
 	MinSchedule string

@@ -9,12 +9,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
-	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/render"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -50,7 +48,6 @@ type queueRow struct {
 	store.QueueComment
 	Body       template.HTML
 	ArticleURL string
-	Links      int
 }
 
 var statusLabels = map[model.CommentStatus]string{
@@ -67,7 +64,7 @@ func (s *Server) adminComments(c *gin.Context) {
 		return
 	}
 	articleID, _ := strconv.ParseInt(c.Query("article"), 10, 64)
-	query := truncate(strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), "")), 200)
+	query := model.Truncate(strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), "")), 200)
 	filter := store.CommentFilter{Status: status, ArticleID: articleID, Query: query, Limit: CommentsPerPage, Offset: (page - 1) * CommentsPerPage}
 	comments, total, err := s.store.CommentQueue(ctx, filter)
 	if err != nil {
@@ -116,7 +113,6 @@ func (s *Server) adminComments(c *gin.Context) {
 			QueueComment: qc,
 			Body:         render.CommentText(qc.Body),
 			ArticleURL:   "/articles/" + url.PathEscape(qc.ArticleSlug),
-			Links:        moderation.CountLinks(qc.Body),
 		})
 	}
 	s.render(c, http.StatusOK, "admin/comments", view)
@@ -324,16 +320,4 @@ func firstMessage(fields map[string]string) string {
 		return m
 	}
 	return ""
-}
-
-// truncate shortens valid UTF-8 text to at most maxBytes, between characters.
-func truncate(s string, maxBytes int) string {
-	if len(s) <= maxBytes {
-		return s
-	}
-	cut := maxBytes
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut]
 }
