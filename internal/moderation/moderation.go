@@ -79,7 +79,8 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	if !policy.RepliesOpen(article, now) {
 		return nil, ErrRepliesClosed
 	}
-	if policy.FloodSeconds > 0 && sub.Staff == nil && !s.bursts.allow(s.ClientHash(sub.ClientAddr), now) {
+	clientHash := s.ClientHash(sub.ClientAddr)
+	if policy.FloodSeconds > 0 && sub.Staff == nil && !s.bursts.allow(clientHash, now) {
 		return nil, ErrFlood
 	}
 	c := &model.Comment{
@@ -88,8 +89,8 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		AuthorEmail:  sub.Email,
 		AuthorURL:    sub.Website,
 		Body:         strings.ReplaceAll(sub.Body, "\r\n", "\n"), // browsers send CRLF
-		UserAgent:    truncateUTF8(strings.ToValidUTF8(sub.UserAgent, ""), MaxUserAgent),
-		ClientHash:   s.ClientHash(sub.ClientAddr),
+		UserAgent:    model.Truncate(strings.ToValidUTF8(sub.UserAgent, ""), MaxUserAgent),
+		ClientHash:   clientHash,
 		ClientPrefix: AnonymisedPrefix(sub.ClientAddr),
 		CreatedAt:    now,
 	}
@@ -284,19 +285,4 @@ func AnonymisedPrefix(addr netip.Addr) string {
 		return ""
 	}
 	return p.String()
-}
-
-func truncateUTF8(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	s = s[:max]
-	for len(s) > 0 && !utf8ValidEnd(s) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-func utf8ValidEnd(s string) bool {
-	return strings.ToValidUTF8(s, "") == s
 }

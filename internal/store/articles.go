@@ -71,11 +71,7 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 	if err != nil {
 		return nil, translate(err)
 	}
-	list := make([]model.ArticleSummary, len(rows))
-	for i, r := range rows {
-		list[i] = r.model()
-	}
-	return list, s.fillSummaryTags(ctx, list)
+	return s.summaries(ctx, rows)
 }
 
 // PublishedArticle returns the published article with the given slug, with its author

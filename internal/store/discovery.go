@@ -52,11 +52,7 @@ func (s *Store) PublishedArticlesWithTag(ctx context.Context, tagID int64, limit
 	if err := s.db.WithContext(ctx).Raw(tagArticlesQuery, tagID, limit, offset).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	list := make([]model.ArticleSummary, len(rows))
-	for i, r := range rows {
-		list[i] = r.model()
-	}
-	return list, s.fillSummaryTags(ctx, list)
+	return s.summaries(ctx, rows)
 }
 
 // summaryRow is a line of an article list.
@@ -78,6 +74,15 @@ func (r summaryRow) model() model.ArticleSummary {
 		PublishedAt: r.PublishedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), ReplyCount: r.ReplyCount,
 		CommentsOpen: r.CommentsOpen,
 	}
+}
+
+// summaries turns the rows of an article list into summaries with their tags.
+func (s *Store) summaries(ctx context.Context, rows []summaryRow) ([]model.ArticleSummary, error) {
+	list := make([]model.ArticleSummary, len(rows))
+	for i, r := range rows {
+		list[i] = r.model()
+	}
+	return list, s.fillSummaryTags(ctx, list)
 }
 
 // summaryTagsQuery reads the tags of a page of articles at once, on article_tags'

@@ -226,13 +226,5 @@ func excerpt(text string, maxBytes int) string {
 	if len(text) <= maxBytes {
 		return text
 	}
-	return strings.TrimSpace(truncate(text, maxBytes)) + "…"
-}
-
-// plural is the template function of the same name, for handlers.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return strings.TrimSpace(model.Truncate(text, maxBytes)) + "…"
 }

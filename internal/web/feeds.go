@@ -135,9 +135,14 @@ func (s *Server) writeAtom(c *gin.Context, feed *feeds.Feed, id string, publishe
 // tag:health.example.org,2026-09-14:article-1. Unlike the entry's address, it does not
 // change when an article's slug does, so readers do not show it again as new.
 func (s *Server) tagURI(t time.Time, specific string) string {
-	host := "localhost"
-	if u, err := url.Parse(s.publicURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
+	return "tag:" + s.tagHost + "," + t.UTC().Format(time.DateOnly) + ":" + specific
+}
+
+// tagHost returns the host of publicURL, which names the site in tag URIs, or
+// localhost if it has none.
+func tagHost(publicURL string) string {
+	if u, err := url.Parse(publicURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
 	}
-	return "tag:" + host + "," + t.UTC().Format(time.DateOnly) + ":" + specific
+	return "localhost"
 }

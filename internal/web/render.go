@@ -201,13 +201,16 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return strings.ToLower(fmt.Sprint(v))
 		},
 		"number": groupDigits,
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return groupDigits(n) + " " + one
-			}
-			return groupDigits(n) + " " + many
-		},
+		"plural": plural,
 	}
+}
+
+// plural writes a count with the word that goes with it: "1 reply", "1,200 replies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return groupDigits(n) + " " + one
+	}
+	return groupDigits(n) + " " + many
 }
 
 // assetURL is a template function; the assets field is set before templates load.

@@ -36,6 +36,7 @@ type Server struct {
 	moderation  *moderation.Service
 	log         *slog.Logger
 	publicURL   string
+	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
 	secure      bool
 	siteName    string
 	mediaDir    string
@@ -68,6 +69,7 @@ func New(opt Options) (*Server, error) {
 		moderation:  opt.Moderation,
 		log:         opt.Logger,
 		publicURL:   opt.PublicURL,
+		tagHost:     tagHost(opt.PublicURL),
 		secure:      opt.Secure,
 		siteName:    opt.SiteName,
 		mediaDir:    opt.MediaDir,
