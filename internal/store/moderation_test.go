@@ -777,6 +777,26 @@ func TestUseSetupToken(t *testing.T) {
 	})
 }
 
+// Ensure an attempt forgets the failures from before the window, whoever they were
+// for, so that the table holds the window's attempts only.
+func TestReserveSignInAttempt_ForgetsOldFailures(t *testing.T) {
+	ctx := context.Background()
+	f := newModFixture(t)
+	if err := f.st.RecordSignInFailure(ctx, t0, "account:old", "client:old"); err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(time.Hour)
+	if _, ok, err := f.st.ReserveSignInAttempt(ctx, now, now.Add(-15*time.Minute), 5, "account:new", "client:new"); err != nil || !ok {
+		t.Fatalf("ReserveSignInAttempt = %v, %v", ok, err)
+	}
+	if n := count(t, f.db, `SELECT count(*) FROM sign_in_failures WHERE subject LIKE '%:old'`); n != 0 {
+		t.Errorf("%d failures from before the window are still kept", n)
+	}
+	if n := count(t, f.db, `SELECT count(*) FROM sign_in_failures WHERE subject LIKE '%:new'`); n != 2 {
+		t.Errorf("the attempt itself left %d rows, want 2", n)
+	}
+}
+
 // Ensure failed sign-ins are counted per subject within the window, the most of any
 // subject is reported, and clearing forgets the named subjects and every failure
 // older than the cut-off, and nothing else.

@@ -134,6 +134,11 @@ func (s *Store) ReserveSignInAttempt(ctx context.Context, now, since time.Time, 
 	var ids []int64
 	allowed := false
 	err := s.Tx(ctx, func(tx *Store) error {
+		// Failures from before the window count no more: dropping them here keeps the
+		// table to the window's attempts instead of every attempt ever made.
+		if err := tx.db.Exec(`DELETE FROM sign_in_failures WHERE created_at <= ?`, since.UTC()).Error; err != nil {
+			return translate(err)
+		}
 		n, err := tx.SignInFailures(ctx, since, subjects...)
 		if err != nil || n >= limit {
 			return err
