@@ -13,18 +13,15 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 )
 
-// driverName is mattn/go-sqlite3 with Fascicle's own SQL functions (bm25,
-// article_rank, reply_body_hash) registered on every connection. Search uses FTS4, which the driver builds in by default; FTS5,
-// which has bm25() built in, needs the sqlite_fts5 build tag, and `go run
-// ./cmd/fascicle` must work without one.
+// driverName is mattn/go-sqlite3 with Fascicle's own SQL functions (article_rank,
+// reply_body_hash) registered on every connection. Search uses FTS4, which the
+// driver builds in by default; FTS5, which has bm25() built in, needs the
+// sqlite_fts5 build tag, and `go run ./cmd/fascicle` must work without one.
 const driverName = "sqlite3_fascicle"
 
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			if err := c.RegisterFunc("bm25", bm25, true); err != nil {
-				return err
-			}
 			if err := c.RegisterFunc("article_rank", articleRank, true); err != nil {
 				return err
 			}
@@ -44,7 +41,7 @@ const (
 	weightBody    = 1.0
 )
 
-// bm25 is the SQL function bm25(matchinfo(t, 'pcnalx'), w1, w2, …): the Okapi BM25
+// bm25 computes bm25(matchinfo(t, 'pcnalx'), w1, w2, …): the Okapi BM25
 // score of one full-text match, higher is better, with column i weighted wi (1 when
 // not given). matchinfo's blob is 32-bit unsigned integers in the machine's order:
 // p phrases, c columns, n rows, c average lengths, c lengths in this row, then for
