@@ -13,6 +13,8 @@ var (
 	// ErrUnavailable means the database could not take the change just now (busy for
 	// too long, or its disk is full); trying again later may work.
 	ErrUnavailable = errors.New("temporarily unavailable")
+	// ErrForbidden means the person's role does not allow what they asked.
+	ErrForbidden = errors.New("not allowed")
 )
 
 // ValidationError lists what is wrong with a submission, field by field.
@@ -41,4 +43,17 @@ func (e *ValidationError) Err() error {
 		return nil
 	}
 	return e
+}
+
+// Merge adds the problems of err to e when err is a *ValidationError, and returns nil;
+// any other error is returned as it is, for the caller to handle.
+func (e *ValidationError) Merge(err error) error {
+	var other *ValidationError
+	if !errors.As(err, &other) {
+		return err
+	}
+	for field, message := range other.Fields {
+		e.Add(field, message)
+	}
+	return nil
 }

@@ -252,13 +252,7 @@ func (s *Server) adminArticleUpdate(c *gin.Context) {
 // saveEditor handles a posted editor form for article a (new when a.ID is 0).
 func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 	allowSlowUpload(c) // the form may carry an image
-	if err := c.Request.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.bodyTooLarge(c)
-		} else {
-			s.renderError(c, http.StatusBadRequest, "Bad request", "The form could not be read. Go back and send it again.")
-		}
+	if !s.readForm(c) {
 		return
 	}
 	f := formFromRequest(c)
@@ -288,12 +282,9 @@ func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 	var v model.ValidationError
 	edited := *a
 	f.apply(&edited, &v)
-	if err := edited.Validate(); err != nil {
-		var invalid *model.ValidationError
-		errors.As(err, &invalid)
-		for field, msg := range invalid.Fields {
-			v.Add(field, msg)
-		}
+	if err := v.Merge(edited.Validate()); err != nil {
+		s.fail(c, err)
+		return
 	}
 	if v.Err() != nil {
 		page.Errors = v.Fields
@@ -402,14 +393,6 @@ func (s *Server) adminArticle(c *gin.Context) (*model.Article, bool) {
 		return nil, false
 	}
 	return a, true
-}
-
-func (s *Server) forbidden(c *gin.Context) {
-	role := "Your account"
-	if u := staff(c); u != nil {
-		role = "Your account (" + u.Role.Label() + ")"
-	}
-	s.renderError(c, http.StatusForbidden, "Not allowed", role+" cannot do this. Ask an administrator if you need it.")
 }
 
 // editorSignedOut keeps a staff member's work when their session ended while they

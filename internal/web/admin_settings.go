@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,6 +59,9 @@ func (s *Server) adminSettings(c *gin.Context) {
 
 // POST /admin/settings saves the moderation policy.
 func (s *Server) adminSettingsPost(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	f := settingsForm{
 		HoldAll:              c.PostForm("hold_all") == "on",
 		AutoApproveKnown:     c.PostForm("auto_approve_known") == "on",
@@ -93,12 +95,9 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		RetainSpamDays:       number("retain_spam_days", f.RetainSpamDays), RetainPendingDays: number("retain_pending_days", f.RetainPendingDays),
 		RetainClientDays: number("retain_client_days", f.RetainClientDays), ContactEmail: f.ContactEmail,
 	}
-	if err := p.Validate(); err != nil {
-		var invalid *model.ValidationError
-		errors.As(err, &invalid)
-		for field, msg := range invalid.Fields {
-			v.Add(field, msg)
-		}
+	if err := v.Merge(p.Validate()); err != nil {
+		s.fail(c, err)
+		return
 	}
 	if v.Err() != nil {
 		s.render(c, http.StatusUnprocessableEntity, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: f, Errors: v.Fields})

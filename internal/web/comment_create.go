@@ -32,13 +32,7 @@ func (s *Server) commentCreate(c *gin.Context) {
 		}
 		s.showArticle(c, status, article, form, 0)
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.bodyTooLarge(c)
-			return
-		}
-		s.renderError(c, http.StatusBadRequest, "Bad request", "The form could not be read. Go back and send it again.")
+	if !s.readForm(c) {
 		return
 	}
 	f := c.Request.PostForm
@@ -80,20 +74,19 @@ func (s *Server) commentCreate(c *gin.Context) {
 	case errors.Is(err, moderation.ErrRepliesClosed):
 		reshow(http.StatusForbidden, form)
 		return
-	case errors.Is(err, moderation.ErrFlood):
-		form.Message = "You are posting comments too quickly. Slow down."
-		c.Header("Retry-After", "15")
-		reshow(http.StatusTooManyRequests, form)
-		return
-	case errors.Is(err, moderation.ErrDuplicate):
-		form.Message = "Duplicate comment detected; it looks as though you’ve already said that!"
-		reshow(http.StatusConflict, form)
-		return
-	case errors.Is(err, model.ErrUnavailable):
-		s.log.ErrorContext(ctx, "reply not saved", "error", err.Error())
-		form.Message = "Your comment could not be saved just now. Please try again in a moment."
-		c.Header("Retry-After", "5")
-		reshow(http.StatusServiceUnavailable, form)
+	case errors.Is(err, moderation.ErrFlood), errors.Is(err, moderation.ErrDuplicate), errors.Is(err, model.ErrUnavailable):
+		// Refused for now, not for what was typed: the form comes back with it all.
+		d, _ := describe(err)
+		form.Message = d.message
+		switch d.status {
+		case http.StatusTooManyRequests:
+			c.Header("Retry-After", "15")
+		case http.StatusServiceUnavailable:
+			s.log.ErrorContext(ctx, "reply not saved", "error", err.Error())
+			form.Message = "Your comment could not be saved just now. Please try again in a moment."
+			c.Header("Retry-After", "5")
+		}
+		reshow(d.status, form)
 		return
 	case err != nil:
 		s.fail(c, err)

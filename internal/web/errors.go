@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
 )
 
 // errorPage is the view of every error page.
@@ -20,27 +21,82 @@ type errorPage struct {
 	BackLabel string
 }
 
-// fail answers with the status that err stands for: 404 for model.ErrNotFound, 409 for
-// model.ErrConflict, and the "Internal error" page for anything unexpected.
+// domainError is what a person is shown for an error a service returned.
+type domainError struct {
+	err     error
+	status  int
+	heading string
+	message string
+}
+
+// domainErrors maps the errors that services document to statuses and pages; every
+// handler answers through it (fail, or describe when a form is shown again). The first
+// entry whose error matches wins, so an error comes before the ones it wraps.
+var domainErrors = []domainError{
+	{model.ErrNotFound, http.StatusNotFound, "Page not found",
+		"There is no page at this address. It may have moved, or the link may be mistyped."},
+	{model.ErrForbidden, http.StatusForbidden, "Not allowed",
+		"cannot do this. Ask an administrator if you need it."}, // after the role, see fail
+	{model.ErrUnavailable, http.StatusServiceUnavailable, "Please try again",
+		"The site could not do this just now. Please try again in a moment."},
+	{model.ErrStaleVersion, http.StatusConflict, "The article changed",
+		"Someone changed this article after you opened it. Reload it, check their changes, and try again."},
+	{model.ErrSlugTaken, http.StatusUnprocessableEntity, "Address taken",
+		"Another article has, or had, this address. Choose another."},
+	{model.ErrTransition, http.StatusConflict, "Not possible",
+		"The article cannot take this step from its present status. Go back and reload the article."},
+	{moderation.ErrRepliesClosed, http.StatusForbidden, "Replies are closed",
+		"This article no longer accepts replies."},
+	{moderation.ErrFlood, http.StatusTooManyRequests, "Too quick",
+		"You are posting comments too quickly. Slow down."},
+	{moderation.ErrDuplicate, http.StatusConflict, "Duplicate",
+		"Duplicate comment detected; it looks as though you’ve already said that!"},
+	{model.ErrConflict, http.StatusConflict, "Conflict",
+		"This change collides with another one. Reload the page and try again."},
+}
+
+// describe returns what err stands for in domainErrors, and false for an unexpected
+// error (a 500).
+func describe(err error) (domainError, bool) {
+	for _, d := range domainErrors {
+		if errors.Is(err, d.err) {
+			return d, true
+		}
+	}
+	return domainError{}, false
+}
+
+// fail answers with the status and page that err stands for in domainErrors, and the
+// "Internal error" page for anything unexpected.
 func (s *Server) fail(c *gin.Context, err error) {
+	d, ok := describe(err)
 	switch {
-	case errors.Is(err, model.ErrNotFound):
-		s.notFound(c)
-	case errors.Is(err, model.ErrUnavailable):
+	case !ok:
+		s.serverError(c, err)
+	case d.status == http.StatusForbidden && errors.Is(err, model.ErrForbidden):
+		s.forbidden(c)
+	case d.status == http.StatusServiceUnavailable:
 		s.log.ErrorContext(c.Request.Context(), "database unavailable", "error", err.Error())
 		c.Header("Retry-After", "5")
-		s.renderError(c, http.StatusServiceUnavailable, "Please try again",
-			"The site could not do this just now. Please try again in a moment.")
-	case errors.Is(err, model.ErrConflict):
-		s.renderError(c, http.StatusConflict, "Conflict", "This change collides with another one. Reload the page and try again.")
+		s.renderError(c, d.status, d.heading, d.message)
 	default:
-		s.serverError(c, err)
+		s.renderError(c, d.status, d.heading, d.message)
 	}
 }
 
+// forbidden answers 403, naming the signed-in person's role.
+func (s *Server) forbidden(c *gin.Context) {
+	role := "Your account"
+	if u := staff(c); u != nil {
+		role = "Your account (" + u.Role.Label() + ")"
+	}
+	d, _ := describe(model.ErrForbidden)
+	s.renderError(c, d.status, d.heading, role+" "+d.message)
+}
+
 func (s *Server) notFound(c *gin.Context) {
-	s.renderError(c, http.StatusNotFound, "Page not found",
-		"There is no page at this address. It may have moved, or the link may be mistyped.")
+	d, _ := describe(model.ErrNotFound)
+	s.renderError(c, d.status, d.heading, d.message)
 }
 
 // notFoundIn answers 404 for an action on something that is not there, made up or
