@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,23 +17,14 @@ import (
 	"github.com/fascicle/fascicle/internal/web"
 )
 
-// guardedRoute is a staff route and the permission its group needs; "" means any
-// signed-in staff member, and "a|b" any of several.
-type guardedRoute struct {
-	Method string
-	Path   string // as declared in routes.go, with :params
-	Perm   model.Permission
-	// Effective is what the handler needs for the demo article (written by someone
-	// else), when it narrows the group's permission; "" means Perm.
-	Effective model.Permission
+// anyOf joins permissions as "a|b", any of which lets a role in; "" is any staff member.
+func anyOf(perms []model.Permission) model.Permission {
+	names := make([]string, len(perms))
+	for i, p := range perms {
+		names[i] = string(p)
+	}
+	return model.Permission(strings.Join(names, "|"))
 }
-
-const (
-	permWriters   = model.PermEditOwnArticles + "|" + model.PermEditAllArticles + "|" + model.PermReviewArticles
-	permEditors   = model.PermEditOwnArticles + "|" + model.PermEditAllArticles
-	permSeeAll    = model.PermEditAllArticles + "|" + model.PermReviewArticles
-	permOthersArt = model.PermEditAllArticles
-)
 
 // roleMay reports whether role has perm, or any of "a|b".
 func roleMay(role model.Role, perm model.Permission) bool {
@@ -50,114 +39,95 @@ func roleMay(role model.Role, perm model.Permission) bool {
 	return false
 }
 
-// guardedRoutes is every staff route behind requirePermission.
-// TestRoleTable_CoversEveryRoute keeps it in step with routes.go.
-var guardedRoutes = []guardedRoute{
-	{"GET", "/admin/", "", ""},
-	{"GET", "/admin/articles", permWriters, ""},
-	{"GET", "/admin/articles/new", permWriters, model.PermEditOwnArticles},
-	{"POST", "/admin/articles/new", permWriters, model.PermEditOwnArticles},
-	{"GET", "/admin/articles/:id", permWriters, permSeeAll},
-	{"GET", "/admin/articles/:id/edit", permWriters, permOthersArt},
-	{"POST", "/admin/articles/:id/edit", permEditors, permOthersArt},
-	{"POST", "/admin/articles/:id/status", permWriters, permOthersArt},
-	{"POST", "/admin/articles/:id/review", permWriters, model.PermReviewArticles},
-	{"GET", "/admin/articles/:id/revisions", permWriters, permSeeAll},
-	{"GET", "/admin/articles/:id/revisions/diff", permWriters, permSeeAll},
-	{"POST", "/admin/articles/:id/revisions/:rev/restore", permWriters, permOthersArt},
-	{"POST", "/admin/preview", permWriters, ""},
-	{"GET", "/admin/media", model.PermEditOwnArticles, ""},
-	{"POST", "/admin/media", model.PermEditOwnArticles, ""},
-	{"GET", "/admin/comments", model.PermModerateComments, ""},
-	{"POST", "/admin/comments/bulk", model.PermModerateComments, ""},
-	{"GET", "/admin/comments/:id/edit", model.PermModerateComments, ""},
-	{"POST", "/admin/comments/:id/edit", model.PermModerateComments, ""},
-	{"POST", "/admin/comments/:id/reply", model.PermModerateComments, ""},
-	{"POST", "/admin/comments/:id/action/:action", model.PermModerateComments, ""},
-	{"POST", "/admin/articles/:id/replies", model.PermModerateComments, ""},
-	{"GET", "/admin/bans", model.PermModerateComments, ""},
-	{"GET", "/admin/bans/new", model.PermModerateComments, ""},
-	{"POST", "/admin/bans", model.PermModerateComments, ""},
-	{"POST", "/admin/bans/:id/lift", model.PermModerateComments, ""},
-	{"GET", "/admin/users", model.PermManageUsers, ""},
-	{"POST", "/admin/users", model.PermManageUsers, ""},
-	{"GET", "/admin/settings", model.PermManageSettings, ""},
-	{"POST", "/admin/settings", model.PermManageSettings, ""},
-	{"GET", "/admin/privacy", model.PermPersonalData, ""},
-	{"POST", "/admin/privacy/export", model.PermPersonalData, ""},
-	{"POST", "/admin/privacy/erase", model.PermPersonalData, ""},
+// narrowed is what a handler needs for the demo article (written by someone else) when
+// it narrows its route's permissions: an author may open only their own articles.
+var narrowed = map[string]model.Permission{
+	"GET /admin/articles/new":                         model.PermEditOwnArticles,
+	"POST /admin/articles/new":                        model.PermEditOwnArticles,
+	"GET /admin/articles/:id":                         model.PermEditAllArticles + "|" + model.PermReviewArticles,
+	"GET /admin/articles/:id/edit":                    model.PermEditAllArticles,
+	"POST /admin/articles/:id/edit":                   model.PermEditAllArticles,
+	"POST /admin/articles/:id/status":                 model.PermEditAllArticles,
+	"POST /admin/articles/:id/review":                 model.PermReviewArticles,
+	"GET /admin/articles/:id/revisions":               model.PermEditAllArticles + "|" + model.PermReviewArticles,
+	"GET /admin/articles/:id/revisions/diff":          model.PermEditAllArticles + "|" + model.PermReviewArticles,
+	"POST /admin/articles/:id/revisions/:rev/restore": model.PermEditAllArticles,
 }
 
 // openStaffRoutes are the staff routes anyone may reach: they are how one signs in.
 var openStaffRoutes = []string{"GET /admin/login", "POST /admin/login", "POST /admin/logout", "GET /admin/setup", "POST /admin/setup"}
 
-// Ensure the role table below lists every staff route in routes.go with the
-// permission its group requires, and that no staff route is left unguarded by mistake.
-func TestRoleTable_CoversEveryRoute(t *testing.T) {
-	src, err := os.ReadFile("routes.go")
-	if err != nil {
-		t.Fatal(err)
+// Ensure the server answers exactly the declared route table, that every route under
+// /admin/ is a staff route, and that only the ways to sign in are open to anyone.
+func TestRouteTable_GuardsEveryStaffRoute(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	declared := map[string]web.Route{}
+	for _, r := range web.RouteTable {
+		declared[r.Method+" "+r.Path] = r
+		admin := strings.HasPrefix(r.Path, "/admin")
+		switch {
+		case admin && r.Access == web.Public:
+			t.Errorf("%s %s is under /admin/ but public", r.Method, r.Path)
+		case !admin && r.Access != web.Public:
+			t.Errorf("%s %s is a staff route outside /admin/", r.Method, r.Path)
+		case r.Access == web.Open && !slices.Contains(openStaffRoutes, r.Method+" "+r.Path):
+			t.Errorf("%s %s needs no permission; guard it, or add it to openStaffRoutes if it must be open", r.Method, r.Path)
+		case r.KeepsForm && r.Method != http.MethodPost:
+			t.Errorf("%s %s keeps a form, but only a POST sends one", r.Method, r.Path)
+		}
+		if _, ok := narrowed[r.Method+" "+r.Path]; ok && r.Access != web.Staff {
+			t.Errorf("%s %s narrows a permission it does not require", r.Method, r.Path)
+		}
 	}
-	perms := map[string]model.Permission{
-		"PermModerateComments": model.PermModerateComments, "PermEditAllArticles": model.PermEditAllArticles,
-		"PermEditOwnArticles": model.PermEditOwnArticles, "PermReviewArticles": model.PermReviewArticles,
-		"PermManageSettings": model.PermManageSettings, "PermManageUsers": model.PermManageUsers,
-		"PermPersonalData": model.PermPersonalData,
+	for _, open := range openStaffRoutes {
+		if r, ok := declared[open]; !ok || r.Access != web.Open {
+			t.Errorf("%s is not declared open to anyone", open)
+		}
 	}
-	groups := map[string]model.Permission{}
-	for _, m := range regexp.MustCompile(`(\w+) := admin\.Group\("", (?:s\.editorSignedOut, )?s\.require(?:Any)?Permission\(([^)]*)\)\)`).FindAllStringSubmatch(string(src), -1) {
-		var names []string
-		for _, arg := range strings.Split(m[2], ",") {
-			arg = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(arg), "model."))
-			if arg == `""` {
+	registered := s.handler.(*web.Server).RegisteredRoutes()
+	if len(registered) < len(web.RouteTable) {
+		t.Fatalf("the server registers %d routes, fewer than the %d declared", len(registered), len(web.RouteTable))
+	}
+	for _, r := range registered {
+		key := r.Method + " " + r.Path
+		if r.Method == http.MethodHead {
+			key = http.MethodGet + " " + r.Path
+		}
+		if _, ok := declared[key]; !ok {
+			t.Errorf("the server answers %s %s, which the route table does not declare", r.Method, r.Path)
+		}
+	}
+}
+
+// Ensure every form of the article editor, new or stored, posts to a route that keeps
+// what was typed when the session has ended: an article is hours of work.
+func TestRouteTable_EditorFormsKeepWork(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(s.addUser(model.RoleEditor))
+	keeps := map[string]bool{}
+	for _, r := range web.RouteTable {
+		keeps[r.Method+" "+r.Path] = r.KeepsForm
+	}
+	routes := declaredRoutes(t)
+	forms := 0
+	for _, page := range []string{"/admin/articles/new", "/admin/articles/1/edit"} {
+		res := s.getAs(cookie, page).wantStatus(http.StatusOK)
+		_, found := crawlHTML(res.Body, page)
+		for _, f := range found {
+			if f.Method != http.MethodPost || f.Fields.Get("title") == "" && !f.Fields.Has("title") {
 				continue
 			}
-			perm, known := perms[arg]
-			if !known {
-				t.Fatalf("routes.go uses permission %s, which this test does not know", arg)
+			forms++
+			path, _, _ := strings.Cut(f.Action, "?")
+			if pattern := matchRoute(routes, path); !keeps[f.Method+" "+pattern] {
+				t.Errorf("the editor on %s posts to %s %s, which does not keep the form when the session has ended", page, f.Method, pattern)
 			}
-			names = append(names, string(perm))
-		}
-		groups[m[1]] = model.Permission(strings.Join(names, "|"))
-	}
-	if len(groups) == 0 {
-		t.Fatal("found no permission groups in routes.go; the check would prove nothing")
-	}
-	var declared []guardedRoute
-	for _, m := range regexp.MustCompile(`(?m)^\s*(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|Any|Handle)\("([^"]*)"`).FindAllStringSubmatch(string(src), -1) {
-		group, method, path := m[1], m[2], "/admin"+m[3]
-		if group == "e" {
-			if strings.HasPrefix(m[3], "/admin") {
-				t.Errorf("%s %s is declared outside the admin group, without loadStaff or a permission", method, m[3])
-			}
-			continue
-		}
-		if group == "admin" {
-			if !slices.Contains(openStaffRoutes, method+" "+path) {
-				t.Errorf("%s %s needs no permission; guard it, or add it to openStaffRoutes if it must be open", method, path)
-			}
-			continue
-		}
-		perm, ok := groups[group]
-		if !ok {
-			t.Errorf("%s %s is in group %q, which this test does not know", method, path, group)
-			continue
-		}
-		declared = append(declared, guardedRoute{method, path, perm, ""})
-	}
-	listed := make([]guardedRoute, len(guardedRoutes))
-	for i, r := range guardedRoutes {
-		listed[i] = guardedRoute{r.Method, r.Path, r.Perm, ""}
-	}
-	for _, r := range declared {
-		if !slices.Contains(listed, r) {
-			t.Errorf("routes.go has %s %s needing %q, which guardedRoutes lacks", r.Method, r.Path, r.Perm)
 		}
 	}
-	for _, r := range listed {
-		if !slices.Contains(declared, r) {
-			t.Errorf("guardedRoutes has %s %s needing %q, which routes.go does not declare", r.Method, r.Path, r.Perm)
-		}
+	if forms < 2 {
+		t.Fatalf("found %d editor forms; the check would prove nothing", forms)
 	}
 }
 
@@ -183,7 +153,10 @@ func TestRoleTable(t *testing.T) {
 			if role != "" {
 				cookie = s.signIn(s.addUser(role))
 			}
-			for _, r := range guardedRoutes {
+			for _, r := range web.RouteTable {
+				if r.Access != web.Staff {
+					continue
+				}
 				target := strings.NewReplacer(":id", "1", ":action", "approve", ":rev", "1").Replace(r.Path)
 				if strings.HasSuffix(target, "/diff") {
 					target += "?from=1&to=1"
@@ -191,9 +164,9 @@ func TestRoleTable(t *testing.T) {
 				if strings.HasSuffix(target, "/bans/new") {
 					target += "?comment=1"
 				}
-				need := r.Perm
-				if r.Effective != "" {
-					need = r.Effective
+				need := anyOf(r.Perms)
+				if narrow, ok := narrowed[r.Method+" "+r.Path]; ok {
+					need = narrow
 				}
 				t.Run(r.Method+" "+r.Path, func(t *testing.T) {
 					s.t = t
@@ -201,14 +174,16 @@ func TestRoleTable(t *testing.T) {
 					if r.Method == http.MethodGet {
 						res = s.getAs(cookie, target)
 					} else {
-						res = s.postForm(target, url.Values{}, cookie)
+						res = s.postForm(target, url.Values{"title": {"Typed before the session ended"}, "version": {"1"}}, cookie)
 					}
 					loc := res.Header.Get("Location")
 					allowed := role != "" && roleMay(role, need)
 					switch {
-					case role == "" && r.Method == http.MethodPost && r.Path == "/admin/articles/:id/edit":
-						// The editor keeps the work of someone whose session ended.
-						res.wantStatus(http.StatusUnauthorized).wantContains("Your session has ended").wantNotContains("Understanding Involuntary")
+					case role == "" && r.KeepsForm:
+						// The form keeps the work of someone whose session ended.
+						res.wantStatus(http.StatusUnauthorized).
+							wantContains("Your session has ended", `value="Typed before the session ended"`).
+							wantNotContains("Understanding Involuntary")
 					case role == "":
 						want := "/admin/login"
 						if r.Method == http.MethodGet {
@@ -221,7 +196,7 @@ func TestRoleTable(t *testing.T) {
 					case allowed:
 						if res.Code == http.StatusForbidden || res.Code == http.StatusUnauthorized ||
 							res.Code == http.StatusNotFound || res.Code >= 500 || strings.HasPrefix(loc, "/admin/login") {
-							t.Fatalf("%s may %q, but got status %d, Location %q; body:\n%.1000s", role, r.Perm, res.Code, loc, res.Body)
+							t.Fatalf("%s may %q, but got status %d, Location %q; body:\n%.1000s", role, need, res.Code, loc, res.Body)
 						}
 						if r.Method == http.MethodGet {
 							res.wantStatus(http.StatusOK).wantNotContains("Not allowed")

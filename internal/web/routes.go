@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -10,83 +12,151 @@ import (
 // non-Latin script is about 200 KB once form-encoded, and must fit.
 const MaxRequestBody = 256 << 10
 
+// Route is one declared route: what it answers and who may reach it. The server and the
+// tests of who may do what both read routeTable, so the two cannot drift apart.
+type Route struct {
+	Method string // a public GET also answers HEAD
+	Path   string // with :params and *catchAll
+	// Access says who may reach the route.
+	Access Access
+	// Perms are the permissions of a Staff route, any one of which lets a role in; none
+	// means any signed-in staff member. The handler may narrow them for the thing at
+	// hand (an author edits only their own articles).
+	Perms []model.Permission
+	// KeepsForm is true for a staff POST whose form holds work worth keeping: when the
+	// session has ended, the form is shown again with everything typed (401) instead of
+	// sending the person to sign in and losing it.
+	KeepsForm bool
+	// Cached public pages are the same for every anonymous reader (see cachePage).
+	Cached bool
+	handle func(*Server, *gin.Context)
+}
+
+// Access is who may reach a route.
+type Access int
+
+const (
+	// Public routes are for everyone, outside /admin/.
+	Public Access = iota
+	// Open routes are how one signs in: under /admin/, but for anyone.
+	Open
+	// Staff routes are for signed-in staff whose role has one of the route's Perms.
+	Staff
+)
+
+var (
+	writers      = []model.Permission{model.PermEditOwnArticles, model.PermEditAllArticles, model.PermReviewArticles}
+	editors      = []model.Permission{model.PermEditOwnArticles, model.PermEditAllArticles}
+	imageUsers   = []model.Permission{model.PermEditOwnArticles}
+	moderators   = []model.Permission{model.PermModerateComments}
+	userManagers = []model.Permission{model.PermManageUsers}
+	settingsMgrs = []model.Permission{model.PermManageSettings}
+	personalData = []model.Permission{model.PermPersonalData}
+)
+
+// routeTable is every route the server answers.
+var routeTable = []Route{
+	{Method: "GET", Path: "/", Cached: true, handle: (*Server).home},
+	{Method: "GET", Path: "/articles/:slug", Cached: true, handle: (*Server).articleShow},
+	{Method: "GET", Path: "/articles/:slug/comments.xml", Cached: true, handle: (*Server).repliesFeed},
+	{Method: "GET", Path: "/tags/:tag", Cached: true, handle: (*Server).tagShow},
+	{Method: "GET", Path: "/search", Cached: true, handle: (*Server).search},
+	{Method: "GET", Path: "/feed.xml", Cached: true, handle: (*Server).siteFeed},
+	{Method: "GET", Path: "/sitemap.xml", Cached: true, handle: (*Server).sitemap},
+	{Method: "GET", Path: "/robots.txt", Cached: true, handle: (*Server).robots},
+	{Method: "POST", Path: "/articles/:slug/comments", handle: (*Server).commentCreate},
+	{Method: "GET", Path: "/privacy", handle: (*Server).privacyPolicy},
+	{Method: "GET", Path: "/healthz", handle: (*Server).healthz},
+	{Method: "GET", Path: "/static/*path", handle: (*Server).staticFile},
+	{Method: "GET", Path: "/media/:name", handle: (*Server).mediaFile},
+
+	{Method: "GET", Path: "/admin/login", Access: Open, handle: (*Server).login},
+	{Method: "POST", Path: "/admin/login", Access: Open, handle: (*Server).loginPost},
+	{Method: "POST", Path: "/admin/logout", Access: Open, handle: (*Server).logout},
+	{Method: "GET", Path: "/admin/setup", Access: Open, handle: (*Server).setup},
+	{Method: "POST", Path: "/admin/setup", Access: Open, handle: (*Server).setupPost},
+
+	{Method: "GET", Path: "/admin/", Access: Staff, handle: (*Server).adminHome},
+
+	// Articles: authors (their own), editors, admins and reviewers; each handler checks
+	// what the staff member may do to the article at hand.
+	{Method: "GET", Path: "/admin/articles", Access: Staff, Perms: writers, handle: (*Server).adminArticles},
+	{Method: "GET", Path: "/admin/articles/new", Access: Staff, Perms: writers, handle: (*Server).adminArticleNew},
+	{Method: "POST", Path: "/admin/articles/new", Access: Staff, Perms: editors, KeepsForm: true, handle: (*Server).adminArticleCreate},
+	{Method: "GET", Path: "/admin/articles/:id", Access: Staff, Perms: writers, handle: (*Server).adminArticleShow},
+	{Method: "GET", Path: "/admin/articles/:id/edit", Access: Staff, Perms: writers, handle: (*Server).adminArticleEdit},
+	{Method: "POST", Path: "/admin/articles/:id/edit", Access: Staff, Perms: editors, KeepsForm: true, handle: (*Server).adminArticleUpdate},
+	{Method: "POST", Path: "/admin/articles/:id/status", Access: Staff, Perms: writers, handle: (*Server).adminArticleStatus},
+	{Method: "POST", Path: "/admin/articles/:id/review", Access: Staff, Perms: writers, handle: (*Server).adminArticleReview},
+	{Method: "GET", Path: "/admin/articles/:id/revisions", Access: Staff, Perms: writers, handle: (*Server).adminRevisions},
+	{Method: "GET", Path: "/admin/articles/:id/revisions/diff", Access: Staff, Perms: writers, handle: (*Server).adminRevisionDiff},
+	{Method: "POST", Path: "/admin/articles/:id/revisions/:rev/restore", Access: Staff, Perms: writers, handle: (*Server).adminRevisionRestore},
+	{Method: "POST", Path: "/admin/preview", Access: Staff, Perms: writers, handle: (*Server).adminPreview},
+
+	{Method: "GET", Path: "/admin/media", Access: Staff, Perms: imageUsers, handle: (*Server).adminMedia},
+	{Method: "POST", Path: "/admin/media", Access: Staff, Perms: imageUsers, handle: (*Server).adminMediaPost},
+
+	{Method: "GET", Path: "/admin/comments", Access: Staff, Perms: moderators, handle: (*Server).adminComments},
+	{Method: "POST", Path: "/admin/comments/bulk", Access: Staff, Perms: moderators, handle: (*Server).adminCommentsBulk},
+	{Method: "GET", Path: "/admin/comments/:id/edit", Access: Staff, Perms: moderators, handle: (*Server).adminCommentEdit},
+	{Method: "POST", Path: "/admin/comments/:id/edit", Access: Staff, Perms: moderators, handle: (*Server).adminCommentEditPost},
+	{Method: "POST", Path: "/admin/comments/:id/reply", Access: Staff, Perms: moderators, handle: (*Server).adminCommentReply},
+	{Method: "POST", Path: "/admin/comments/:id/action/:action", Access: Staff, Perms: moderators, handle: (*Server).adminCommentAction},
+	{Method: "POST", Path: "/admin/articles/:id/replies", Access: Staff, Perms: moderators, handle: (*Server).adminArticleReplies},
+	{Method: "GET", Path: "/admin/bans", Access: Staff, Perms: moderators, handle: (*Server).adminBans},
+	{Method: "GET", Path: "/admin/bans/new", Access: Staff, Perms: moderators, handle: (*Server).adminBanNew},
+	{Method: "POST", Path: "/admin/bans", Access: Staff, Perms: moderators, handle: (*Server).adminBanCreate},
+	{Method: "POST", Path: "/admin/bans/:id/lift", Access: Staff, Perms: moderators, handle: (*Server).adminBanLift},
+
+	{Method: "GET", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsers},
+	{Method: "POST", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsersPost},
+
+	{Method: "GET", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettings},
+	{Method: "POST", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettingsPost},
+
+	{Method: "GET", Path: "/admin/privacy", Access: Staff, Perms: personalData, handle: (*Server).adminPrivacy},
+	{Method: "POST", Path: "/admin/privacy/export", Access: Staff, Perms: personalData, handle: (*Server).adminPrivacyExport},
+	{Method: "POST", Path: "/admin/privacy/erase", Access: Staff, Perms: personalData, handle: (*Server).adminPrivacyErase},
+}
+
+// routes registers routeTable on the engine, each route behind the middleware its
+// access needs.
 func (s *Server) routes() {
 	e := s.engine
 	e.Use(s.logRequests, s.recoverPanics, securityHeaders(s.secure), s.refuseCrossOrigin, s.limitBody(MaxRequestBody))
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
-
-	// Public pages are the same for every anonymous reader, so they are cached.
-	getAndHead(e, "/", s.cachePage, s.home)
-	getAndHead(e, "/articles/:slug", s.cachePage, s.articleShow)
-	getAndHead(e, "/articles/:slug/comments.xml", s.cachePage, s.repliesFeed)
-	getAndHead(e, "/tags/:tag", s.cachePage, s.tagShow)
-	getAndHead(e, "/search", s.cachePage, s.search)
-	getAndHead(e, "/feed.xml", s.cachePage, s.siteFeed)
-	getAndHead(e, "/sitemap.xml", s.cachePage, s.sitemap)
-	getAndHead(e, "/robots.txt", s.cachePage, s.robots)
-	e.POST("/articles/:slug/comments", s.loadStaff, s.commentCreate)
-	getAndHead(e, "/privacy", s.privacyPolicy)
-	getAndHead(e, "/healthz", s.healthz)
-	getAndHead(e, "/static/*path", s.staticFile)
-	getAndHead(e, "/media/:name", s.mediaFile)
-
-	admin := e.Group("/admin", s.loadStaff, noIndex)
-	admin.GET("/login", s.login)
-	admin.POST("/login", s.loginPost)
-	admin.POST("/logout", s.logout)
-	admin.GET("/setup", s.setup)
-	admin.POST("/setup", s.setupPost)
-
-	signedIn := admin.Group("", s.requirePermission(""))
-	signedIn.GET("/", s.adminHome)
-
-	// Articles: authors (their own), editors, admins and reviewers; each handler checks
-	// what the staff member may do to the article at hand.
-	writers := admin.Group("", s.requireAnyPermission(model.PermEditOwnArticles, model.PermEditAllArticles, model.PermReviewArticles))
-	writers.GET("/articles", s.adminArticles)
-	writers.GET("/articles/new", s.adminArticleNew)
-	writers.POST("/articles/new", s.adminArticleCreate)
-	writers.GET("/articles/:id", s.adminArticleShow)
-	writers.GET("/articles/:id/edit", s.adminArticleEdit)
-	editors := admin.Group("", s.editorSignedOut, s.requireAnyPermission(model.PermEditOwnArticles, model.PermEditAllArticles))
-	editors.POST("/articles/:id/edit", s.adminArticleUpdate)
-	writers.POST("/articles/:id/status", s.adminArticleStatus)
-	writers.POST("/articles/:id/review", s.adminArticleReview)
-	writers.GET("/articles/:id/revisions", s.adminRevisions)
-	writers.GET("/articles/:id/revisions/diff", s.adminRevisionDiff)
-	writers.POST("/articles/:id/revisions/:rev/restore", s.adminRevisionRestore)
-	writers.POST("/preview", s.adminPreview)
-
-	images := admin.Group("", s.requirePermission(model.PermEditOwnArticles))
-	images.GET("/media", s.adminMedia)
-	images.POST("/media", s.adminMediaPost)
-
-	moderate := admin.Group("", s.requirePermission(model.PermModerateComments))
-	moderate.GET("/comments", s.adminComments)
-	moderate.POST("/comments/bulk", s.adminCommentsBulk)
-	moderate.GET("/comments/:id/edit", s.adminCommentEdit)
-	moderate.POST("/comments/:id/edit", s.adminCommentEditPost)
-	moderate.POST("/comments/:id/reply", s.adminCommentReply)
-	moderate.POST("/comments/:id/action/:action", s.adminCommentAction)
-	moderate.POST("/articles/:id/replies", s.adminArticleReplies)
-	moderate.GET("/bans", s.adminBans)
-	moderate.GET("/bans/new", s.adminBanNew)
-	moderate.POST("/bans", s.adminBanCreate)
-	moderate.POST("/bans/:id/lift", s.adminBanLift)
-
-	users := admin.Group("", s.requirePermission(model.PermManageUsers))
-	users.GET("/users", s.adminUsers)
-	users.POST("/users", s.adminUsersPost)
-
-	settings := admin.Group("", s.requirePermission(model.PermManageSettings))
-	settings.GET("/settings", s.adminSettings)
-	settings.POST("/settings", s.adminSettingsPost)
-
-	privacy := admin.Group("", s.requirePermission(model.PermPersonalData))
-	privacy.GET("/privacy", s.adminPrivacy)
-	privacy.POST("/privacy/export", s.adminPrivacyExport)
-	privacy.POST("/privacy/erase", s.adminPrivacyErase)
+	for _, r := range routeTable {
+		var chain []gin.HandlerFunc
+		switch r.Access {
+		case Public:
+			if r.Cached {
+				chain = append(chain, s.cachePage)
+			}
+			if r.Method == http.MethodPost {
+				chain = append(chain, s.loadStaff) // a reply from a signed-in staff member
+			}
+		case Open:
+			chain = append(chain, s.loadStaff, noIndex)
+		case Staff:
+			chain = append(chain, s.loadStaff, noIndex)
+			if r.KeepsForm {
+				chain = append(chain, s.editorSignedOut)
+			}
+			if len(r.Perms) == 0 {
+				chain = append(chain, s.requirePermission(""))
+			} else {
+				chain = append(chain, s.requireAnyPermission(r.Perms...))
+			}
+		}
+		handle := r.handle
+		chain = append(chain, func(c *gin.Context) { handle(s, c) })
+		e.Handle(r.Method, r.Path, chain...)
+		if r.Method == http.MethodGet && r.Access == Public {
+			// HEAD is answered like GET, without the body, as monitors and crawlers expect.
+			e.Handle(http.MethodHead, r.Path, chain...)
+		}
+	}
 }
 
 // noIndex keeps staff pages out of search engines and shared caches.
@@ -94,10 +164,4 @@ func noIndex(c *gin.Context) {
 	c.Header("X-Robots-Tag", "noindex, nofollow")
 	c.Header("Cache-Control", "no-store")
 	c.Next()
-}
-
-// getAndHead answers HEAD like GET, without the body, as monitors and crawlers expect.
-func getAndHead(e *gin.Engine, path string, handlers ...gin.HandlerFunc) {
-	e.GET(path, handlers...)
-	e.HEAD(path, handlers...)
 }
