@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
@@ -41,6 +41,8 @@ type App struct {
 	Store  *store.Store
 	Web    *web.Server
 	Logger *slog.Logger
+	// Accounts is the staff accounts service the server signs people in with.
+	Accounts *accounts.Service
 
 	listener net.Listener
 	server   *http.Server
@@ -90,9 +92,11 @@ func (a *App) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.Accounts = accounts.New(a.Store, tokenKey)
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
 		Moderation:     moderation.New(a.Store, clientKey),
+		Accounts:       a.Accounts,
 		Logger:         a.Logger,
 		PublicURL:      a.Config.PublicURL(),
 		Secure:         a.Config.Secure(),
@@ -184,9 +188,6 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	return a.Serve(ctx)
 }
 
-// SetupLinkLifetime is how long the link that creates the first administrator works.
-const SetupLinkLifetime = time.Hour
-
 // announceSetup prints a one-time link to create the first administrator, while the
 // site has no account that can sign in.
 func (a *App) announceSetup(ctx context.Context, w io.Writer) error {
@@ -201,13 +202,8 @@ func (a *App) announceSetup(ctx context.Context, w io.Writer) error {
 
 // SetupLink returns a new one-time link to /admin/setup, or "" if an account exists.
 func (a *App) SetupLink(ctx context.Context) (string, error) {
-	n, err := a.Store.CountAccounts(ctx)
-	if err != nil || n > 0 {
-		return "", err
-	}
-	token, hash := auth.NewToken()
-	now := time.Now()
-	if err := a.Store.CreateSetupToken(ctx, hash, now, now.Add(SetupLinkLifetime)); err != nil {
+	token, err := a.Accounts.IssueSetupToken(ctx)
+	if err != nil || token == "" {
 		return "", err
 	}
 	base := a.Config.BaseURL
@@ -218,39 +214,16 @@ func (a *App) SetupLink(ctx context.Context) (string, error) {
 }
 
 // AddUser is the "fascicle user add" command: it creates a staff account with the
-// password read from the first line of password.
+// password read from the first line of password. The account is checked before the
+// database is opened, so that a refused command leaves no file behind.
 func AddUser(ctx context.Context, cfg config.Config, email, name string, role model.Role, password io.Reader, stdout io.Writer) error {
-	var v model.ValidationError
-	if !role.Valid() {
-		v.Add("role", fmt.Sprintf("unknown role %q; choose one of admin, editor, author, reviewer, moderator", role))
-	}
-	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
-	if name == "" || len(name) > model.MaxCommentName {
-		v.Add("name", "--name is required (at most 245 bytes)")
-	}
-	if !model.ValidEmail(email) || len(email) > model.MaxCommentEmail {
-		v.Add("email", "--email must be an email address like name@example.com")
-	}
 	line, err := bufio.NewReader(password).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read the password from standard input: %w", err)
 	}
-	pw := strings.TrimRight(line, "\r\n")
-	if problem := auth.PasswordProblem(pw, name, email); problem != "" {
-		v.Add("password", "password (from standard input): "+problem)
-	}
-	if len(v.Fields) > 0 {
-		var msgs []string
-		for _, f := range []string{"role", "name", "email", "password"} {
-			if m, ok := v.Fields[f]; ok {
-				msgs = append(msgs, m)
-			}
-		}
-		return errors.New(strings.Join(msgs, "; "))
-	}
-	hash, err := auth.HashPassword(pw)
-	if err != nil {
-		return err
+	account := accounts.NewAccount{Name: name, Email: email, Role: role, Password: strings.TrimRight(line, "\r\n")}
+	if err := account.Validate(); err != nil {
+		return commandLineProblems(err, role)
 	}
 	st, err := store.Open(cfg.DBPath)
 	if err != nil {
@@ -260,15 +233,42 @@ func AddUser(ctx context.Context, cfg config.Config, email, name string, role mo
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	u := &model.User{Name: name, Email: &email, Role: role, PasswordHash: hash}
-	if err := st.CreateUser(ctx, u); err != nil {
-		if errors.Is(err, model.ErrConflict) {
-			return fmt.Errorf("an account with the email %s already exists", email)
-		}
-		return err
+	// The service only creates here: no sign-in, so no lock-out key is needed.
+	u, err := accounts.New(st, nil).Create(ctx, account)
+	if errors.Is(err, accounts.ErrEmailTaken) {
+		return fmt.Errorf("an account with the email %s already exists", strings.TrimSpace(email))
+	}
+	if err != nil {
+		return commandLineProblems(err, role)
 	}
 	fmt.Fprintf(stdout, "created %s account %d for %s\n", role, u.ID, u.EmailAddress())
 	return nil
+}
+
+// commandLineProblems words the fields of a *model.ValidationError as the flags of
+// "fascicle user add", in the order of its usage line; other errors pass unchanged.
+func commandLineProblems(err error, role model.Role) error {
+	var v *model.ValidationError
+	if !errors.As(err, &v) {
+		return err
+	}
+	roles := make([]string, len(model.Roles))
+	for i, r := range model.Roles {
+		roles[i] = string(r)
+	}
+	words := map[string]string{
+		model.UserFieldRole:     fmt.Sprintf("unknown role %q; choose one of %s", role, strings.Join(roles, ", ")),
+		model.UserFieldName:     fmt.Sprintf("--name is required (at most %d bytes)", model.MaxUserName),
+		model.UserFieldEmail:    "--email must be an email address like name@example.com",
+		model.UserFieldPassword: "password (from standard input): " + v.Fields[model.UserFieldPassword],
+	}
+	var msgs []string
+	for _, f := range []string{model.UserFieldRole, model.UserFieldName, model.UserFieldEmail, model.UserFieldPassword} {
+		if _, ok := v.Fields[f]; ok {
+			msgs = append(msgs, words[f])
+		}
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // Migrate is the "fascicle migrate" command: it brings the schema up to date.

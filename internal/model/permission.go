@@ -1,9 +1,11 @@
 package model
 
+import "slices"
+
 // Permission is something a staff account may do.
 type Permission string
 
-// The permissions, granted to roles by RolePermissions.
+// The permissions, granted to roles by rolePermissions.
 const (
 	PermModerateComments Permission = "moderate_comments" // the queue, commenters' emails, staff replies
 	PermEditAllArticles  Permission = "edit_all_articles"
@@ -17,8 +19,10 @@ const (
 // Roles lists every role, most powerful first.
 var Roles = []Role{RoleAdmin, RoleEditor, RoleAuthor, RoleReviewer, RoleModerator}
 
-// RolePermissions is the one table of what each role may do; the README shows it too.
-var RolePermissions = map[Role][]Permission{
+// rolePermissions is the one table of what each role may do; the README shows it too.
+// It is unexported so that no caller can grant a role more at run time; Role.Can and
+// Role.Permissions read it.
+var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermReviewArticles,
 		PermManageSettings, PermManageUsers, PermPersonalData},
 	RoleEditor:    {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermPersonalData},
@@ -29,18 +33,23 @@ var RolePermissions = map[Role][]Permission{
 
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool {
-	_, ok := RolePermissions[r]
+	_, ok := rolePermissions[r]
 	return ok
 }
 
 // Can reports whether role r has permission p.
 func (r Role) Can(p Permission) bool {
-	for _, granted := range RolePermissions[r] {
+	for _, granted := range rolePermissions[r] {
 		if granted == p {
 			return true
 		}
 	}
 	return false
+}
+
+// Permissions returns what role r may do, as a copy that the caller may change.
+func (r Role) Permissions() []Permission {
+	return slices.Clone(rolePermissions[r])
 }
 
 // Label is the role's name for people.

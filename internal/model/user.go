@@ -14,6 +14,24 @@ const (
 	RoleModerator Role = "moderator"
 )
 
+// Maximum lengths of a staff account's fields, in bytes. They are the account's own,
+// not a reply's, though today they happen to be the same values.
+const (
+	MaxUserName    = 245
+	MaxUserEmail   = 100
+	MaxCredentials = 245
+)
+
+// Field names used in a staff account's validation errors; they are also the names of
+// the account forms' fields.
+const (
+	UserFieldName        = "name"
+	UserFieldEmail       = "email"
+	UserFieldRole        = "role"
+	UserFieldCredentials = "credentials"
+	UserFieldPassword    = "password"
+)
+
 // User is a staff account: an author, reviewer, moderator, editor or administrator.
 type User struct {
 	ID          int64
@@ -34,4 +52,30 @@ func (u *User) EmailAddress() string {
 		return ""
 	}
 	return *u.Email
+}
+
+// Validate checks the fields of an account that signs in: a name, an email address
+// (which it signs in with), a role and optional credentials. The password is checked
+// by the accounts service, which alone sees it in clear. Returns *ValidationError.
+func (u *User) Validate() error {
+	var v ValidationError
+	switch {
+	case u.Name == "":
+		v.Add(UserFieldName, "Name is required.")
+	case len(u.Name) > MaxUserName:
+		v.Add(UserFieldName, "Name is too long.")
+	}
+	switch email := u.EmailAddress(); {
+	case email == "":
+		v.Add(UserFieldEmail, "Email is required.")
+	case len(email) > MaxUserEmail || !ValidEmail(email):
+		v.Add(UserFieldEmail, "Enter an email address like name@example.com.")
+	}
+	if !u.Role.Valid() {
+		v.Add(UserFieldRole, "Choose a role.")
+	}
+	if len(u.Credentials) > MaxCredentials {
+		v.Add(UserFieldCredentials, "Credentials are too long.")
+	}
+	return v.Err()
 }

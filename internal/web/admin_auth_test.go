@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/auth"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/web"
@@ -131,7 +132,7 @@ func TestRouteTable_EditorFormsKeepWork(t *testing.T) {
 	}
 }
 
-// Ensure every staff route lets in exactly the roles that model.RolePermissions
+// Ensure every staff route lets in exactly the roles that the role table (Role.Can)
 // grants its permission, refuses other signed-in roles with 403, and sends anyone
 // not signed in to the sign-in page.
 func TestRoleTable(t *testing.T) {
@@ -288,8 +289,8 @@ func TestSignIn_SessionCookie(t *testing.T) {
 			t.Errorf("cookie HttpOnly=%v SameSite=%v Path=%q Secure=%v Domain=%q; want HttpOnly, Lax, /, not Secure, no Domain",
 				c.HttpOnly, c.SameSite, c.Path, c.Secure, c.Domain)
 		}
-		if c.MaxAge != int(web.SessionLifetime.Seconds()) {
-			t.Errorf("cookie Max-Age = %d, want %d", c.MaxAge, int(web.SessionLifetime.Seconds()))
+		if c.MaxAge != int(accounts.SessionLifetime.Seconds()) {
+			t.Errorf("cookie Max-Age = %d, want %d", c.MaxAge, int(accounts.SessionLifetime.Seconds()))
 		}
 		if authCookie(res, "__Host-fascicle_session") != nil {
 			t.Error("a __Host- cookie is set on a site served over HTTP")
@@ -496,13 +497,13 @@ func TestSession_Expiry(t *testing.T) {
 	t.Run("UsedJustWithinIdle", func(t *testing.T) {
 		s := newSite(t)
 		cookie := s.signIn(s.addUser(model.RoleAdmin))
-		s.advance(web.SessionIdle - time.Second)
+		s.advance(accounts.SessionIdle - time.Second)
 		s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
 	})
 	t.Run("ErrIdle", func(t *testing.T) {
 		s := newSite(t)
 		cookie := s.signIn(s.addUser(model.RoleAdmin))
-		s.advance(web.SessionIdle + time.Second)
+		s.advance(accounts.SessionIdle + time.Second)
 		wantSignIn(t, s.getAs(cookie, "/admin/"))
 	})
 	t.Run("ErrLifetime", func(t *testing.T) {
@@ -510,7 +511,7 @@ func TestSession_Expiry(t *testing.T) {
 		cookie := s.signIn(s.addUser(model.RoleAdmin))
 		every := 50 * time.Minute
 		var used time.Duration
-		for used+every < web.SessionLifetime {
+		for used+every < accounts.SessionLifetime {
 			s.advance(every)
 			used += every
 			res := s.getAs(cookie, "/admin/")
@@ -518,11 +519,11 @@ func TestSession_Expiry(t *testing.T) {
 				t.Fatalf("%v after sign-in, used every %v: status %d", used, every, res.Code)
 			}
 		}
-		if used < web.SessionLifetime-web.SessionIdle {
+		if used < accounts.SessionLifetime-accounts.SessionIdle {
 			t.Fatalf("the session was used for only %v; the test proves nothing", used)
 		}
 		// Used a few minutes ago, but signed in more than SessionLifetime ago.
-		s.advance(web.SessionLifetime - used + time.Second)
+		s.advance(accounts.SessionLifetime - used + time.Second)
 		wantSignIn(t, s.getAs(cookie, "/admin/"))
 	})
 }
@@ -550,15 +551,15 @@ func TestLockout_Account(t *testing.T) {
 	wrong := url.Values{"email": {u.EmailAddress()}, "password": {"not the password"}}
 
 	// Each failure from a different client, so that only the account's count matters.
-	for i := range web.MaxSignInFailures {
+	for i := range accounts.MaxSignInFailures {
 		s.authLogin("203.0.113."+strconv.Itoa(i+1)+":5000", wrong).wantStatus(http.StatusUnauthorized)
 	}
 	res := s.authLogin("203.0.113.100:5000", right)
 	res.wantStatus(http.StatusTooManyRequests).
 		wantContains("Too many failed sign-ins", `value="`+u.EmailAddress()+`"`).
 		wantNotContains("The email address or password is not right.")
-	if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra <= 0 || ra > int(web.SignInWindow.Seconds()) {
-		t.Errorf("Retry-After = %q, want seconds up to %v", res.Header.Get("Retry-After"), web.SignInWindow)
+	if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra <= 0 || ra > int(accounts.SignInWindow.Seconds()) {
+		t.Errorf("Retry-After = %q, want seconds up to %v", res.Header.Get("Retry-After"), accounts.SignInWindow)
 	}
 	if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 		t.Errorf("a locked-out sign-in sets cookies: %q", got)
@@ -570,7 +571,7 @@ func TestLockout_Account(t *testing.T) {
 	s.authLogin("203.0.113.101:5000", url.Values{"email": {other.EmailAddress()}, "password": {staffPassword}}).
 		wantStatus(http.StatusSeeOther)
 
-	s.advance(web.SignInWindow - time.Second)
+	s.advance(accounts.SignInWindow - time.Second)
 	s.authLogin("203.0.113.102:5000", right).wantStatus(http.StatusTooManyRequests)
 	s.advance(2 * time.Second)
 	res = s.authLogin("203.0.113.103:5000", right).wantStatus(http.StatusSeeOther)
@@ -585,7 +586,7 @@ func TestLockout_EmailSpellings(t *testing.T) {
 	u := s.addUser(model.RoleAdmin)
 	email := u.EmailAddress()
 	spellings := []string{strings.ToUpper(email), " " + email, email + " ", strings.ToUpper(email[:1]) + email[1:], email}
-	for i, e := range spellings[:web.MaxSignInFailures] {
+	for i, e := range spellings[:accounts.MaxSignInFailures] {
 		s.authLogin("203.0.113."+strconv.Itoa(i+1)+":5000", url.Values{"email": {e}, "password": {"wrong"}}).
 			wantStatus(http.StatusUnauthorized)
 	}
@@ -600,7 +601,7 @@ func TestLockout_Client(t *testing.T) {
 	s := newSite(t)
 	u := s.addUser(model.RoleAdmin)
 	const client = "203.0.113.7:5000"
-	for i := range web.MaxSignInFailures {
+	for i := range accounts.MaxSignInFailures {
 		s.authLogin(client, url.Values{"email": {"guess" + strconv.Itoa(i) + "@staff.example"}, "password": {"wrong"}}).
 			wantStatus(http.StatusUnauthorized)
 	}
@@ -644,11 +645,11 @@ func TestLockout_SuccessResetsAccount(t *testing.T) {
 	right := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
 	client := 0
 	next := func() string { client++; return "203.0.113." + strconv.Itoa(client) + ":5000" }
-	for range web.MaxSignInFailures - 1 {
+	for range accounts.MaxSignInFailures - 1 {
 		s.authLogin(next(), wrong).wantStatus(http.StatusUnauthorized)
 	}
 	s.authLogin(next(), right).wantStatus(http.StatusSeeOther)
-	for range web.MaxSignInFailures - 1 {
+	for range accounts.MaxSignInFailures - 1 {
 		s.authLogin(next(), wrong).wantStatus(http.StatusUnauthorized)
 	}
 	s.authLogin(next(), right).wantStatus(http.StatusSeeOther)
@@ -660,7 +661,7 @@ func TestLockout_OwnSuccessKeepsClientCount(t *testing.T) {
 	s := newSite(t)
 	own := s.addUser(model.RoleModerator)
 	const addr = "198.51.100.9:4000"
-	for i := range web.MaxSignInFailures - 1 {
+	for i := range accounts.MaxSignInFailures - 1 {
 		victim := url.Values{"email": {"victim" + strconv.Itoa(i) + "@staff.example"}, "password": {"guess"}}
 		s.authLogin(addr, victim).wantStatus(http.StatusUnauthorized)
 	}
@@ -703,9 +704,9 @@ func TestLockout_ParallelGuesses(t *testing.T) {
 			t.Errorf("status %d", code)
 		}
 	}
-	if checked > web.MaxSignInFailures {
+	if checked > accounts.MaxSignInFailures {
 		t.Errorf("%d of %d parallel guesses had their password checked (401), want at most %d; statuses %v",
-			checked, guesses, web.MaxSignInFailures, codes)
+			checked, guesses, accounts.MaxSignInFailures, codes)
 	}
 }
 

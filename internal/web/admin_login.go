@@ -3,14 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
-	"github.com/fascicle/fascicle/internal/store"
 )
 
 type loginPage struct {
@@ -34,67 +34,51 @@ func (s *Server) showLogin(c *gin.Context, status int, email, next, message stri
 	s.render(c, status, "admin/login", view)
 }
 
-// POST /admin/login signs a staff member in. After MaxSignInFailures failures for
-// one account or one client within SignInWindow, it refuses with 429 until the window
-// has passed; a successful sign-in clears the account's count.
+// POST /admin/login signs a staff member in. A refused sign-in shows the form again
+// with the email kept: 401, or 429 with Retry-After while locked out (see
+// accounts.Service.SignIn).
 func (s *Server) loginPost(c *gin.Context) {
-	ctx := c.Request.Context()
+	if !s.readForm(c) {
+		return
+	}
 	email := strings.TrimSpace(c.PostForm("email"))
-	password := c.PostForm("password")
 	next := c.PostForm("next")
-	now := s.now()
-	subjects := []string{s.accountSubject(email), s.clientSubject(c)}
-
-	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
-	if err != nil {
-		s.fail(c, err)
-		return
+	user, err := s.accounts.SignIn(c.Request.Context(), email, c.PostForm("password"), s.clientSubject(c))
+	if err == nil {
+		err = s.startSession(c, user)
 	}
-	if !allowed {
-		c.Header("Retry-After", strconv.Itoa(int(SignInWindow.Seconds())))
-		s.showLogin(c, http.StatusTooManyRequests, email, next,
-			"Too many failed sign-ins. For your security, wait 15 minutes before trying again.")
-		return
-	}
-	user, err := s.store.UserByEmail(ctx, email)
-	if err != nil && !errors.Is(err, model.ErrNotFound) {
-		s.fail(c, err)
-		return
-	}
-	if user == nil || user.PasswordHash == "" {
-		auth.WasteTime(password) // an unknown email takes as long as a wrong password
-		err = auth.ErrWrongPassword
-	} else {
-		err = auth.VerifyPassword(user.PasswordHash, password)
-	}
-	if err != nil {
-		// The attempt stays counted as a failure.
-		if !errors.Is(err, auth.ErrWrongPassword) {
-			s.log.ErrorContext(ctx, "password check failed", "user", user.ID, "error", err.Error())
+	var locked *accounts.LockedOutError
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, safeNext(next, "/admin/"))
+	case errors.As(err, &locked):
+		c.Header("Retry-After", strconv.Itoa(int(locked.RetryAfter.Seconds())))
+		s.showLoginError(c, err, email, next)
+	case errors.Is(err, accounts.ErrWrongCredentials):
+		if err != accounts.ErrWrongCredentials { // a stored hash that could not be checked
+			s.log.ErrorContext(c.Request.Context(), "password check failed", "error", err.Error())
 		}
-		s.showLogin(c, http.StatusUnauthorized, email, next, "The email address or password is not right.")
-		return
-	}
-	// Success resets the account's count; the client's earlier failures stay, so that
-	// signing in to one's own account does not buy more guesses at others.
-	if err := s.store.ForgetSignInAttempt(ctx, attempt, subjects[0]); err != nil {
+		s.showLoginError(c, err, email, next)
+	default:
 		s.fail(c, err)
-		return
 	}
-	if err := s.startSession(c, user); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, safeNext(next, "/admin/"))
+}
+
+// showLoginError shows the sign-in form again with what err means for the person.
+func (s *Server) showLoginError(c *gin.Context, err error, email, next string) {
+	d, _ := describe(err)
+	s.showLogin(c, d.status, email, next, d.message)
 }
 
 // POST /admin/logout ends the session.
 func (s *Server) logout(c *gin.Context) {
-	if token, err := c.Cookie(s.sessionCookieName()); err == nil && token != "" {
-		if err := s.store.DeleteSession(c.Request.Context(), auth.TokenHash(token)); err != nil {
-			s.fail(c, err)
-			return
-		}
+	if !s.readForm(c) {
+		return
+	}
+	token, _ := c.Cookie(s.sessionCookieName())
+	if err := s.accounts.SignOut(c.Request.Context(), token); err != nil {
+		s.fail(c, err)
+		return
 	}
 	s.clearSessionCookie(c)
 	c.Redirect(http.StatusSeeOther, "/admin/login?signed_out=1")
@@ -112,7 +96,8 @@ type setupPage struct {
 // the one-time link that "fascicle serve" prints while there is no account.
 func (s *Server) setup(c *gin.Context) {
 	token := c.Query("token")
-	if !s.checkSetupToken(c, token) {
+	if err := s.accounts.CheckSetupToken(c.Request.Context(), token); err != nil {
+		s.fail(c, err)
 		return
 	}
 	s.render(c, http.StatusOK, "admin/setup", setupPage{layout: s.adminLayout(c, "Create the first administrator"), Token: token})
@@ -120,9 +105,14 @@ func (s *Server) setup(c *gin.Context) {
 
 // POST /admin/setup creates the first administrator and signs them in.
 func (s *Server) setupPost(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	ctx := c.Request.Context()
 	token := c.PostForm("token")
-	if !s.checkSetupToken(c, token) {
+	// A dead link says so before anything about the form.
+	if err := s.accounts.CheckSetupToken(ctx, token); err != nil {
+		s.fail(c, err)
 		return
 	}
 	view := setupPage{
@@ -131,39 +121,26 @@ func (s *Server) setupPost(c *gin.Context) {
 		Name:   strings.TrimSpace(c.PostForm("name")),
 		Email:  strings.TrimSpace(c.PostForm("email")),
 	}
-	password := c.PostForm("password")
-	var v model.ValidationError
-	validateAccount(&v, view.Name, view.Email)
-	if problem := auth.PasswordProblem(password, view.Name, view.Email); problem != "" {
-		v.Add("password", problem)
-	} else if password != c.PostForm("password_confirm") {
-		v.Add("password_confirm", "The two passwords are not the same.")
+	account := accounts.NewAccount{Name: view.Name, Email: view.Email, Role: model.RoleAdmin, Password: c.PostForm("password")}
+	var admin *model.User
+	var err error
+	if c.PostForm("password_confirm") != account.Password {
+		err = confirmationDiffers(account)
+	} else {
+		admin, err = s.accounts.Setup(ctx, token, account)
 	}
-	if v.Err() != nil {
-		view.Errors = v.Fields
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		view.Errors = invalid.Fields
 		s.render(c, http.StatusUnprocessableEntity, "admin/setup", view)
 		return
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		s.fail(c, err)
+	case errors.Is(err, accounts.ErrEmailTaken):
+		d, _ := describe(err)
+		view.Errors = map[string]string{model.UserFieldEmail: d.message}
+		s.render(c, d.status, "admin/setup", view)
 		return
-	}
-	admin := &model.User{Name: view.Name, Email: &view.Email, Role: model.RoleAdmin, PasswordHash: hash}
-	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.UseSetupToken(ctx, auth.TokenHash(token), s.now()); err != nil {
-			return err
-		}
-		if n, err := tx.CountAccounts(ctx); err != nil || n > 0 {
-			return errors.Join(err, model.ErrConflict)
-		}
-		return tx.CreateUser(ctx, admin)
-	})
-	if err != nil {
-		if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrConflict) {
-			s.setupLinkInvalid(c)
-			return
-		}
+	case err != nil:
 		s.fail(c, err)
 		return
 	}
@@ -174,48 +151,33 @@ func (s *Server) setupPost(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/?done=welcome")
 }
 
-// checkSetupToken answers the request itself, and returns false, when the setup link
-// cannot be used.
-func (s *Server) checkSetupToken(c *gin.Context, token string) bool {
-	ctx := c.Request.Context()
-	if n, err := s.store.CountAccounts(ctx); err != nil || n > 0 {
-		if err != nil {
-			s.fail(c, err)
-		} else {
-			s.renderError(c, http.StatusGone, "Set-up is complete",
-				"This site already has an administrator. Sign in at /admin/login.")
+// confirmationDiffers returns the errors of a set-up form whose two passwords differ:
+// those of the account, and the confirmation's unless the password itself is wrong.
+// Typing the password twice is the form's own check, not a rule of accounts.
+func confirmationDiffers(account accounts.NewAccount) error {
+	v := &model.ValidationError{}
+	if err := v.Merge(account.Validate()); err != nil {
+		return err
+	}
+	if _, bad := v.Fields[model.UserFieldPassword]; !bad {
+		v.Add("password_confirm", "The two passwords are not the same.")
+	}
+	return v
+}
+
+// clientSubject names the client for the sign-in lock-out without revealing its
+// address.
+func (s *Server) clientSubject(c *gin.Context) string {
+	return s.moderation.ClientHash(clientAddr(c))
+}
+
+// safeNext returns next if it is a path on this site's staff pages, and fallback
+// otherwise, so that a sign-in link cannot send anyone to another site.
+func safeNext(next, fallback string) string {
+	if strings.HasPrefix(next, "/admin") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") {
+		if u, err := url.Parse(next); err == nil && u.Host == "" && u.Scheme == "" {
+			return next
 		}
-		return false
 	}
-	ok, err := s.store.SetupTokenValid(ctx, auth.TokenHash(token), s.now())
-	if err != nil {
-		s.fail(c, err)
-		return false
-	}
-	if !ok {
-		s.setupLinkInvalid(c)
-		return false
-	}
-	return true
-}
-
-func (s *Server) setupLinkInvalid(c *gin.Context) {
-	s.renderError(c, http.StatusForbidden, "This set-up link does not work",
-		"The link is wrong, was already used, or is more than an hour old. Restart “fascicle serve” to print a new one.")
-}
-
-// validateAccount checks the name and email of a staff account.
-func validateAccount(v *model.ValidationError, name, email string) {
-	switch {
-	case name == "":
-		v.Add("name", "Name is required.")
-	case len(name) > model.MaxCommentName:
-		v.Add("name", "Name is too long.")
-	}
-	switch {
-	case email == "":
-		v.Add("email", "Email is required.")
-	case len(email) > model.MaxCommentEmail || !model.ValidEmail(email):
-		v.Add("email", "Enter an email address like name@example.com.")
-	}
+	return fallback
 }

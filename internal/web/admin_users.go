@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -33,7 +33,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 }
 
 func (s *Server) showUsers(c *gin.Context, status int, form userForm, errs map[string]string) {
-	users, err := s.store.Users(c.Request.Context())
+	users, err := s.accounts.Users(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -43,41 +43,29 @@ func (s *Server) showUsers(c *gin.Context, status int, form userForm, errs map[s
 
 // POST /admin/users creates a staff account.
 func (s *Server) adminUsersPost(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	form := userForm{
 		Name:        strings.TrimSpace(c.PostForm("name")),
 		Email:       strings.TrimSpace(c.PostForm("email")),
 		Role:        c.PostForm("role"),
 		Credentials: strings.TrimSpace(c.PostForm("credentials")),
 	}
-	password := c.PostForm("password")
-	var v model.ValidationError
-	validateAccount(&v, form.Name, form.Email)
-	if !model.Role(form.Role).Valid() {
-		v.Add("role", "Choose a role.")
-	}
-	if len(form.Credentials) > 245 {
-		v.Add("credentials", "Credentials are too long.")
-	}
-	if problem := auth.PasswordProblem(password, form.Name, form.Email); problem != "" {
-		v.Add("password", problem)
-	}
-	if v.Err() != nil {
-		s.showUsers(c, http.StatusUnprocessableEntity, form, v.Fields)
-		return
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
+	_, err := s.accounts.Create(c.Request.Context(), accounts.NewAccount{
+		Name: form.Name, Email: form.Email, Role: model.Role(form.Role), Credentials: form.Credentials,
+		Password: c.PostForm("password"),
+	})
+	var invalid *model.ValidationError
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, "/admin/users?done=user-added")
+	case errors.As(err, &invalid):
+		s.showUsers(c, http.StatusUnprocessableEntity, form, invalid.Fields)
+	case errors.Is(err, accounts.ErrEmailTaken):
+		d, _ := describe(err)
+		s.showUsers(c, d.status, form, map[string]string{model.UserFieldEmail: d.message})
+	default:
 		s.fail(c, err)
-		return
 	}
-	u := &model.User{Name: form.Name, Email: &form.Email, Role: model.Role(form.Role), Credentials: form.Credentials, PasswordHash: hash}
-	if err := s.store.CreateUser(c.Request.Context(), u); err != nil {
-		if errors.Is(err, model.ErrConflict) {
-			s.showUsers(c, http.StatusConflict, form, map[string]string{"email": "An account with this email already exists."})
-			return
-		}
-		s.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/users?done=user-added")
 }

@@ -3,10 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 )
@@ -51,8 +54,23 @@ var domainErrors = []domainError{
 		"You are posting comments too quickly. Slow down."},
 	{moderation.ErrDuplicate, http.StatusConflict, "Duplicate",
 		"Duplicate comment detected; it looks as though you’ve already said that!"},
+	{accounts.ErrWrongCredentials, http.StatusUnauthorized, "Sign in",
+		"The email address or password is not right."},
+	{accounts.ErrLockedOut, http.StatusTooManyRequests, "Too many sign-ins",
+		"Too many failed sign-ins. For your security, wait " + minutes(accounts.SignInWindow) + " before trying again."},
+	{accounts.ErrEmailTaken, http.StatusConflict, "Email taken",
+		"An account with this email already exists."},
+	{accounts.ErrSetupComplete, http.StatusGone, "Set-up is complete",
+		"This site already has an administrator. Sign in at /admin/login."},
+	{accounts.ErrSetupLinkInvalid, http.StatusForbidden, "This set-up link does not work",
+		"The link is wrong, was already used, or is more than an hour old. Restart “fascicle serve” to print a new one."},
 	{model.ErrConflict, http.StatusConflict, "Conflict",
 		"This change collides with another one. Reload the page and try again."},
+}
+
+// minutes writes d for people: "15 minutes".
+func minutes(d time.Duration) string {
+	return strconv.Itoa(int(d.Minutes())) + " minutes"
 }
 
 // describe returns what err stands for in domainErrors, and false for an unexpected

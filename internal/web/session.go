@@ -1,35 +1,14 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
-	"github.com/fascicle/fascicle/internal/store"
-)
-
-// Session lifetimes.
-const (
-	SessionLifetime = 12 * time.Hour // absolute: sign in again after this
-	SessionIdle     = time.Hour      // a session unused this long ends
-	// sessionTouchEvery limits how often a session's last use is written.
-	sessionTouchEvery = time.Minute
-)
-
-// Sign-in lock-out: after this many failures in the window, for one account or one
-// client, further tries are refused until the window passes.
-const (
-	MaxSignInFailures = 5
-	SignInWindow      = 15 * time.Minute
 )
 
 const staffKey = "fascicle.staff"
@@ -49,22 +28,14 @@ func (s *Server) loadStaff(c *gin.Context) {
 		c.Next()
 		return
 	}
-	ctx := c.Request.Context()
-	now := s.now()
-	sess, user, err := s.store.SessionUser(ctx, auth.TokenHash(cookie), now, SessionIdle)
+	user, err := s.accounts.SessionUser(c.Request.Context(), cookie)
 	switch {
-	case errors.Is(err, model.ErrNotFound):
+	case errors.Is(err, accounts.ErrNoSession):
 		s.clearSessionCookie(c)
 	case err != nil:
 		s.fail(c, err)
 		return
 	default:
-		if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
-			if err := s.store.TouchSession(ctx, sess.TokenHash, now); err != nil {
-				s.fail(c, err)
-				return
-			}
-		}
 		c.Set(staffKey, user)
 	}
 	c.Next()
@@ -119,28 +90,15 @@ func (s *Server) requireAnyPermission(perms ...model.Permission) gin.HandlerFunc
 	}
 }
 
-// startSession signs user in: a new session with a new token, so that a token set
-// before sign-in (session fixation) is worthless.
+// startSession signs user in with a new session, ending the one whose cookie the
+// browser had, and sets the new session's cookie.
 func (s *Server) startSession(c *gin.Context, user *model.User) error {
-	ctx := c.Request.Context()
-	now := s.now().UTC()
-	if old, err := c.Cookie(s.sessionCookieName()); err == nil && old != "" {
-		if err := s.store.DeleteSession(ctx, auth.TokenHash(old)); err != nil {
-			return err
-		}
-	}
-	if err := s.store.DeleteStaleSessions(ctx, now, SessionIdle); err != nil {
+	previous, _ := c.Cookie(s.sessionCookieName())
+	token, err := s.accounts.StartSession(c.Request.Context(), user, previous)
+	if err != nil {
 		return err
 	}
-	token, hash := auth.NewToken()
-	sess := &store.Session{TokenHash: hash, UserID: user.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
-		return err
-	}
-	if err := s.store.RecordSignIn(ctx, user.ID, now); err != nil {
-		return err
-	}
-	s.setSessionCookie(c, token, int(SessionLifetime.Seconds()))
+	s.setSessionCookie(c, token, int(accounts.SessionLifetime.Seconds()))
 	return nil
 }
 
@@ -158,26 +116,4 @@ func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
 
 func (s *Server) clearSessionCookie(c *gin.Context) {
 	s.setSessionCookie(c, "", -1)
-}
-
-// accountSubject names an account for the sign-in lock-out without storing its email.
-func (s *Server) accountSubject(email string) string {
-	mac := hmac.New(sha256.New, s.pending.key)
-	mac.Write([]byte("sign-in:" + strings.ToLower(strings.TrimSpace(email))))
-	return "account:" + hex.EncodeToString(mac.Sum(nil))
-}
-
-func (s *Server) clientSubject(c *gin.Context) string {
-	return "client:" + s.moderation.ClientHash(clientAddr(c))
-}
-
-// safeNext returns next if it is a path on this site's staff pages, and fallback
-// otherwise, so that a sign-in link cannot send anyone to another site.
-func safeNext(next, fallback string) string {
-	if strings.HasPrefix(next, "/admin") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") {
-		if u, err := url.Parse(next); err == nil && u.Host == "" && u.Scheme == "" {
-			return next
-		}
-	}
-	return fallback
 }

@@ -1,0 +1,112 @@
+// Package accounts owns staff accounts: creating them, the first administrator's
+// set-up, sign-in with its lock-out, and sessions. Each method keeps its own rules and
+// transactions; passwords are hashed and checked by internal/auth.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+// ErrEmailTaken means another account already has the email, in any case.
+var ErrEmailTaken = errors.New("an account with this email already exists")
+
+// Service manages staff accounts.
+type Service struct {
+	store     *store.Store
+	signInKey []byte
+	now       func() time.Time
+}
+
+// New returns a Service that keeps accounts in st. signInKey keys the hashes that
+// name an account in the sign-in lock-out, so that no email is stored there.
+func New(st *store.Store, signInKey []byte) *Service {
+	return &Service{store: st, signInKey: signInKey, now: time.Now}
+}
+
+// SetClock replaces the service's clock, for tests.
+func (s *Service) SetClock(now func() time.Time) {
+	s.now = now
+}
+
+// NewAccount is a staff account as someone typed it, with the password in clear.
+type NewAccount struct {
+	Name, Email string
+	Role        model.Role
+	Credentials string // optional, e.g. "MD, neurologist"
+	Password    string
+}
+
+// user returns the account to save, trimmed, without its password.
+func (na NewAccount) user() *model.User {
+	email := strings.TrimSpace(na.Email)
+	return &model.User{Name: strings.TrimSpace(na.Name), Email: &email, Role: na.Role,
+		Credentials: strings.TrimSpace(na.Credentials)}
+}
+
+// Validate checks the account's fields (model.User.Validate) and its password
+// (auth.PasswordProblem, which also refuses the account's name and email), without
+// the database. Returns *model.ValidationError naming every field that is wrong, or
+// nil.
+func (na NewAccount) Validate() error {
+	u := na.user()
+	v := &model.ValidationError{}
+	if err := v.Merge(u.Validate()); err != nil {
+		return err
+	}
+	if problem := auth.PasswordProblem(na.Password, u.Name, u.EmailAddress()); problem != "" {
+		v.Add(model.UserFieldPassword, problem)
+	}
+	return v.Err()
+}
+
+// prepare validates na and returns the account to save, with its password hashed.
+func (na NewAccount) prepare() (*model.User, error) {
+	if err := na.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(na.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := na.user()
+	u.PasswordHash = hash
+	return u, nil
+}
+
+// Create adds a staff account that can sign in at once. Returns
+// *model.ValidationError if a field or the password is wrong, or ErrEmailTaken.
+func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error) {
+	if err := na.Validate(); err != nil {
+		return nil, err
+	}
+	// Checked before hashing, which takes argon2's time and memory; the insert below
+	// still refuses a duplicate created in between.
+	if _, err := s.store.UserByEmail(ctx, na.Email); err == nil {
+		return nil, ErrEmailTaken
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	u, err := na.prepare()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			return nil, ErrEmailTaken
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// Users returns every account that can sign in, by name.
+func (s *Service) Users(ctx context.Context) ([]*model.User, error) {
+	return s.store.Users(ctx)
+}

@@ -1,0 +1,97 @@
+package accounts
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// Sign-in lock-out: after this many failures in the window, for one account or one
+// client, further tries are refused until the window passes.
+const (
+	MaxSignInFailures = 5
+	SignInWindow      = 15 * time.Minute
+)
+
+// Errors of SignIn.
+var (
+	// ErrWrongCredentials means no account has this email and password; which of the
+	// two is wrong is not said.
+	ErrWrongCredentials = errors.New("wrong email or password")
+	// ErrLockedOut means the account or the client failed too often of late; SignIn
+	// returns it as a *LockedOutError, which says when to try again.
+	ErrLockedOut = errors.New("too many failed sign-ins")
+)
+
+// LockedOutError is ErrLockedOut with how long to wait.
+type LockedOutError struct {
+	// RetryAfter is the whole window: by then every failure that caused the lock-out
+	// has aged out, though an earlier try may already work.
+	RetryAfter time.Duration
+}
+
+func (e *LockedOutError) Error() string { return ErrLockedOut.Error() }
+
+// Is makes errors.Is(err, ErrLockedOut) true.
+func (e *LockedOutError) Is(target error) bool { return target == ErrLockedOut }
+
+// SignIn checks a staff member's email and password and returns their account. client
+// names the client for the lock-out without revealing it (a keyed hash of its
+// address); "" counts the account alone.
+//
+// Every attempt is counted as a failure before the password is checked, in one
+// transaction, so that guesses sent in parallel get no more tries than guesses sent one
+// by one; success forgets the attempt and the account's earlier failures. The client's
+// earlier failures stay, so that signing in to one's own account buys no more guesses
+// at others. An unknown email takes as long as a wrong password.
+//
+// Returns ErrWrongCredentials (wrapping the cause when a stored hash could not be
+// checked at all, which the caller should log), or *LockedOutError (ErrLockedOut).
+func (s *Service) SignIn(ctx context.Context, email, password, client string) (*model.User, error) {
+	now := s.now().UTC()
+	subjects := []string{s.accountSubject(email)}
+	if client != "" {
+		subjects = append(subjects, "client:"+client)
+	}
+	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed {
+		return nil, &LockedOutError{RetryAfter: SignInWindow}
+	}
+	user, err := s.store.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	if user == nil || user.PasswordHash == "" {
+		auth.WasteTime(password)
+		return nil, ErrWrongCredentials
+	}
+	if err := auth.VerifyPassword(user.PasswordHash, password); err != nil {
+		if errors.Is(err, auth.ErrWrongPassword) {
+			return nil, ErrWrongCredentials
+		}
+		return nil, fmt.Errorf("%w: account %d: %w", ErrWrongCredentials, user.ID, err)
+	}
+	if err := s.store.ForgetSignInAttempt(ctx, attempt, subjects[0]); err != nil {
+		return nil, err
+	}
+	return user, nil
+}
+
+// accountSubject names an account for the lock-out without storing its email; the
+// same email in any case or with spaces around it is the same account.
+func (s *Service) accountSubject(email string) string {
+	mac := hmac.New(sha256.New, s.signInKey)
+	mac.Write([]byte("sign-in:" + strings.ToLower(strings.TrimSpace(email))))
+	return "account:" + hex.EncodeToString(mac.Sum(nil))
+}
