@@ -22,6 +22,7 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
 )
@@ -42,6 +43,9 @@ type App struct {
 	Web    *web.Server
 	Logger *slog.Logger
 
+	// Publishing applies the publishing rules, for the web server and the scheduler.
+	Publishing *publishing.Service
+
 	listener net.Listener
 	server   *http.Server
 }
@@ -54,6 +58,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		return nil, err
 	}
 	a := &App{Config: cfg, Store: st, Logger: logger}
+	a.Publishing = publishing.New(st)
 	if err := a.init(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -93,6 +98,7 @@ func (a *App) init(ctx context.Context) error {
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
 		Moderation:     moderation.New(a.Store, clientKey),
+		Publishing:     a.Publishing,
 		Logger:         a.Logger,
 		PublicURL:      a.Config.PublicURL(),
 		Secure:         a.Config.Secure(),

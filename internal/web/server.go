@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
@@ -17,6 +18,7 @@ import (
 type Options struct {
 	Store          *store.Store
 	Moderation     *moderation.Service
+	Publishing     *publishing.Service // when nil, one on Store with the clock Now
 	Logger         *slog.Logger
 	PublicURL      string   // e.g. https://health.example.org, no final slash
 	Secure         bool     // served over HTTPS
@@ -34,6 +36,7 @@ type Options struct {
 type Server struct {
 	store       *store.Store
 	moderation  *moderation.Service
+	publishing  *publishing.Service
 	log         *slog.Logger
 	publicURL   string
 	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
@@ -67,6 +70,7 @@ func New(opt Options) (*Server, error) {
 	s := &Server{
 		store:       opt.Store,
 		moderation:  opt.Moderation,
+		publishing:  opt.Publishing,
 		log:         opt.Logger,
 		publicURL:   opt.PublicURL,
 		tagHost:     tagHost(opt.PublicURL),
@@ -78,6 +82,10 @@ func New(opt Options) (*Server, error) {
 		crossOrig:   http.NewCrossOriginProtection(),
 		cache:       newPageCache(),
 		pageCacheOn: !opt.NoPageCache,
+	}
+	if s.publishing == nil {
+		s.publishing = publishing.New(opt.Store)
+		s.publishing.SetClock(opt.Now)
 	}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
