@@ -22,6 +22,7 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
 )
@@ -44,6 +45,9 @@ type App struct {
 	// Accounts is the staff accounts service the server signs people in with.
 	Accounts *accounts.Service
 
+	// Publishing applies the publishing rules, for the web server and the scheduler.
+	Publishing *publishing.Service
+
 	listener net.Listener
 	server   *http.Server
 }
@@ -56,6 +60,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 		return nil, err
 	}
 	a := &App{Config: cfg, Store: st, Logger: logger}
+	a.Publishing = publishing.New(st)
 	if err := a.init(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -97,6 +102,7 @@ func (a *App) init(ctx context.Context) error {
 		Store:          a.Store,
 		Moderation:     moderation.New(a.Store, clientKey),
 		Accounts:       a.Accounts,
+		Publishing:     a.Publishing,
 		Logger:         a.Logger,
 		PublicURL:      a.Config.PublicURL(),
 		Secure:         a.Config.Secure(),

@@ -16,7 +16,7 @@ const SchedulerInterval = 20 * time.Second
 // PublishDue publishes the scheduled articles whose time has come at now, and returns
 // how many.
 func (a *App) PublishDue(ctx context.Context, now time.Time) (int, error) {
-	n, err := a.Store.PublishDue(ctx, now)
+	n, err := a.Publishing.PublishDue(ctx, now)
 	if err != nil {
 		return 0, err
 	}

@@ -14,6 +14,31 @@ const (
 	ArticleArchived  ArticleStatus = "archived"
 )
 
+// ArticleStatuses lists every status in the order of an article's life.
+var ArticleStatuses = []ArticleStatus{ArticleDraft, ArticleInReview, ArticleScheduled, ArticlePublished, ArticleArchived}
+
+// Valid reports whether s is one of ArticleStatuses.
+func (s ArticleStatus) Valid() bool {
+	return s.Label() != ""
+}
+
+// Label is the status's name for people; "" for an unknown status.
+func (s ArticleStatus) Label() string {
+	switch s {
+	case ArticleDraft:
+		return "Draft"
+	case ArticleInReview:
+		return "In review"
+	case ArticleScheduled:
+		return "Scheduled"
+	case ArticlePublished:
+		return "Published"
+	case ArticleArchived:
+		return "Archived"
+	}
+	return ""
+}
+
 // Article is a health article written in Markdown.
 type Article struct {
 	ID                  int64

@@ -239,6 +239,30 @@ func AvailableTransitions(from ArticleStatus) []Transition {
 	return list
 }
 
+// CanWriteArticles reports whether u may start new articles: authors, editors and
+// admins.
+func CanWriteArticles(u *User) bool {
+	return u != nil && u.Role.Can(PermEditOwnArticles)
+}
+
+// CanSeeAllArticles reports whether u works on every article (editors, admins and
+// reviewers) rather than only their own (authors).
+func CanSeeAllArticles(u *User) bool {
+	return u != nil && (u.Role.Can(PermEditAllArticles) || u.Role.Can(PermReviewArticles))
+}
+
+// CanSeeArticle reports whether u may open article a in the staff pages: its author,
+// and everyone who sees all articles.
+func CanSeeArticle(u *User, a *Article) bool {
+	return CanSeeAllArticles(u) || (u != nil && a.AuthorID == u.ID)
+}
+
+// CanReviewArticle reports whether u may record a medical review of a: reviewers and
+// admins, on any article not archived.
+func CanReviewArticle(u *User, a *Article) bool {
+	return u != nil && u.Role.Can(PermReviewArticles) && a.Status != ArticleArchived
+}
+
 // CanEditArticle reports whether user may change article a (its text and status):
 // editors and admins any article, authors their own.
 func CanEditArticle(u *User, a *Article) bool {

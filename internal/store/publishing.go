@@ -90,7 +90,8 @@ func (s *Store) slugTaken(ctx context.Context, slug string, articleID int64) (bo
 // keeps a revision. An update must name the version it was made from: if the article
 // changed since, it returns model.ErrStaleVersion and saves nothing. A slug in use by
 // another article returns model.ErrSlugTaken. A changed slug keeps the old address
-// working as a redirect. On success a.Version is the new version.
+// working as a redirect. On success a.Version is the new version. It checks no
+// publishing rule: callers go through publishing.Service.
 func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64, note string, now time.Time) error {
 	now = now.UTC()
 	return s.Tx(ctx, func(tx *Store) error {
@@ -148,7 +149,8 @@ func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64
 
 // ChangeStatus moves an article to a new status, checking the version like
 // SaveArticle, and keeps a revision. Publishing sets the publication date the first
-// time; scheduling sets when the article goes out.
+// time; scheduling sets when the article goes out. It publishes whatever it is asked
+// to: the workflow and the review gate are publishing.Service's.
 func (s *Store) ChangeStatus(ctx context.Context, id int64, version int, to model.ArticleStatus, scheduledAt *time.Time, userID *int64, note string, now time.Time) (*model.Article, error) {
 	updates := map[string]any{"status": to, "scheduled_at": utcPtr(scheduledAt)}
 	if to == model.ArticlePublished {
@@ -158,7 +160,7 @@ func (s *Store) ChangeStatus(ctx context.Context, id int64, version int, to mode
 }
 
 // RecordReview notes that reviewer medically reviewed the article at now, with the next
-// review due at next.
+// review due at next. Who may review is publishing.Service's rule.
 func (s *Store) RecordReview(ctx context.Context, id int64, version int, reviewer *model.User, now, next time.Time) (*model.Article, error) {
 	return s.updateVersioned(ctx, id, version, map[string]any{
 		"reviewer_name": reviewer.Name, "reviewer_credentials": reviewer.Credentials, "reviewer_id": reviewer.ID,

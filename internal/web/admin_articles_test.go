@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/publishing"
 )
 
 // editorForm returns a valid editor submission.
@@ -274,11 +275,12 @@ func TestArticles_ScheduledPublish(t *testing.T) {
 	s.postForm("/admin/articles/"+itoa(id)+"/status", past, editor).wantStatus(http.StatusConflict)
 
 	ctx := context.Background()
-	if n, err := s.store.PublishDue(ctx, at.Add(-time.Second)); err != nil || n != 0 {
+	svc := publishing.New(s.store) // as the scheduler does
+	if n, err := svc.PublishDue(ctx, at.Add(-time.Second)); err != nil || n != 0 {
 		t.Fatalf("before its time: published %d (%v)", n, err)
 	}
 	s.get("/articles/scheduled-piece").wantStatus(http.StatusNotFound)
-	if n, err := s.store.PublishDue(ctx, at); err != nil || n != 1 {
+	if n, err := svc.PublishDue(ctx, at); err != nil || n != 1 {
 		t.Fatalf("at its time: published %d (%v)", n, err)
 	}
 	s.get("/articles/scheduled-piece").wantStatus(http.StatusOK).wantContains("Scheduled piece")
@@ -471,4 +473,66 @@ func TestArticles_EditorUpload(t *testing.T) {
 	}
 	refused := send([]byte("<html>not an image</html>"), "x").wantStatus(http.StatusUnprocessableEntity)
 	refused.wantContains(`value="Illustrated article, unsaved title"`, "Caffeine can trigger twitches [1].")
+}
+
+// Ensure each refusal of the publishing service reaches the person as its own status
+// and words, and changes nothing.
+func TestArticles_RefusalsWorded(t *testing.T) {
+	s := newSite(t)
+	editor := s.signIn(s.addUser(model.RoleEditor))
+	reviewer := s.signIn(s.addUser(model.RoleReviewer))
+	id := createArticle(t, s, editor, "Refused steps")
+	v := editorValues("Refused steps", 1)
+	v.Set("body", "A second version.\n")
+	s.postForm("/admin/articles/"+itoa(id)+"/edit", v, editor).wantStatus(http.StatusSeeOther)
+	var oldest int64
+	s.db.QueryRow(`SELECT min(id) FROM revisions WHERE article_id = ?`, id).Scan(&oldest)
+	base := "/admin/articles/" + itoa(id)
+	tests := []struct {
+		Name   string
+		URL    string
+		Form   url.Values
+		Cookie *http.Cookie
+		Status int
+		Text   string
+	}{
+		{"ErrReviewNeeded", base + "/status", url.Values{"action": {"publish"}, "version": {"2"}}, editor,
+			http.StatusConflict, "This article has not been medically reviewed. Send it for review; a reviewer must sign it off before it is published."},
+		{"ErrTransition", base + "/status", url.Values{"action": {"archive"}, "version": {"2"}}, editor,
+			http.StatusConflict, "The article cannot take this step from its present status. Go back and reload the article."},
+		{"ErrStaleVersionStatus", base + "/status", url.Values{"action": {"submit"}, "version": {"1"}}, editor,
+			http.StatusConflict, "Someone changed this article after you opened it. Reload it, check their changes, and try again."},
+		{"ErrStaleVersionReview", base + "/review", url.Values{"version": {"1"}}, reviewer,
+			http.StatusConflict, "Someone changed this article after you opened it. Reload it, read the changes, and record your review again."},
+		{"ErrStaleVersionRestore", base + "/revisions/" + itoa(oldest) + "/restore", url.Values{"version": {"1"}}, editor,
+			http.StatusConflict, "Someone saved this article after you opened the revisions. Reload the list and restore again."},
+		{"ErrForbiddenReview", base + "/review", url.Values{"version": {"2"}}, editor,
+			http.StatusForbidden, "Your account (Editor) cannot do this."},
+		{"ErrForbiddenRestore", base + "/revisions/" + itoa(oldest) + "/restore", url.Values{"version": {"2"}}, reviewer,
+			http.StatusForbidden, "Your account (Medical reviewer) cannot do this."},
+		{"ErrNotFoundRevision", base + "/revisions/999999/restore", url.Values{"version": {"2"}}, editor,
+			http.StatusNotFound, "There is no page at this address."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			s.t = t
+			s.postForm(tt.URL, tt.Form, tt.Cookie).wantStatus(tt.Status).wantContains(htmlEscape(tt.Text))
+			if n := s.count(`SELECT version FROM articles WHERE id = ?`, id); n != 2 {
+				t.Errorf("version %d after a refusal, want 2", n)
+			}
+		})
+	}
+
+	t.Run("ErrScheduleInPast", func(t *testing.T) {
+		s.t = t
+		s.setPolicy(func(p *model.Policy) { p.PublishWithoutReview = true })
+		for _, at := range []string{s.clock().UTC().Add(-time.Hour).Format("2006-01-02T15:04"), "", "tomorrow"} {
+			s.postForm(base+"/status", url.Values{"action": {"schedule"}, "version": {"2"}, "scheduled_at": {at}}, editor).
+				wantStatus(http.StatusUnprocessableEntity).
+				wantContains("Choose a time in the future", "Enter the date and time (UTC) at which the article should be published; it must be in the future.")
+		}
+		if n := s.count(`SELECT version FROM articles WHERE id = ?`, id); n != 2 {
+			t.Errorf("version %d after a refusal, want 2", n)
+		}
+	})
 }

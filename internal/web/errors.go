@@ -12,6 +12,7 @@ import (
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/publishing"
 )
 
 // errorPage is the view of every error page.
@@ -48,6 +49,10 @@ var domainErrors = []domainError{
 		"Another article has, or had, this address. Choose another."},
 	{model.ErrTransition, http.StatusConflict, "Not possible",
 		"The article cannot take this step from its present status. Go back and reload the article."},
+	{publishing.ErrReviewNeeded, http.StatusConflict, "Medical review needed",
+		"This article has not been medically reviewed. Send it for review; a reviewer must sign it off before it is published."},
+	{publishing.ErrScheduleInPast, http.StatusUnprocessableEntity, "Choose a time in the future",
+		"Enter the date and time (UTC) at which the article should be published; it must be in the future."},
 	{moderation.ErrRepliesClosed, http.StatusForbidden, "Replies are closed",
 		"This article no longer accepts replies."},
 	{moderation.ErrFlood, http.StatusTooManyRequests, "Too quick",
@@ -71,6 +76,47 @@ var domainErrors = []domainError{
 // minutes writes d for people: "15 minutes".
 func minutes(d time.Duration) string {
 	return strconv.Itoa(int(d.Minutes())) + " minutes"
+}
+
+// domainErrorsIn words an error for one action whose page would read wrongly with the
+// general row: failIn and describeIn look here first, then in domainErrors.
+var domainErrorsIn = map[string][]domainError{
+	"save": {
+		{model.ErrStaleVersion, http.StatusConflict, "The article changed",
+			"Someone else saved this article after you opened it, so your changes were not saved. " +
+				"Everything you typed is still below: open the article in another tab to see their version, merge, then save again."},
+	},
+	"review": {
+		{model.ErrStaleVersion, http.StatusConflict, "The article changed",
+			"Someone changed this article after you opened it. Reload it, read the changes, and record your review again."},
+	},
+	"restore": {
+		{model.ErrStaleVersion, http.StatusConflict, "The article changed",
+			"Someone saved this article after you opened the revisions. Reload the list and restore again."},
+		{model.ErrSlugTaken, http.StatusConflict, "Address in use",
+			"That revision's address now belongs to another article. Restore it in the editor with a new address."},
+	},
+}
+
+// describeIn is describe with the wording of action's rows in domainErrorsIn.
+func describeIn(action string, err error) (domainError, bool) {
+	for _, d := range domainErrorsIn[action] {
+		if errors.Is(err, d.err) {
+			return d, true
+		}
+	}
+	return describe(err)
+}
+
+// failIn is fail with the wording of action's rows in domainErrorsIn.
+func (s *Server) failIn(c *gin.Context, action string, err error) {
+	for _, d := range domainErrorsIn[action] {
+		if errors.Is(err, d.err) {
+			s.renderError(c, d.status, d.heading, d.message)
+			return
+		}
+	}
+	s.fail(c, err)
 }
 
 // describe returns what err stands for in domainErrors, and false for an unexpected

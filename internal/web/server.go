@@ -11,6 +11,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
@@ -18,7 +19,8 @@ import (
 type Options struct {
 	Store          *store.Store
 	Moderation     *moderation.Service
-	Accounts       *accounts.Service // staff sign-in; when nil, New makes one from Store, TokenKey and Now
+	Accounts       *accounts.Service   // staff sign-in; when nil, New makes one from Store, TokenKey and Now
+	Publishing     *publishing.Service // when nil, one on Store with the clock Now
 	Logger         *slog.Logger
 	PublicURL      string   // e.g. https://health.example.org, no final slash
 	Secure         bool     // served over HTTPS
@@ -37,6 +39,7 @@ type Server struct {
 	store       *store.Store
 	moderation  *moderation.Service
 	accounts    *accounts.Service
+	publishing  *publishing.Service
 	log         *slog.Logger
 	publicURL   string
 	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
@@ -71,6 +74,7 @@ func New(opt Options) (*Server, error) {
 		store:       opt.Store,
 		moderation:  opt.Moderation,
 		accounts:    opt.Accounts,
+		publishing:  opt.Publishing,
 		log:         opt.Logger,
 		publicURL:   opt.PublicURL,
 		tagHost:     tagHost(opt.PublicURL),
@@ -86,6 +90,10 @@ func New(opt Options) (*Server, error) {
 	if s.accounts == nil {
 		s.accounts = accounts.New(opt.Store, opt.TokenKey)
 		s.accounts.SetClock(opt.Now)
+	}
+	if s.publishing == nil {
+		s.publishing = publishing.New(opt.Store)
+		s.publishing.SetClock(opt.Now)
 	}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

@@ -1,0 +1,271 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/publishing"
+	"github.com/fascicle/fascicle/internal/render"
+)
+
+// blankReferenceRows is how many empty reference rows the editor offers.
+const blankReferenceRows = 3
+
+// editorForm is the article editor's content as typed.
+type editorForm struct {
+	ID int64 // 0 for a new article
+	publishing.Draft
+}
+
+type editorPage struct {
+	layout
+	Form      editorForm
+	Article   *model.Article // the stored article; nil for a new one
+	Errors    map[string]string
+	Message   string // a problem with the whole form, such as a conflict
+	Notice    string // a neutral note, such as an added image
+	Preview   template.HTML
+	Action    string
+	SignedOut bool
+}
+
+// formFromRequest reads the editor form as posted.
+func formFromRequest(c *gin.Context) editorForm {
+	f := editorForm{Draft: publishing.Draft{
+		Title:          c.PostForm("title"),
+		Slug:           strings.TrimSpace(c.PostForm("slug")),
+		Summary:        normaliseNewlines(c.PostForm("summary")),
+		Body:           normaliseNewlines(c.PostForm("body")),
+		Tags:           c.PostForm("tags"),
+		CommentsOpen:   c.PostForm("comments_open") == "on",
+		CorrectionNote: strings.TrimSpace(c.PostForm("correction_note")),
+		NextReview:     strings.TrimSpace(c.PostForm("next_review")),
+	}}
+	f.ID, _ = strconv.ParseInt(c.Param("id"), 10, 64)
+	f.Version, _ = strconv.Atoi(c.PostForm("version"))
+	titles, urls := c.PostFormArray("ref_title"), c.PostFormArray("ref_url")
+	publishers, dois, pmids := c.PostFormArray("ref_publisher"), c.PostFormArray("ref_doi"), c.PostFormArray("ref_pmid")
+	at := func(list []string, i int) string {
+		if i < len(list) {
+			return strings.TrimSpace(list[i])
+		}
+		return ""
+	}
+	for i := range titles {
+		r := model.Reference{Title: at(titles, i), URL: at(urls, i), Publisher: at(publishers, i), DOI: at(dois, i), PMID: at(pmids, i)}
+		if r.Title == "" && r.URL == "" && r.Publisher == "" && r.DOI == "" && r.PMID == "" {
+			continue // a blank row
+		}
+		f.References = append(f.References, r)
+	}
+	return f
+}
+
+// normaliseNewlines turns the CRLF that browsers send into LF.
+func normaliseNewlines(s string) string {
+	return strings.ReplaceAll(s, "\r\n", "\n")
+}
+
+// GET /admin/articles/new shows an empty editor.
+func (s *Server) adminArticleNew(c *gin.Context) {
+	if err := s.publishing.MayCreate(staff(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.showEditor(c, http.StatusOK, editorPage{Form: editorForm{Draft: publishing.Draft{CommentsOpen: true}}})
+}
+
+// POST /admin/articles/new creates a draft from the editor, or previews it.
+func (s *Server) adminArticleCreate(c *gin.Context) {
+	allowSlowUpload(c) // the form may carry an image; the route admits staff only
+	if !s.readForm(c) {
+		return
+	}
+	if err := s.publishing.MayCreate(staff(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.saveEditor(c, nil)
+}
+
+// GET /admin/articles/:id/edit shows the editor with the stored article.
+func (s *Server) adminArticleEdit(c *gin.Context) {
+	id, ok := s.articleID(c)
+	if !ok {
+		return
+	}
+	a, err := s.publishing.EditableArticle(c.Request.Context(), staff(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	preview, err := render.ArticleBody(a.BodyMarkdown, len(a.References))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.showEditor(c, http.StatusOK, editorPage{Form: editorForm{ID: a.ID, Draft: publishing.DraftOf(a)}, Article: a, Preview: preview})
+}
+
+// POST /admin/articles/:id/edit saves the editor (action=save), previews it
+// (action=preview), adds reference rows (action=more-refs) or uploads an image into
+// the body (action=upload). Whatever happens, nothing typed is lost: a refused save
+// shows the editor again with every value.
+func (s *Server) adminArticleUpdate(c *gin.Context) {
+	allowSlowUpload(c) // the form may carry an image; the route admits staff only
+	if !s.readForm(c) {
+		return
+	}
+	id, ok := s.articleID(c)
+	if !ok {
+		return
+	}
+	a, err := s.publishing.EditableArticle(c.Request.Context(), staff(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.saveEditor(c, a)
+}
+
+// saveEditor handles a posted editor form for stored article a, or a new one when a
+// is nil.
+func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
+	f := formFromRequest(c)
+	page := editorPage{Form: f, Article: a, Action: c.PostForm("action")}
+	switch page.Action {
+	case "preview":
+		body, err := render.ArticleBody(f.Body, len(f.References))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		page.Preview = body
+		s.showEditor(c, http.StatusOK, page)
+		return
+	case "more-refs":
+		page.Form.References = append(page.Form.References, make([]model.Reference, blankReferenceRows)...)
+		s.showEditor(c, http.StatusOK, page)
+		return
+	case "upload":
+		s.editorUpload(c, page)
+		return
+	}
+	ctx, u := c.Request.Context(), staff(c)
+	var saved *model.Article
+	var err error
+	if a == nil {
+		saved, err = s.publishing.Create(ctx, u, f.Draft)
+	} else {
+		saved, err = s.publishing.Save(ctx, u, a.ID, f.Draft)
+	}
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		page.Errors = invalid.Fields
+		s.showEditor(c, http.StatusUnprocessableEntity, page)
+		return
+	case errors.Is(err, model.ErrStaleVersion):
+		d, _ := describeIn("save", err)
+		page.Message = d.message
+		s.showEditor(c, d.status, page)
+		return
+	case errors.Is(err, model.ErrSlugTaken):
+		d, _ := describeIn("save", err)
+		page.Errors = map[string]string{"slug": d.message}
+		s.showEditor(c, d.status, page)
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(saved.ID, 10)+"/edit?done=saved")
+}
+
+// editorUpload stores an image sent from the editor and adds its Markdown to the
+// body, keeping everything else typed.
+func (s *Server) editorUpload(c *gin.Context, page editorPage) {
+	file, ok := s.formUpload(c, "image")
+	if !ok {
+		return
+	}
+	if file == nil {
+		page.Errors = map[string]string{"image": "Choose an image file to upload."}
+		s.showEditor(c, http.StatusUnprocessableEntity, page)
+		return
+	}
+	_, markdown, err := s.saveUpload(c, file, c.PostForm("image_alt"))
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		page.Errors = invalid.Fields
+		s.showEditor(c, http.StatusUnprocessableEntity, page)
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	page.Form.Body = strings.TrimRight(page.Form.Body, "\n") + "\n\n" + markdown + "\n"
+	page.Notice = "The image was added at the end of the body. Move it where it belongs, then save."
+	s.showEditor(c, http.StatusOK, page)
+}
+
+func (s *Server) showEditor(c *gin.Context, status int, page editorPage) {
+	title := "New article"
+	if page.Article != nil {
+		title = "Edit: " + page.Article.Title
+	}
+	page.layout = s.adminLayout(c, title)
+	// Always offer a few blank reference rows to fill in.
+	blank := 0
+	for _, r := range page.Form.References {
+		if r == (model.Reference{}) {
+			blank++
+		}
+	}
+	for ; blank < blankReferenceRows; blank++ {
+		page.Form.References = append(page.Form.References, model.Reference{})
+	}
+	s.render(c, status, "admin/article_edit", page)
+}
+
+// editorSignedOut keeps a staff member's work when their session ended while they
+// were writing: instead of sending them to sign in, it shows the editor again with
+// what they sent, and asks them to sign in in another tab.
+func (s *Server) editorSignedOut(c *gin.Context) {
+	if staff(c) != nil || c.Request.Method != http.MethodPost {
+		c.Next()
+		return
+	}
+	if !s.readForm(c) {
+		return
+	}
+	page := editorPage{Form: formFromRequest(c), SignedOut: true, layout: s.adminLayout(c, "Your session has ended")}
+	page.Message = "Your session has ended, so nothing was saved. Sign in again in another tab (the link opens one), " +
+		"then come back here and save: everything you typed is still below."
+	s.render(c, http.StatusUnauthorized, "admin/article_edit", page)
+	c.Abort()
+}
+
+// POST /admin/preview renders Markdown exactly as the public page will, for the
+// editor's live preview; references is how many references the article has, so that
+// [n] markers link as they will.
+func (s *Server) adminPreview(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
+	refs, _ := strconv.Atoi(c.PostForm("references"))
+	body, err := render.ArticleBody(normaliseNewlines(c.PostForm("body")), min(max(refs, 0), model.MaxReferences))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(body))
+}
