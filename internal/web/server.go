@@ -11,6 +11,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/token"
 )
 
 // Options is what the web layer needs from the rest of the program.
@@ -21,7 +22,7 @@ type Options struct {
 	PublicURL      string   // e.g. https://health.example.org, no final slash
 	Secure         bool     // served over HTTPS
 	TrustedProxies []string // whose X-Forwarded-For is believed
-	TokenKey       []byte   // signs the links that show a reader their pending reply
+	TokenKey       []byte   // at least 32 bytes: signs the ?pending= links and the reply form's shown-at stamp (see token)
 	SiteName       string
 	MediaDir       string           // where uploaded images are kept; uploads are off when empty
 	Now            func() time.Time // the clock; time.Now when nil
@@ -43,7 +44,8 @@ type Server struct {
 	now         func() time.Time
 	pages       *pages
 	assets      *assets
-	pending     pendingTokens
+	tokens      *token.Signer // the ?pending= links and the reply form's shown-at stamp
+	tokenKey    []byte        // also keys the sign-in lock-out's account names (accountSubject)
 	crossOrig   *http.CrossOriginProtection
 	cache       *pageCache
 	pageCacheOn bool
@@ -61,8 +63,9 @@ func New(opt Options) (*Server, error) {
 	if opt.SiteName == "" {
 		opt.SiteName = "Fascicle"
 	}
-	if len(opt.TokenKey) < 32 {
-		return nil, fmt.Errorf("token key must be at least 32 bytes")
+	tokens, err := token.New(opt.TokenKey)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{
 		store:       opt.Store,
@@ -74,12 +77,12 @@ func New(opt Options) (*Server, error) {
 		siteName:    opt.SiteName,
 		mediaDir:    opt.MediaDir,
 		now:         opt.Now,
-		pending:     pendingTokens{key: opt.TokenKey},
+		tokens:      tokens,
+		tokenKey:    opt.TokenKey,
 		crossOrig:   http.NewCrossOriginProtection(),
 		cache:       newPageCache(),
 		pageCacheOn: !opt.NoPageCache,
 	}
-	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

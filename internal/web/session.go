@@ -162,7 +162,7 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 
 // accountSubject names an account for the sign-in lock-out without storing its email.
 func (s *Server) accountSubject(email string) string {
-	mac := hmac.New(sha256.New, s.pending.key)
+	mac := hmac.New(sha256.New, s.tokenKey)
 	mac.Write([]byte("sign-in:" + strings.ToLower(strings.TrimSpace(email))))
 	return "account:" + hex.EncodeToString(mac.Sum(nil))
 }
