@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/token"
@@ -40,7 +41,7 @@ type Server struct {
 	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
 	secure      bool
 	siteName    string
-	mediaDir    string
+	media       *media.Service
 	now         func() time.Time
 	pages       *pages
 	assets      *assets
@@ -75,7 +76,7 @@ func New(opt Options) (*Server, error) {
 		tagHost:     tagHost(opt.PublicURL),
 		secure:      opt.Secure,
 		siteName:    opt.SiteName,
-		mediaDir:    opt.MediaDir,
+		media:       media.New(opt.Store, opt.MediaDir, opt.Now),
 		now:         opt.Now,
 		tokens:      tokens,
 		tokenKey:    opt.TokenKey,
