@@ -176,7 +176,7 @@ func newSubmitFixture(tb testing.TB) *submitFixture {
 	if err := st.UseKeys(ctx, keys); err != nil {
 		tb.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		tb.Fatal(err)
 	}
 	policy := model.DefaultPolicy()

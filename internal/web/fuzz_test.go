@@ -199,7 +199,7 @@ func newFuzzSite(tb testing.TB) *site {
 	}
 	tb.Cleanup(func() { st.Close() })
 	for _, step := range []func(context.Context) error{st.Migrate, func(ctx context.Context) error { return st.UseKeys(ctx, testKeys) },
-		func(ctx context.Context) error { return demo.Seed(ctx, st) }} {
+		func(ctx context.Context) error { return demo.Install(ctx, st) }} {
 		if err := step(ctx); err != nil {
 			tb.Fatal(err)
 		}
