@@ -49,7 +49,7 @@ func FuzzSubmit(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.body, s.name, s.email, s.website, s.userAgent, s.honeypot, s.addr, s.parent)
 	}
-	for _, s := range hostile.Seeds(f) {
+	for _, s := range hostile.Corpus(f) {
 		f.Add(s, "Reader", "reader@example.com", "", s, "", v4, int64(0))
 	}
 	for _, s := range hostile.Own() {

@@ -34,7 +34,7 @@ func FuzzCommentText(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	for _, s := range hostile.Seeds(f) {
+	for _, s := range hostile.Corpus(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -158,7 +158,7 @@ func markdownSeeds(f *testing.F) []string {
 	} else {
 		f.Fatal(err)
 	}
-	return append(seeds, hostile.Seeds(f)...)
+	return append(seeds, hostile.Corpus(f)...)
 }
 
 // articleAttrs is the article allowlist: bluemonday's UGCPolicy with alt text allowed

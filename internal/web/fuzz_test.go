@@ -59,7 +59,7 @@ func FuzzCommentCreateForm(f *testing.F) {
 	}
 	// The corpus as raw bodies tests the decoding; saving each as a reply would test
 	// the database more than the form, and take seconds before fuzzing starts.
-	for _, s := range hostile.Seeds(f) {
+	for _, s := range hostile.Corpus(f) {
 		f.Add(form, []byte(s))
 	}
 	for _, s := range hostile.Own() {
