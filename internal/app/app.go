@@ -81,7 +81,7 @@ func (a *App) init(ctx context.Context) error {
 		a.Logger.Info("encrypted emails stored in clear by an earlier version", "count", n)
 	}
 	if a.Config.Demo {
-		if err := demo.Seed(ctx, a.Store); err != nil {
+		if err := demo.Install(ctx, a.Store); err != nil {
 			return fmt.Errorf("demo content: %w", err)
 		}
 	}

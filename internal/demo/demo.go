@@ -15,19 +15,20 @@ import (
 //go:embed muscle-twitches.md
 var articleBody string
 
-// seededKey marks an installation that was given the demo content, so that it is
-// never added again, even after every article is deleted.
-const seededKey = "demo_seeded_at"
+// installedKey marks an installation that was given the demo content, so that it is
+// never added again, even after every article is deleted. (The value is stored in
+// databases, so it keeps the name it was first given.)
+const installedKey = "demo_seeded_at"
 
 // ArticleSlug is the address of the demo article: /articles/ArticleSlug.
 const ArticleSlug = "understanding-involuntary-muscle-twitches"
 
-// Seed gives a new, empty database the demo article and a few approved replies. It
-// does nothing on a database that has content or was seeded before.
-func Seed(ctx context.Context, st *store.Store) error {
+// Install gives a new, empty database the demo article and a few approved replies. It
+// does nothing on a database that has content or was given them before.
+func Install(ctx context.Context, st *store.Store) error {
 	return st.Tx(ctx, func(tx *store.Store) error {
-		if _, err := tx.Meta(ctx, seededKey); !errors.Is(err, model.ErrNotFound) {
-			return err // seeded before, or could not tell
+		if _, err := tx.Meta(ctx, installedKey); !errors.Is(err, model.ErrNotFound) {
+			return err // installed before, or could not tell
 		}
 		if n, err := tx.CountArticles(ctx); err != nil || n > 0 {
 			return err
@@ -35,7 +36,7 @@ func Seed(ctx context.Context, st *store.Store) error {
 		if err := addContent(ctx, tx); err != nil {
 			return err
 		}
-		return tx.SetMeta(ctx, seededKey, time.Now().UTC().Format(time.RFC3339))
+		return tx.SetMeta(ctx, installedKey, time.Now().UTC().Format(time.RFC3339))
 	})
 }
 

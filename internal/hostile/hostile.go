@@ -1,24 +1,25 @@
 // Package hostile loads the corpus of hostile strings that tests throw at the reply
-// form, the editor and the renderers: the shared data files (big-list-of-naughty-strings
-// and two XSS payload lists, kept beside the project in ../shared/testdata/hostile) and
-// cases of our own that those files lack.
+// form, the editor and the renderers: public data files (big-list-of-naughty-strings
+// and two XSS payload lists, in testdata/ with their licences and sources, embedded)
+// and cases of our own that those files lack.
 package hostile
 
 import (
 	"bufio"
 	"bytes"
+	"embed"
 	"encoding/json"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// Dir is where the shared data files are, relative to the project root.
-const Dir = "../shared/testdata/hostile"
+// files are the public data files, as published.
+//
+//go:embed testdata/blns.json testdata/xss-polyglots.txt testdata/xss-rsnake.txt
+var files embed.FS
 
-// Own are the cases the shared files lack: bytes that are not text, very long input,
+// Own are the cases the data files lack: bytes that are not text, very long input,
 // and characters that change how text is displayed.
 func Own() []string {
 	return []string{
@@ -37,16 +38,11 @@ func Own() []string {
 	}
 }
 
-// Corpus returns every string of the shared files followed by Own. It skips the test,
-// saying why, when the shared folder is absent (CI always has it).
+// Corpus returns every string of the data files followed by Own.
 func Corpus(tb testing.TB) []string {
 	tb.Helper()
-	dir := filepath.Join(projectRoot(tb), Dir)
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("hostile corpus not found at %s (it sits beside the project as ../shared/testdata/hostile): %v", dir, err)
-	}
 	var all []string
-	raw, err := os.ReadFile(filepath.Join(dir, "blns.json"))
+	raw, err := files.ReadFile("testdata/blns.json")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,7 +50,7 @@ func Corpus(tb testing.TB) []string {
 		tb.Fatalf("blns.json: %v", err)
 	}
 	for _, name := range []string{"xss-polyglots.txt", "xss-rsnake.txt"} {
-		raw, err := os.ReadFile(filepath.Join(dir, name))
+		raw, err := files.ReadFile("testdata/" + name)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -70,36 +66,6 @@ func Corpus(tb testing.TB) []string {
 		}
 	}
 	return append(all, Own()...)
-}
-
-// Seeds is Corpus for a fuzz target's seeds: without the shared folder it is Own
-// alone, with a note in the log, rather than skipping the target.
-func Seeds(tb testing.TB) []string {
-	tb.Helper()
-	if _, err := os.Stat(filepath.Join(projectRoot(tb), Dir)); err != nil {
-		tb.Logf("hostile corpus not found beside the project (%v): seeding with our own cases only", err)
-		return Own()
-	}
-	return Corpus(tb)
-}
-
-// projectRoot is the nearest folder above the working directory with a go.mod.
-func projectRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // SameAddress reports whether two web addresses lead to the same place as shown:

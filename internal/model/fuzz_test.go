@@ -31,7 +31,7 @@ func FuzzCommentValidate(f *testing.F) {
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3])
 	}
-	for _, s := range hostile.Seeds(f) {
+	for _, s := range hostile.Corpus(f) {
 		f.Add(s, s, s, s)
 		f.Add(s, "Ann", "ann@example.com", "https://example.org/"+s)
 	}

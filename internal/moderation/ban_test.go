@@ -44,7 +44,7 @@ func newBanFixture(t testing.TB) *banFixture {
 	if err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	a, err := st.PublishedArticle(ctx, demo.ArticleSlug)

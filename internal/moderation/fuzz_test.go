@@ -49,7 +49,7 @@ func FuzzSubmit(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.body, s.name, s.email, s.website, s.userAgent, s.honeypot, s.addr, s.parent)
 	}
-	for _, s := range hostile.Seeds(f) {
+	for _, s := range hostile.Corpus(f) {
 		f.Add(s, "Reader", "reader@example.com", "", s, "", v4, int64(0))
 	}
 	for _, s := range hostile.Own() {
@@ -176,7 +176,7 @@ func newSubmitFixture(tb testing.TB) *submitFixture {
 	if err := st.UseKeys(ctx, keys); err != nil {
 		tb.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		tb.Fatal(err)
 	}
 	policy := model.DefaultPolicy()

@@ -3,7 +3,9 @@
 // references and tags published over several years, and threaded replies from a
 // crowd of readers, most approved, some held, spam or trash. Everything follows from
 // one random seed, so the same options give the same site (only the encrypted form of
-// each email differs, as every encryption uses a fresh nonce).
+// each email differs, as every encryption uses a fresh nonce). It writes through Bulk
+// (BulkLoad), with SQL of its own on a connection the store sets aside for it, since
+// a million rows through GORM would take minutes.
 package seed
 
 import (
@@ -40,7 +42,7 @@ type Options struct {
 	Replies  int
 	// Seed decides everything generated: the same seed gives the same content.
 	Seed uint64
-	// Batch is the number of rows per transaction; 0 means store.DefaultBulkBatch.
+	// Batch is the number of rows per transaction; 0 means DefaultBatch.
 	Batch int
 	// ClientHash hashes a client address the way the site's moderation does, so that
 	// generated replies and real ones from the same address match. Required.
@@ -90,7 +92,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Result, error) {
 	res.Staff = len(g.authors) + len(g.reviewers) + 1
 
 	var replyStart time.Time
-	err := st.BulkLoad(ctx, opts.Batch, func(b *store.Bulk) error {
+	err := BulkLoad(ctx, st, opts.Batch, func(b *Bulk) error {
 		articleID, commentID, err := b.NextIDs(ctx)
 		if err != nil {
 			return err
@@ -179,7 +181,7 @@ func (g *generator) addStaff(ctx context.Context, st *store.Store) error {
 }
 
 // writeArticles writes n articles numbered from firstID.
-func (g *generator) writeArticles(ctx context.Context, b *store.Bulk, firstID int64, n int, progress io.Writer) error {
+func (g *generator) writeArticles(ctx context.Context, b *Bulk, firstID int64, n int, progress io.Writer) error {
 	slugs := make(map[string]bool, n)
 	step := max(n/10, 10_000)
 	var text strings.Builder
@@ -491,14 +493,14 @@ const replyBatchSize = 2048
 // writeReplies writes n replies numbered from firstID, spread over the articles that
 // take them. They are generated on another goroutine while the writer writes, and
 // returns how many were written.
-func (g *generator) writeReplies(ctx context.Context, b *store.Bulk, firstID int64, n int, start time.Time, progress io.Writer) (int, error) {
+func (g *generator) writeReplies(ctx context.Context, b *Bulk, firstID int64, n int, start time.Time, progress io.Writer) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
 	g.addPeople(n)
 	counts := g.replyCounts(n)
 	// Adding more replies than there are, it is faster to build the indexes at the
-	// end than to keep them up to date (see store.Bulk.DeferReplyIndexes).
+	// end than to keep them up to date (see Bulk.DeferReplyIndexes).
 	deferIndexes := int64(n) > firstID-1
 	if deferIndexes {
 		if err := b.DeferReplyIndexes(ctx); err != nil {
@@ -514,7 +516,7 @@ func (g *generator) writeReplies(ctx context.Context, b *store.Bulk, firstID int
 		genErr <- g.generateReplies(ctx, firstID, counts, batches)
 	}()
 	written := 0
-	step := max(n/10, store.DefaultBulkBatch)
+	step := max(n/10, DefaultBatch)
 	for batch := range batches {
 		for i := range batch {
 			if err := b.AddComment(ctx, &batch[i]); err != nil {

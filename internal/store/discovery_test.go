@@ -10,18 +10,19 @@ import (
 
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/seed"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
-// seededStore returns a migrated store with the demo content.
-func seededStore(t *testing.T) *store.Store {
+// demoStore returns a migrated store with the demo content.
+func demoStore(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
 	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -57,7 +58,7 @@ func hitSlugs(hits []store.SearchHit) []string {
 // in the summary above one in the body, requires every word, and marks the matches.
 func TestSearchArticles_RanksTitleAboveSummaryAboveBody(t *testing.T) {
 	ctx := context.Background()
-	st := seededStore(t)
+	st := demoStore(t)
 	addStoreArticle(t, st, model.Article{Slug: "in-body", Title: "Cramps at night", Summary: "Why legs cramp.",
 		BodyMarkdown: "Some people take **zinc** for cramps. Zinc is a mineral; zinc also matters for healing."})
 	addStoreArticle(t, st, model.Article{Slug: "in-title", Title: "Zinc and your muscles", Summary: "What a mineral does.",
@@ -153,7 +154,7 @@ func TestSearchArticles_RanksTitleAboveSummaryAboveBody(t *testing.T) {
 // every list carries each article's tags.
 func TestPublishedArticlesWithTag(t *testing.T) {
 	ctx := context.Background()
-	st := seededStore(t)
+	st := demoStore(t)
 	day := func(d int) *time.Time {
 		t := time.Date(2026, 11, d, 8, 0, 0, 0, time.UTC)
 		return &t
@@ -213,7 +214,7 @@ func TestPublishedArticlesWithTag(t *testing.T) {
 // article lists it at once.
 func TestPublishedArticlesWithTag_FollowsChanges(t *testing.T) {
 	ctx := context.Background()
-	st := seededStore(t)
+	st := demoStore(t)
 	neuro := []model.Tag{{Slug: "neurology", Name: "Neurology"}}
 	at := func(d int) *time.Time {
 		t := time.Date(2026, 11, d, 8, 0, 0, 0, time.UTC)
@@ -271,7 +272,7 @@ func TestPublishedArticlesWithTag_FollowsChanges(t *testing.T) {
 // its latest change.
 func TestSitemapEntries(t *testing.T) {
 	ctx := context.Background()
-	st := seededStore(t)
+	st := demoStore(t)
 	addStoreArticle(t, st, model.Article{Slug: "draft", Title: "Draft", Status: model.ArticleDraft,
 		Tags: []model.Tag{{Slug: "drafts-only", Name: "Drafts only"}}})
 	changed := time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC)
@@ -307,10 +308,10 @@ func TestSitemapEntries(t *testing.T) {
 // MaxSearchMatches matches are ranked, and the total says there are more.
 func TestSearchArticles_CommonWordRanksNewestMatches(t *testing.T) {
 	ctx := context.Background()
-	st := seededStore(t)
+	st := demoStore(t)
 	const n = store.MaxSearchMatches + 50
 	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
-	err := st.BulkLoad(ctx, 500, func(b *store.Bulk) error {
+	err := seed.BulkLoad(ctx, st, 500, func(b *seed.Bulk) error {
 		first, _, err := b.NextIDs(ctx)
 		if err != nil {
 			return err
@@ -353,9 +354,9 @@ func TestSearchArticles_CommonWordRanksNewestMatches(t *testing.T) {
 // articles from a search nor count as matches.
 func TestSearchArticles_DraftsNeverCrowdOutPublished(t *testing.T) {
 	ctx := context.Background()
-	st := seededStore(t)
+	st := demoStore(t)
 	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
-	err := st.BulkLoad(ctx, 500, func(b *store.Bulk) error {
+	err := seed.BulkLoad(ctx, st, 500, func(b *seed.Bulk) error {
 		first, _, err := b.NextIDs(ctx)
 		if err != nil {
 			return err

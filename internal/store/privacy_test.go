@@ -362,7 +362,7 @@ func TestApplyRetention_ManyBatches(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st := openStore(t, path)
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)

@@ -65,7 +65,7 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 		if err := st.Migrate(ctx); err != nil {
 			t.Fatalf("start %d: %v", start, err)
 		}
-		if err := demo.Seed(ctx, st); err != nil {
+		if err := demo.Install(ctx, st); err != nil {
 			t.Fatalf("start %d: %v", start, err)
 		}
 		st.Close()
@@ -91,7 +91,7 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := openStore(t, path)
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, db, `SELECT count(*) FROM articles`); n != 0 {
@@ -153,7 +153,7 @@ func TestBackup(t *testing.T) {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(dir, "backup.db")

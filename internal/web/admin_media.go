@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -70,7 +71,7 @@ func (s *Server) showMedia(c *gin.Context, status, page int, alt string, errs ma
 		view.NextURL = pageURL("/admin/media", page+1)
 	}
 	// An image uploaded again keeps its place in the list; show it first as well.
-	if name := c.Query("image"); status == http.StatusOK && mediaName.MatchString(name) {
+	if name := c.Query("image"); status == http.StatusOK && media.ValidName(name) {
 		just, err := s.store.MediaByFileName(ctx, name)
 		switch {
 		case err == nil:
@@ -93,7 +94,7 @@ func (s *Server) showMedia(c *gin.Context, status, page int, alt string, errs ma
 }
 
 func newMediaItem(m *model.Media, just bool) mediaItem {
-	return mediaItem{Media: m, Kind: imageKinds[m.ContentType].label, SizeLabel: byteSize(m.Size), Just: just}
+	return mediaItem{Media: m, Kind: media.KindLabel(m.ContentType), SizeLabel: byteSize(m.Size), Just: just}
 }
 
 // POST /admin/media stores an uploaded image (form fields image and alt) and shows it
@@ -104,7 +105,7 @@ func (s *Server) adminMediaPost(c *gin.Context) {
 		return
 	}
 	alt := c.PostForm("alt")
-	m, _, reused, err := s.storeUpload(c, file, alt)
+	saved, err := s.storeUpload(c, file, alt)
 	var invalid *model.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -114,8 +115,8 @@ func (s *Server) adminMediaPost(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if reused {
-		c.Redirect(http.StatusSeeOther, "/admin/media?done=uploaded-again&image="+url.QueryEscape(m.FileName))
+	if saved.Reused {
+		c.Redirect(http.StatusSeeOther, "/admin/media?done=uploaded-again&image="+url.QueryEscape(saved.Media.FileName))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/media?done=uploaded")

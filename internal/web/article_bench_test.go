@@ -38,7 +38,7 @@ func newBenchHandler(b *testing.B, noPageCache bool) http.Handler {
 	if err := st.UseKeys(ctx, testKeys); err != nil {
 		b.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		b.Fatal(err)
 	}
 	article, err := st.PublishedArticle(ctx, demo.ArticleSlug)

@@ -70,7 +70,7 @@ func (s *Server) articleShow(c *gin.Context) {
 	}
 	var pendingID int64
 	if token := c.Query("pending"); token != "" {
-		pendingID, _ = s.pending.verify(article.ID, token, s.now())
+		pendingID, _ = s.tokens.PendingReplyID(article.ID, token, s.now())
 	}
 	form := replyForm{}
 	if id, err := strconv.ParseInt(c.Query("replytocom"), 10, 64); err == nil {
@@ -127,7 +127,7 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 
 	form.Action = articleURL + "/comments#respond"
 	form.CancelURL = articleURL + "#respond"
-	form.ShownStamp = s.pending.formStamp(s.now())
+	form.ShownStamp = s.tokens.FormStamp(s.now())
 	if form.ParentID != 0 {
 		if parent, ok := byID[form.ParentID]; ok && !parent.Pending && !form.Closed {
 			form.ReplyToName = parent.AuthorName

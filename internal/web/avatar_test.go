@@ -27,8 +27,9 @@ func avatars(t *testing.T, page string) map[string]string {
 
 // Ensure each reply's avatar is an SVG drawn on the page from its email's blind
 // index: the same for every reply by one email and on every request, different for
-// another email, grey for a reply whose email is gone, and holding nothing of the
-// email or the index, no style and no address to fetch.
+// another email, grey for a reply whose email is gone, holding nothing of the email or
+// the index, and no image loaded by the replies. (What the picture itself may contain
+// is tested in internal/identicon.)
 func TestAvatar_StableAndRevealsNothing(t *testing.T) {
 	s := newSite(t)
 	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
@@ -77,7 +78,6 @@ func TestAvatar_StableAndRevealsNothing(t *testing.T) {
 		t.Errorf("Alice's avatar is Bob's or the placeholder: %s", first[a1])
 	}
 
-	allowedTags := regexp.MustCompile(`^</?(svg|rect|path|circle)\b`)
 	for id, svg := range first {
 		var secrets []string
 		if id != gone1 && id != gone2 {
@@ -104,19 +104,6 @@ func TestAvatar_StableAndRevealsNothing(t *testing.T) {
 			if strings.Contains(lower, secret) {
 				t.Errorf("reply %s's avatar contains %q: %s", id, secret, svg)
 			}
-		}
-		for _, banned := range []string{"style", "data:", "http", "href", "url(", "<image", "<script", "<foreignobject", "<use", "xmlns"} {
-			if strings.Contains(lower, banned) {
-				t.Errorf("reply %s's avatar contains %q: %s", id, banned, svg)
-			}
-		}
-		for _, tag := range regexp.MustCompile(`</?[a-zA-Z]+`).FindAllString(svg, -1) {
-			if !allowedTags.MatchString(tag) {
-				t.Errorf("reply %s's avatar has the element %q: %s", id, tag, svg)
-			}
-		}
-		if !strings.Contains(svg, `fill="#`) || !strings.Contains(svg, `aria-hidden="true"`) {
-			t.Errorf("reply %s's avatar is not coloured with fill attributes, or not hidden from screen readers: %s", id, svg)
 		}
 	}
 	page := s.get(articlePath).Body

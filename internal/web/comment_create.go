@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -50,7 +51,7 @@ func (s *Server) commentCreate(c *gin.Context) {
 		UserAgent:  c.Request.UserAgent(),
 		ClientAddr: clientAddr(c),
 		Honeypot:   f.Get(honeypotField),
-		ShownAt:    s.pending.formShownAt(f.Get("form_shown")),
+		ShownAt:    s.tokens.FormShownAt(f.Get("form_shown")),
 		Staff:      staff(c),
 	}
 	if raw := f.Get("comment_parent"); raw != "" && raw != "0" {
@@ -94,11 +95,15 @@ func (s *Server) commentCreate(c *gin.Context) {
 	}
 	target := "/articles/" + url.PathEscape(article.Slug)
 	if comment.Status != model.CommentApproved {
-		token := s.pending.issue(article.ID, comment.ID, s.now().Add(PendingTokenTTL))
+		token := s.tokens.PendingReply(article.ID, comment.ID, s.now().Add(PendingTokenTTL))
 		target += "?pending=" + url.QueryEscape(token)
 	}
 	c.Redirect(http.StatusSeeOther, target+"#comment-"+strconv.FormatInt(comment.ID, 10))
 }
+
+// PendingTokenTTL is how long the link that shows a reader their own held reply works
+// (a token.Signer's PendingReply in ?pending=).
+const PendingTokenTTL = 24 * time.Hour
 
 // honeypotField is a reply-form field hidden from people; robots fill it in.
 const honeypotField = "contact_me_by_fax_only"

@@ -59,7 +59,7 @@ func FuzzCommentCreateForm(f *testing.F) {
 	}
 	// The corpus as raw bodies tests the decoding; saving each as a reply would test
 	// the database more than the form, and take seconds before fuzzing starts.
-	for _, s := range hostile.Seeds(f) {
+	for _, s := range hostile.Corpus(f) {
 		f.Add(form, []byte(s))
 	}
 	for _, s := range hostile.Own() {
@@ -199,7 +199,7 @@ func newFuzzSite(tb testing.TB) *site {
 	}
 	tb.Cleanup(func() { st.Close() })
 	for _, step := range []func(context.Context) error{st.Migrate, func(ctx context.Context) error { return st.UseKeys(ctx, testKeys) },
-		func(ctx context.Context) error { return demo.Seed(ctx, st) }} {
+		func(ctx context.Context) error { return demo.Install(ctx, st) }} {
 		if err := step(ctx); err != nil {
 			tb.Fatal(err)
 		}

@@ -10,9 +10,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/accounts"
+	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/token"
 )
 
 // Options is what the web layer needs from the rest of the program.
@@ -25,7 +27,7 @@ type Options struct {
 	PublicURL      string   // e.g. https://health.example.org, no final slash
 	Secure         bool     // served over HTTPS
 	TrustedProxies []string // whose X-Forwarded-For is believed
-	TokenKey       []byte   // signs the links that show a reader their pending reply
+	TokenKey       []byte   // at least 32 bytes: signs the ?pending= links and the reply form's shown-at stamp (see token)
 	SiteName       string
 	MediaDir       string           // where uploaded images are kept; uploads are off when empty
 	Now            func() time.Time // the clock; time.Now when nil
@@ -45,11 +47,11 @@ type Server struct {
 	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
 	secure      bool
 	siteName    string
-	mediaDir    string
+	media       *media.Service
 	now         func() time.Time
 	pages       *pages
 	assets      *assets
-	pending     pendingTokens
+	tokens      *token.Signer // the ?pending= links and the reply form's shown-at stamp
 	crossOrig   *http.CrossOriginProtection
 	cache       *pageCache
 	pageCacheOn bool
@@ -67,8 +69,9 @@ func New(opt Options) (*Server, error) {
 	if opt.SiteName == "" {
 		opt.SiteName = "Fascicle"
 	}
-	if len(opt.TokenKey) < 32 {
-		return nil, fmt.Errorf("token key must be at least 32 bytes")
+	tokens, err := token.New(opt.TokenKey)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{
 		store:       opt.Store,
@@ -80,9 +83,9 @@ func New(opt Options) (*Server, error) {
 		tagHost:     tagHost(opt.PublicURL),
 		secure:      opt.Secure,
 		siteName:    opt.SiteName,
-		mediaDir:    opt.MediaDir,
+		media:       media.New(opt.Store, opt.MediaDir, opt.Now),
 		now:         opt.Now,
-		pending:     pendingTokens{key: opt.TokenKey},
+		tokens:      tokens,
 		crossOrig:   http.NewCrossOriginProtection(),
 		cache:       newPageCache(),
 		pageCacheOn: !opt.NoPageCache,
@@ -95,7 +98,6 @@ func New(opt Options) (*Server, error) {
 		s.publishing = publishing.New(opt.Store)
 		s.publishing.SetClock(opt.Now)
 	}
-	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

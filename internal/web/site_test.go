@@ -65,7 +65,7 @@ func newSiteWith(t *testing.T, configure func(*web.Options)) *site {
 	if err := st.UseKeys(ctx, testKeys); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite3", path)

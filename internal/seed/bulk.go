@@ -1,21 +1,22 @@
-package store
+package seed
 
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/secret"
+	"github.com/fascicle/fascicle/internal/store"
 )
 
-// DefaultBulkBatch is how many rows a bulk load writes per transaction: large enough
+// DefaultBatch is how many rows a bulk load writes per transaction: large enough
 // that the cost of a commit (and its fsync) disappears, small enough that the
 // write-ahead log stays a few tens of megabytes.
-const DefaultBulkBatch = 50_000
+const DefaultBatch = 50_000
 
 // bulkPragmas tune the loading connection for the load; BulkLoad puts the old values
 // back before the connection returns to the pool. A large page cache keeps the
@@ -30,8 +31,8 @@ var bulkPragmas = []struct{ name, value string }{
 }
 
 // Bulk writes large amounts of generated content with prepared statements in large
-// transactions on one connection, bypassing GORM: "fascicle seed" fills a database
-// with a million replies in seconds this way. Rows carry their own IDs (from
+// transactions on one connection of the store (store.BulkConn), bypassing GORM: Run
+// fills a database with a million replies in seconds this way. Rows carry their own IDs (from
 // NextIDs), so that content can be generated ahead of the writer and a reply can name
 // its parent before either is written. Emails are encrypted with the store's keys,
 // exactly as CreateComment does; the full-text index follows the articles through its
@@ -52,80 +53,63 @@ type Bulk struct {
 	// rows; fewer only at the end of a batch.
 	commentArgs  []any
 	commentStmts map[int]*sql.Stmt // by number of rows
-	deferred     []deferredIndex   // reply indexes dropped until the end of the load
 
 	tagIDs     map[string]int64  // tag slug → id
 	emailIndex map[string]string // email → blind index, computed once per commenter
 }
 
-// rawDB returns the database/sql handle under GORM, for bulk work.
-func (s *Store) rawDB() (*sql.DB, error) {
-	return s.db.DB()
-}
-
-// BulkLoad runs fn with a Bulk that commits every batch rows (DefaultBulkBatch when
+// BulkLoad runs fn with a Bulk on st that commits every batch rows (DefaultBatch when
 // batch ≤ 0) and once more when fn returns, after building any index it deferred. If
 // fn or a write fails, the open batch is rolled back, deferred indexes are built
 // again, and the batches committed before stay. The store's keys must be in use
-// (ErrNoKeys otherwise).
-func (s *Store) BulkLoad(ctx context.Context, batch int, fn func(b *Bulk) error) (err error) {
-	keys, err := s.emailKeys()
-	if err != nil {
-		return err
-	}
+// (store.ErrNoKeys otherwise).
+func BulkLoad(ctx context.Context, st *store.Store, batch int, fn func(b *Bulk) error) error {
 	if batch <= 0 {
-		batch = DefaultBulkBatch
+		batch = DefaultBatch
 	}
-	db, err := s.rawDB()
-	if err != nil {
-		return err
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	background := context.WithoutCancel(ctx) // for clean-up after ctx ends
-	b := &Bulk{conn: conn, exec: background, keys: keys, batch: batch, tagIDs: map[string]int64{}, emailIndex: map[string]string{}}
-	defer b.closeStatements()
-	if err := b.prepare(ctx); err != nil {
-		return err
-	}
-	for _, p := range bulkPragmas {
-		var old string
-		if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(&old); err != nil {
-			return translate(err)
+	return st.BulkConn(ctx, func(conn *sql.Conn, keys *secret.Keys) (err error) {
+		background := context.WithoutCancel(ctx) // for clean-up after ctx ends
+		b := &Bulk{conn: conn, exec: background, keys: keys, batch: batch, tagIDs: map[string]int64{}, emailIndex: map[string]string{}}
+		defer b.closeStatements()
+		if err := b.prepare(ctx); err != nil {
+			return err
 		}
-		if _, err := conn.ExecContext(ctx, `PRAGMA `+p.name+` = `+p.value); err != nil {
-			return translate(err)
-		}
-		defer conn.ExecContext(background, `PRAGMA `+p.name+` = `+old)
-	}
-
-	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
-		return translate(err)
-	}
-	defer func() {
-		if err != nil {
-			conn.ExecContext(background, `ROLLBACK`)
-			// Indexes dropped in a batch that was committed come back now; had this
-			// failed too, the next Migrate would build them.
-			if rerr := restoreDeferredIndexes(background, conn); rerr != nil {
-				err = errors.Join(err, rerr)
+		for _, p := range bulkPragmas {
+			var old string
+			if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(&old); err != nil {
+				return store.Translate(err)
 			}
+			if _, err := conn.ExecContext(ctx, `PRAGMA `+p.name+` = `+p.value); err != nil {
+				return store.Translate(err)
+			}
+			defer conn.ExecContext(background, `PRAGMA `+p.name+` = `+old)
 		}
-	}()
-	if err := fn(b); err != nil {
-		return err
-	}
-	if err := b.flushComments(); err != nil {
-		return err
-	}
-	if err := b.BuildDeferredIndexes(ctx); err != nil {
-		return err
-	}
-	_, err = conn.ExecContext(ctx, `COMMIT`)
-	return translate(err)
+
+		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+			return store.Translate(err)
+		}
+		defer func() {
+			if err != nil {
+				conn.ExecContext(background, `ROLLBACK`)
+				// Indexes dropped in a batch that was committed come back now; had this
+				// failed too, the next Migrate would build them.
+				if rerr := st.RestoreDeferredIndexes(background); rerr != nil {
+					err = errors.Join(err, rerr)
+				}
+			}
+		}()
+		if err := fn(b); err != nil {
+			return err
+		}
+		if err := b.flushComments(); err != nil {
+			return err
+		}
+		if err := b.BuildDeferredIndexes(ctx); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, `COMMIT`)
+		return store.Translate(err)
+	})
 }
 
 func (b *Bulk) prepare(ctx context.Context) error {
@@ -171,7 +155,7 @@ func (b *Bulk) closeStatements() {
 func (b *Bulk) NextIDs(ctx context.Context) (article, comment int64, err error) {
 	err = b.conn.QueryRowContext(ctx, `SELECT (SELECT COALESCE(max(id), 0) + 1 FROM articles),
 		(SELECT COALESCE(max(id), 0) + 1 FROM comments)`).Scan(&article, &comment)
-	return article, comment, translate(err)
+	return article, comment, store.Translate(err)
 }
 
 // SlugTaken reports whether slug is the address of an article, now or as an old
@@ -179,7 +163,7 @@ func (b *Bulk) NextIDs(ctx context.Context) (article, comment int64, err error) 
 func (b *Bulk) SlugTaken(ctx context.Context, slug string) (bool, error) {
 	var taken bool
 	err := b.slugTaken.QueryRowContext(b.exec, slug).Scan(&taken)
-	return taken, translate(err)
+	return taken, store.Translate(err)
 }
 
 // wrote counts n rows and commits the batch when it is full.
@@ -196,10 +180,10 @@ func (b *Bulk) wrote(ctx context.Context, n int) error {
 		return err
 	}
 	if _, err := b.conn.ExecContext(ctx, `COMMIT`); err != nil {
-		return translate(err)
+		return store.Translate(err)
 	}
 	_, err := b.conn.ExecContext(ctx, `BEGIN IMMEDIATE`)
-	return translate(err)
+	return store.Translate(err)
 }
 
 // AddArticle writes an article with the ID it carries (from NextIDs), its references
@@ -211,16 +195,16 @@ func (b *Bulk) AddArticle(ctx context.Context, a *model.Article) error {
 	}
 	a.Version = 1
 	if _, err := b.article.ExecContext(b.exec, a.ID, a.Slug, a.Title, a.Summary, a.BodyMarkdown, string(a.Status), a.AuthorID,
-		a.ReviewerName, a.ReviewerCredentials, utcPtr(a.ReviewedAt), utcPtr(a.PublishedAt), a.CommentsOpen,
-		a.CreatedAt.UTC(), a.UpdatedAt.UTC(), a.Version, utcPtr(a.ScheduledAt), utcPtr(a.NextReviewAt),
+		a.ReviewerName, a.ReviewerCredentials, utc(a.ReviewedAt), utc(a.PublishedAt), a.CommentsOpen,
+		a.CreatedAt.UTC(), a.UpdatedAt.UTC(), a.Version, utc(a.ScheduledAt), utc(a.NextReviewAt),
 		a.CorrectionNote, a.ReviewerID); err != nil {
-		return translate(err)
+		return store.Translate(err)
 	}
 	for i := range a.References {
 		ref := &a.References[i]
 		ref.ArticleID, ref.Position = a.ID, i+1
 		if _, err := b.reference.ExecContext(b.exec, a.ID, ref.Position, ref.Title, ref.URL, ref.Publisher, ref.DOI, ref.PMID); err != nil {
-			return translate(err)
+			return store.Translate(err)
 		}
 	}
 	for i := range a.Tags {
@@ -231,7 +215,7 @@ func (b *Bulk) AddArticle(ctx context.Context, a *model.Article) error {
 		}
 		t.ID = id
 		if _, err := b.articleTag.ExecContext(b.exec, a.ID, id, i); err != nil {
-			return translate(err)
+			return store.Translate(err)
 		}
 	}
 	return b.wrote(ctx, 1+len(a.References)+len(a.Tags))
@@ -242,11 +226,11 @@ func (b *Bulk) tagIDFor(ctx context.Context, t *model.Tag) (int64, error) {
 		return id, nil
 	}
 	if _, err := b.tag.ExecContext(b.exec, t.Slug, t.Name); err != nil {
-		return 0, translate(err)
+		return 0, store.Translate(err)
 	}
 	var id int64
 	if err := b.tagID.QueryRowContext(b.exec, t.Slug).Scan(&id); err != nil {
-		return 0, translate(err)
+		return 0, store.Translate(err)
 	}
 	b.tagIDs[t.Slug] = id
 	return id, nil
@@ -292,7 +276,7 @@ func (b *Bulk) AddComment(ctx context.Context, c *model.Comment) error {
 	}
 	c.EmailIndex = index
 	b.commentArgs = append(b.commentArgs, c.ID, c.ArticleID, c.ParentID, c.AuthorName,
-		b.keys.Seal(c.AuthorEmail), index, c.AuthorURL, c.Body, BodyHash(c.Body), string(c.Status), c.UserAgent,
+		b.keys.Seal(c.AuthorEmail), index, c.AuthorURL, c.Body, store.BodyHash(c.Body), string(c.Status), c.UserAgent,
 		c.ClientHash, c.ClientPrefix, c.HeldReason, string(c.PreviousStatus), c.UserID,
 		c.CreatedAt.UTC(), c.UpdatedAt.UTC())
 	if len(b.commentArgs) == bulkCommentRows*commentArgCount {
@@ -329,19 +313,9 @@ func (b *Bulk) flushComments() error {
 	clear(b.commentArgs)
 	b.commentArgs = b.commentArgs[:0]
 	if err != nil {
-		return fmt.Errorf("replies from ID %v: %w", first, translate(err))
+		return fmt.Errorf("replies from ID %v: %w", first, store.Translate(err))
 	}
 	return nil
-}
-
-// deferredIndexesMeta names the note, in site_meta, of the indexes a bulk load dropped
-// and has not built again yet.
-const deferredIndexesMeta = "bulk_load_deferred_indexes"
-
-// deferredIndex is an index dropped for a bulk load, with the SQL that creates it.
-type deferredIndex struct {
-	Name string `json:"name"`
-	SQL  string `json:"sql"`
 }
 
 // DeferReplyIndexes drops the indexes of the replies table until the load ends, when
@@ -350,128 +324,29 @@ type deferredIndex struct {
 // an index row by row costs several times more than building it at the end. Worth it
 // only when the load adds more replies than the table holds. The drop is committed
 // with a note of the indexes, so that if the load is killed the next Migrate rebuilds
-// them. The primary key and unique constraints are kept.
+// them (see store.DeferIndexes). The primary key and unique constraints are kept.
 func (b *Bulk) DeferReplyIndexes(ctx context.Context) error {
 	if err := b.flushComments(); err != nil {
 		return err
 	}
-	rows, err := b.conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL ORDER BY name`)
-	if err != nil {
-		return translate(err)
-	}
-	var list []deferredIndex
-	for rows.Next() {
-		var d deferredIndex
-		if err := rows.Scan(&d.Name, &d.SQL); err != nil {
-			rows.Close()
-			return translate(err)
-		}
-		list = append(list, d)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return translate(err)
-	}
-	if len(list) == 0 {
-		return nil
-	}
-	note, err := json.Marshal(append(b.deferred, list...))
-	if err != nil {
-		return err
-	}
-	if _, err := b.conn.ExecContext(ctx, `INSERT INTO site_meta (name, value) VALUES (?, ?)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, deferredIndexesMeta, string(note)); err != nil {
-		return translate(err)
-	}
-	for _, d := range list {
-		if _, err := b.conn.ExecContext(ctx, `DROP INDEX `+quoteIdent(d.Name)); err != nil {
-			return translate(err)
-		}
-	}
-	b.deferred = append(b.deferred, list...)
-	return nil
+	_, err := store.DeferIndexes(ctx, b.conn, "comments")
+	return err
 }
 
 // BuildDeferredIndexes builds the indexes DeferReplyIndexes dropped, in the open
 // transaction, and forgets the note about them.
 func (b *Bulk) BuildDeferredIndexes(ctx context.Context) error {
-	if len(b.deferred) == 0 {
-		return nil
-	}
 	if err := b.flushComments(); err != nil {
 		return err
 	}
-	if err := buildIndexes(ctx, b.conn, b.deferred); err != nil {
-		return err
-	}
-	b.deferred = nil
-	return nil
+	return store.BuildDeferredIndexes(ctx, b.conn)
 }
 
-// execer is a connection or a pool.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// buildIndexes creates the indexes in list that do not exist and deletes the note.
-func buildIndexes(ctx context.Context, db execer, list []deferredIndex) error {
-	for _, d := range list {
-		var exists bool
-		if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)`,
-			d.Name).Scan(&exists); err != nil {
-			return translate(err)
-		}
-		if exists {
-			continue
-		}
-		if _, err := db.ExecContext(ctx, d.SQL); err != nil {
-			return fmt.Errorf("build index %s: %w", d.Name, translate(err))
-		}
-	}
-	_, err := db.ExecContext(ctx, `DELETE FROM site_meta WHERE name = ?`, deferredIndexesMeta)
-	return translate(err)
-}
-
-// restoreDeferredIndexes builds the indexes that a bulk load dropped and did not get
-// to build again, in a transaction of its own.
-func restoreDeferredIndexes(ctx context.Context, db interface {
-	execer
-	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
-}) error {
-	var note string
-	err := db.QueryRowContext(ctx, `SELECT value FROM site_meta WHERE name = ?`, deferredIndexesMeta).Scan(&note)
-	if errors.Is(err, sql.ErrNoRows) {
+// utc returns t in UTC, or nil.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
 		return nil
-	} else if err != nil {
-		return translate(err)
 	}
-	var list []deferredIndex
-	if err := json.Unmarshal([]byte(note), &list); err != nil {
-		return fmt.Errorf("read the note of indexes to rebuild: %w", err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return translate(err)
-	}
-	if err := buildIndexes(ctx, tx, list); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return translate(tx.Commit())
-}
-
-// RestoreDeferredIndexes builds the indexes that a bulk load was killed before
-// building again. Migrate calls it.
-func (s *Store) RestoreDeferredIndexes(ctx context.Context) error {
-	db, err := s.rawDB()
-	if err != nil {
-		return err
-	}
-	return restoreDeferredIndexes(ctx, db)
-}
-
-// quoteIdent quotes an SQL name.
-func quoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	u := t.UTC()
+	return &u
 }

@@ -1,17 +1,61 @@
-package store_test
+package seed_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/secret"
+	"github.com/fascicle/fascicle/internal/seed"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
 const commentIndexCount = `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL`
+
+// openStore opens a migrated store at path with email keys in use.
+func openStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := secret.New(secret.Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UseKeys(context.Background(), keys); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// rawDB opens the database at path apart from the store, to look at it.
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func count(t *testing.T, db *sql.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 // bulkArticle is a published article for the bulk tests.
 func bulkArticle(id, authorID int64) *model.Article {
@@ -25,6 +69,7 @@ func bulkArticle(id, authorID int64) *model.Article {
 // replies with encrypted emails, commits in batches, and builds the reply indexes it
 // deferred.
 func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bulk.db")
 	st := openStore(t, path)
 	ctx := context.Background()
@@ -34,7 +79,7 @@ func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 	}
 	db := rawDB(t, path)
 	indexes := count(t, db, commentIndexCount)
-	err := st.BulkLoad(ctx, 7, func(b *store.Bulk) error {
+	err := seed.BulkLoad(ctx, st, 7, func(b *seed.Bulk) error {
 		articleID, commentID, err := b.NextIDs(ctx)
 		if err != nil {
 			return err
@@ -85,6 +130,7 @@ func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 // Ensure a load that fails keeps the batches it committed, drops the one it was
 // writing, and builds the indexes it deferred.
 func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bulk.db")
 	st := openStore(t, path)
 	ctx := context.Background()
@@ -95,7 +141,7 @@ func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 	db := rawDB(t, path)
 	indexes := count(t, db, commentIndexCount)
 	stop := errors.New("stop")
-	err := st.BulkLoad(ctx, 10, func(b *store.Bulk) error {
+	err := seed.BulkLoad(ctx, st, 10, func(b *seed.Bulk) error {
 		articleID, commentID, err := b.NextIDs(ctx)
 		if err != nil {
 			return err
@@ -129,39 +175,9 @@ func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 	}
 }
 
-// Ensure indexes that a killed bulk load left dropped are built again by the next
-// Migrate, which every command runs at start.
-func TestMigrate_RestoresIndexesOfKilledBulkLoad(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bulk.db")
-	st := openStore(t, path)
-	db := rawDB(t, path)
-	indexes := count(t, db, commentIndexCount)
-	// What DeferReplyIndexes commits: the note, and the indexes gone.
-	for _, q := range []string{
-		`INSERT INTO site_meta (name, value) VALUES ('bulk_load_deferred_indexes',
-			'[{"name":"comments_parent_id","sql":"CREATE INDEX comments_parent_id ON comments (parent_id)"}]')`,
-		`DROP INDEX comments_parent_id`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := count(t, db, commentIndexCount); n != indexes-1 {
-		t.Fatalf("%d reply indexes before Migrate, want %d", n, indexes-1)
-	}
-	if err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if n := count(t, db, commentIndexCount); n != indexes {
-		t.Errorf("%d reply indexes after Migrate, want %d", n, indexes)
-	}
-	if n := count(t, db, `SELECT count(*) FROM site_meta WHERE name = 'bulk_load_deferred_indexes'`); n != 0 {
-		t.Error("the note of deferred indexes is still there")
-	}
-}
-
 // Ensure a bulk load refuses to start before the email keys are loaded.
 func TestBulkLoad_NeedsKeys(t *testing.T) {
+	t.Parallel()
 	st, err := store.Open(filepath.Join(t.TempDir(), "bulk.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +186,7 @@ func TestBulkLoad_NeedsKeys(t *testing.T) {
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	err = st.BulkLoad(context.Background(), 0, func(*store.Bulk) error { return nil })
+	err = seed.BulkLoad(context.Background(), st, 0, func(*seed.Bulk) error { return nil })
 	if !errors.Is(err, store.ErrNoKeys) {
 		t.Errorf("err = %v, want ErrNoKeys", err)
 	}

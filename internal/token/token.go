@@ -1,0 +1,96 @@
+// Package token signs the values the server gives a browser and reads back later, so
+// that it can trust them without storing them: the link that shows a reader their own
+// held reply, and the time a reply form was shown. Each carries an HMAC-SHA256 under
+// the site's token key, so it cannot be made or altered without the key.
+//
+// These are not the random tokens of sessions and setup links (auth.NewToken), which
+// prove nothing by themselves and are looked up, hashed, in the database.
+package token
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MinKeySize is the shortest key New accepts, in bytes.
+const MinKeySize = 32
+
+// ErrShortKey means the key given to New is shorter than MinKeySize.
+var ErrShortKey = errors.New("token key must be at least 32 bytes")
+
+// Signer makes and checks signed tokens with one key. It is safe for concurrent use.
+type Signer struct {
+	key []byte
+}
+
+// New returns a Signer with key, which must be at least MinKeySize random bytes kept
+// secret (ErrShortKey otherwise). Tokens made with one key are refused with another.
+func New(key []byte) (*Signer, error) {
+	if len(key) < MinKeySize {
+		return nil, ErrShortKey
+	}
+	return &Signer{key: append([]byte(nil), key...)}, nil
+}
+
+// PendingReply returns a token that names reply commentID on article articleID until
+// expires: put in the address a reader lands on after posting, it lets the page show
+// them their own held reply while it stays the same for everyone else.
+func (s *Signer) PendingReply(articleID, commentID int64, expires time.Time) string {
+	payload := fmt.Sprintf("%d.%d", commentID, expires.Unix())
+	return payload + "." + s.sign(articleID, payload)
+}
+
+// PendingReplyID returns the reply that token names on article articleID, with ok
+// false if the token was not made by PendingReply with this key for this article, or
+// has expired at now.
+func (s *Signer) PendingReplyID(articleID int64, token string, now time.Time) (commentID int64, ok bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return 0, false
+	}
+	payload := parts[0] + "." + parts[1]
+	if !hmac.Equal([]byte(parts[2]), []byte(s.sign(articleID, payload))) {
+		return 0, false
+	}
+	commentID, err1 := strconv.ParseInt(parts[0], 10, 64)
+	expires, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil || now.Unix() >= expires {
+		return 0, false
+	}
+	return commentID, true
+}
+
+// FormStamp returns a stamp of the time a reply form was shown, to send with the
+// form, so that a reply sent sooner than a person could type one can be recognised.
+func (s *Signer) FormStamp(shown time.Time) string {
+	payload := strconv.FormatInt(shown.Unix(), 10)
+	return payload + "." + s.sign(0, "form-shown:"+payload)
+}
+
+// FormShownAt returns the time in a stamp made by FormStamp (to the second), or the
+// zero time if the stamp is missing, malformed or not made with this key.
+func (s *Signer) FormShownAt(stamp string) time.Time {
+	payload, sig, ok := strings.Cut(stamp, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign(0, "form-shown:"+payload))) {
+		return time.Time{}
+	}
+	unix, err := strconv.ParseInt(payload, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(unix, 0)
+}
+
+// sign returns the signature of payload for article articleID (0 for form stamps,
+// whose payload has a prefix of its own, so neither kind passes for the other).
+func (s *Signer) sign(articleID int64, payload string) string {
+	mac := hmac.New(sha256.New, s.key)
+	fmt.Fprintf(mac, "pending-reply:%d:%s", articleID, payload)
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:20])
+}
