@@ -50,10 +50,6 @@ type queueRow struct {
 	ArticleURL string
 }
 
-var statusLabels = map[model.CommentStatus]string{
-	model.CommentPending: "Pending", model.CommentApproved: "Approved", model.CommentSpam: "Spam", model.CommentTrash: "Trash",
-}
-
 // GET /admin/comments?status=S&article=ID&q=TEXT&page=N lists replies for moderation.
 func (s *Server) adminComments(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -82,7 +78,7 @@ func (s *Server) adminComments(c *gin.Context) {
 		return
 	}
 	view := commentsPage{
-		layout: s.adminLayout(c, statusLabels[status]+" replies"), Status: status,
+		layout: s.adminLayout(c, status.Label()+" replies"), Status: status,
 		Articles: articles, ArticleID: articleID, Query: query, Total: total, Page: page,
 		ReturnTo: c.Request.URL.RequestURI(),
 	}
@@ -100,7 +96,7 @@ func (s *Server) adminComments(c *gin.Context) {
 		return "/admin/comments?" + q.Encode()
 	}
 	for _, st := range model.CommentStatuses {
-		view.Tabs = append(view.Tabs, queueTab{Status: st, Label: statusLabels[st], Count: counts[st], URL: queryFor(st, 1), Active: st == status})
+		view.Tabs = append(view.Tabs, queueTab{Status: st, Label: st.Label(), Count: counts[st], URL: queryFor(st, 1), Active: st == status})
 	}
 	if page > 1 {
 		view.PrevURL = queryFor(status, page-1)
