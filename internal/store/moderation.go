@@ -146,14 +146,6 @@ func (s *Store) CountPendingComments(ctx context.Context) (int, error) {
 	return int(n), translate(err)
 }
 
-// CommentExists reports whether there is a reply with this ID, in any status, without
-// reading (and so decrypting) its email.
-func (s *Store) CommentExists(ctx context.Context, id int64) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&commentRow{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, translate(err)
-}
-
 // CommentState is where a reply is in moderation: what an action on it starts from.
 type CommentState struct {
 	ID             int64
