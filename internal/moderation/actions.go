@@ -84,7 +84,7 @@ func (s *Service) Moderate(ctx context.Context, action Action, id int64) (bool, 
 		if len(states) == 0 {
 			return ErrReplyNotFound
 		}
-		n, err := s.apply(ctx, tx, action, states, now)
+		n, err := apply(ctx, tx, action, states, now)
 		changed = n > 0
 		return err
 	})
@@ -112,7 +112,7 @@ func (s *Service) ModerateAll(ctx context.Context, action Action, ids []int64) (
 		if err != nil {
 			return err
 		}
-		n, err = s.apply(ctx, tx, action, states, now)
+		n, err = apply(ctx, tx, action, states, now)
 		return err
 	})
 	if err != nil {
@@ -122,7 +122,7 @@ func (s *Service) ModerateAll(ctx context.Context, action Action, ids []int64) (
 }
 
 // apply does action to the replies in states, inside tx, and returns how many changed.
-func (s *Service) apply(ctx context.Context, tx *store.Store, action Action, states []store.CommentState, now time.Time) (int, error) {
+func apply(ctx context.Context, tx *store.Store, action Action, states []store.CommentState, now time.Time) (int, error) {
 	if action == ActionDelete {
 		var binned []int64
 		for _, st := range states {
