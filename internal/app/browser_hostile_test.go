@@ -372,7 +372,7 @@ func TestBrowser_HostileRepliesRunNoScript(t *testing.T) {
 			ids = append(ids, id)
 		}
 	}
-	if n, err := a.Store.MoveComments(ctx, ids, model.CommentApproved, time.Now()); err != nil || n != len(want)+len(plainHeld) {
+	if n, err := a.Store.SetCommentStatus(ctx, ids, model.CommentApproved, "", time.Now()); err != nil || n != len(want)+len(plainHeld) {
 		t.Fatalf("approved %d replies (%v), want %d", n, err, len(want)+len(plainHeld))
 	}
 	mustRun(t, reader, "open the article", chromedp.Navigate(articleURL))

@@ -81,7 +81,7 @@ func TestPrivacy_CanaryEmailNowhereInClear(t *testing.T) {
 		}
 		ids = append(ids, r.ID)
 	}
-	if _, err := a.Store.MoveComments(ctx, ids, model.CommentApproved, time.Now()); err != nil {
+	if _, err := a.Store.SetCommentStatus(ctx, ids, model.CommentApproved, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"/", "/articles/" + demo.ArticleSlug, "/feed.xml", "/articles/" + demo.ArticleSlug + "/comments.xml", "/search?q=canary"} {

@@ -71,6 +71,21 @@ func (s CommentStatus) Valid() bool {
 	return false
 }
 
+// Label is the status's name for people, as the moderation queue's tabs show it.
+func (s CommentStatus) Label() string {
+	switch s {
+	case CommentPending:
+		return "Pending"
+	case CommentApproved:
+		return "Approved"
+	case CommentSpam:
+		return "Spam"
+	case CommentTrash:
+		return "Trash"
+	}
+	return string(s)
+}
+
 // CommentStatuses lists the statuses in the order of the moderation queue's tabs.
 var CommentStatuses = []CommentStatus{CommentPending, CommentApproved, CommentSpam, CommentTrash}
 

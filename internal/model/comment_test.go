@@ -65,3 +65,23 @@ func TestCommentValidate(t *testing.T) {
 		})
 	}
 }
+
+// Ensure every comment status has its own label for people, and an unknown one shows
+// as it is rather than as an empty tab.
+func TestCommentStatusLabel(t *testing.T) {
+	t.Parallel()
+	want := map[model.CommentStatus]string{
+		model.CommentPending: "Pending", model.CommentApproved: "Approved", model.CommentSpam: "Spam", model.CommentTrash: "Trash",
+	}
+	for _, s := range model.CommentStatuses {
+		if got := s.Label(); got != want[s] {
+			t.Errorf("%q.Label() = %q, want %q", s, got, want[s])
+		}
+	}
+	if len(want) != len(model.CommentStatuses) {
+		t.Errorf("%d statuses, %d labels expected", len(model.CommentStatuses), len(want))
+	}
+	if got := model.CommentStatus("deleted").Label(); got != "deleted" {
+		t.Errorf(`CommentStatus("deleted").Label() = %q, want "deleted"`, got)
+	}
+}

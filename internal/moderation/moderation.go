@@ -1,9 +1,11 @@
-// Package moderation decides what happens to a new reply: it checks the fields and the
-// thread, records who sent it without keeping their address, and sets its status.
+// Package moderation is everything that happens to replies. A new one (Submit) is
+// checked against the rules, each in a file named for it (flood.go, duplicate.go,
+// spam.go, bans.go), recorded without its sender's address, and given a status. What
+// moderators do afterwards is here too: actions.go (approve, spam, trash, restore,
+// delete, one reply or many), edit.go, staff_reply.go, bans.go and replies_open.go.
 package moderation
 
 import (
-	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -11,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 	"time"
 
@@ -19,20 +20,13 @@ import (
 	"github.com/fascicle/fascicle/internal/store"
 )
 
-// Errors of Submit besides *model.ValidationError.
-var (
-	// ErrRepliesClosed means the article no longer accepts replies.
-	ErrRepliesClosed = errors.New("replies are closed on this article")
-	// ErrFlood means the same address or email sent a reply moments ago.
-	ErrFlood = errors.New("replies sent too quickly")
-	// ErrDuplicate means the same person already left the same reply in the same place.
-	ErrDuplicate = errors.New("duplicate reply")
-)
+// ErrRepliesClosed means the article no longer accepts replies.
+var ErrRepliesClosed = errors.New("replies are closed on this article")
 
 // MaxUserAgent is how much of a browser's User-Agent is kept for moderators.
 const MaxUserAgent = 512
 
-// Service receives replies.
+// Service receives replies and carries out what moderators do to them.
 type Service struct {
 	store     *store.Store
 	clientKey []byte
@@ -80,7 +74,7 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		return nil, ErrRepliesClosed
 	}
 	clientHash := s.ClientHash(sub.ClientAddr)
-	if policy.FloodSeconds > 0 && sub.Staff == nil && !s.bursts.allow(clientHash, now) {
+	if floodApplies(&policy, sub) && !s.bursts.allow(clientHash, now) {
 		return nil, ErrFlood
 	}
 	c := &model.Comment{
@@ -95,8 +89,8 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		CreatedAt:    now,
 	}
 	verr := &model.ValidationError{}
-	if err := c.Validate(); err != nil {
-		verr = err.(*model.ValidationError)
+	if err := verr.Merge(c.Validate()); err != nil {
+		return nil, err
 	}
 	if sub.ParentID != 0 {
 		parent, err := s.store.Comment(ctx, sub.ParentID)
@@ -121,14 +115,13 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	// The group's statements must not be interrupted by one reader leaving.
 	dbctx := context.WithoutCancel(ctx)
 	err = s.store.Batched(ctx, func(tx *store.Store) error {
-		if policy.FloodSeconds > 0 && sub.Staff == nil {
-			since := now.Add(-time.Duration(policy.FloodSeconds) * time.Second)
-			if recent, err := tx.RecentReplyFrom(dbctx, c.ClientHash, c.AuthorEmail, since); err != nil || recent {
-				return cmp.Or(err, ErrFlood)
+		if floodApplies(&policy, sub) {
+			if err := checkFlood(dbctx, tx, &policy, c, now); err != nil {
+				return err
 			}
 		}
-		if dup, err := tx.DuplicateReply(dbctx, c); err != nil || dup {
-			return cmp.Or(err, ErrDuplicate)
+		if err := checkDuplicate(dbctx, tx, c); err != nil {
+			return err
 		}
 		status, reason, err := s.classify(dbctx, tx, &policy, c, sub, now)
 		if err != nil {
@@ -143,7 +136,8 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	return c, nil
 }
 
-// classify decides a new reply's status under the policy, and why.
+// classify decides a new reply's status under the policy, and why: the rules in the
+// order they apply, the first that holds or refuses the reply winning.
 func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy, c *model.Comment, sub Submission, now time.Time) (model.CommentStatus, string, error) {
 	if sub.Staff != nil && sub.Staff.Role.Can(model.PermModerateComments) {
 		return model.CommentApproved, "", nil
@@ -151,42 +145,22 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 	// A banned commenter's reply goes to spam before any other rule, and silently: the
 	// sender is shown it as held, like any other.
 	if sub.Staff == nil {
-		index, err := tx.EmailIndex(c.AuthorEmail)
+		reason, err := banReason(ctx, tx, c, now)
 		if err != nil {
 			return "", "", err
 		}
-		ban, err := tx.ActiveBan(ctx, index, c.ClientHash, now)
-		if err != nil {
-			return "", "", err
-		}
-		if ban != nil {
-			return model.CommentSpam, ban.HeldReason(), nil
+		if reason != "" {
+			return model.CommentSpam, reason, nil
 		}
 	}
-	if sub.Honeypot != "" {
-		return model.CommentSpam, "filled in the hidden field that only robots see", nil
+	if reason := robotReason(p, sub, now); reason != "" {
+		return model.CommentSpam, reason, nil
 	}
-	if p.MinFormSeconds > 0 {
-		if sub.ShownAt.IsZero() {
-			return model.CommentSpam, "sent without the form's timestamp", nil
-		}
-		if took := now.Sub(sub.ShownAt); took < time.Duration(p.MinFormSeconds)*time.Second {
-			return model.CommentSpam, fmt.Sprintf("sent %.1f s after the form was shown", took.Seconds()), nil
-		}
+	if status, reason := wordRule(p, c); reason != "" {
+		return status, reason, nil
 	}
-	haystack := strings.ToLower(strings.Join([]string{c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.UserAgent}, "\n"))
-	for _, w := range p.SpamWords {
-		if strings.Contains(haystack, w) {
-			return model.CommentSpam, fmt.Sprintf("contains the spam word “%s”", w), nil
-		}
-	}
-	for _, w := range p.HoldWords {
-		if strings.Contains(haystack, w) {
-			return model.CommentPending, fmt.Sprintf("contains the hold word “%s”", w), nil
-		}
-	}
-	if n := CountLinks(c.Body); p.HoldLinks > 0 && n >= p.HoldLinks {
-		return model.CommentPending, fmt.Sprintf("has %d %s", n, map[bool]string{true: "link", false: "links"}[n == 1]), nil
+	if reason := linkReason(p, c); reason != "" {
+		return model.CommentPending, reason, nil
 	}
 	if p.HoldAll {
 		return model.CommentPending, "every reply is held (manual moderation)", nil
@@ -201,60 +175,6 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 		}
 	}
 	return model.CommentApproved, "", nil
-}
-
-var linkPattern = regexp.MustCompile(`(?i)https?://|www\.`)
-
-// CountLinks counts the web addresses in a reply's text.
-func CountLinks(text string) int {
-	return len(linkPattern.FindAllStringIndex(text, -1))
-}
-
-// StaffReply saves a staff member's answer to a reply, approved at once. Answering a
-// held reply approves it too, as a moderator answering it has read it.
-func (s *Service) StaffReply(ctx context.Context, staff *model.User, parentID int64, body string) (*model.Comment, error) {
-	now := s.now().UTC()
-	c := &model.Comment{
-		ParentID:    &parentID,
-		AuthorName:  staff.Name,
-		AuthorEmail: staff.EmailAddress(),
-		Body:        strings.ReplaceAll(body, "\r\n", "\n"),
-		Status:      model.CommentApproved,
-		UserID:      &staff.ID,
-		CreatedAt:   now,
-	}
-	var v model.ValidationError
-	if err := c.Validate(); err != nil {
-		v = *err.(*model.ValidationError)
-		for field := range v.Fields {
-			if field != model.FieldBody {
-				delete(v.Fields, field) // the account's name and email are not the form's
-			}
-		}
-		if err := v.Err(); err != nil {
-			return nil, err
-		}
-	}
-	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		parent, err := tx.Comment(ctx, parentID)
-		if err != nil {
-			return err
-		}
-		if parent.Status == model.CommentPending {
-			if _, err := tx.MoveComments(ctx, []int64{parent.ID}, model.CommentApproved, now); err != nil {
-				return err
-			}
-		} else if parent.Status != model.CommentApproved {
-			v.Add(model.FieldParent, "Only pending or approved replies can be answered.")
-			return v.Err()
-		}
-		c.ArticleID = parent.ArticleID
-		return tx.CreateComment(ctx, c)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // ClientHash returns a keyed hash of a client address: stable for one address, so

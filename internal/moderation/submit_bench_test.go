@@ -16,7 +16,7 @@ import (
 // 16 posters, each with its own address and email, many replies each, no flood
 // interval.
 func BenchmarkSubmit_Parallel(b *testing.B) {
-	f := newBanFixture(b)
+	f := newFixture(b)
 	ctx := context.Background()
 	policy, err := f.st.Policy(ctx)
 	if err != nil {

@@ -48,17 +48,21 @@ func (s *Store) CreateBan(ctx context.Context, b *model.Ban) error {
 	return nil
 }
 
+// activeBanQuery finds the longest-lasting ban in force on an email index or a client
+// hash.
+const activeBanQuery = `
+	SELECT * FROM bans
+	 WHERE ((kind = 'email' AND value = ?) OR (kind = 'client' AND value = ?))
+	   AND value != '' AND (until IS NULL OR until > ?)
+	 ORDER BY until IS NOT NULL, until DESC
+	 LIMIT 1`
+
 // ActiveBan returns the ban that applies at now to a reply with this email blind
 // index or this client hash (either may be empty), the longest-lasting if several do,
 // or nil if none does. One query, on the index of kind and value.
 func (s *Store) ActiveBan(ctx context.Context, emailIndex, clientHash string, now time.Time) (*model.Ban, error) {
 	var rows []banRow
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT * FROM bans
-		 WHERE ((kind = 'email' AND value = ?) OR (kind = 'client' AND value = ?))
-		   AND value != '' AND (until IS NULL OR until > ?)
-		 ORDER BY until IS NOT NULL, until DESC
-		 LIMIT 1`, emailIndex, clientHash, now.UTC()).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(activeBanQuery, emailIndex, clientHash, now.UTC()).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
 )
 
 // Ensure a ban applies to its email index or client hash only, only until it ends
@@ -144,13 +145,7 @@ func TestActiveBan_UsesIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const query = `
-		SELECT * FROM bans
-		 WHERE ((kind = 'email' AND value = ?) OR (kind = 'client' AND value = ?))
-		   AND value != '' AND (until IS NULL OR until > ?)
-		 ORDER BY until IS NOT NULL, until DESC
-		 LIMIT 1`
-	plan, full, indexScans := planOf(t, f.db, query, []any{"a", "b", t0}, "bans")
+	plan, full, indexScans := planOf(t, f.db, store.ActiveBanQuery, []any{"a", "b", t0}, "bans")
 	if len(full) > 0 || len(indexScans) > 0 {
 		t.Errorf("scans: %q %q; plan %q", full, indexScans, plan)
 	}

@@ -45,18 +45,18 @@ func TestMigrate_HashesEarlierReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := &model.Comment{ArticleID: 1, AuthorName: "Early", AuthorEmail: "early@example.com", Body: "Said before the upgrade."}
-	if dup, err := st.DuplicateReply(ctx, again); err != nil || !dup {
+	if dup, err := st.SameReplyExists(ctx, again, model.CommentStatuses); err != nil || !dup {
 		t.Errorf("the same reply again after the upgrade: duplicate %v, %v; want true", dup, err)
 	}
 	again.Body = "Something new."
-	if dup, err := st.DuplicateReply(ctx, again); err != nil || dup {
+	if dup, err := st.SameReplyExists(ctx, again, model.CommentStatuses); err != nil || dup {
 		t.Errorf("a new reply after the upgrade: duplicate %v, %v; want false", dup, err)
 	}
 }
 
 // Ensure the duplicate check follows a moderator's edit: the edited text is what a
 // second sending must match.
-func TestDuplicateReply_FollowsEdit(t *testing.T) {
+func TestSameReplyExists_FollowsEdit(t *testing.T) {
 	ctx := context.Background()
 	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
 	if err != nil {
@@ -89,7 +89,7 @@ func TestDuplicateReply_FollowsEdit(t *testing.T) {
 	}
 	for body, want := range map[string]bool{"First draft.": true, "Firts draft.": false} {
 		again := &model.Comment{ArticleID: 1, AuthorName: "Reader", AuthorEmail: "reader@example.com", Body: body}
-		if dup, err := st.DuplicateReply(ctx, again); err != nil || dup != want {
+		if dup, err := st.SameReplyExists(ctx, again, model.CommentStatuses); err != nil || dup != want {
 			t.Errorf("%q after the edit: duplicate %v, %v; want %v", body, dup, err, want)
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -29,6 +30,24 @@ type CommentFilter struct {
 	emailIndex string // the blind index of Query, set by CommentQueue
 }
 
+// queueSearchClause matches a search in a reply's text and name, or its whole email.
+const queueSearchClause = `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESCAPE '\' OR c.author_email_index = ?)`
+
+// The queue's page and its total, for a WHERE clause made by CommentFilter.where.
+const (
+	queueListQuery = `
+		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
+		       p.author_name AS parent_author, u.name AS staff_name
+		  FROM comments c
+		  JOIN articles a ON a.id = c.article_id
+		  LEFT JOIN comments p ON p.id = c.parent_id
+		  LEFT JOIN users u ON u.id = c.user_id
+		 WHERE %s
+		 ORDER BY c.created_at DESC, c.id DESC
+		 LIMIT ? OFFSET ?`
+	queueCountQuery = `SELECT count(*) FROM comments c WHERE %s`
+)
+
 func (f CommentFilter) where() (string, []any) {
 	clauses := []string{"c.status = ?"}
 	args := []any{f.Status}
@@ -39,7 +58,7 @@ func (f CommentFilter) where() (string, []any) {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + escapeLike(q) + "%"
 		// Emails are encrypted, so they match whole, through their blind index.
-		clauses = append(clauses, `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESCAPE '\' OR c.author_email_index = ?)`)
+		clauses = append(clauses, queueSearchClause)
 		args = append(args, like, like, f.emailIndex)
 	}
 	return strings.Join(clauses, " AND "), args
@@ -60,7 +79,7 @@ func (s *Store) CommentQueue(ctx context.Context, f CommentFilter) ([]QueueComme
 	where, args := f.where()
 	db := s.db.WithContext(ctx)
 	var total int64
-	if err := db.Raw(`SELECT count(*) FROM comments c WHERE `+where, args...).Scan(&total).Error; err != nil {
+	if err := db.Raw(fmt.Sprintf(queueCountQuery, where), args...).Scan(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	list, err := s.queueComments(ctx, where, args, f.Limit, f.Offset)
@@ -78,16 +97,7 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 		ParentAuthor *string
 		StaffName    *string
 	}
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
-		       p.author_name AS parent_author, u.name AS staff_name
-		  FROM comments c
-		  JOIN articles a ON a.id = c.article_id
-		  LEFT JOIN comments p ON p.id = c.parent_id
-		  LEFT JOIN users u ON u.id = c.user_id
-		 WHERE `+where+`
-		 ORDER BY c.created_at DESC, c.id DESC
-		 LIMIT ? OFFSET ?`, append(args, limit, offset)...).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(fmt.Sprintf(queueListQuery, where), append(args, limit, offset)...).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -108,13 +118,16 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 	return list, nil
 }
 
+// commentCountsQuery counts the replies of each status, for the queue's tabs.
+const commentCountsQuery = `SELECT status, count(*) AS n FROM comments GROUP BY status`
+
 // CommentCounts returns how many replies have each status.
 func (s *Store) CommentCounts(ctx context.Context) (map[model.CommentStatus]int, error) {
 	var rows []struct {
 		Status string
 		N      int
 	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT status, count(*) AS n FROM comments GROUP BY status`).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(commentCountsQuery).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	counts := map[model.CommentStatus]int{}
@@ -124,52 +137,45 @@ func (s *Store) CommentCounts(ctx context.Context) (map[model.CommentStatus]int,
 	return counts, nil
 }
 
-// CountPendingComments returns how many replies wait for a moderator.
+// CountPendingComments returns how many replies wait for a moderator: the total of the
+// queue's first tab.
 func (s *Store) CountPendingComments(ctx context.Context) (int, error) {
+	where, args := CommentFilter{Status: model.CommentPending}.where()
 	var n int64
-	err := s.db.WithContext(ctx).Model(&commentRow{}).Where("status = ?", model.CommentPending).Count(&n).Error
+	err := s.db.WithContext(ctx).Raw(fmt.Sprintf(queueCountQuery, where), args...).Scan(&n).Error
 	return int(n), translate(err)
 }
 
-// CommentExists reports whether there is a reply with this ID, in any status, without
-// reading (and so decrypting) its email.
-func (s *Store) CommentExists(ctx context.Context, id int64) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&commentRow{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, translate(err)
+// CommentState is where a reply is in moderation: what an action on it starts from.
+type CommentState struct {
+	ID             int64
+	Status         model.CommentStatus
+	PreviousStatus model.CommentStatus
 }
 
-// MoveComments gives the replies with the given IDs a new status, and returns how
-// many changed. Moving to spam or trash remembers where a reply came from, so that a
-// restore can put it back.
-func (s *Store) MoveComments(ctx context.Context, ids []int64, to model.CommentStatus, now time.Time) (int, error) {
+// CommentStates returns the states of those of the replies ids that exist, in no
+// particular order, without reading (and so decrypting) their emails.
+func (s *Store) CommentStates(ctx context.Context, ids []int64) ([]CommentState, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var states []CommentState
+	err := s.db.WithContext(ctx).Raw(`SELECT id, status, previous_status FROM comments WHERE id IN ?`, ids).Scan(&states).Error
+	return states, translate(err)
+}
+
+// SetCommentStatus gives the replies ids the status and the previous status, and
+// returns how many there were.
+func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status, previous model.CommentStatus, now time.Time) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	res := s.db.WithContext(ctx).Exec(`
-		UPDATE comments
-		   SET previous_status = CASE WHEN ? IN ('spam', 'trash') AND status IN ('pending', 'approved')
-		                              THEN status ELSE previous_status END,
-		       status = ?, updated_at = ?
-		 WHERE id IN ? AND status != ?`, to, to, now.UTC(), ids, to)
+	res := s.db.WithContext(ctx).Exec(`UPDATE comments SET status = ?, previous_status = ?, updated_at = ? WHERE id IN ?`,
+		status, previous, now.UTC(), ids)
 	return int(res.RowsAffected), translate(res.Error)
 }
 
-// RestoreComments brings replies back from spam or trash to the status they had
-// before (pending if unknown), and returns how many changed.
-func (s *Store) RestoreComments(ctx context.Context, ids []int64, now time.Time) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	res := s.db.WithContext(ctx).Exec(`
-		UPDATE comments
-		   SET status = CASE WHEN previous_status IN ('pending', 'approved') THEN previous_status ELSE 'pending' END,
-		       previous_status = '', updated_at = ?
-		 WHERE id IN ? AND status IN ('spam', 'trash')`, now.UTC(), ids)
-	return int(res.RowsAffected), translate(res.Error)
-}
-
-// DeleteComments removes replies that are in spam or trash for good, and returns how
+// DeleteComments removes the replies ids, in any status, for good, and returns how
 // many went. Their own replies move up a level instead of disappearing.
 func (s *Store) DeleteComments(ctx context.Context, ids []int64) (int, error) {
 	if len(ids) == 0 {
@@ -177,13 +183,8 @@ func (s *Store) DeleteComments(ctx context.Context, ids []int64) (int, error) {
 	}
 	deleted := 0
 	err := s.Tx(ctx, func(tx *Store) error {
-		var binned []int64
-		if err := tx.db.Raw(`SELECT id FROM comments WHERE id IN ? AND status IN ('spam', 'trash')`, ids).
-			Scan(&binned).Error; err != nil {
-			return translate(err)
-		}
 		var err error
-		deleted, err = tx.deleteKeepingThreads(binned)
+		deleted, err = tx.deleteKeepingThreads(ids)
 		return err
 	})
 	if err != nil {
@@ -233,6 +234,13 @@ func (s *Store) UpdateComment(ctx context.Context, c *model.Comment, now time.Ti
 	return nil
 }
 
+// recentReplyQuery finds a reply from a client hash or an email index since a time.
+const recentReplyQuery = `
+	SELECT id FROM comments WHERE client_hash = ? AND client_hash != '' AND created_at > ?
+	UNION ALL
+	SELECT id FROM comments WHERE author_email_index = ? AND created_at > ?
+	LIMIT 1`
+
 // RecentReplyFrom reports whether a reply came from the client hash or the email
 // since the given time.
 func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, since time.Time) (bool, error) {
@@ -241,40 +249,40 @@ func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, s
 		return false, err
 	}
 	var ids []int64
-	q := s.db.WithContext(ctx).Raw(`
-		SELECT id FROM comments WHERE client_hash = ? AND client_hash != '' AND created_at > ?
-		UNION ALL
-		SELECT id FROM comments WHERE author_email_index = ? AND created_at > ?
-		LIMIT 1`, clientHash, since.UTC(), index, since.UTC())
+	q := s.db.WithContext(ctx).Raw(recentReplyQuery, clientHash, since.UTC(), index, since.UTC())
 	if err := q.Scan(&ids).Error; err != nil {
 		return false, translate(err)
 	}
 	return len(ids) > 0, nil
 }
 
-// duplicateReplyQuery finds an earlier reply with the same text, by the hash of the
+// sameReplyQuery finds an earlier reply with the same text, by the hash of the
 // text (migration 0009): the unary + keep SQLite off the email, article and parent
 // indexes, which would have it compare the text of every reply by the same person
 // (or, with "parent_id IS NULL" bound, of most replies of the site), inside the
 // write lock.
-const duplicateReplyQuery = `
+const sameReplyQuery = `
 	SELECT id FROM comments
 	 WHERE body_hash = ? AND +author_email_index = ? AND +article_id = ? AND +parent_id IS ?
-	   AND author_name = ? AND body = ? AND status != 'trash'
+	   AND author_name = ? AND body = ? AND status IN ?
 	 LIMIT 1`
 
-// DuplicateReply reports whether the same person already left the same reply in the
-// same place (trash aside).
-func (s *Store) DuplicateReply(ctx context.Context, c *model.Comment) (bool, error) {
+// SameReplyExists reports whether a reply in one of statuses has the same text, name
+// and email as c, in the same place (article and parent).
+func (s *Store) SameReplyExists(ctx context.Context, c *model.Comment, statuses []model.CommentStatus) (bool, error) {
 	index, err := s.EmailIndex(c.AuthorEmail)
 	if err != nil {
 		return false, err
 	}
 	var ids []int64
-	err = s.db.WithContext(ctx).Raw(duplicateReplyQuery,
-		BodyHash(c.Body), index, c.ArticleID, c.ParentID, c.AuthorName, c.Body).Scan(&ids).Error
+	err = s.db.WithContext(ctx).Raw(sameReplyQuery,
+		BodyHash(c.Body), index, c.ArticleID, c.ParentID, c.AuthorName, c.Body, statuses).Scan(&ids).Error
 	return len(ids) > 0, translate(err)
 }
+
+// approvedReplyQuery finds an approved reply by an email index and a name.
+const approvedReplyQuery = `
+	SELECT id FROM comments WHERE author_email_index = ? AND author_name = ? AND status = 'approved' LIMIT 1`
 
 // HasApprovedReply reports whether someone with this name and email had a reply
 // approved before.
@@ -284,9 +292,7 @@ func (s *Store) HasApprovedReply(ctx context.Context, name, email string) (bool,
 		return false, err
 	}
 	var ids []int64
-	err = s.db.WithContext(ctx).Raw(`
-		SELECT id FROM comments WHERE author_email_index = ? AND author_name = ? AND status = 'approved' LIMIT 1`,
-		index, name).Scan(&ids).Error
+	err = s.db.WithContext(ctx).Raw(approvedReplyQuery, index, name).Scan(&ids).Error
 	return len(ids) > 0, translate(err)
 }
 

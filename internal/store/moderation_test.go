@@ -117,140 +117,85 @@ func (f *modFixture) parentOf(t *testing.T, id int64) (int64, bool) {
 
 func ptr[T any](v T) *T { return &v }
 
-// Ensure moving replies to spam or trash remembers whether they were pending or
-// approved, a move between spam and trash keeps that memory, and a restore returns
-// each reply there (pending when nothing is known), forgetting it afterwards.
-func TestMoveComments_RestoreReturnsToPreviousStatus(t *testing.T) {
+// Ensure CommentStates reads the status and previous status of the replies that
+// exist, and skips IDs that do not.
+func TestCommentStates(t *testing.T) {
 	ctx := context.Background()
 	f := newModFixture(t)
 	pending := f.add(t, model.Comment{Body: "held one"})
-	approved := f.add(t, model.Comment{Body: "approved one", Status: model.CommentApproved})
-	untouched := f.add(t, model.Comment{Body: "still pending"})
-
-	type state struct{ status, previous string }
-	check := func(t *testing.T, want map[int64]state) {
-		t.Helper()
-		for id, w := range want {
-			if s, p := f.statusOf(t, id); s != w.status || p != w.previous {
-				t.Errorf("reply %d: status %q, previous %q; want %q, %q", id, s, p, w.status, w.previous)
-			}
-		}
+	binned := f.add(t, model.Comment{Body: "binned", Status: model.CommentTrash})
+	if _, err := f.db.Exec(`UPDATE comments SET previous_status = 'approved' WHERE id = ?`, binned); err != nil {
+		t.Fatal(err)
 	}
-
-	t.Run("ToSpamRemembers", func(t *testing.T) {
-		now := t0.Add(time.Minute)
-		n, err := f.st.MoveComments(ctx, []int64{pending, approved}, model.CommentSpam, now)
-		if err != nil || n != 2 {
-			t.Fatalf("MoveComments to spam = %d, %v; want 2, nil", n, err)
-		}
-		check(t, map[int64]state{pending: {"spam", "pending"}, approved: {"spam", "approved"}, untouched: {"pending", ""}})
-		c, err := f.st.Comment(ctx, approved)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !c.UpdatedAt.Equal(now) || c.PreviousStatus != model.CommentApproved {
-			t.Errorf("after the move: updated_at %v, PreviousStatus %q; want %v, approved", c.UpdatedAt, c.PreviousStatus, now)
-		}
-	})
-	t.Run("SpamToTrashKeepsMemory", func(t *testing.T) {
-		n, err := f.st.MoveComments(ctx, []int64{pending, approved}, model.CommentTrash, t0.Add(2*time.Minute))
-		if err != nil || n != 2 {
-			t.Fatalf("MoveComments to trash = %d, %v; want 2, nil", n, err)
-		}
-		check(t, map[int64]state{pending: {"trash", "pending"}, approved: {"trash", "approved"}})
-	})
-	t.Run("RestoreReturns", func(t *testing.T) {
-		n, err := f.st.RestoreComments(ctx, []int64{pending, approved, untouched, 9999}, t0.Add(3*time.Minute))
-		if err != nil || n != 2 {
-			t.Fatalf("RestoreComments = %d, %v; want 2 (the pending reply and the missing ID are not in spam or trash), nil", n, err)
-		}
-		check(t, map[int64]state{pending: {"pending", ""}, approved: {"approved", ""}, untouched: {"pending", ""}})
-	})
-	t.Run("RestoreAgainChangesNothing", func(t *testing.T) {
-		n, err := f.st.RestoreComments(ctx, []int64{pending, approved}, t0.Add(4*time.Minute))
-		if err != nil || n != 0 {
-			t.Fatalf("second RestoreComments = %d, %v; want 0, nil", n, err)
-		}
-		check(t, map[int64]state{pending: {"pending", ""}, approved: {"approved", ""}})
-	})
-	t.Run("UnknownPreviousRestoresToPending", func(t *testing.T) {
-		// Spam on arrival has no previous status; a damaged one must not be trusted.
-		arrivedAsSpam := f.add(t, model.Comment{Body: "buy now", Status: model.CommentSpam})
-		odd := f.add(t, model.Comment{Body: "odd", Status: model.CommentTrash})
-		if _, err := f.db.Exec(`UPDATE comments SET previous_status = 'spam' WHERE id = ?`, odd); err != nil {
-			t.Fatal(err)
-		}
-		n, err := f.st.RestoreComments(ctx, []int64{arrivedAsSpam, odd}, t0.Add(5*time.Minute))
-		if err != nil || n != 2 {
-			t.Fatalf("RestoreComments = %d, %v; want 2, nil", n, err)
-		}
-		check(t, map[int64]state{arrivedAsSpam: {"pending", ""}, odd: {"pending", ""}})
-	})
-	t.Run("UnapproveLeavesNoMemory", func(t *testing.T) {
-		n, err := f.st.MoveComments(ctx, []int64{approved}, model.CommentPending, t0.Add(6*time.Minute))
-		if err != nil || n != 1 {
-			t.Fatalf("MoveComments to pending = %d, %v; want 1, nil", n, err)
-		}
-		check(t, map[int64]state{approved: {"pending", ""}})
-	})
-	t.Run("NoIDs", func(t *testing.T) {
-		if n, err := f.st.MoveComments(ctx, nil, model.CommentSpam, t0); err != nil || n != 0 {
-			t.Errorf("MoveComments(nil) = %d, %v; want 0, nil", n, err)
-		}
-		if n, err := f.st.RestoreComments(ctx, []int64{}, t0); err != nil || n != 0 {
-			t.Errorf("RestoreComments(empty) = %d, %v; want 0, nil", n, err)
-		}
-	})
-}
-
-// Ensure MoveComments reports only the replies it changed: those already in the target
-// status and IDs that do not exist are not counted, and are left untouched.
-func TestMoveComments_CountsOnlyChanged(t *testing.T) {
-	ctx := context.Background()
-	f := newModFixture(t)
-	a := f.add(t, model.Comment{Body: "one"})
-	b := f.add(t, model.Comment{Body: "two"})
-	already := f.add(t, model.Comment{Body: "three", Status: model.CommentApproved})
-
-	n, err := f.st.MoveComments(ctx, []int64{a, b, already, 9999}, model.CommentApproved, t0.Add(time.Hour))
-	if err != nil || n != 2 {
-		t.Fatalf("MoveComments = %d, %v; want 2, nil", n, err)
-	}
-	for _, id := range []int64{a, b, already} {
-		if s, _ := f.statusOf(t, id); s != "approved" {
-			t.Errorf("reply %d is %q, want approved", id, s)
-		}
-	}
-	c, err := f.st.Comment(ctx, already)
+	states, err := f.st.CommentStates(ctx, []int64{binned, 9999, pending})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.UpdatedAt.Equal(t0) {
-		t.Errorf("the reply that was already approved has updated_at %v, want it untouched at %v", c.UpdatedAt, t0)
+	slices.SortFunc(states, func(a, b store.CommentState) int { return int(a.ID - b.ID) })
+	want := []store.CommentState{
+		{ID: pending, Status: model.CommentPending},
+		{ID: binned, Status: model.CommentTrash, PreviousStatus: model.CommentApproved},
 	}
-	if n, err := f.st.MoveComments(ctx, []int64{a, b, already}, model.CommentApproved, t0.Add(2*time.Hour)); err != nil || n != 0 {
-		t.Errorf("moving approved replies to approved again = %d, %v; want 0, nil", n, err)
+	if !slices.Equal(states, want) {
+		t.Errorf("CommentStates = %+v, want %+v", states, want)
+	}
+	if states, err := f.st.CommentStates(ctx, nil); err != nil || len(states) != 0 {
+		t.Errorf("CommentStates(nil) = %+v, %v; want none", states, err)
+	}
+}
+
+// Ensure SetCommentStatus saves the status, the previous status and the time of the
+// change on exactly the replies named, and counts those that exist.
+func TestSetCommentStatus(t *testing.T) {
+	ctx := context.Background()
+	f := newModFixture(t)
+	a := f.add(t, model.Comment{Body: "one"})
+	b := f.add(t, model.Comment{Body: "two", Status: model.CommentApproved})
+	other := f.add(t, model.Comment{Body: "not named"})
+	now := t0.Add(time.Hour)
+
+	n, err := f.st.SetCommentStatus(ctx, []int64{a, b, 9999}, model.CommentSpam, model.CommentPending, now)
+	if err != nil || n != 2 {
+		t.Fatalf("SetCommentStatus = %d, %v; want 2, nil", n, err)
+	}
+	for _, id := range []int64{a, b} {
+		if s, p := f.statusOf(t, id); s != "spam" || p != "pending" {
+			t.Errorf("reply %d: status %q, previous %q; want spam, pending", id, s, p)
+		}
+		c, err := f.st.Comment(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.UpdatedAt.Equal(now) {
+			t.Errorf("reply %d: updated_at %v, want %v", id, c.UpdatedAt, now)
+		}
+	}
+	if s, p := f.statusOf(t, other); s != "pending" || p != "" {
+		t.Errorf("a reply not named is %q, %q; want it untouched", s, p)
 	}
 	if n := count(t, f.db, `SELECT count(*) FROM comments`); n != 3 {
 		t.Errorf("%d replies, want 3: a missing ID must not create one", n)
 	}
+	if n, err := f.st.SetCommentStatus(ctx, nil, model.CommentSpam, "", now); err != nil || n != 0 {
+		t.Errorf("SetCommentStatus(nil) = %d, %v; want 0, nil", n, err)
+	}
 }
 
-// Ensure DeleteComments removes only replies in spam or trash, and that the replies
-// to a deleted reply move up to its parent instead of vanishing.
-func TestDeleteComments_OnlySpamAndTrashAndReparents(t *testing.T) {
+// Ensure DeleteComments removes the replies named, whatever their status, and that
+// the replies to a deleted reply move up to its parent instead of vanishing.
+func TestDeleteComments_Reparents(t *testing.T) {
 	ctx := context.Background()
 	f := newModFixture(t)
 	root := f.add(t, model.Comment{Body: "root", Status: model.CommentApproved})
 	spamChild := f.add(t, model.Comment{Body: "spam child", Status: model.CommentSpam, ParentID: ptr(root)})
 	grand1 := f.add(t, model.Comment{Body: "grandchild 1", Status: model.CommentApproved, ParentID: ptr(spamChild)})
 	grand2 := f.add(t, model.Comment{Body: "grandchild 2", Status: model.CommentPending, ParentID: ptr(spamChild)})
-	trashChild := f.add(t, model.Comment{Body: "trash child", Status: model.CommentTrash, ParentID: ptr(root)})
-	pending := f.add(t, model.Comment{Body: "pending", Status: model.CommentPending, ParentID: ptr(root)})
+	pendingChild := f.add(t, model.Comment{Body: "pending child", Status: model.CommentPending, ParentID: ptr(root)})
+	kept := f.add(t, model.Comment{Body: "kept", Status: model.CommentTrash, ParentID: ptr(root)})
 
-	n, err := f.st.DeleteComments(ctx, []int64{spamChild, trashChild, pending, root, 9999})
+	n, err := f.st.DeleteComments(ctx, []int64{spamChild, pendingChild, 9999})
 	if err != nil || n != 2 {
-		t.Fatalf("DeleteComments = %d, %v; want 2 (only the spam and the trash reply), nil", n, err)
+		t.Fatalf("DeleteComments = %d, %v; want 2 (the missing ID does not count), nil", n, err)
 	}
 	for _, tc := range []struct {
 		name       string
@@ -259,9 +204,9 @@ func TestDeleteComments_OnlySpamAndTrashAndReparents(t *testing.T) {
 		wantParent int64
 	}{
 		{"SpamDeleted", spamChild, false, 0},
-		{"TrashDeleted", trashChild, false, 0},
-		{"PendingKept", pending, true, root},
-		{"ApprovedKept", root, true, 0},
+		{"PendingDeleted", pendingChild, false, 0},
+		{"TrashNotNamedKept", kept, true, root},
+		{"RootKept", root, true, 0},
 		{"GrandchildMovesToGrandparent", grand1, true, root},
 		{"PendingGrandchildMovesToGrandparent", grand2, true, root},
 	} {
@@ -278,7 +223,7 @@ func TestDeleteComments_OnlySpamAndTrashAndReparents(t *testing.T) {
 	if n := count(t, f.db, `SELECT count(*) FROM comments`); n != 4 {
 		t.Errorf("%d replies left, want 4", n)
 	}
-	if n, err := f.st.DeleteComments(ctx, []int64{spamChild, trashChild}); err != nil || n != 0 {
+	if n, err := f.st.DeleteComments(ctx, []int64{spamChild, pendingChild}); err != nil || n != 0 {
 		t.Errorf("deleting the same replies again = %d, %v; want 0, nil", n, err)
 	}
 }
@@ -509,10 +454,10 @@ func TestRecentReplyFrom(t *testing.T) {
 	}
 }
 
-// Ensure DuplicateReply finds the same text from the same name and email in the same
-// place (article and parent, with no parent matching no parent), in any status but
-// trash, and nothing that differs in one of those.
-func TestDuplicateReply(t *testing.T) {
+// Ensure SameReplyExists finds the same text from the same name and email in the same
+// place (article and parent, with no parent matching no parent), in the statuses asked
+// for only, and nothing that differs in one of those.
+func TestSameReplyExists(t *testing.T) {
 	ctx := context.Background()
 	f := newModFixture(t)
 	on := f.second.ID // not the first, so that "another article" is one with a lower ID
@@ -522,6 +467,7 @@ func TestDuplicateReply(t *testing.T) {
 	f.add(t, model.Comment{ArticleID: on, Body: "Binned words.", AuthorName: "Dee", AuthorEmail: "dee@example.com", Status: model.CommentTrash})
 	f.add(t, model.Comment{ArticleID: on, Body: "Spammy words.", AuthorName: "Dee", AuthorEmail: "dee@example.com", Status: model.CommentSpam})
 
+	statuses := []model.CommentStatus{model.CommentPending, model.CommentApproved, model.CommentSpam}
 	base := model.Comment{ArticleID: on, Body: "Same words.", AuthorName: "Dee", AuthorEmail: "dee@example.com"}
 	with := func(change func(c *model.Comment)) *model.Comment {
 		c := base
@@ -542,13 +488,13 @@ func TestDuplicateReply(t *testing.T) {
 		{"OtherName", with(func(c *model.Comment) { c.AuthorName = "Dee D." }), false},
 		{"OtherEmail", with(func(c *model.Comment) { c.AuthorEmail = "dee@example.org" }), false},
 		{"OtherText", with(func(c *model.Comment) { c.Body = "Same words!" }), false},
-		{"TrashDoesNotCount", with(func(c *model.Comment) { c.Body = "Binned words." }), false},
-		{"SpamCounts", with(func(c *model.Comment) { c.Body = "Spammy words." }), true},
+		{"StatusNotAskedFor", with(func(c *model.Comment) { c.Body = "Binned words." }), false},
+		{"SpamAskedFor", with(func(c *model.Comment) { c.Body = "Spammy words." }), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dup, err := f.st.DuplicateReply(ctx, tc.c)
+			dup, err := f.st.SameReplyExists(ctx, tc.c, statuses)
 			if err != nil || dup != tc.want {
-				t.Errorf("DuplicateReply(%+v) = %v, %v; want %v", *tc.c, dup, err, tc.want)
+				t.Errorf("SameReplyExists(%+v) = %v, %v; want %v", *tc.c, dup, err, tc.want)
 			}
 		})
 	}
@@ -906,17 +852,14 @@ func TestQueries_UseIndexes(t *testing.T) {
 		f.add(t, model.Comment{Body: fmt.Sprintf("reply %d", i), Status: model.CommentStatuses[i%4],
 			CreatedAt: t0.Add(time.Duration(i) * time.Minute)})
 	}
-	const queueList = `
-		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
-		       p.author_name AS parent_author, u.name AS staff_name
-		  FROM comments c
-		  JOIN articles a ON a.id = c.article_id
-		  LEFT JOIN comments p ON p.id = c.parent_id
-		  LEFT JOIN users u ON u.id = c.user_id
-		 WHERE %s
-		 ORDER BY c.created_at DESC, c.id DESC
-		 LIMIT ? OFFSET ?`
-	const search = `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESCAPE '\' OR c.author_email_index = ?)`
+	// The queue's SQL as CommentQueue builds it, for a filter.
+	queue := func(f store.CommentFilter) (list, count string, listArgs, countArgs []any) {
+		where, args := f.Where()
+		return fmt.Sprintf(store.QueueListQuery, where), fmt.Sprintf(store.QueueCountQuery, where), append(slices.Clone(args), 20, 0), args
+	}
+	pendingList, pendingCount, pendingListArgs, pendingCountArgs := queue(store.CommentFilter{Status: model.CommentPending})
+	articleList, _, articleListArgs, _ := queue(store.CommentFilter{Status: model.CommentPending, ArticleID: f.first.ID})
+	searchList, _, searchListArgs, _ := queue(store.CommentFilter{Status: model.CommentPending, Query: "x"})
 	tables := []string{"comments", "articles", "article_references", "c", "a", "p"}
 	for _, tc := range []struct {
 		name        string
@@ -939,19 +882,23 @@ func TestQueries_UseIndexes(t *testing.T) {
 			[]string{"(slug=?)"}, false},
 		{"References", "SELECT * FROM `article_references` WHERE article_id = ? ORDER BY position", []any{f.first.ID},
 			[]string{"(article_id=?)"}, false},
-		{"QueueCount", `SELECT count(*) FROM comments c WHERE c.status = ?`, []any{"pending"},
+		// Also CountPendingComments, on every staff page.
+		{"QueueCount", pendingCount, pendingCountArgs,
 			[]string{"SEARCH c USING COVERING INDEX comments_status_created (status=?)"}, false},
-		{"QueueList", fmt.Sprintf(queueList, "c.status = ?"), []any{"pending", 20, 0},
+		{"QueueList", pendingList, pendingListArgs,
 			[]string{"SEARCH c USING INDEX comments_status_created (status=?)"}, false},
-		{"QueueListOfArticle", fmt.Sprintf(queueList, "c.status = ? AND c.article_id = ?"), []any{"pending", f.first.ID, 20, 0},
+		{"QueueListOfArticle", articleList, articleListArgs,
 			[]string{"SEARCH c USING INDEX "}, false}, // by article or by status: either is narrow
-		{"QueueListSearch", fmt.Sprintf(queueList, "c.status = ? AND "+search), []any{"pending", "%x%", "%x%", "%x%", 20, 0},
+		{"QueueListSearch", searchList, searchListArgs,
 			[]string{"SEARCH c USING INDEX comments_status_created (status=?)"}, false},
-		{"CountPendingComments", "SELECT count(*) FROM `comments` WHERE status = ?", []any{"pending"},
-			[]string{"SEARCH comments USING COVERING INDEX comments_status_created (status=?)"}, false},
 		// The tab counts read the whole status index, which is the point of them.
-		{"CommentCounts", `SELECT status, count(*) AS n FROM comments GROUP BY status`, nil,
+		{"CommentCounts", store.CommentCountsQuery, nil,
 			[]string{"SCAN comments USING COVERING INDEX comments_status_created"}, true},
+		// The flood check and the returning-commenter rule run inside the write lock.
+		{"RecentReply", store.RecentReplyQuery, []any{"hash", t0, "index", t0},
+			[]string{"comments_client_hash_created (client_hash=? AND created_at>?)", "comments_author_email_index_created (author_email_index=? AND created_at>?)"}, false},
+		{"ApprovedReply", store.ApprovedReplyQuery, []any{"index", "Name"},
+			[]string{"comments_author_email_index_created (author_email_index=?)"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan, full, indexScans := planOf(t, f.db, tc.query, tc.args, tables...)

@@ -58,7 +58,7 @@ func TestApplyRetention_Boundaries(t *testing.T) {
 	trash31 := f.add(t, model.Comment{Body: "trash 31", Status: model.CommentTrash, CreatedAt: ago(31)})
 	// An old reply moved to the trash yesterday: its 30 days start from the move.
 	trashedYesterday := f.add(t, model.Comment{Body: "trashed yesterday", Status: model.CommentApproved, CreatedAt: ago(200)})
-	if _, err := f.st.MoveComments(ctx, []int64{trashedYesterday}, model.CommentTrash, ago(1)); err != nil {
+	if _, err := f.st.SetCommentStatus(ctx, []int64{trashedYesterday}, model.CommentTrash, model.CommentApproved, ago(1)); err != nil {
 		t.Fatal(err)
 	}
 	pending89 := f.add(t, model.Comment{Body: "pending 89", Status: model.CommentPending, CreatedAt: ago(89)})

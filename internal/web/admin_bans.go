@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/render"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -18,19 +19,18 @@ import (
 // MaxBansListed is how many bans the list of bans shows, newest first.
 const MaxBansListed = 500
 
-// banDuration is one choice of how long a ban lasts.
+// banDuration is one choice of how long a ban lasts, as the ban form offers it.
 type banDuration struct {
-	Value string
+	Value moderation.BanLength
 	Label string
-	For   time.Duration // 0 for permanent, or for a date
 }
 
 var banDurations = []banDuration{
-	{"permanent", "Permanently", 0},
-	{"1d", "For 1 day", 24 * time.Hour},
-	{"7d", "For 7 days", 7 * 24 * time.Hour},
-	{"30d", "For 30 days", 30 * 24 * time.Hour},
-	{"date", "Until a date", 0},
+	{moderation.BanPermanent, "Permanently"},
+	{moderation.BanOneDay, "For 1 day"},
+	{moderation.BanSevenDays, "For 7 days"},
+	{moderation.BanThirtyDays, "For 30 days"},
+	{moderation.BanUntilDate, "Until a date"},
 }
 
 // banForm is the ban form as the moderator filled it. It names the reply, never the
@@ -74,6 +74,9 @@ func (s *Server) showBanForm(c *gin.Context, status int, qc *store.QueueComment,
 // client), duration (permanent, 1d, 7d, 30d, or date with until_date) and reason. The
 // email index or client hash comes from the reply, so no other value can be banned.
 func (s *Server) adminBanCreate(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	raw := c.PostForm("comment")
 	if raw == "" {
 		s.renderError(c, http.StatusBadRequest, "Choose a reply",
@@ -84,69 +87,29 @@ func (s *Server) adminBanCreate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	now := s.now().UTC()
 	form := banForm{
 		Kind:      c.PostForm("kind"),
 		Duration:  c.PostForm("duration"),
 		UntilDate: strings.TrimSpace(c.PostForm("until_date")),
 		Reason:    strings.TrimSpace(c.PostForm("reason")),
 	}
-	var v model.ValidationError
-	ban := &model.Ban{Kind: model.BanKind(form.Kind), Reason: form.Reason, CommentID: &qc.ID, CreatedAt: now}
-	switch ban.Kind {
-	case model.BanEmail:
-		ban.Value = qc.EmailIndex
-	case model.BanClient:
-		ban.Value = qc.ClientHash
+	req := moderation.BanRequest{CommentID: qc.ID, Kind: model.BanKind(form.Kind), Length: moderation.BanLength(form.Duration),
+		Reason: form.Reason, By: staff(c)}
+	if req.Length == moderation.BanUntilDate {
+		// Left zero when missing or unreadable, which the service refuses.
+		req.Until, _ = time.ParseInLocation(time.DateOnly, form.UntilDate, time.UTC)
 	}
-	if qc.UserID != nil {
-		v.Add(model.FieldBanKind, "This reply was written from a staff account; staff cannot be banned.")
-	}
-	until, ok := banUntil(form, now)
-	if !ok {
-		v.Add(model.FieldBanUntil, "Choose how long the ban lasts; for “Until a date”, enter the date.")
-	}
-	ban.Until = until
-	if err := ban.Validate(now); err != nil {
-		for field, message := range err.(*model.ValidationError).Fields {
-			v.Add(field, message)
-		}
-	}
-	if v.Err() != nil {
-		s.showBanForm(c, http.StatusUnprocessableEntity, qc, form, v.Fields)
+	_, err := s.moderation.Ban(c.Request.Context(), req)
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		s.showBanForm(c, http.StatusUnprocessableEntity, qc, form, invalid.Fields)
 		return
-	}
-	if u := staff(c); u != nil {
-		ban.CreatedBy = &u.ID
-	}
-	if err := s.store.CreateBan(c.Request.Context(), ban); err != nil {
+	case err != nil:
 		s.fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/bans?done=banned")
-}
-
-// banUntil returns the end of a ban as the form chose it (nil for permanent), and
-// false if the choice is missing or its date cannot be read. A date ends the ban as
-// that day begins, in UTC.
-func banUntil(form banForm, now time.Time) (*time.Time, bool) {
-	if form.Duration == "date" {
-		day, err := time.ParseInLocation(time.DateOnly, form.UntilDate, time.UTC)
-		if err != nil {
-			return nil, false
-		}
-		return &day, true
-	}
-	for _, d := range banDurations {
-		if d.Value == form.Duration {
-			if d.For == 0 {
-				return nil, true
-			}
-			until := now.Add(d.For)
-			return &until, true
-		}
-	}
-	return nil, false
 }
 
 // commentByID loads the reply whose ID is raw, as the queue shows it, or answers 404.
@@ -200,18 +163,15 @@ func (s *Server) adminBans(c *gin.Context) {
 // trace, so one lifted already (a second click, another moderator) cannot be told
 // from a made-up ID: both are 404, with a message that covers both.
 func (s *Server) adminBanLift(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		s.notFound(c)
 		return
 	}
-	err = s.store.LiftBan(c.Request.Context(), id)
-	switch {
-	case errors.Is(err, model.ErrNotFound):
-		s.notFoundIn(c, "Ban not found", "There is no ban with this number. It may have been lifted already.",
-			"/admin/bans", "Go to the list of bans")
-		return
-	case err != nil:
+	if err := s.moderation.LiftBan(c.Request.Context(), id); err != nil {
 		s.fail(c, err)
 		return
 	}

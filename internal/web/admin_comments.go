@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -13,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/render"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -50,10 +49,6 @@ type queueRow struct {
 	ArticleURL string
 }
 
-var statusLabels = map[model.CommentStatus]string{
-	model.CommentPending: "Pending", model.CommentApproved: "Approved", model.CommentSpam: "Spam", model.CommentTrash: "Trash",
-}
-
 // GET /admin/comments?status=S&article=ID&q=TEXT&page=N lists replies for moderation.
 func (s *Server) adminComments(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -82,7 +77,7 @@ func (s *Server) adminComments(c *gin.Context) {
 		return
 	}
 	view := commentsPage{
-		layout: s.adminLayout(c, statusLabels[status]+" replies"), Status: status,
+		layout: s.adminLayout(c, status.Label()+" replies"), Status: status,
 		Articles: articles, ArticleID: articleID, Query: query, Total: total, Page: page,
 		ReturnTo: c.Request.URL.RequestURI(),
 	}
@@ -100,7 +95,7 @@ func (s *Server) adminComments(c *gin.Context) {
 		return "/admin/comments?" + q.Encode()
 	}
 	for _, st := range model.CommentStatuses {
-		view.Tabs = append(view.Tabs, queueTab{Status: st, Label: statusLabels[st], Count: counts[st], URL: queryFor(st, 1), Active: st == status})
+		view.Tabs = append(view.Tabs, queueTab{Status: st, Label: st.Label(), Count: counts[st], URL: queryFor(st, 1), Active: st == status})
 	}
 	if page > 1 {
 		view.PrevURL = queryFor(status, page-1)
@@ -118,88 +113,53 @@ func (s *Server) adminComments(c *gin.Context) {
 	s.render(c, http.StatusOK, "admin/comments", view)
 }
 
-// moderationActions are what a moderator can do to replies, one or many at a time.
-var moderationActions = map[string]bool{
-	"approve": true, "unapprove": true, "spam": true, "trash": true, "restore": true, "delete": true,
-}
-
-// POST /admin/comments/:id/action/:action acts on one reply; one that does not exist
-// is 404, as with every other made-up ID.
+// POST /admin/comments/:id/action/:action does one of moderation.Actions to one reply;
+// one that does not exist is 404, as with every other made-up ID.
 func (s *Server) adminCommentAction(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	action := c.Param("action")
-	if err != nil || !moderationActions[action] {
+	action := moderation.Action(c.Param("action"))
+	if err != nil || !action.Valid() {
 		s.notFound(c)
 		return
 	}
-	ctx := c.Request.Context()
-	n, err := s.applyModeration(ctx, action, []int64{id})
+	changed, err := s.moderation.Moderate(c.Request.Context(), action, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	// Only when nothing changed is it worth asking whether the reply exists at all.
-	if n == 0 {
-		exists, err := s.store.CommentExists(ctx, id)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if !exists {
-			s.notFoundIn(c, "Reply not found", "There is no reply with this number. It may have been deleted permanently.",
-				"/admin/comments", "Go to the moderation queue")
-			return
-		}
+	n := 0
+	if changed {
+		n = 1
 	}
-	s.redirectBack(c, action, n)
+	s.redirectBack(c, string(action), n)
 }
 
-// POST /admin/comments/bulk acts on the replies ticked in the queue (ids), with the
-// action chosen in its menu.
+// POST /admin/comments/bulk does the action chosen in the queue's menu to the replies
+// ticked in it (ids).
 func (s *Server) adminCommentsBulk(c *gin.Context) {
-	action := c.PostForm("action")
-	if !moderationActions[action] {
-		s.renderError(c, http.StatusBadRequest, "Choose an action",
-			"Pick what to do with the selected replies from the menu, then press Apply.")
+	if !s.readForm(c) {
 		return
 	}
+	action := moderation.Action(c.PostForm("action"))
 	var ids []int64
 	for _, raw := range c.PostFormArray("ids") {
 		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
 			ids = append(ids, id)
 		}
 	}
-	n, err := s.applyModeration(c.Request.Context(), action, ids)
+	n, err := s.moderation.ModerateAll(c.Request.Context(), action, ids)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	done := action
+	done := string(action)
 	if len(ids) == 0 {
 		done = "none"
 	}
 	s.redirectBack(c, done, n)
-}
-
-// applyModeration does action, one of moderationActions, to the replies ids, and
-// returns how many changed.
-func (s *Server) applyModeration(ctx context.Context, action string, ids []int64) (int, error) {
-	now := s.now()
-	switch action {
-	case "approve":
-		return s.store.MoveComments(ctx, ids, model.CommentApproved, now)
-	case "unapprove":
-		return s.store.MoveComments(ctx, ids, model.CommentPending, now)
-	case "spam":
-		return s.store.MoveComments(ctx, ids, model.CommentSpam, now)
-	case "trash":
-		return s.store.MoveComments(ctx, ids, model.CommentTrash, now)
-	case "restore":
-		return s.store.RestoreComments(ctx, ids, now)
-	case "delete":
-		return s.store.DeleteComments(ctx, ids)
-	}
-	return 0, fmt.Errorf("unknown moderation action %q", action)
 }
 
 // redirectBack returns to the queue page the action came from, with its outcome.
@@ -239,50 +199,43 @@ func (s *Server) adminCommentEdit(c *gin.Context) {
 	s.render(c, http.StatusOK, "admin/comment_edit", view)
 }
 
-// POST /admin/comments/:id/edit saves a moderator's changes to a reply.
+// POST /admin/comments/:id/edit saves a moderator's changes to a reply's name,
+// website and text.
 func (s *Server) adminCommentEditPost(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	qc, ok := s.queueComment(c)
 	if !ok {
 		return
 	}
-	edited := qc.Comment
-	edited.AuthorName = c.PostForm("author")
-	edited.AuthorURL = c.PostForm("url")
-	edited.Body = strings.ReplaceAll(c.PostForm("comment"), "\r\n", "\n")
-	if err := editValidate(&edited); err != nil {
-		var invalid *model.ValidationError
-		if !errors.As(err, &invalid) {
-			s.fail(c, err)
-			return
-		}
+	edit := moderation.ReplyEdit{
+		Name:    c.PostForm("author"),
+		Website: c.PostForm("url"),
+		Text:    strings.ReplaceAll(c.PostForm("comment"), "\r\n", "\n"), // browsers send CRLF
+	}
+	err := s.moderation.Edit(c.Request.Context(), qc.ID, edit)
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
 		view := commentEditPage{layout: s.adminLayout(c, "Edit reply"), Comment: *qc,
-			Author: edited.AuthorName, URL: edited.AuthorURL, Body: edited.Body, Errors: invalid.Fields,
+			Author: edit.Name, URL: edit.Website, Body: edit.Text, Errors: invalid.Fields,
 			ReturnTo: safeNext(c.PostForm("return"), "/admin/comments")}
 		s.render(c, http.StatusUnprocessableEntity, "admin/comment_edit", view)
 		return
-	}
-	if err := s.store.UpdateComment(c.Request.Context(), &edited, s.now()); err != nil {
+	case err != nil:
 		s.fail(c, err)
 		return
 	}
 	s.redirectBack(c, "edited", 1)
 }
 
-// editValidate checks the fields a moderator may edit. The email is not one of them,
-// and an anonymised reply has none.
-func editValidate(c *model.Comment) error {
-	err := c.Validate()
-	var invalid *model.ValidationError
-	if errors.As(err, &invalid) {
-		delete(invalid.Fields, model.FieldEmail)
-		return invalid.Err()
-	}
-	return err
-}
-
 // POST /admin/comments/:id/reply publishes a staff answer to a reply, approving the
 // reply if it was held.
 func (s *Server) adminCommentReply(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	qc, ok := s.queueComment(c)
 	if !ok {
 		return

@@ -37,6 +37,10 @@ type domainError struct {
 // handler answers through it (fail, or describe when a form is shown again). The first
 // entry whose error matches wins, so an error comes before the ones it wraps.
 var domainErrors = []domainError{
+	{moderation.ErrReplyNotFound, http.StatusNotFound, "Reply not found",
+		"There is no reply with this number. It may have been deleted permanently."},
+	{moderation.ErrBanNotFound, http.StatusNotFound, "Ban not found",
+		"There is no ban with this number. It may have been lifted already."},
 	{model.ErrNotFound, http.StatusNotFound, "Page not found",
 		"There is no page at this address. It may have moved, or the link may be mistyped."},
 	{model.ErrForbidden, http.StatusForbidden, "Not allowed",
@@ -69,6 +73,8 @@ var domainErrors = []domainError{
 		"This site already has an administrator. Sign in at /admin/login."},
 	{accounts.ErrSetupLinkInvalid, http.StatusForbidden, "This set-up link does not work",
 		"The link is wrong, was already used, or is more than an hour old. Restart “fascicle serve” to print a new one."},
+	{moderation.ErrUnknownAction, http.StatusBadRequest, "Choose an action",
+		"Pick what to do with the selected replies from the menu, then press Apply."},
 	{model.ErrConflict, http.StatusConflict, "Conflict",
 		"This change collides with another one. Reload the page and try again."},
 }
@@ -119,6 +125,14 @@ func (s *Server) failIn(c *gin.Context, action string, err error) {
 	s.fail(c, err)
 }
 
+// backLinks gives the error page of a staff action on something that is not there
+// (made up, or removed by someone else since the page was loaded) a link back to its
+// list.
+var backLinks = map[error]struct{ url, label string }{
+	moderation.ErrReplyNotFound: {"/admin/comments", "Go to the moderation queue"},
+	moderation.ErrBanNotFound:   {"/admin/bans", "Go to the list of bans"},
+}
+
 // describe returns what err stands for in domainErrors, and false for an unexpected
 // error (a 500).
 func describe(err error) (domainError, bool) {
@@ -144,7 +158,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Header("Retry-After", "5")
 		s.renderError(c, d.status, d.heading, d.message)
 	default:
-		s.renderError(c, d.status, d.heading, d.message)
+		back := backLinks[d.err]
+		s.renderErrorPage(c, errorPage{Status: d.status, Heading: d.heading, Message: d.message, Back: back.url, BackLabel: back.label})
 	}
 }
 
@@ -161,12 +176,6 @@ func (s *Server) forbidden(c *gin.Context) {
 func (s *Server) notFound(c *gin.Context) {
 	d, _ := describe(model.ErrNotFound)
 	s.renderError(c, d.status, d.heading, d.message)
-}
-
-// notFoundIn answers 404 for an action on something that is not there, made up or
-// removed by someone else since the page was loaded, with a link back to its list.
-func (s *Server) notFoundIn(c *gin.Context, heading, message, back, backLabel string) {
-	s.renderErrorPage(c, errorPage{Status: http.StatusNotFound, Heading: heading, Message: message, Back: back, BackLabel: backLabel})
 }
 
 // methodNotAllowed runs after gin has set the Allow header.

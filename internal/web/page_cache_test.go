@@ -114,7 +114,7 @@ func TestPageCache_NoStaleReadsUnderConcurrentApprove(t *testing.T) {
 		if err := s.store.CreateComment(ctx, c); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.store.MoveComments(ctx, []int64{c.ID}, model.CommentApproved, time.Now()); err != nil || n != 1 {
+		if n, err := s.store.SetCommentStatus(ctx, []int64{c.ID}, model.CommentApproved, "", time.Now()); err != nil || n != 1 {
 			t.Fatalf("approve: %d, %v", n, err)
 		}
 		// The approval is acknowledged: every read from now on must show it.

@@ -1,0 +1,219 @@
+package moderation_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
+)
+
+// Ensure every action on a reply that does not exist is ErrReplyNotFound, which is
+// also model.ErrNotFound, and changes nothing.
+func TestModerate_UnknownReplyNotFound(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	gone := f.add(t, model.Comment{Status: model.CommentTrash})
+	if changed, err := f.svc.Moderate(ctx, moderation.ActionDelete, gone); err != nil || !changed {
+		t.Fatalf("deleting a reply in the trash = %v, %v; want true, nil", changed, err)
+	}
+	before := f.snapshot(t)
+	for _, id := range []int64{gone, 9999, 0, -1} {
+		for _, action := range moderation.Actions {
+			changed, err := f.svc.Moderate(ctx, action, id)
+			if !errors.Is(err, moderation.ErrReplyNotFound) || !errors.Is(err, model.ErrNotFound) || changed {
+				t.Errorf("Moderate(%s, %d) = %v, %v; want false, ErrReplyNotFound", action, id, changed, err)
+			}
+		}
+	}
+	if f.snapshot(t) != before {
+		t.Error("an action on a reply that does not exist changed the replies")
+	}
+}
+
+// Ensure an action that is not one of moderation.Actions is refused with
+// ErrUnknownAction, for one reply or many, before anything changes.
+func TestModerate_UnknownActionRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id := f.add(t, model.Comment{})
+	before := f.snapshot(t)
+	for _, action := range []moderation.Action{"", "publish", "Approve", "approve "} {
+		if changed, err := f.svc.Moderate(ctx, action, id); !errors.Is(err, moderation.ErrUnknownAction) || changed {
+			t.Errorf("Moderate(%q) = %v, %v; want false, ErrUnknownAction", action, changed, err)
+		}
+		if n, err := f.svc.ModerateAll(ctx, action, []int64{id, 1}); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
+			t.Errorf("ModerateAll(%q) = %d, %v; want 0, ErrUnknownAction", action, n, err)
+		}
+		if n, err := f.svc.ModerateAll(ctx, action, nil); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
+			t.Errorf("ModerateAll(%q, no IDs) = %d, %v; want 0, ErrUnknownAction", action, n, err)
+		}
+		if action.Valid() {
+			t.Errorf("%q is valid", action)
+		}
+	}
+	if f.snapshot(t) != before {
+		t.Error("an unknown action changed the replies")
+	}
+}
+
+// Ensure each action moves a reply where its rule says, remembering where a reply sent
+// to spam or trash came from (a move between spam and trash keeping it), a restore
+// returning it there (pending when unknown or damaged) and forgetting it, and an
+// action that changes nothing reporting so and leaving the reply's time alone.
+func TestModerate_StatusRules(t *testing.T) {
+	t.Parallel()
+	type state struct{ Status, Previous string }
+	tests := []struct {
+		Name        string
+		Start       state
+		Actions     []moderation.Action
+		Want        state
+		WantChanged bool // by the last action
+	}{
+		{"ApprovePending", state{"pending", ""}, []moderation.Action{"approve"}, state{"approved", ""}, true},
+		{"ApproveApprovedChangesNothing", state{"approved", ""}, []moderation.Action{"approve"}, state{"approved", ""}, false},
+		{"UnapproveApproved", state{"approved", ""}, []moderation.Action{"unapprove"}, state{"pending", ""}, true},
+		{"ApproveFromTrash", state{"trash", "pending"}, []moderation.Action{"approve"}, state{"approved", "pending"}, true},
+		{"SpamRemembersPending", state{"pending", ""}, []moderation.Action{"spam"}, state{"spam", "pending"}, true},
+		{"TrashRemembersApproved", state{"approved", ""}, []moderation.Action{"trash"}, state{"trash", "approved"}, true},
+		{"SpamToTrashKeepsMemory", state{"approved", ""}, []moderation.Action{"spam", "trash"}, state{"trash", "approved"}, true},
+		{"TrashToSpamKeepsMemory", state{"pending", ""}, []moderation.Action{"trash", "spam"}, state{"spam", "pending"}, true},
+		{"SpamAgainChangesNothing", state{"pending", ""}, []moderation.Action{"spam", "spam"}, state{"spam", "pending"}, false},
+		{"RestoreToApprovedForgets", state{"approved", ""}, []moderation.Action{"trash", "restore"}, state{"approved", ""}, true},
+		{"RestoreToPendingForgets", state{"pending", ""}, []moderation.Action{"spam", "restore"}, state{"pending", ""}, true},
+		{"RestoreAfterSpamThenTrash", state{"approved", ""}, []moderation.Action{"spam", "trash", "restore"}, state{"approved", ""}, true},
+		{"RestoreSpamOnArrivalGivesPending", state{"spam", ""}, []moderation.Action{"restore"}, state{"pending", ""}, true},
+		{"RestoreDamagedMemoryGivesPending", state{"trash", "spam"}, []moderation.Action{"restore"}, state{"pending", ""}, true},
+		{"RestorePendingChangesNothing", state{"pending", ""}, []moderation.Action{"restore"}, state{"pending", ""}, false},
+		{"RestoreApprovedChangesNothing", state{"approved", ""}, []moderation.Action{"restore"}, state{"approved", ""}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			ctx := context.Background()
+			id := f.add(t, model.Comment{Status: model.CommentStatus(tt.Start.Status)})
+			if _, err := f.db.Exec(`UPDATE comments SET previous_status = ? WHERE id = ?`, tt.Start.Previous, id); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := f.row(t, id)
+			var changed bool
+			for _, action := range tt.Actions {
+				f.now = f.now.Add(time.Minute)
+				var err error
+				if changed, err = f.svc.Moderate(ctx, action, id); err != nil {
+					t.Fatalf("%s: %v", action, err)
+				}
+			}
+			got, ok := f.row(t, id)
+			if !ok {
+				t.Fatal("the reply is gone")
+			}
+			if (state{got.Status, got.Previous}) != tt.Want || changed != tt.WantChanged {
+				t.Errorf("status %q, previous %q, changed %v; want %q, %q, %v", got.Status, got.Previous, changed, tt.Want.Status, tt.Want.Previous, tt.WantChanged)
+			}
+			switch {
+			case tt.WantChanged && !got.UpdatedAt.Equal(f.now):
+				t.Errorf("updated_at %v, want the time of the last action, %v", got.UpdatedAt, f.now)
+			case !tt.WantChanged && len(tt.Actions) == 1 && !got.UpdatedAt.Equal(before.UpdatedAt):
+				t.Errorf("updated_at %v after an action that changed nothing, want %v", got.UpdatedAt, before.UpdatedAt)
+			}
+		})
+	}
+}
+
+// Ensure a reply can be deleted only from spam or trash, that deleting one elsewhere
+// reports no change and keeps it, and that the replies to a deleted reply move up to
+// its parent.
+func TestModerate_DeleteOnlyFromSpamOrTrash(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, status := range []model.CommentStatus{model.CommentPending, model.CommentApproved} {
+		id := f.add(t, model.Comment{Status: status})
+		if changed, err := f.svc.Moderate(ctx, moderation.ActionDelete, id); err != nil || changed {
+			t.Errorf("deleting a %s reply = %v, %v; want false, nil", status, changed, err)
+		}
+		if r, ok := f.row(t, id); !ok || r.Status != string(status) {
+			t.Errorf("the %s reply after delete: %+v, exists %v; want it kept as it was", status, r, ok)
+		}
+	}
+	// Demo reply 2 answers reply 1; one more level under it.
+	under := f.add(t, model.Comment{Status: model.CommentApproved, ParentID: new(int64(2))})
+	for _, action := range []moderation.Action{moderation.ActionSpam, moderation.ActionDelete} {
+		if changed, err := f.svc.Moderate(ctx, action, 2); err != nil || !changed {
+			t.Fatalf("%s reply 2 = %v, %v; want true, nil", action, changed, err)
+		}
+	}
+	if _, ok := f.row(t, 2); ok {
+		t.Error("reply 2 is still there after its deletion from spam")
+	}
+	if r, ok := f.row(t, under); !ok || r.Parent != 1 || r.Status != "approved" {
+		t.Errorf("the reply under reply 2: %+v, exists %v; want it approved under reply 1", r, ok)
+	}
+}
+
+// Ensure an action on many replies changes those it applies to and counts only them:
+// replies already in the target status, and IDs that do not exist, are skipped and
+// left untouched, and no reply is created.
+func TestModerateAll_CountsOnlyChanged(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.add(t, model.Comment{Body: "one"})
+	b := f.add(t, model.Comment{Body: "two"})
+	already := f.add(t, model.Comment{Body: "three", Status: model.CommentApproved})
+	untouched := f.add(t, model.Comment{Body: "not ticked"})
+	alreadyBefore, _ := f.row(t, already)
+	total := f.count(t, `SELECT count(*) FROM comments`)
+
+	f.now = f.now.Add(time.Minute)
+	n, err := f.svc.ModerateAll(ctx, moderation.ActionApprove, []int64{a, b, already, 9999, a})
+	if err != nil || n != 2 {
+		t.Fatalf("ModerateAll(approve) = %d, %v; want 2, nil", n, err)
+	}
+	for id, want := range map[int64]string{a: "approved", b: "approved", already: "approved", untouched: "pending"} {
+		if r, _ := f.row(t, id); r.Status != want {
+			t.Errorf("reply %d is %q, want %q", id, r.Status, want)
+		}
+	}
+	if r, _ := f.row(t, already); !r.UpdatedAt.Equal(alreadyBefore.UpdatedAt) {
+		t.Errorf("the reply approved already has updated_at %v, want it untouched at %v", r.UpdatedAt, alreadyBefore.UpdatedAt)
+	}
+	if n, err := f.svc.ModerateAll(ctx, moderation.ActionApprove, []int64{a, b, already}); err != nil || n != 0 {
+		t.Errorf("approving approved replies again = %d, %v; want 0, nil", n, err)
+	}
+	if n, err := f.svc.ModerateAll(ctx, moderation.ActionApprove, nil); err != nil || n != 0 {
+		t.Errorf("ModerateAll with no IDs = %d, %v; want 0, nil", n, err)
+	}
+	if got := f.count(t, `SELECT count(*) FROM comments`); got != total {
+		t.Errorf("%d replies, want %d: a missing ID must not create one", got, total)
+	}
+}
+
+// Ensure deleting many replies removes those in spam or trash only, counts them, and
+// keeps every other one ticked with them.
+func TestModerateAll_DeleteSkipsRepliesOutsideTheBin(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	spam := f.add(t, model.Comment{Status: model.CommentSpam})
+	trash := f.add(t, model.Comment{Status: model.CommentTrash})
+	pending := f.add(t, model.Comment{Status: model.CommentPending})
+	approved := f.add(t, model.Comment{Status: model.CommentApproved})
+
+	n, err := f.svc.ModerateAll(ctx, moderation.ActionDelete, []int64{spam, pending, trash, approved, 9999})
+	if err != nil || n != 2 {
+		t.Fatalf("ModerateAll(delete) = %d, %v; want 2, nil", n, err)
+	}
+	for id, wantExists := range map[int64]bool{spam: false, trash: false, pending: true, approved: true} {
+		if _, ok := f.row(t, id); ok != wantExists {
+			t.Errorf("reply %d exists %v, want %v", id, ok, wantExists)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+// ErrFlood means the same address or email sent a reply moments ago.
+var ErrFlood = errors.New("replies sent too quickly")
+
+// The flood rule has two halves. In memory, before any database work, each client
+// address may try burstSize replies (valid or not) at once, then one every
+// burstRefill. In the database, which holds across instances, a saved reply from the
+// same address or email within the policy's flood interval refuses the next one.
+// Signed-in staff are exempt from both, and a flood interval of 0 turns both off.
+const (
+	burstSize   = 10
+	burstRefill = 3 * time.Second
+	maxClients  = 50_000
+)
+
+// floodApplies reports whether the flood rule applies to sub under the policy.
+func floodApplies(p *model.Policy, sub Submission) bool {
+	return p.FloodSeconds > 0 && sub.Staff == nil
+}
+
+// checkFlood is the database half of the flood rule: ErrFlood if a reply from c's
+// client or email was saved within the flood interval before now. Run it in the
+// transaction that saves c, so that two replies sent at once cannot both pass.
+func checkFlood(ctx context.Context, tx *store.Store, p *model.Policy, c *model.Comment, now time.Time) error {
+	since := now.Add(-time.Duration(p.FloodSeconds) * time.Second)
+	recent, err := tx.RecentReplyFrom(ctx, c.ClientHash, c.AuthorEmail, since)
+	if err != nil {
+		return err
+	}
+	if recent {
+		return ErrFlood
+	}
+	return nil
+}
+
+// burstLimiter is the in-memory half of the flood rule: a token bucket per client.
+type burstLimiter struct {
+	mu      sync.Mutex
+	clients map[string]*rate.Limiter
+}
+
+// allow takes a token from client's bucket at now, and reports whether there was one.
+func (b *burstLimiter) allow(client string, now time.Time) bool {
+	if client == "" {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.clients == nil || len(b.clients) >= maxClients {
+		b.clients = make(map[string]*rate.Limiter) // bounded memory: forget everyone at once
+	}
+	l, ok := b.clients[client]
+	if !ok {
+		l = rate.NewLimiter(rate.Every(burstRefill), burstSize)
+		b.clients[client] = l
+	}
+	return l.AllowN(now, 1)
+}
