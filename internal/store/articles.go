@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -56,18 +58,23 @@ type referenceRow struct {
 
 func (referenceRow) TableName() string { return "article_references" }
 
+// publishedArticlesQuery lists a page of published articles, newest first, on the
+// (status, published_at) index, counting each one's approved replies on the
+// (article_id, status, created_at) index of comments.
+const publishedArticlesQuery = `
+	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
+	       (SELECT count(*) FROM comments c
+	         WHERE c.article_id = a.id AND c.status = 'approved') AS reply_count
+	  FROM articles a JOIN users u ON u.id = a.author_id
+	 WHERE a.status = 'published'
+	 ORDER BY a.published_at DESC, a.id DESC
+	 LIMIT ? OFFSET ?`
+
 // PublishedArticles returns one page of published articles, newest first, with the
 // number of approved replies and the tags of each.
 func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]model.ArticleSummary, error) {
 	var rows []summaryRow
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
-		       (SELECT count(*) FROM comments c
-		         WHERE c.article_id = a.id AND c.status = 'approved') AS reply_count
-		  FROM articles a JOIN users u ON u.id = a.author_id
-		 WHERE a.status = 'published'
-		 ORDER BY a.published_at DESC, a.id DESC
-		 LIMIT ? OFFSET ?`, limit, offset).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(publishedArticlesQuery, limit, offset).Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -92,12 +99,18 @@ func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Artic
 // checks; FillArticle adds the rest.
 func (s *Store) PublishedArticleAlone(ctx context.Context, slug string) (*model.Article, error) {
 	var row articleRow
-	err := s.db.WithContext(ctx).Where("slug = ? AND status = ?", slug, model.ArticlePublished).Take(&row).Error
-	if err != nil {
+	if err := takePublishedArticle(s.db.WithContext(ctx), slug, &row).Error; err != nil {
 		return nil, translate(err)
 	}
 	a := row.model()
 	return &a, nil
+}
+
+// takePublishedArticle reads into row the published article at slug, on the unique
+// index of slugs: the query of PublishedArticleAlone, which runs for every article
+// page and every new reply.
+func takePublishedArticle(db *gorm.DB, slug string, row *articleRow) *gorm.DB {
+	return db.Where("slug = ? AND status = ?", slug, model.ArticlePublished).Take(row)
 }
 
 // FillArticle reads an article's author, references and tags.
@@ -117,8 +130,7 @@ func (s *Store) FillArticle(ctx context.Context, a *model.Article) error {
 // References returns an article's references in order.
 func (s *Store) References(ctx context.Context, articleID int64) ([]model.Reference, error) {
 	var rows []referenceRow
-	err := s.db.WithContext(ctx).Where("article_id = ?", articleID).Order("position").Find(&rows).Error
-	if err != nil {
+	if err := findReferences(s.db.WithContext(ctx), articleID, &rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	refs := make([]model.Reference, len(rows))
@@ -127,6 +139,12 @@ func (s *Store) References(ctx context.Context, articleID int64) ([]model.Refere
 			Publisher: r.Publisher, DOI: r.DOI, PMID: r.PMID}
 	}
 	return refs, nil
+}
+
+// findReferences reads into rows an article's references in order, on the unique
+// (article_id, position) index of article_references: the query of References.
+func findReferences(db *gorm.DB, articleID int64, rows *[]referenceRow) *gorm.DB {
+	return db.Where("article_id = ?", articleID).Order("position").Find(rows)
 }
 
 // CreateArticle saves a new article and its references, numbering the references in

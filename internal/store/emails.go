@@ -69,6 +69,11 @@ func (s *Store) EmailIndex(email string) (string, error) {
 	return keys.EmailIndex(email), nil
 }
 
+// plainEmailsQuery finds the emails still stored in clear, on the partial index
+// comments_plain_email (migration 0007), which holds those replies alone: it runs at
+// every start.
+const plainEmailsQuery = `SELECT id, author_email FROM comments WHERE author_email != ''`
+
 // EncryptPlainEmails encrypts any email still stored in clear (from before emails
 // were encrypted) and blanks the clear copy; secure_delete zeroes the old bytes, and
 // a checkpoint clears them from the write-ahead log. Returns how many it encrypted.
@@ -81,7 +86,7 @@ func (s *Store) EncryptPlainEmails(ctx context.Context) (int, error) {
 		ID          int64
 		AuthorEmail string
 	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT id, author_email FROM comments WHERE author_email != ''`).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(plainEmailsQuery).Scan(&rows).Error; err != nil {
 		return 0, translate(err)
 	}
 	if len(rows) == 0 {

@@ -1,17 +1,46 @@
 package store
 
-// The SQL of the moderation queries, for the query-plan tests of package store_test,
-// so that they check what production runs rather than a copy.
+import "gorm.io/gorm"
+
+// The SQL of the store's queries, for the query-plan tests of package store_test, so
+// that they check what production runs rather than a copy.
 const (
-	QueueListQuery     = queueListQuery
-	QueueCountQuery    = queueCountQuery
-	CommentCountsQuery = commentCountsQuery
-	RecentReplyQuery   = recentReplyQuery
-	ApprovedReplyQuery = approvedReplyQuery
-	ActiveBanQuery     = activeBanQuery
+	QueueListQuery         = queueListQuery
+	QueueCountQuery        = queueCountQuery
+	CommentCountsQuery     = commentCountsQuery
+	RecentReplyQuery       = recentReplyQuery
+	ApprovedReplyQuery     = approvedReplyQuery
+	ActiveBanQuery         = activeBanQuery
+	PublishedArticlesQuery = publishedArticlesQuery
+	PlainEmailsQuery       = plainEmailsQuery
+	ClearClientDataQuery   = clearClientDataQuery
+	RetentionBatch         = retentionBatch
 )
 
 // Where returns the WHERE clause and arguments that CommentQueue uses for f.
 func (f CommentFilter) Where() (string, []any) {
 	return f.where()
+}
+
+// PublishedArticleSQL returns the SQL and arguments that PublishedArticleAlone runs
+// for slug, as GORM builds them, without running them.
+func (s *Store) PublishedArticleSQL(slug string) (string, []any, error) {
+	return dryRun(takePublishedArticle(s.dryRunDB(), slug, new(articleRow)))
+}
+
+// ReferencesSQL returns the SQL and arguments that References runs for an article,
+// as GORM builds them, without running them.
+func (s *Store) ReferencesSQL(articleID int64) (string, []any, error) {
+	var rows []referenceRow
+	return dryRun(findReferences(s.dryRunDB(), articleID, &rows))
+}
+
+// dryRunDB is the store's database in a session that builds statements but runs none.
+func (s *Store) dryRunDB() *gorm.DB {
+	return s.db.Session(&gorm.Session{DryRun: true})
+}
+
+// dryRun returns the statement that tx built.
+func dryRun(tx *gorm.DB) (string, []any, error) {
+	return tx.Statement.SQL.String(), tx.Statement.Vars, tx.Error
 }

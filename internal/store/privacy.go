@@ -175,11 +175,7 @@ func (s *Store) ApplyRetention(ctx context.Context, p model.Policy, now time.Tim
 	}
 	for p.RetainClientDays > 0 {
 		// updated_at stays: clearing this data is not a change to the reply.
-		r := s.db.WithContext(ctx).Exec(`
-			UPDATE comments SET user_agent = '', client_hash = '', client_prefix = ''
-			 WHERE id IN (SELECT id FROM comments
-			               WHERE created_at < ? AND (user_agent != '' OR client_hash != '' OR client_prefix != '')
-			               LIMIT ?)`, cutoff(p.RetainClientDays), retentionBatch)
+		r := s.db.WithContext(ctx).Exec(clearClientDataQuery, cutoff(p.RetainClientDays), retentionBatch)
 		if r.Error != nil {
 			return res, fmt.Errorf("clear old client data: %w", translate(r.Error))
 		}
@@ -193,6 +189,16 @@ func (s *Store) ApplyRetention(ctx context.Context, p model.Policy, now time.Tim
 	}
 	return res, s.Checkpoint(ctx)
 }
+
+// clearClientDataQuery clears the user agent, address hash and network of up to a
+// batch of replies written before a time. It finds them on the partial index
+// comments_client_data_created (migration 0007), which holds only the replies that
+// still have such data, so a daily run does not read every reply of the site.
+const clearClientDataQuery = `
+	UPDATE comments SET user_agent = '', client_hash = '', client_prefix = ''
+	 WHERE id IN (SELECT id FROM comments
+	               WHERE created_at < ? AND (user_agent != '' OR client_hash != '' OR client_prefix != '')
+	               LIMIT ?)`
 
 // retentionBatch is how many replies one retention transaction handles.
 const retentionBatch = 2000
