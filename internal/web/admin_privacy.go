@@ -150,6 +150,9 @@ type exportReply struct {
 // POST /admin/privacy/export downloads, as JSON, every reply sent with an email, and
 // records the export in the audit log.
 func (s *Server) adminPrivacyExport(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	ctx := c.Request.Context()
 	email := strings.TrimSpace(c.PostForm("email"))
 	if msg := privacyEmailProblem(email); msg != "" {
@@ -190,6 +193,9 @@ func (s *Server) adminPrivacyExport(c *gin.Context) {
 // reply sent with an email, once confirm=on says the staff member means it, and records
 // it in the audit log.
 func (s *Server) adminPrivacyErase(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
 	email := strings.TrimSpace(c.PostForm("email"))
 	mode := c.PostForm("mode")
 	var v model.ValidationError
