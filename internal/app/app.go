@@ -22,6 +22,7 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/privacy"
 	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
@@ -48,6 +49,10 @@ type App struct {
 	// Publishing applies the publishing rules, for the web server and the scheduler.
 	Publishing *publishing.Service
 
+	// Privacy answers personal-data requests, for the web server, and applies the
+	// retention settings, for the scheduler.
+	Privacy *privacy.Service
+
 	listener net.Listener
 	server   *http.Server
 }
@@ -61,6 +66,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, err
 	}
 	a := &App{Config: cfg, Store: st, Logger: logger}
 	a.Publishing = publishing.New(st)
+	a.Privacy = privacy.New(st, cfg.PublicURL())
 	if err := a.init(ctx); err != nil {
 		st.Close()
 		return nil, err
@@ -103,6 +109,7 @@ func (a *App) init(ctx context.Context) error {
 		Moderation:     moderation.New(a.Store, clientKey),
 		Accounts:       a.Accounts,
 		Publishing:     a.Publishing,
+		Privacy:        a.Privacy,
 		Logger:         a.Logger,
 		PublicURL:      a.Config.PublicURL(),
 		Secure:         a.Config.Secure(),

@@ -36,11 +36,7 @@ const retentionMeta = "retention_applied_at"
 // ApplyRetention deletes and clears what the retention settings keep no longer at now,
 // records when it ran, and logs how much it removed (counts only, never an email).
 func (a *App) ApplyRetention(ctx context.Context, now time.Time) (store.RetentionResult, error) {
-	p, err := a.Store.Policy(ctx)
-	if err != nil {
-		return store.RetentionResult{}, err
-	}
-	res, err := a.Store.ApplyRetention(ctx, p, now)
+	res, err := a.Privacy.ApplyRetention(ctx, now)
 	if err != nil {
 		return res, err
 	}

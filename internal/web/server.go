@@ -12,6 +12,7 @@ import (
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/moderation"
+	"github.com/fascicle/fascicle/internal/privacy"
 	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/token"
@@ -23,6 +24,7 @@ type Options struct {
 	Moderation     *moderation.Service
 	Accounts       *accounts.Service   // staff sign-in; when nil, New makes one from Store, TokenKey and Now
 	Publishing     *publishing.Service // when nil, one on Store with the clock Now
+	Privacy        *privacy.Service    // personal-data requests; when nil, one on Store for PublicURL with the clock Now
 	Logger         *slog.Logger
 	PublicURL      string   // e.g. https://health.example.org, no final slash
 	Secure         bool     // served over HTTPS
@@ -42,6 +44,7 @@ type Server struct {
 	moderation  *moderation.Service
 	accounts    *accounts.Service
 	publishing  *publishing.Service
+	privacy     *privacy.Service
 	log         *slog.Logger
 	publicURL   string
 	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
@@ -78,6 +81,7 @@ func New(opt Options) (*Server, error) {
 		moderation:  opt.Moderation,
 		accounts:    opt.Accounts,
 		publishing:  opt.Publishing,
+		privacy:     opt.Privacy,
 		log:         opt.Logger,
 		publicURL:   opt.PublicURL,
 		tagHost:     tagHost(opt.PublicURL),
@@ -97,6 +101,10 @@ func New(opt Options) (*Server, error) {
 	if s.publishing == nil {
 		s.publishing = publishing.New(opt.Store)
 		s.publishing.SetClock(opt.Now)
+	}
+	if s.privacy == nil {
+		s.privacy = privacy.New(opt.Store, opt.PublicURL)
+		s.privacy.SetClock(opt.Now)
 	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
