@@ -30,7 +30,7 @@ func TestArticleBody_ReferenceMarkers(t *testing.T) {
 		{"InCode", "Write `[1]` like this.", 2, "<p>Write <code>[1]</code> like this.</p>\n"},
 		{"InCodeBlock", "```\narray[1]\n```", 2, "<pre><code>array[1]\n</code></pre>\n"},
 		{"InLinkText", "[see [1] here](https://example.org/)", 2, `<p><a href="https://example.org/">see [1] here</a></p>` + "\n"},
-		{"InHeading", "## Triggers [1]", 1, `<h2 id="triggers-1">Triggers ` + marker("1", "1") + "</h2>\n"},
+		{"InHeading", "## Triggers [1]", 1, `<h2 id="h-triggers-1">Triggers ` + marker("1", "1") + "</h2>\n"},
 		{"InAttribute", `![a [1] b](https://example.org/x.png "t [1]")`, 1, `<p><img src="https://example.org/x.png" alt="a [1] b" title="t [1]"></p>` + "\n"},
 		{"AfterCode", "`[1]` then [1]", 1, "<p><code>[1]</code> then " + marker("1", "1") + "</p>\n"},
 		{"Escaped", `**[1]** &lt;script&gt;[1]`, 1, "<p><strong>" + marker("1", "1") + "</strong> &lt;script&gt;" + marker("1", "2") + "</p>\n"},

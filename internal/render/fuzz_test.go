@@ -162,15 +162,16 @@ func markdownSeeds(f *testing.F) []string {
 }
 
 // articleAttrs is the article allowlist: bluemonday's UGCPolicy with alt text allowed
-// on images, written out so that a change to the policy must change this list too.
+// on images, without ids (but a heading's, checked against headingIDShape) and without
+// image maps, written out so that a change to the policy must change this list too.
 var articleAttrs = map[string][]string{
-	"a": {"href"}, "abbr": nil, "acronym": nil, "area": {"alt", "coords", "href", "rel", "shape"}, "article": nil,
+	"a": {"href"}, "abbr": nil, "acronym": nil, "article": nil,
 	"aside": nil, "b": nil, "bdi": nil, "bdo": nil, "blockquote": {"cite"}, "br": nil, "caption": nil, "cite": nil,
 	"code": nil, "col": {"align", "height", "width", "span", "valign"}, "colgroup": {"align", "height", "width", "span", "valign"},
 	"dd": nil, "del": {"cite", "datetime"}, "details": {"open"}, "dfn": nil, "div": nil, "dl": nil, "dt": nil, "em": nil,
-	"figcaption": nil, "figure": nil, "h1": nil, "h2": nil, "h3": nil, "h4": nil, "h5": nil, "h6": nil, "hgroup": nil,
-	"hr": nil, "i": nil, "img": {"align", "alt", "height", "width", "src", "usemap"}, "ins": {"cite", "datetime"},
-	"li": {"type", "value"}, "map": {"name"}, "mark": nil, "meter": {"value", "min", "max", "low", "high", "optimum"},
+	"figcaption": nil, "figure": nil, "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}, "hgroup": nil,
+	"hr": nil, "i": nil, "img": {"align", "alt", "height", "width", "src"}, "ins": {"cite", "datetime"},
+	"li": {"type", "value"}, "mark": nil, "meter": {"value", "min", "max", "low", "high", "optimum"},
 	"ol": {"type"}, "p": nil, "pre": nil, "progress": {"value", "max"}, "q": {"cite"}, "rp": nil, "rt": nil, "ruby": nil,
 	"s": nil, "samp": nil, "section": nil, "small": nil, "span": nil, "strike": nil, "strong": nil, "sub": nil,
 	"summary": nil, "sup": nil, "table": {"height", "width", "summary"}, "tbody": {"align", "valign"},
@@ -181,13 +182,18 @@ var articleAttrs = map[string][]string{
 }
 
 // globalAttrs are allowed on every element of the article allowlist.
-var globalAttrs = []string{"dir", "lang", "id", "title"}
+var globalAttrs = []string{"dir", "lang", "title"}
+
+// headingIDShape is the only shape of id an article's heading may have: no element of
+// the page around an article has an id that starts with "h-".
+var headingIDShape = regexp.MustCompile(`^h-[a-z0-9-]+$`)
 
 // urlAttrs hold addresses a browser follows or fetches.
 var urlAttrs = []string{"href", "src", "cite", "action", "formaction", "background", "poster", "data", "srcset", "xlink:href"}
 
 var (
 	markerLabel = regexp.MustCompile(`^Reference [1-9][0-9]{0,2}$`)
+	markerID    = regexp.MustCompile(`^cite-[1-9][0-9]{0,2}-[1-9][0-9]*$`)
 	schemeName  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 )
 
@@ -199,6 +205,8 @@ func referenceMarkerAttr(element string, a html.Attribute) bool {
 		return a.Val == "ref-marker"
 	case element == "a" && a.Key == "aria-label":
 		return markerLabel.MatchString(a.Val)
+	case element == "a" && a.Key == "id":
+		return markerID.MatchString(a.Val)
 	}
 	return false
 }
@@ -229,6 +237,9 @@ func checkAllowlist(t *testing.T, source, out string, extra func(element string,
 			}
 			if !slices.Contains(allowed, key) && !slices.Contains(globalAttrs, key) && (extra == nil || !extra(d.Data, a)) {
 				t.Errorf("source %q gave <%s %s=%q>: %q", source, d.Data, key, a.Val, out)
+			}
+			if key == "id" && slices.Contains(allowed, key) && !headingIDShape.MatchString(a.Val) {
+				t.Errorf("source %q gave <%s id=%q>, not an id of the shape h-…: %q", source, d.Data, a.Val, out)
 			}
 			if slices.Contains(urlAttrs, key) {
 				if scheme := browserScheme(a.Val); scheme != "" && scheme != "http" && scheme != "https" && scheme != "mailto" {

@@ -44,7 +44,7 @@ func TestMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(got)
-	for _, want := range []string{`<h2 id="causes">Causes</h2>`, "<strong>Caffeine</strong>", `<a href="https://example.org">a source</a>`} {
+	for _, want := range []string{`<h2 id="h-causes">Causes</h2>`, "<strong>Caffeine</strong>", `<a href="https://example.org">a source</a>`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("Markdown output lacks %q:\n%s", want, html)
 		}

@@ -49,7 +49,7 @@ func TestPublicPages(t *testing.T) {
 				"Last reviewed <time datetime=\"2026-09-08T10:00:00Z\">8 September 2026</time>",
 				"Updated <time datetime=\"2026-10-20T16:45:00Z\">20 October 2026</time>",
 				// Markdown rendered
-				"<h2 id=\"fasciculations-the-everyday-twitch\">Fasciculations: the everyday twitch</h2>",
+				"<h2 id=\"h-fasciculations-the-everyday-twitch\">Fasciculations: the everyday twitch</h2>",
 				"<strong>up to 70% of people</strong>",
 				"Action myoclonus–renal failure (AMRF) syndrome",
 				// references, in order, as links
