@@ -10,6 +10,7 @@ import (
 	_ "image/png"  // registers PNG with image.DecodeConfig
 	"io"
 	"net/http"
+	"strconv"
 
 	_ "golang.org/x/image/webp" // registers WebP with image.DecodeConfig
 
@@ -99,7 +100,20 @@ func inspectImage(data []byte) (k kind, problem string) {
 	if cfg.Width > model.MaxMediaSide || cfg.Height > model.MaxMediaSide {
 		return kind{}, fmt.Sprintf("This image is %d × %d pixels; at most 10,000 pixels a side can be uploaded. Make it smaller and upload it again.", cfg.Width, cfg.Height)
 	}
+	if pixels := int64(cfg.Width) * int64(cfg.Height); pixels > model.MaxMediaPixels {
+		return kind{}, fmt.Sprintf("This image is %d × %d pixels, %s in all; at most %s pixels (for example 5000 × 5000) can be uploaded. Make it smaller and upload it again.",
+			cfg.Width, cfg.Height, thousands(pixels), thousands(model.MaxMediaPixels))
+	}
 	return k, ""
+}
+
+// thousands writes n ≥ 0 with a comma between groups of three digits: 25,000,000.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // imageComplete checks the structure of the whole file, which the header alone does

@@ -77,8 +77,10 @@ type Saved struct {
 
 // Save stores an uploaded image. The file's kind is judged by its content only, never
 // by its name or declared type: it must be a complete PNG, JPEG or WebP image of at
-// most model.MaxMediaSize bytes and model.MaxMediaSide pixels a side. The alt text is
-// required, at most model.MaxMediaAlt characters; it is trimmed and put on one line.
+// most model.MaxMediaSize bytes, model.MaxMediaSide pixels a side and
+// model.MaxMediaPixels pixels in all (as its header states them; no pixel is decoded).
+// The alt text is required, at most model.MaxMediaAlt characters; it is trimmed and put
+// on one line.
 //
 // The file is named by its content, so storing the same image again writes nothing
 // and returns the image already recorded, with Reused set (and its file written again

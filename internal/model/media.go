@@ -9,9 +9,10 @@ import (
 
 // Limits of an uploaded image.
 const (
-	MaxMediaSize = 5 << 20 // bytes: 5 MB
-	MaxMediaSide = 10_000  // pixels, width or height
-	MaxMediaAlt  = 300     // characters of alt text
+	MaxMediaSize   = 5 << 20    // bytes: 5 MB
+	MaxMediaSide   = 10_000     // pixels, width or height
+	MaxMediaPixels = 25_000_000 // width × height: each reader's browser holds them decoded, some 100 MB
+	MaxMediaAlt    = 300        // characters of alt text
 )
 
 // Media is an uploaded image. Its file name is made from its content (the first 16 hex
