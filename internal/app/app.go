@@ -46,6 +46,10 @@ type App struct {
 	// Accounts is the staff accounts service the server signs people in with.
 	Accounts *accounts.Service
 
+	// Moderation receives replies and carries out moderators' actions, for the web
+	// server.
+	Moderation *moderation.Service
+
 	// Publishing applies the publishing rules, for the web server and the scheduler.
 	Publishing *publishing.Service
 
@@ -99,14 +103,15 @@ func (a *App) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	clientKey, err := a.Store.SiteKey(ctx, "client-hash", 32)
+	clients, err := clientHasher(ctx, a.Store, a.Logger)
 	if err != nil {
 		return err
 	}
 	a.Accounts = accounts.New(a.Store, tokenKey)
+	a.Moderation = moderation.NewWithHasher(a.Store, clients)
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
-		Moderation:     moderation.New(a.Store, clientKey),
+		Moderation:     a.Moderation,
 		Accounts:       a.Accounts,
 		Publishing:     a.Publishing,
 		Privacy:        a.Privacy,

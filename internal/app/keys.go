@@ -124,9 +124,11 @@ func writeKeyFile(path string, keys *secret.Keys) error {
 }
 
 // RotateKey is the "fascicle rotate-key" command: it re-encrypts every email under a
-// new key. Stop the server first. With a key file, the new key replaces it (the old
-// database and key stay consistent if it stops half-way); with FASCICLE_SECRET_KEY, the
-// new key is printed and must replace the variable's value.
+// new key, and seals the key of client-address hashes under it too, keeping that key
+// itself (see store.ClientKey): hashes of addresses cannot be made again, and bans by
+// address must keep working. Stop the server first. With a key file, the new key
+// replaces it (the old database and key stay consistent if it stops half-way); with
+// FASCICLE_SECRET_KEY, the new key is printed and must replace the variable's value.
 func RotateKey(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	if _, err := os.Stat(cfg.DBPath); err != nil {
 		return fmt.Errorf("no database: %w", err)

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/fascicle/fascicle/internal/config"
-	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/seed"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -27,13 +26,13 @@ func Seed(ctx context.Context, cfg config.Config, opts seed.Options, stdout io.W
 	if _, err := loadKeys(ctx, cfg, st); err != nil {
 		return seed.Result{}, err
 	}
-	// Generated replies carry client hashes made with the site's own key, so that
+	// Generated replies carry client hashes made as the server makes them, so that
 	// moderation treats them like replies that came over the network.
-	clientKey, err := st.SiteKey(ctx, "client-hash", 32)
+	clients, err := clientHasher(ctx, st, nil)
 	if err != nil {
 		return seed.Result{}, err
 	}
-	opts.ClientHash = moderation.New(st, clientKey).ClientHash
+	opts.ClientHash = clients.Hash
 	opts.Progress = stdout
 	fmt.Fprintf(stdout, "seeding %s with %d articles and %d replies (seed value %d)\n", cfg.DBPath, opts.Articles, opts.Replies, opts.Seed)
 	res, err := seed.Run(ctx, st, opts)

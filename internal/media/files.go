@@ -35,6 +35,8 @@ func writeFileAtomic(dir, name string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("write media file: %w", err)
 	}
+	// Uploaded images are published to every reader, so anyone may read the file
+	// (CreateTemp made it 0600); only the database and its backups are owner-only.
 	if err = tmp.Chmod(0o644); err != nil {
 		return fmt.Errorf("media file: %w", err)
 	}

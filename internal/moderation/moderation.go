@@ -1,15 +1,13 @@
 // Package moderation is everything that happens to replies. A new one (Submit) is
 // checked against the rules, each in a file named for it (flood.go, duplicate.go,
-// spam.go, bans.go), recorded without its sender's address, and given a status. What
-// moderators do afterwards is here too: actions.go (approve, spam, trash, restore,
-// delete, one reply or many), edit.go, staff_reply.go, bans.go and replies_open.go.
+// spam.go, bans.go), recorded without its sender's address (client.go says what is
+// kept instead), and given a status. What moderators do afterwards is here too:
+// actions.go (approve, spam, trash, restore, delete, one reply or many), edit.go,
+// staff_reply.go, bans.go and replies_open.go.
 package moderation
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -28,16 +26,22 @@ const MaxUserAgent = 512
 
 // Service receives replies and carries out what moderators do to them.
 type Service struct {
-	store     *store.Store
-	clientKey []byte
-	now       func() time.Time
-	bursts    burstLimiter
+	store  *store.Store
+	client ClientHasher
+	now    func() time.Time
+	bursts burstLimiter
 }
 
 // New returns a Service that stores replies in st and hashes client addresses with
-// clientKey.
+// clientKey and no pepper (see ClientHasher).
 func New(st *store.Store, clientKey []byte) *Service {
-	return &Service{store: st, clientKey: clientKey, now: time.Now}
+	return NewWithHasher(st, NewClientHasher(clientKey, nil))
+}
+
+// NewWithHasher returns a Service that stores replies in st and hashes client
+// addresses with h.
+func NewWithHasher(st *store.Store, h ClientHasher) *Service {
+	return &Service{store: st, client: h, now: time.Now}
 }
 
 // SetClock replaces the service's clock, for tests.
@@ -175,17 +179,6 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 		}
 	}
 	return model.CommentApproved, "", nil
-}
-
-// ClientHash returns a keyed hash of a client address: stable for one address, so
-// repeat visits can be matched, and meaningless without the site's key.
-func (s *Service) ClientHash(addr netip.Addr) string {
-	if !addr.IsValid() {
-		return ""
-	}
-	mac := hmac.New(sha256.New, s.clientKey)
-	mac.Write([]byte(addr.Unmap().String()))
-	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // AnonymisedPrefix returns the network a client address belongs to, /24 for IPv4 and

@@ -1,6 +1,7 @@
 // Package secret protects commenters' emails: AES-256-GCM encryption at rest and a
-// keyed blind index (HMAC-SHA256) for the lookups that need equality. Both keys are
-// derived from one master key, kept outside the database.
+// keyed blind index (HMAC-SHA256) for the lookups that need equality. Both keys, and
+// the key that hashes commenters' client addresses, are derived from one master key,
+// kept outside the database.
 package secret
 
 import (
@@ -27,12 +28,13 @@ type Keys struct {
 	master []byte
 	aead   cipher.AEAD
 	index  []byte
+	client []byte
 }
 
 // ErrDecrypt means a value was not encrypted with these keys, or was altered.
 var ErrDecrypt = errors.New("cannot decrypt: wrong key or damaged data")
 
-// New derives the encryption and index keys from master.
+// New derives the encryption, index and client-address keys from master.
 func New(master []byte) (*Keys, error) {
 	if len(master) != MasterKeySize {
 		return nil, fmt.Errorf("the secret key must be %d bytes, got %d", MasterKeySize, len(master))
@@ -52,7 +54,12 @@ func New(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{master: append([]byte(nil), master...), aead: aead, index: derive("fascicle email blind index v1")}, nil
+	return &Keys{
+		master: append([]byte(nil), master...),
+		aead:   aead,
+		index:  derive("fascicle email blind index v1"),
+		client: derive("fascicle client address v1"),
+	}, nil
 }
 
 // Generate returns a new random master key.
@@ -110,6 +117,15 @@ func (k *Keys) EmailIndex(email string) string {
 	mac := hmac.New(sha256.New, k.index)
 	mac.Write([]byte(strings.ToLower(strings.TrimSpace(email))))
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// ClientKey returns the key derived from the master key for hashing client addresses
+// (see moderation.ClientHasher). It is of this master key only: a database keeps the
+// client key it started with across a change of master key, sealed (see
+// store.ClientKey), since hashes of addresses cannot be made again without the
+// addresses.
+func (k *Keys) ClientKey() []byte {
+	return append([]byte(nil), k.client...)
 }
 
 // Check returns a value that identifies the keys without revealing them, stored with

@@ -115,7 +115,8 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 }
 
 // RotateKeys re-encrypts every email and recomputes every blind index (replies and
-// bans) under next, in one transaction, and records next as the database's key.
+// bans) under next, seals the client-address key under next (keeping the key itself),
+// in one transaction, and records next as the database's key.
 // The current keys must be in use.
 func (s *Store) RotateKeys(ctx context.Context, next *secret.Keys) (int, error) {
 	current, err := s.emailKeys()
@@ -156,6 +157,10 @@ func (s *Store) RotateKeys(ctx context.Context, next *secret.Keys) (int, error) 
 					return translate(err)
 				}
 			}
+		}
+		// The client-address key is kept, sealed anew (see ClientKey).
+		if err := tx.resealClientKey(ctx, current, next); err != nil {
+			return err
 		}
 		return tx.SetMeta(ctx, keyCheckMeta, next.Check())
 	})

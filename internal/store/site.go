@@ -50,9 +50,10 @@ func (s *Store) SetMeta(ctx context.Context, name, value string) error {
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value).Error)
 }
 
-// Backup writes a consistent copy of the live database to path, which must not exist.
-// The copy is written beside path and renamed into place once it is safely on disk, so
-// a crash never leaves a half-written backup under the requested name.
+// Backup writes a consistent copy of the live database to path, which must not exist,
+// readable by its owner only (FileMode). The copy is written beside path and renamed
+// into place once it is safely on disk, so a crash never leaves a half-written backup
+// under the requested name.
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name", path)
@@ -61,7 +62,22 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	tmp := path + ".partial"
 	os.Remove(tmp)
+	// The copy holds the same personal data as the database: it is made in an empty
+	// file that only its owner can read (VACUUM INTO accepts an empty file), so that it
+	// is never readable by others, not even while it is being written.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup: %w", err)
+	}
 	if err := s.db.WithContext(ctx).Exec("VACUUM INTO ?", tmp).Error; err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Chmod(tmp, FileMode); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("backup: %w", err)
 	}

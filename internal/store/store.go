@@ -98,12 +98,17 @@ func DSN(path string) string {
 // MaxConnections is how many connections to the database the store keeps.
 const MaxConnections = 8
 
-// Open opens (creating if needed) the SQLite database at path.
+// Open opens (creating if needed) the SQLite database at path. The file, and the
+// write-ahead log and shared-memory files beside it, are readable by their owner only
+// (see ownerOnly).
 func Open(path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("database folder %s: %w", dir, err)
 		}
+	}
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: DSN(path)}), &gorm.Config{
 		Logger:                 logger.Discard,
