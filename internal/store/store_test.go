@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 
@@ -120,6 +121,40 @@ func TestOpen_Pragmas(t *testing.T) {
 	err := st.CreateComment(ctx, &model.Comment{ArticleID: 999, AuthorName: "A", AuthorEmail: "a@example.com", Body: "x", Status: model.CommentPending})
 	if !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("reply to a missing article: err = %v, want ErrNotFound", err)
+	}
+}
+
+// Ensure BusyTimeout sets how long the store's connections wait for a lock, and that a
+// write still waiting for another connection's lock then fails with ErrUnavailable.
+func TestOpen_BusyTimeout(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	openStore(t, path) // migrated
+	st, err := store.Open(path, store.BusyTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.Pragma(ctx, "busy_timeout"); err != nil || got != "100" {
+		t.Fatalf("PRAGMA busy_timeout = %q, %v; want 100", got, err)
+	}
+	other, err := sql.Open("sqlite3", store.DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+	err = st.SavePolicy(ctx, model.DefaultPolicy())
+	if !errors.Is(err, model.ErrUnavailable) {
+		t.Errorf("a write while another connection holds the lock: err = %v, want ErrUnavailable", err)
 	}
 }
 

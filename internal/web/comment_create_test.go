@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
 )
 
@@ -337,7 +338,8 @@ func TestCommentCreate_TrustedProxiesOnly(t *testing.T) {
 // "try again" with everything typed, never an "Internal error" page.
 func TestCommentCreate_DatabaseBusyKeepsForm(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
+	// The server's writes give up after 100 ms instead of the 5 s they wait in production.
+	s := newSiteWith(t, func(*web.Options) {}, store.BusyTimeout(100*time.Millisecond))
 	form := validReply()
 	form.Set("form_shown", s.formStamp(t, articlePath))
 	s.advance(20 * time.Second)

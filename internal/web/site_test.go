@@ -48,12 +48,13 @@ func newSite(t testing.TB) *site {
 	return newSiteWith(t, func(*web.Options) {})
 }
 
-// newSiteWith is newSite with options changed by configure before the server is built.
-func newSiteWith(t testing.TB, configure func(*web.Options)) *site {
+// newSiteWith is newSite with options changed by configure before the server is built,
+// and the store opened with opts.
+func newSiteWith(t testing.TB, configure func(*web.Options), opts ...store.Option) *site {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
-	st, err := store.Open(path)
+	st, err := store.Open(path, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
