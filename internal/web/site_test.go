@@ -282,10 +282,14 @@ func validReply() url.Values {
 // staffPassword is the password of every account addUser creates.
 const staffPassword = "correct horse battery staple"
 
+// staffPasswordHash is the hash of staffPassword, computed once: argon2id is slow on
+// purpose, and every account addUser creates shares it (signing in still checks it).
+var staffPasswordHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(staffPassword) })
+
 // addUser creates a staff account with the given role and returns it.
 func (s *site) addUser(t testing.TB, role model.Role) *model.User {
 	t.Helper()
-	hash, err := auth.HashPassword(staffPassword)
+	hash, err := staffPasswordHash()
 	if err != nil {
 		t.Fatal(err)
 	}
