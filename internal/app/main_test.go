@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,4 +92,11 @@ func waitForLog(t *testing.T, logs *lockedBuffer, text string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestMain stops the Chromium that the browser tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopChromium()
+	os.Exit(code)
 }
