@@ -8,6 +8,7 @@ import (
 )
 
 func TestCorpus_HasSharedFilesAndOwnCases(t *testing.T) {
+	t.Parallel()
 	all := hostile.Corpus(t)
 	if len(all) < 515+16+73 {
 		t.Fatalf("corpus has %d strings, want at least every line of the three files", len(all))

@@ -88,6 +88,7 @@ func (f *banFixture) ban(t *testing.T, b model.Ban) {
 // before any other rule, while other people's replies follow the policy as before,
 // and that a ban that has ended no longer applies.
 func TestSubmit_Banned(t *testing.T) {
+	t.Parallel()
 	f := newBanFixture(t)
 	const banned, bannedAddr = "banned@example.com", "203.0.113.9"
 	until := f.now.Add(24 * time.Hour)
@@ -146,6 +147,7 @@ func TestSubmit_Banned(t *testing.T) {
 // Ensure staff signed in are never caught by a ban: a moderator's reply is approved
 // and an author's follows the policy, even from a banned email and address.
 func TestSubmit_StaffNotBanned(t *testing.T) {
+	t.Parallel()
 	f := newBanFixture(t)
 	const addr = "203.0.113.50"
 	for _, role := range []model.Role{model.RoleModerator, model.RoleAuthor} {

@@ -8,6 +8,7 @@ import (
 // Ensure a client gets a burst of attempts, then one per refill interval, while other
 // clients are unaffected.
 func TestBurstLimiter(t *testing.T) {
+	t.Parallel()
 	var b burstLimiter
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range burstSize {

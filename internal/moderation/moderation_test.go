@@ -9,6 +9,7 @@ import (
 
 // Ensure client addresses are reduced to their /24 (IPv4) or /48 (IPv6) network.
 func TestAnonymisedPrefix(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"203.0.113.77":           "203.0.113.0/24",
 		"::ffff:203.0.113.77":    "203.0.113.0/24",
@@ -29,6 +30,7 @@ func TestAnonymisedPrefix(t *testing.T) {
 // Ensure the client hash is stable per address, differs between addresses and keys,
 // and does not contain the address.
 func TestClientHash(t *testing.T) {
+	t.Parallel()
 	a := moderation.New(nil, []byte("key-one-key-one-key-one-key-one!"))
 	b := moderation.New(nil, []byte("key-two-key-two-key-two-key-two!"))
 	addr := netip.MustParseAddr("198.51.100.7")

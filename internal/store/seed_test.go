@@ -25,6 +25,7 @@ func bulkArticle(id, authorID int64) *model.Article {
 // replies with encrypted emails, commits in batches, and builds the reply indexes it
 // deferred.
 func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bulk.db")
 	st := openStore(t, path)
 	ctx := context.Background()
@@ -85,6 +86,7 @@ func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 // Ensure a load that fails keeps the batches it committed, drops the one it was
 // writing, and builds the indexes it deferred.
 func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bulk.db")
 	st := openStore(t, path)
 	ctx := context.Background()
@@ -132,6 +134,7 @@ func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 // Ensure indexes that a killed bulk load left dropped are built again by the next
 // Migrate, which every command runs at start.
 func TestMigrate_RestoresIndexesOfKilledBulkLoad(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bulk.db")
 	st := openStore(t, path)
 	db := rawDB(t, path)
@@ -162,6 +165,7 @@ func TestMigrate_RestoresIndexesOfKilledBulkLoad(t *testing.T) {
 
 // Ensure a bulk load refuses to start before the email keys are loaded.
 func TestBulkLoad_NeedsKeys(t *testing.T) {
+	t.Parallel()
 	st, err := store.Open(filepath.Join(t.TempDir(), "bulk.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func count(t *testing.T, db *sql.DB, query string) int {
 // Ensure migrations apply to an empty database and the demo content is added once,
 // never again: not on a second start, and not after every article is deleted.
 func TestMigrate_DemoContentOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	for start := 1; start <= 2; start++ {
@@ -102,6 +103,7 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 
 // Ensure the connection uses WAL, foreign keys, a busy timeout and full sync.
 func TestOpen_Pragmas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
 	if err := st.Migrate(ctx); err != nil {
@@ -127,6 +129,7 @@ func TestOpen_Pragmas(t *testing.T) {
 // Ensure BusyTimeout sets how long the store's connections wait for a lock, and that a
 // write still waiting for another connection's lock then fails with ErrUnavailable.
 func TestOpen_BusyTimeout(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	openStore(t, path) // migrated
@@ -160,6 +163,7 @@ func TestOpen_BusyTimeout(t *testing.T) {
 
 // Ensure the server refuses a database migrated by a newer Fascicle.
 func TestMigrate_RefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st := openStore(t, path)
@@ -182,6 +186,7 @@ func TestMigrate_RefusesNewerSchema(t *testing.T) {
 
 // Ensure a backup is a consistent, complete copy that refuses to overwrite a file.
 func TestBackup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	st := openStore(t, filepath.Join(dir, "fascicle.db"))

@@ -10,6 +10,7 @@ import (
 // data past retention) reads only the replies that need it, through partial indexes,
 // so that a large site starts quickly.
 func TestUpkeepQueries_UsePartialIndexes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	openStore(t, path)
 	db := rawDB(t, path)
