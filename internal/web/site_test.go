@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -49,24 +50,74 @@ func newSite(t testing.TB) *site {
 	return newSiteWith(t, func(*web.Options) {})
 }
 
+// prepare brings the database of st up to date, binds its emails to testKeys and adds
+// the demo content, as the program does at start.
+func prepare(ctx context.Context, st *store.Store) error {
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := st.UseKeys(ctx, testKeys); err != nil {
+		return err
+	}
+	return demo.Seed(ctx, st)
+}
+
+// templateDB is a database file that prepare has readied, made once per test binary:
+// each site starts from a copy of it, on which prepare then has nothing left to do.
+var templateDB = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "fascicle-web-test-")
+	if err != nil {
+		return "", err
+	}
+	templateDir = dir
+	path := filepath.Join(dir, "template.db")
+	st, err := store.Open(path)
+	if err != nil {
+		return "", err
+	}
+	err = prepare(context.Background(), st)
+	// Closing the last connection moves the write-ahead log into the file.
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return path, err
+})
+
+// templateDir is the folder of templateDB, once it is made.
+var templateDir string
+
+// TestMain removes templateDB.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templateDir != "" {
+		os.RemoveAll(templateDir)
+	}
+	os.Exit(code)
+}
+
 // newSiteWith is newSite with options changed by configure before the server is built,
 // and the store opened with opts.
 func newSiteWith(t testing.TB, configure func(*web.Options), opts ...store.Option) *site {
 	t.Helper()
 	ctx := context.Background()
+	template, err := templateDB()
+	if err != nil {
+		t.Fatalf("prepare the template database: %v", err)
+	}
+	data, err := os.ReadFile(template)
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "fascicle.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	st, err := store.Open(path, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.UseKeys(ctx, testKeys); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(ctx, st); err != nil {
+	if err := prepare(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite3", path)
