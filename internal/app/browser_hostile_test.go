@@ -537,7 +537,7 @@ func TestBrowser_HostileEditorPreviewRunsNoScript(t *testing.T) {
 		Status   int              `json:"status"`
 		Elements []previewElement `json:"elements"`
 	}
-	results := mustRun(t, ctx, "preview each string", chromedp.Evaluate[[]previewResult](`(async (values) => {
+	results := mustRunWithin(t, ctx, "preview each string", corpusTimeout, chromedp.Evaluate[[]previewResult](`(async (values) => {
 	  const preview = document.getElementById("live-preview");
 	  const out = [];
 	  for (const v of values) {

@@ -21,12 +21,16 @@ import (
 )
 
 // browserTimeout bounds the life of each test's tab, so that a hang fails the test
-// instead of blocking it.
-const browserTimeout = 60 * time.Second
+// instead of blocking it. It leaves room for tests that run at once under -race.
+const browserTimeout = 3 * time.Minute
 
 // actionTimeout bounds one step, so that a wait for something that never comes fails
 // with the name of that step.
 const actionTimeout = 20 * time.Second
+
+// corpusTimeout bounds a step that sends the whole hostile corpus, hundreds of
+// requests, from the page.
+const corpusTimeout = 2 * time.Minute
 
 // findChromium returns the path of a Chromium or Chrome binary, or "" if there is none.
 func findChromium() string {
@@ -228,7 +232,13 @@ func fillReplyForm(comment, name, email, website string) chromedp.Action[chromed
 // doing, if the action fails or takes longer than actionTimeout.
 func mustRun[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	actx, cancel := context.WithTimeout(ctx, actionTimeout)
+	return mustRunWithin(t, ctx, what, actionTimeout, a)
+}
+
+// mustRunWithin is mustRun with a bound of its own.
+func mustRunWithin[T any](t *testing.T, ctx context.Context, what string, d time.Duration, a chromedp.Action[T]) T {
+	t.Helper()
+	actx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	v, err := chromedp.Run(actx, a)
 	if err != nil {
