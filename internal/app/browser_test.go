@@ -48,11 +48,10 @@ func findChromium() string {
 // chromium is the one headless Chromium the browser tests of this package share. The
 // first test that needs it starts it; TestMain stops it after the last test.
 var chromium struct {
-	once     sync.Once
-	ctx      context.Context // the browser's first tab; NewContext on it opens a tab
-	stop     func()
-	execPath string
-	err      error
+	once sync.Once
+	ctx  context.Context // the browser's first tab; NewContext on it opens a tab
+	stop func()
+	err  error
 }
 
 // startChromium starts the shared Chromium with a profile of its own.
@@ -76,7 +75,7 @@ func startChromium(execPath string) {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	chromium.ctx, chromium.execPath = ctx, execPath
+	chromium.ctx = ctx
 	chromium.stop = func() {
 		// A graceful close, bounded: the deadline then stops the process.
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -89,8 +88,17 @@ func startChromium(execPath string) {
 		cancelAlloc() // waits for the browser process to exit
 		os.RemoveAll(profile)
 	}
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		chromium.err = fmt.Errorf("start %s: %w", execPath, err)
+	// The first Run binds the browser's life to its context, so the start is bounded
+	// from outside.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			chromium.err = fmt.Errorf("start %s: %w", execPath, err)
+		}
+	case <-time.After(actionTimeout):
+		chromium.err = fmt.Errorf("start %s: no browser within %v", execPath, actionTimeout)
 	}
 }
 
