@@ -4,23 +4,80 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// serverBinary is the server, built once for the tests of this package.
+var serverBinary = sync.OnceValues(func() (string, error) {
+	if _, err := exec.LookPath("go"); err != nil {
+		return "", errors.New("go is not on PATH: the benchmark builds the server with it; install Go (https://go.dev/dl/)")
+	}
+	root, err := moduleRoot(context.Background())
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "fascicle-bench-test-")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "fascicle")
+	// The same command as run's, so that its build finds this binary up to date.
+	build := exec.Command("go", "build", "-o", bin, "./cmd/fascicle")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build -o %s ./cmd/fascicle: %v\n%s", bin, err, out)
+	}
+	return bin, nil
+})
+
+// binDir is the folder of serverBinary, once it is made.
+var binDir string
+
+// TestMain removes the server binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// outDir returns a folder for run's --out that holds a copy of the server binary
+// built for the tests: run's "go build" then finds it up to date instead of linking
+// the server once more for each test.
+func outDir(t *testing.T) string {
+	t.Helper()
+	bin, err := serverBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fascicle"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
 
 // Ensure the whole benchmark runs in its quick mode: it builds and seeds, every
 // workload gets answers without server errors, and the table has every row. It checks
 // that the benchmark works, never how fast anything is.
 func TestBench_QuickSmoke(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go is not on PATH: the benchmark builds the server with it")
-	}
-	var out bytes.Buffer
-	rep, err := run(context.Background(), []string{"--quick", "--duration", "1s", "--out", t.TempDir()}, &out, io.Discard)
+	t.Parallel()
+	out := &bytes.Buffer{}
+	// A quarter of a second per workload is enough for answers to every one.
+	rep, err := run(context.Background(), []string{"--quick", "--duration", "250ms", "--out", outDir(t)}, out, io.Discard)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
@@ -60,6 +117,7 @@ func TestBench_QuickSmoke(t *testing.T) {
 
 // Ensure the flags are read and checked, and --quick shrinks what is not set.
 func TestParseOptions(t *testing.T) {
+	t.Parallel()
 	o, err := parseOptions([]string{"--quick"}, io.Discard)
 	if err != nil || o.duration.Seconds() != 2 || o.articles != 2000 || o.replies != 20000 {
 		t.Errorf("--quick = %+v, %v", o, err)
@@ -97,14 +155,13 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 // Ensure an interrupted benchmark (Ctrl-C) stops at once and leaves none of the
 // servers it started running.
 func TestBench_InterruptStopsServers(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go is not on PATH: the benchmark builds the server with it")
-	}
-	dir := t.TempDir()
+	t.Parallel()
+	dir := outDir(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &cancelOn{text: "== GET", cancel: cancel}
-	_, err := run(ctx, []string{"--quick", "--duration", "30s", "--out", dir}, out, io.Discard)
+	// A small database: the run is interrupted at its first workload.
+	_, err := run(ctx, []string{"--quick", "--articles", "100", "--replies", "3000", "--duration", "30s", "--out", dir}, out, io.Discard)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("run = %v, want context.Canceled\n%s", err, out.buf.String())
 	}

@@ -22,6 +22,9 @@ import (
 
 // Ensure 64 readers and 16 posters at once on one SQLite file get no 5xx and no
 // "database is locked", and that exactly the replies answered 303 are stored.
+//
+// Not parallel: the load keeps every CPU busy on purpose, and the other fault tests,
+// which run together once it is done, time how fast the server reacts.
 func TestServe_ConcurrentReadersAndPosters(t *testing.T) {
 	duration := pick(longRun(t), 2*time.Second, 10*time.Second)
 	const readers, posters = 64, 16
@@ -112,6 +115,7 @@ func TestServe_ConcurrentReadersAndPosters(t *testing.T) {
 // back with every reply it had answered 303, a sound database, and takes replies
 // again.
 func TestServe_KilledMidStreamKeepsAcknowledgedReplies(t *testing.T) {
+	t.Parallel()
 	kills := pick(longRun(t), 1, 5)
 	db := filepath.Join(t.TempDir(), "site.db")
 	prepareDB(t, db)
@@ -161,6 +165,7 @@ func TestServe_KilledMidStreamKeepsAcknowledgedReplies(t *testing.T) {
 // copy with its key beside it, holding every reply acknowledged before it began,
 // and that "fascicle serve" serves the copy.
 func TestBackup_UnderLoadIsServable(t *testing.T) {
+	t.Parallel()
 	backups := pick(longRun(t), 1, 3)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "site.db")
@@ -266,6 +271,7 @@ func (u *slowUpload) send(n int) error {
 // and concurrent posts get their answers, no connection is dropped, new connections
 // are refused, the process exits 0 within 10 s, and nothing acknowledged is lost.
 func TestServe_SIGTERMFinishesRequestsInFlight(t *testing.T) {
+	t.Parallel()
 	long := longRun(t)
 	uploads := pick(long, 4, 16)
 	trickle := pick(long, time.Second, 3*time.Second)
@@ -372,7 +378,11 @@ func TestServe_SIGTERMFinishesRequestsInFlight(t *testing.T) {
 func mountTinyDisk(t *testing.T) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("the disk-full test mounts a 4 MB tmpfs, which needs root (as in CI); run the tests as root to include it")
+		const msg = "the disk-full test mounts a 4 MB tmpfs, which needs root (as in CI); run the tests as root to include it"
+		if os.Getenv("FASCICLE_REQUIRE_MOUNT") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg + "; FASCICLE_REQUIRE_MOUNT=1 makes this a failure")
 	}
 	dir := filepath.Join(t.TempDir(), "tiny")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -468,6 +478,7 @@ func tryAgainProblems(r reply, a answer) []string {
 // 303 is lost and the database stays sound; and that replies are taken again once
 // there is space.
 func TestServe_DiskFullAsksToTryAgain(t *testing.T) {
+	t.Parallel()
 	const posters, refusalsEach = 4, 3
 	dir := mountTinyDisk(t)
 	db := filepath.Join(dir, "site.db")

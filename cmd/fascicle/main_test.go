@@ -13,6 +13,7 @@ import (
 // Ensure "migrate" creates an up-to-date database and "backup" copies it, refusing to
 // overwrite an existing file.
 func TestRun_MigrateAndBackup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "site.db")
 	var out, errOut bytes.Buffer
@@ -39,6 +40,7 @@ func TestRun_MigrateAndBackup(t *testing.T) {
 
 // Ensure unknown commands and stray arguments are refused with usage.
 func TestRun_BadArguments(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"frobnicate"}, {"serve", "extra"}, {"backup"}, {"--no-such-flag"}} {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), args, &out, &errOut); err == nil {

@@ -22,7 +22,8 @@ import (
 const goodPassword = "quiet violet harbour"
 
 // withStdin makes os.Stdin read input until the test ends. run reads the password of
-// "user add" from os.Stdin, so that is the only way to give it one.
+// "user add" from os.Stdin, so that is the only way to give it one. os.Stdin is the
+// process's, so the tests that use it are not parallel.
 func withStdin(t *testing.T, input string) {
 	t.Helper()
 	f, err := os.Create(filepath.Join(t.TempDir(), "stdin"))

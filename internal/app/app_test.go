@@ -44,6 +44,7 @@ func readBody(t *testing.T, res *http.Response) string {
 // Ensure the real program serves the demo article over HTTP and takes a reply that is
 // then shown to its author as awaiting moderation.
 func TestServe_DemoArticleAndReply(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t)
 	relaxPolicy(t, a)
 	res, err := http.Get(base + "/")
@@ -77,6 +78,7 @@ func TestServe_DemoArticleAndReply(t *testing.T) {
 // Ensure a backup taken while replies are being posted is complete and consistent,
 // and can itself be served.
 func TestBackup_WhileServing(t *testing.T) {
+	t.Parallel()
 	a, base := startApp(t)
 	relaxPolicy(t, a)
 	ctx := context.Background()
@@ -149,6 +151,7 @@ func TestBackup_WhileServing(t *testing.T) {
 
 // Ensure the program refuses to start on a database migrated by a newer version.
 func TestNew_RefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := config.Default()
 	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")

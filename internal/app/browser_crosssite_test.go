@@ -144,6 +144,7 @@ func (nl *networkLog) header(t *testing.T, id network.RequestID, name string) st
 // form gets 403 and changes nothing, while the same forms sent from the site's own
 // pages work.
 func TestBrowser_CrossSitePostsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	a, base := startApp(t)
 	relaxPolicy(t, a)
@@ -180,12 +181,15 @@ func TestBrowser_CrossSitePostsRefused(t *testing.T) {
 		skip := netLog.seen()
 		mustRun(t, ctx, "open the forging page on "+origin, chromedp.WaitEvent(page.FrameNavigated, onOurSite,
 			chromedp.Navigate(origin+"/?"+q.Encode())))
-		mustRun(t, ctx, "wait for the answer to the forged form", chromedp.WaitReady(chromedp.CSS("h1")))
+		heading := readWhenShown(t, ctx, "read the heading of the answer to the forged form", `(() => {
+			const h = document.querySelector("h1");
+			return location.href.startsWith(`+jsString(base+"/")+`) && document.readyState !== "loading" && h ? h.innerText : "";
+		})()`)
 		ev := netLog.document(t, base, skip)
 		if ev.Response.URL != action {
 			t.Errorf("the form forged on %s led to %s (status %d), want the answer from %s itself", origin, ev.Response.URL, ev.Response.Status, action)
 		}
-		if heading := mustRun(t, ctx, "read the answer's heading", chromedp.Text(chromedp.CSS("h1"))); heading != "Request refused" {
+		if heading != "Request refused" {
 			t.Errorf("forged POST to %s from %s: the page says %q, want %q", action, origin, heading, "Request refused")
 		}
 		return ev.Response.Status, netLog.header(t, ev.RequestID, "Sec-Fetch-Site"), netLog.header(t, ev.RequestID, "Cookie")
@@ -257,6 +261,34 @@ func TestBrowser_CrossSitePostsRefused(t *testing.T) {
 	mustRun(t, ctx, "approve from the queue", chromedp.WaitEvent(page.FrameNavigated, isQueue, chromedp.Click(chromedp.CSS(approve))))
 	if got := queryText(t, db, `SELECT status FROM comments WHERE id = ?`, replyID); got != string(model.CommentApproved) {
 		t.Errorf("after Approve in the queue the reply is %s, want approved", got)
+	}
+}
+
+// readWhenShown evaluates expr in the tab every 10 ms until it yields a text that is
+// not empty, and returns that text, failing the test after actionTimeout. expr checks
+// that the page is there and reads it in one step, so that the page cannot change
+// between a wait and a read, as it can between chromedp.WaitReady and chromedp.Text
+// (whose node may be gone by then). While the tab changes documents an evaluation can
+// fail; it is tried again.
+func readWhenShown(t *testing.T, ctx context.Context, what, expr string) string {
+	t.Helper()
+	actx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+	var lastErr error
+	for {
+		text, err := chromedp.Run(actx, chromedp.Evaluate[string](expr))
+		if err == nil && text != "" {
+			return text
+		}
+		if err != nil && actx.Err() == nil {
+			lastErr = err
+		}
+		select {
+		case <-actx.Done():
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("%s: nothing to read within %v; the browser is on %s (last error: %v)", what, actionTimeout, loc, lastErr)
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
 

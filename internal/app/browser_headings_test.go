@@ -17,6 +17,7 @@ import (
 // "Reply" moves the reply form under that reply, not the heading, with no script
 // error, and the headings keep ids of their own, prefixed "h-".
 func TestBrowser_HeadingNamedLikeReplyFormStaysPut(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	a, base := startApp(t)
 	bg := context.Background()

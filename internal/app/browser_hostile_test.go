@@ -228,6 +228,7 @@ func checkReplies(t *testing.T, where string, shape domShape, idPrefix string, w
 // on the article with all of them approved; and adds no element: each reply has the
 // elements of a plain reply, and the rest of the article page is unchanged.
 func TestBrowser_HostileRepliesRunNoScript(t *testing.T) {
+	t.Parallel()
 	reader := newBrowser(t)
 	a, base := startApp(t)
 	relaxPolicy(t, a)
@@ -471,6 +472,7 @@ func previewProblems(elements []previewElement) []string {
 // or a javascript: or data: address in the preview; and the page around the preview
 // keeps its elements.
 func TestBrowser_HostileEditorPreviewRunsNoScript(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	a, base := startApp(t)
 	corpus := hostile.Corpus(t)
@@ -535,7 +537,7 @@ func TestBrowser_HostileEditorPreviewRunsNoScript(t *testing.T) {
 		Status   int              `json:"status"`
 		Elements []previewElement `json:"elements"`
 	}
-	results := mustRun(t, ctx, "preview each string", chromedp.Evaluate[[]previewResult](`(async (values) => {
+	results := mustRunWithin(t, ctx, "preview each string", corpusTimeout, chromedp.Evaluate[[]previewResult](`(async (values) => {
 	  const preview = document.getElementById("live-preview");
 	  const out = [];
 	  for (const v of values) {

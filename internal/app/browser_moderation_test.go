@@ -20,6 +20,7 @@ import (
 // then finds the reply published on the plain article page, with no script error or
 // Content Security Policy violation on the reader's or the staff pages.
 func TestBrowser_ModeratorApprovesReplyReaderSeesIt(t *testing.T) {
+	t.Parallel()
 	reader := newBrowser(t)
 	moderator := newBrowser(t) // a second browser: no cookie is shared with the reader
 	a, base := startApp(t)

@@ -40,6 +40,7 @@ func clickAndWaitFlash(t *testing.T, ctx context.Context, what, button string) s
 // for review, a reviewer can sign it off, the author can publish it, and a reader can
 // then find it through the search box and read it with its review and references.
 func TestBrowser_AuthorPublishesReviewedArticleReaderFindsIt(t *testing.T) {
+	t.Parallel()
 	authorB := newBrowser(t)
 	reviewerB := newBrowser(t)
 	readerB := newBrowser(t)

@@ -16,6 +16,7 @@ import (
 // storage holds no email and no cookie is set; and a reply sent with the box unticked
 // forgets them.
 func TestBrowser_RememberNameAndWebsiteNotEmail(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	a, base := startApp(t)
 	relaxPolicy(t, a)

@@ -20,13 +20,17 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 )
 
-// browserTimeout bounds the life of each test's browser, so that a hang fails the
-// test instead of blocking it.
-const browserTimeout = 60 * time.Second
+// browserTimeout bounds the life of each test's tab, so that a hang fails the test
+// instead of blocking it. It leaves room for tests that run at once under -race.
+const browserTimeout = 3 * time.Minute
 
 // actionTimeout bounds one step, so that a wait for something that never comes fails
 // with the name of that step.
 const actionTimeout = 20 * time.Second
+
+// corpusTimeout bounds a step that sends the whole hostile corpus, hundreds of
+// requests, from the page.
+const corpusTimeout = 2 * time.Minute
 
 // findChromium returns the path of a Chromium or Chrome binary, or "" if there is none.
 func findChromium() string {
@@ -41,24 +45,22 @@ func findChromium() string {
 	return ""
 }
 
-// newBrowser starts a headless Chromium with a profile of its own and returns the
-// context of its first tab. The browser stops when the test ends, or after
-// browserTimeout, whichever comes first. Without Chromium the test is skipped, or
-// fails when FASCICLE_REQUIRE_BROWSER=1 (as in CI).
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	execPath := findChromium()
-	if execPath == "" {
-		const msg = "no Chromium found (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome); " +
-			"install it with `apt-get install -y chromium` to run the browser tests"
-		if os.Getenv("FASCICLE_REQUIRE_BROWSER") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+// chromium is the one headless Chromium the browser tests of this package share. The
+// first test that needs it starts it; TestMain stops it after the last test.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; NewContext on it opens a tab
+	stop func()
+	err  error
+}
+
+// startChromium starts the shared Chromium with a profile of its own.
+func startChromium(execPath string) {
+	profile, err := os.MkdirTemp("", "fascicle-chromium-")
+	if err != nil {
+		chromium.err = err
+		return
 	}
-	// TempDir first: its removal is then registered before, so runs after, the
-	// browser's shutdown below.
-	profile := t.TempDir()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(execPath),
 		chromedp.Headless,
@@ -71,22 +73,72 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(profile),
 	)
-	// The deadline is on the context of the browser's first run on purpose: it
-	// stops the whole browser, so every pending action fails at once.
-	timeoutCtx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(timeoutCtx, opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		if err := chromedp.Cancel(ctx); err != nil &&
+	chromium.ctx = ctx
+	chromium.stop = func() {
+		// A graceful close, bounded: the deadline then stops the process.
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Cancel(cctx); err != nil &&
 			!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-			t.Logf("closing Chromium: %v", err)
+			fmt.Fprintf(os.Stderr, "closing Chromium: %v\n", err)
 		}
 		cancelCtx()
 		cancelAlloc() // waits for the browser process to exit
+		os.RemoveAll(profile)
+	}
+	// The first Run binds the browser's life to its context, so the start is bounded
+	// from outside.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			chromium.err = fmt.Errorf("start %s: %w", execPath, err)
+		}
+	case <-time.After(actionTimeout):
+		chromium.err = fmt.Errorf("start %s: no browser within %v", execPath, actionTimeout)
+	}
+}
+
+// stopChromium stops the shared Chromium, if a test started it.
+func stopChromium() {
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+}
+
+// newBrowser opens a tab in a browser context of its own (as a separate profile has:
+// its own cookies, storage and cache) in the shared Chromium, and returns the tab's
+// context. The tab closes when the test ends, or after browserTimeout, whichever
+// comes first. Without Chromium the test is skipped, or fails when
+// FASCICLE_REQUIRE_BROWSER=1 (as in CI).
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	execPath := findChromium()
+	if execPath == "" {
+		const msg = "no Chromium found (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome); " +
+			"install it with `apt-get install -y chromium` to run the browser tests"
+		if os.Getenv("FASCICLE_REQUIRE_BROWSER") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	chromium.once.Do(func() { startChromium(execPath) })
+	if chromium.err != nil {
+		t.Fatal(chromium.err)
+	}
+	// The deadline is on the tab's context on purpose: it closes the tab, so every
+	// pending action on it fails at once.
+	timeoutCtx, cancelTimeout := context.WithTimeout(chromium.ctx, browserTimeout)
+	ctx, cancelCtx := chromedp.NewContext(timeoutCtx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		cancelCtx() // closes the tab and disposes of its browser context
 		cancelTimeout()
 	})
-	if err := chromedp.Do(ctx); err != nil { // starts the browser and opens a tab
-		t.Fatalf("start %s: %v", execPath, err)
+	if err := chromedp.Do(ctx); err != nil { // opens the tab
+		t.Fatalf("open a tab in %s: %v", execPath, err)
 	}
 	return ctx
 }
@@ -171,7 +223,25 @@ func submitReplyAndWaitForPending(t *testing.T, ctx context.Context) {
 		t.Fatalf("post the reply: did not land on the page with ?pending= (%v); the browser is on %s; form errors: %q",
 			err, loc, errs)
 	}
-	mustRun(t, ctx, "wait for the page", chromedp.WaitReady(chromedp.CSS("body")))
+	waitLoaded(t, ctx)
+}
+
+// waitLoaded waits until the page the browser is navigating to has all been read, so
+// that what follows sees the whole page and not the start of it. The check is asked
+// again while the new document's script context is not there yet.
+func waitLoaded(t *testing.T, ctx context.Context) {
+	t.Helper()
+	deadline := time.Now().Add(actionTimeout)
+	for {
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState`))
+		if err == nil && state == "complete" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("wait for the page: still %q (%v) after %v", state, err, actionTimeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // fillReplyForm types into the reply form the way a person would.
@@ -188,7 +258,13 @@ func fillReplyForm(comment, name, email, website string) chromedp.Action[chromed
 // doing, if the action fails or takes longer than actionTimeout.
 func mustRun[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	actx, cancel := context.WithTimeout(ctx, actionTimeout)
+	return mustRunWithin(t, ctx, what, actionTimeout, a)
+}
+
+// mustRunWithin is mustRun with a bound of its own.
+func mustRunWithin[T any](t *testing.T, ctx context.Context, what string, d time.Duration, a chromedp.Action[T]) T {
+	t.Helper()
+	actx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	v, err := chromedp.Run(actx, a)
 	if err != nil {
@@ -201,6 +277,7 @@ func mustRun[T any](t *testing.T, ctx context.Context, what string, a chromedp.A
 // article with their reply marked as awaiting moderation, without their email shown
 // and without any script error or Content Security Policy violation on the way.
 func TestBrowser_ReaderLeavesReplyAndSeesAwaitingModeration(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	a, base := startApp(t)
 	relaxPolicy(t, a) // a test types faster than any person; the pace check is tested in internal/web
@@ -261,6 +338,7 @@ func TestBrowser_ReaderLeavesReplyAndSeesAwaitingModeration(t *testing.T) {
 // that "Cancel reply" puts the form back, and that a reply sent from there is shown
 // held for moderation, nested under the reply it answers.
 func TestBrowser_ReplyLinkMovesFormUnderComment(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t)
 	a, base := startApp(t)
 	relaxPolicy(t, a)

@@ -3,9 +3,13 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +95,21 @@ func waitForLog(t *testing.T, logs *lockedBuffer, text string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestMain runs up to four tests at once unless -parallel says otherwise, and stops
+// the Chromium that the browser tests share. The browser tests spend most of their
+// time waiting for Chromium and for the page's scripts (the editor's preview waits
+// 400 ms after typing), not on this process's CPUs, which is what the default of
+// -parallel counts.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+	}
+	code := m.Run()
+	stopChromium()
+	os.Exit(code)
 }

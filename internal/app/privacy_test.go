@@ -52,6 +52,7 @@ func emailTraces(email string) [][]byte {
 // write-ahead log, a backup or the logs after replies with it were posted, approved,
 // shown and searched for — the email is only ever stored encrypted.
 func TestPrivacy_CanaryEmailNowhereInClear(t *testing.T) {
+	t.Parallel()
 	logs := &lockedBuffer{}
 	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
@@ -140,6 +141,7 @@ var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // Ensure a new database gets a key file readable by its owner only, which later
 // starts use.
 func TestKeys_NewDatabaseGetsKeyFile(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := newConfig(t)
 	a, err := app.New(ctx, cfg, quietLogger)
@@ -168,6 +170,7 @@ func TestKeys_NewDatabaseGetsKeyFile(t *testing.T) {
 // Ensure a wrong or missing key makes start-up fail with a message that says what to
 // do, instead of showing garbage or making a new key.
 func TestKeys_WrongOrMissingKeyRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := newConfig(t)
 	a, err := app.New(ctx, cfg, quietLogger)
@@ -226,6 +229,7 @@ func TestKeys_WrongOrMissingKeyRefused(t *testing.T) {
 // Ensure rotate-key re-encrypts every email under a new key that staff can still read
 // with, the old key stops working, and an interrupted rotation recovers.
 func TestRotateKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := newConfig(t)
 	a, err := app.New(ctx, cfg, quietLogger)

@@ -34,6 +34,7 @@ func replyExists(t *testing.T, a *app.App, id int64) bool {
 // once a day has passed since the last run (by any process), and logs counts but
 // never an email.
 func TestRetention_AtStartAndDaily(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := config.Default()
 	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")

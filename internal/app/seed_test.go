@@ -97,6 +97,7 @@ func getPage(t *testing.T, url string) (int, string) {
 // skewed towards a few articles, and emails stored only encrypted; and that the site
 // serves the result.
 func TestSeed_RealisticContentServed(t *testing.T) {
+	t.Parallel()
 	cfg, out := seedDB(t, 200, 20_000, seed.DefaultSeed)
 	if !strings.Contains(out, "replies/s") {
 		t.Errorf("the command does not print its rate:\n%s", out)
@@ -291,6 +292,7 @@ func contentDigest(t *testing.T, path string) string {
 
 // Ensure the same seed value gives the same content, and another one other content.
 func TestSeed_Deterministic(t *testing.T) {
+	t.Parallel()
 	a, _ := seedDB(t, 30, 600, 42)
 	b, _ := seedDB(t, 30, 600, 42)
 	c, _ := seedDB(t, 30, 600, 43)
@@ -305,6 +307,7 @@ func TestSeed_Deterministic(t *testing.T) {
 // Ensure seeding a database that has content adds to it without clashing with what
 // is there, keeping the reply indexes that a small addition does not rebuild.
 func TestSeed_AddsToExistingDatabase(t *testing.T) {
+	t.Parallel()
 	cfg, _ := seedDB(t, 20, 400, 1)
 	if _, err := app.Seed(context.Background(), cfg, seed.Options{Articles: 20, Replies: 100, Seed: 1}, io.Discard); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // Ensure a hash verifies its own password only, records OWASP's argon2id parameters,
 // and differs each time for the same password (random salt).
 func TestHashPassword(t *testing.T) {
+	t.Parallel()
 	h1, err := auth.HashPassword("violet harbour lamp")
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +38,7 @@ func TestHashPassword(t *testing.T) {
 
 // Ensure the password rules refuse short, long, common and personal passwords.
 func TestPasswordProblem(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name     string
 		Password string
@@ -65,6 +67,7 @@ func TestPasswordProblem(t *testing.T) {
 
 // Ensure tokens are random, URL-safe, and stored only as a hash.
 func TestNewToken(t *testing.T) {
+	t.Parallel()
 	tok1, hash1 := auth.NewToken()
 	tok2, _ := auth.NewToken()
 	if tok1 == tok2 || len(tok1) < 43 || strings.ContainsAny(tok1, "+/=") {

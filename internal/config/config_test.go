@@ -13,6 +13,7 @@ func env(vars map[string]string) func(string) string {
 
 // Ensure defaults, then the environment, then flags decide the settings.
 func TestLoad_Precedence(t *testing.T) {
+	t.Parallel()
 	cfg, rest, err := config.Load("serve", nil, env(nil), io.Discard)
 	if err != nil || cfg.Addr != "127.0.0.1:8080" || cfg.DBPath != "./fascicle.db" || !cfg.Demo || len(cfg.TrustedProxies) != 0 || len(rest) != 0 {
 		t.Fatalf("defaults: %+v %v %v", cfg, rest, err)
@@ -41,6 +42,7 @@ func TestLoad_Precedence(t *testing.T) {
 
 // Ensure nonsense settings are refused with a message that names them.
 func TestLoad_Invalid(t *testing.T) {
+	t.Parallel()
 	tests := map[string]map[string]string{
 		"ErrAddr":         {"FASCICLE_ADDR": "8080"},
 		"ErrBaseURL":      {"FASCICLE_BASE_URL": "example.org"},
@@ -60,6 +62,7 @@ func TestLoad_Invalid(t *testing.T) {
 // Ensure "fascicle seed" reads its numbers, seed value and database, and refuses
 // numbers that make no sense.
 func TestLoadSeed(t *testing.T) {
+	t.Parallel()
 	cfg, f, rest, err := config.LoadSeed([]string{"--articles", "5", "--replies", "50", "--seed-value", "9"}, env(map[string]string{"FASCICLE_DB": "env.db"}), io.Discard, 6)
 	if err != nil || cfg.DBPath != "env.db" || f.Articles != 5 || f.Replies != 50 || f.SeedValue != 9 || f.Batch != 50_000 || len(rest) != 0 {
 		t.Errorf("LoadSeed = %+v %+v %v %v", cfg, f, rest, err)

@@ -15,6 +15,7 @@ func validComment() model.Comment {
 // Ensure Validate accepts a normal reply, including one at every maximum length, and
 // names the field of each problem.
 func TestCommentValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name      string
 		Change    func(c *model.Comment)

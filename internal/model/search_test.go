@@ -12,6 +12,7 @@ import (
 // punctuation, quote or operator reaches the search index, without repeats and within
 // the limits.
 func TestSearchTerms(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name  string
 		Query string
@@ -41,6 +42,7 @@ func TestSearchTerms(t *testing.T) {
 
 // Ensure a long search is cut between characters, never inside one.
 func TestCutSearchQuery(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("é", 10_000)
 	got := model.CutSearchQuery(long)
 	if utf8.RuneCountInString(got) != model.MaxSearchQuery || !utf8.ValidString(got) {

@@ -4,6 +4,7 @@ import "testing"
 
 // Ensure Truncate keeps text that fits and never cuts a character in two.
 func TestTruncate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		max  int

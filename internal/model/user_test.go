@@ -13,6 +13,7 @@ import (
 // Ensure Validate accepts an account at every maximum length, and names each field
 // that is wrong with the message the account forms show.
 func TestUserValidate(t *testing.T) {
+	t.Parallel()
 	valid := func() model.User {
 		email := "ada@example.org"
 		return model.User{Name: "Ada Admin", Email: &email, Role: model.RoleAdmin, Credentials: "MD"}
@@ -70,6 +71,7 @@ func TestUserValidate(t *testing.T) {
 // Ensure Permissions lists what Can grants, and that changing the list it returns
 // grants nothing.
 func TestRolePermissions_Copy(t *testing.T) {
+	t.Parallel()
 	perms := model.RoleModerator.Permissions()
 	if !slices.Equal(perms, []model.Permission{model.PermModerateComments}) {
 		t.Fatalf("moderator permissions = %q", perms)

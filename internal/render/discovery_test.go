@@ -15,6 +15,7 @@ func marker(n, k string) string {
 // is left alone everywhere else: beyond the list, in links, code, attributes, and when
 // the article has no references.
 func TestArticleBody_ReferenceMarkers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name       string
 		Markdown   string
@@ -51,6 +52,7 @@ func TestArticleBody_ReferenceMarkers(t *testing.T) {
 // Ensure the text around a marker cannot become markup: what the author wrote stays
 // escaped, and nothing the sanitiser removed comes back.
 func TestArticleBody_NoInjection(t *testing.T) {
+	t.Parallel()
 	src := "[1]<script>alert(1)</script>[1]\n\n<img src=x onerror=alert(2)>[1]\n\n" +
 		"[1\"><script>alert(3)</script>](https://example.org/) [1]&lt;b&gt;"
 	got, err := render.ArticleBody(src, 5)
@@ -71,6 +73,7 @@ func TestArticleBody_NoInjection(t *testing.T) {
 // Ensure search snippets are escaped, their match marks become balanced <mark>
 // elements, and nothing else in the text becomes markup.
 func TestHighlight(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name string
 		In   string
@@ -97,6 +100,7 @@ func TestHighlight(t *testing.T) {
 
 // Ensure a Markdown passage reads as words in search results.
 func TestSearchExcerpt(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name string
 		In   string

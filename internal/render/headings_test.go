@@ -17,6 +17,7 @@ import (
 // the article to its own headings are rewritten to match while every other link is
 // left as written.
 func TestMarkdown_HeadingIDsPrefixed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name     string
 		Markdown string
@@ -70,6 +71,7 @@ func TestMarkdown_HeadingIDsPrefixed(t *testing.T) {
 // Ensure a heading's prefixed id cannot be confused with a reference marker's id
 // either: "## cite-1-1" and the first marker of reference 1 keep ids of their own.
 func TestArticleBody_HeadingIDBesideMarkers(t *testing.T) {
+	t.Parallel()
 	got, err := render.ArticleBody("## cite-1-1\n\nSee [1].", 1)
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +86,7 @@ func TestArticleBody_HeadingIDBesideMarkers(t *testing.T) {
 // starts with render.HeadingIDPrefix or is made wholly of data, so that an article's
 // heading can never take it.
 func TestHeadingIDPrefix_UnusedByPages(t *testing.T) {
+	t.Parallel()
 	pageID := regexp.MustCompile(`(?:^|[\s"'])id="([^"]*)"|\.id = "([^"]*)"`)
 	seen := 0
 	for _, fsys := range []fs.FS{templates.FS, static.FS} {

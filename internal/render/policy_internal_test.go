@@ -7,6 +7,7 @@ import "testing"
 // reaches it: the Markdown renderer writes no raw HTML today, and the sanitiser must
 // not depend on that.
 func TestArticlePolicy_NoPageIDs(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name string
 		In   string

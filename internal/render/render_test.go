@@ -10,6 +10,7 @@ import (
 // Ensure reply text is escaped, keeps its line breaks and paragraphs, and gets live
 // links only for http(s) addresses, marked nofollow ugc.
 func TestCommentText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name string
 		In   string
@@ -37,6 +38,7 @@ func TestCommentText(t *testing.T) {
 
 // Ensure Markdown is rendered and anything that could run is removed.
 func TestMarkdown(t *testing.T) {
+	t.Parallel()
 	got, err := render.Markdown("## Causes\n\n**Caffeine** and [a source](https://example.org).\n\n" +
 		"<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[bad](javascript:alert(3))\n\n" +
 		"<iframe src=https://evil.example></iframe><style>body{}</style><a href=\"data:text/html,x\">d</a>")
@@ -59,6 +61,7 @@ func TestMarkdown(t *testing.T) {
 // Ensure an image keeps its alt text whatever characters it holds, escaped, while its
 // address must still be a safe one.
 func TestMarkdown_ImageAltText(t *testing.T) {
+	t.Parallel()
 	got, err := render.Markdown(`![Fig. 2: is it serious? <b>"no"</b> & 50%](/media/0123456789abcdef.png) ![x" onerror="alert(1)](javascript:alert(2))`)
 	if err != nil {
 		t.Fatal(err)

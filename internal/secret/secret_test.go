@@ -13,6 +13,7 @@ import (
 // Ensure an email sealed with a key opens with it only, every sealing differs (random
 // nonce), and an altered value is refused rather than misread.
 func TestSealOpen(t *testing.T) {
+	t.Parallel()
 	k, _ := secret.New(secret.Generate())
 	other, _ := secret.New(secret.Generate())
 	a, b := k.Seal("reader@example.com"), k.Seal("reader@example.com")
@@ -37,6 +38,7 @@ func TestSealOpen(t *testing.T) {
 // Ensure the blind index is equal for the same email in any case or spacing, differs
 // between emails and keys, and contains nothing of the email.
 func TestEmailIndex(t *testing.T) {
+	t.Parallel()
 	k, _ := secret.New(secret.Generate())
 	other, _ := secret.New(secret.Generate())
 	i := k.EmailIndex("Reader@Example.com")
@@ -54,6 +56,7 @@ func TestEmailIndex(t *testing.T) {
 // Ensure a key written by Encode reads back, as base64 or hex, and anything else is
 // refused.
 func TestEncodeDecode(t *testing.T) {
+	t.Parallel()
 	master := secret.Generate()
 	for _, text := range []string{secret.Encode(master), secret.Encode(master) + "\n", hex.EncodeToString(master)} {
 		got, err := secret.Decode(text)

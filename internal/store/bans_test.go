@@ -16,6 +16,7 @@ import (
 // (an end at now has passed), that the longest of several matching bans wins, and
 // that a lifted ban no longer applies and cannot be lifted twice.
 func TestActiveBan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	banned := testKeys.EmailIndex("banned@example.com")
@@ -86,6 +87,7 @@ func TestActiveBan(t *testing.T) {
 // Ensure the list of bans names the reply a ban came from and the moderator who made
 // it, newest first, holds no email, and forgets the reply once it is deleted.
 func TestListBans(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	const email = "listed.person@example.com"
@@ -138,6 +140,7 @@ func TestListBans(t *testing.T) {
 // Ensure ActiveBan finds bans through the index on kind and value, not by reading
 // every ban.
 func TestActiveBan_UsesIndex(t *testing.T) {
+	t.Parallel()
 	f := newModFixture(t)
 	for i := range 50 {
 		if err := f.st.CreateBan(context.Background(), &model.Ban{Kind: []model.BanKind{model.BanEmail, model.BanClient}[i%2],

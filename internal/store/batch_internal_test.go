@@ -13,6 +13,7 @@ import (
 // transaction under it (as it does on some I/O errors): the group fails as a whole,
 // and what each caller hears matches what is in the database.
 func TestBatched_WholeRollbackFailsTheGroup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // a write that fails or panics undoes only its own work, every other write of its
 // group is committed, and each caller hears its own outcome.
 func TestBatched_EachWriteStandsAlone(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st := openStore(t, path)
 	ctx := context.Background()
@@ -61,6 +62,7 @@ func TestBatched_EachWriteStandsAlone(t *testing.T) {
 
 // Ensure a write whose caller gave up before it started is not made.
 func TestBatched_SkipsCancelledWrite(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st := openStore(t, path)
 	ctx, cancel := context.WithCancel(context.Background())

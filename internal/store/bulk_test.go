@@ -18,6 +18,7 @@ const commentIndexCount = `SELECT count(*) FROM sqlite_master WHERE type = 'inde
 // Ensure indexes that a killed bulk load left dropped are built again by the next
 // Migrate, which every command runs at start.
 func TestMigrate_RestoresIndexesOfKilledBulkLoad(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bulk.db")
 	st := openStore(t, path)
 	db := rawDB(t, path)

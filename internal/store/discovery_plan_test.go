@@ -15,6 +15,7 @@ import (
 // the full-text index), never a whole table, and that the search and the tag page
 // start from the few rows that match rather than from every article.
 func TestDiscoveryQueries_UseIndexes(t *testing.T) {
+	t.Parallel()
 	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +87,7 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 // Ensure bm25 computes Okapi BM25 from a matchinfo blob, weighs columns, and refuses
 // a blob of the wrong shape instead of reading past it.
 func TestBM25(t *testing.T) {
+	t.Parallel()
 	blob := func(values ...uint32) []byte {
 		b := make([]byte, 4*len(values))
 		for i, v := range values {
@@ -119,6 +121,7 @@ func TestBM25(t *testing.T) {
 // Ensure the full-text query is built from quoted words, so that no word is read as an
 // operator, with the last word also matching as a prefix.
 func TestMatchExpression(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Terms []string
 		Want  string

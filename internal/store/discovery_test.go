@@ -57,6 +57,7 @@ func hitSlugs(hits []store.SearchHit) []string {
 // Ensure search finds published articles only, ranks a match in the title above one
 // in the summary above one in the body, requires every word, and marks the matches.
 func TestSearchArticles_RanksTitleAboveSummaryAboveBody(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := demoStore(t)
 	addStoreArticle(t, st, model.Article{Slug: "in-body", Title: "Cramps at night", Summary: "Why legs cramp.",
@@ -153,6 +154,7 @@ func TestSearchArticles_RanksTitleAboveSummaryAboveBody(t *testing.T) {
 // Ensure a tag lists its published articles only, newest first, a page at a time, and
 // every list carries each article's tags.
 func TestPublishedArticlesWithTag(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := demoStore(t)
 	day := func(d int) *time.Time {
@@ -213,6 +215,7 @@ func TestPublishedArticlesWithTag(t *testing.T) {
 // joins it in date order, an archived one leaves it, and a tag added to a published
 // article lists it at once.
 func TestPublishedArticlesWithTag_FollowsChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := demoStore(t)
 	neuro := []model.Tag{{Slug: "neurology", Name: "Neurology"}}
@@ -271,6 +274,7 @@ func TestPublishedArticlesWithTag_FollowsChanges(t *testing.T) {
 // Ensure the sitemap lists published articles and the tags that have one, each with
 // its latest change.
 func TestSitemapEntries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := demoStore(t)
 	addStoreArticle(t, st, model.Article{Slug: "draft", Title: "Draft", Status: model.ArticleDraft,
@@ -307,6 +311,7 @@ func TestSitemapEntries(t *testing.T) {
 // Ensure a word in more articles than MaxSearchMatches still answers: the newest
 // MaxSearchMatches matches are ranked, and the total says there are more.
 func TestSearchArticles_CommonWordRanksNewestMatches(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := demoStore(t)
 	const n = store.MaxSearchMatches + 50
@@ -353,6 +358,7 @@ func TestSearchArticles_CommonWordRanksNewestMatches(t *testing.T) {
 // Ensure drafts that match, however many and however new, neither hide published
 // articles from a search nor count as matches.
 func TestSearchArticles_DraftsNeverCrowdOutPublished(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := demoStore(t)
 	at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)

@@ -13,6 +13,7 @@ import (
 // Ensure images are recorded once per file name, found by name, and listed newest
 // first.
 func TestMedia_CreateFindList(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
 	if err := st.Migrate(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 // Ensure a reply saved before replies kept the hash of their text is still found as
 // the original of a duplicate after the upgrade: the migration hashes every reply.
 func TestMigrate_HashesEarlierReplies(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
 	if err != nil {
@@ -57,6 +58,7 @@ func TestMigrate_HashesEarlierReplies(t *testing.T) {
 // Ensure the duplicate check follows a moderator's edit: the edited text is what a
 // second sending must match.
 func TestSameReplyExists_FollowsEdit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
 	if err != nil {

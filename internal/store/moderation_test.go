@@ -120,6 +120,7 @@ func ptr[T any](v T) *T { return &v }
 // Ensure CommentStates reads the status and previous status of the replies that
 // exist, and skips IDs that do not.
 func TestCommentStates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	pending := f.add(t, model.Comment{Body: "held one"})
@@ -147,6 +148,7 @@ func TestCommentStates(t *testing.T) {
 // Ensure SetCommentStatus saves the status, the previous status and the time of the
 // change on exactly the replies named, and counts those that exist.
 func TestSetCommentStatus(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	a := f.add(t, model.Comment{Body: "one"})
@@ -184,6 +186,7 @@ func TestSetCommentStatus(t *testing.T) {
 // Ensure DeleteComments removes the replies named, whatever their status, and that
 // the replies to a deleted reply move up to its parent instead of vanishing.
 func TestDeleteComments_Reparents(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	root := f.add(t, model.Comment{Body: "root", Status: model.CommentApproved})
@@ -231,6 +234,7 @@ func TestDeleteComments_Reparents(t *testing.T) {
 // Ensure a spam or trash reply to the article itself (no parent, like most spam) can
 // be deleted, and the replies to it become replies to the article.
 func TestDeleteComments_TopLevel(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		status model.CommentStatus
@@ -263,6 +267,7 @@ func TestDeleteComments_TopLevel(t *testing.T) {
 // Ensure a reply whose own parent is deleted in the same call still ends up under a
 // reply that exists, whatever the order of the IDs.
 func TestDeleteComments_ChainInOneCall(t *testing.T) {
+	t.Parallel()
 	for _, order := range []string{"ParentFirst", "ChildFirst"} {
 		t.Run(order, func(t *testing.T) {
 			ctx := context.Background()
@@ -300,6 +305,7 @@ func queueIDs(list []store.QueueComment) []int64 {
 // page; and that each entry carries its article, the author it answers and its staff
 // author.
 func TestCommentQueue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	at := func(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
@@ -396,6 +402,7 @@ func TestCommentQueue(t *testing.T) {
 // Ensure CommentCounts counts the replies of each status, and lists no status that
 // has none; and that CountPendingComments agrees with it.
 func TestCommentCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	counts, err := f.st.CommentCounts(ctx)
@@ -423,6 +430,7 @@ func TestCommentCounts(t *testing.T) {
 // after "since", and nothing older, and that an empty client hash (an unknown
 // address) never matches other replies without one.
 func TestRecentReplyFrom(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	f.add(t, model.Comment{ClientHash: "hash-of-client-1", AuthorEmail: "first@example.com", CreatedAt: t0})
@@ -458,6 +466,7 @@ func TestRecentReplyFrom(t *testing.T) {
 // place (article and parent, with no parent matching no parent), in the statuses asked
 // for only, and nothing that differs in one of those.
 func TestSameReplyExists(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	on := f.second.ID // not the first, so that "another article" is one with a lower ID
@@ -503,6 +512,7 @@ func TestSameReplyExists(t *testing.T) {
 // Ensure HasApprovedReply is true only for a name and email that together have an
 // approved reply.
 func TestHasApprovedReply(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	f.add(t, model.Comment{AuthorName: "Known Kim", AuthorEmail: "kim@example.com", Status: model.CommentApproved})
@@ -532,6 +542,7 @@ func TestHasApprovedReply(t *testing.T) {
 // idle limit, that use keeps it alive, that it never outlives its expiry, and that an
 // account without a password has no session.
 func TestSessionUser_ExpiryAndIdle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	const idle = time.Hour
@@ -597,6 +608,7 @@ func TestSessionUser_ExpiryAndIdle(t *testing.T) {
 // SQLite compares the stored times as text, so the store must save them in UTC, as it
 // does every other time.
 func TestSessionUser_TimesInAnyZone(t *testing.T) {
+	t.Parallel()
 	for _, zone := range []*time.Location{time.FixedZone("UTC-5", -5*3600), time.FixedZone("UTC+9", 9*3600)} {
 		t.Run(zone.String(), func(t *testing.T) {
 			ctx := context.Background()
@@ -620,6 +632,7 @@ func TestSessionUser_TimesInAnyZone(t *testing.T) {
 // Ensure DeleteStaleSessions removes the sessions that expired or sat idle for the
 // idle limit or longer, and keeps the ones still in use.
 func TestDeleteStaleSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	now := t0.Add(24 * time.Hour)
@@ -663,6 +676,7 @@ func TestDeleteStaleSessions(t *testing.T) {
 // Ensure a setup link works once, only before it expires, and is not spent by a
 // transaction that fails afterwards.
 func TestUseSetupToken(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	expires := t0.Add(time.Hour)
@@ -726,6 +740,7 @@ func TestUseSetupToken(t *testing.T) {
 // Ensure an attempt forgets the failures from before the window, whoever they were
 // for, so that the table holds the window's attempts only.
 func TestReserveSignInAttempt_ForgetsOldFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	if err := f.st.RecordSignInFailure(ctx, t0, "account:old", "client:old"); err != nil {
@@ -747,6 +762,7 @@ func TestReserveSignInAttempt_ForgetsOldFailures(t *testing.T) {
 // subject is reported, and clearing forgets the named subjects and every failure
 // older than the cut-off, and nothing else.
 func TestSignInFailures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	for i := range 3 {

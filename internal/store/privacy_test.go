@@ -48,6 +48,7 @@ func withClient(c model.Comment) model.Comment {
 // replies, keeps everything one day short of each period, moves the answers of a
 // deleted reply up a level, and finds nothing more on a second run.
 func TestApplyRetention_Boundaries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	p := model.DefaultPolicy() // 30 days of spam and trash, 90 of pending, 30 of client data
@@ -136,6 +137,7 @@ func TestApplyRetention_Boundaries(t *testing.T) {
 
 // Ensure a retention period of 0 keeps that data until it is deleted.
 func TestApplyRetention_ZeroKeepsForever(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	old := t0.Add(-3000 * day)
@@ -161,6 +163,7 @@ func TestApplyRetention_ZeroKeepsForever(t *testing.T) {
 // Ensure a policy saved before the retention settings existed reads them with their
 // defaults, and that saved values, including 0, are kept.
 func TestPolicy_RetentionDefaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	if _, err := f.db.Exec(`INSERT INTO settings (name, value) VALUES ('moderation_policy',
@@ -237,6 +240,7 @@ func auditRows(t *testing.T, db *sql.DB) []string {
 // case, strips name, email, website and client data but keeps the text, status and
 // thread, leaves other people's replies alone, and records who did it and how many.
 func TestAnonymiseRepliesByEmail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newEraseFixture(t)
 	// Riley answered Sam from the moderation queue, as staff.
@@ -296,6 +300,7 @@ func TestAnonymiseRepliesByEmail(t *testing.T) {
 // Ensure deleting a person's replies removes them in every status while the answers
 // other people wrote to them survive, moved up a level, and records it in the log.
 func TestDeleteRepliesByEmail(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newEraseFixture(t)
 	n, err := f.st.DeleteRepliesByEmail(ctx, "riley@example.com", f.staff.ID, t0)
@@ -323,6 +328,7 @@ func TestDeleteRepliesByEmail(t *testing.T) {
 // Ensure the audit log lists the latest entries first with the staff member's name,
 // says nothing of an account removed since, and stops at the limit.
 func TestPrivacyAudit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
 	other := &model.User{Name: "Gone Editor", Role: model.RoleEditor}
@@ -359,6 +365,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // Ensure retention works through more replies than one batch holds, and clears the
 // client data of all of them.
 func TestApplyRetention_ManyBatches(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st := openStore(t, path)

@@ -10,8 +10,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
@@ -80,10 +82,18 @@ const contentVersionQuery = `SELECT version FROM content_version WHERE id = 1`
 //   - secure_delete, so deleted personal data is overwritten, not just unlinked;
 //   - a page cache of 1 MiB per connection.
 func DSN(path string) string {
+	return dsn(path, DefaultBusyTimeout)
+}
+
+// DefaultBusyTimeout is how long a statement waits for another connection's write
+// lock before it fails with model.ErrUnavailable.
+const DefaultBusyTimeout = 5 * time.Second
+
+func dsn(path string, busyTimeout time.Duration) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "1")
-	q.Set("_busy_timeout", "5000")
+	q.Set("_busy_timeout", strconv.FormatInt(busyTimeout.Milliseconds(), 10))
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "FULL")
 	// Deleted and overwritten content is zeroed, so an erased or re-encrypted email
@@ -98,10 +108,28 @@ func DSN(path string) string {
 // MaxConnections is how many connections to the database the store keeps.
 const MaxConnections = 8
 
+// Option changes a setting of Open.
+type Option func(*openOptions)
+
+type openOptions struct {
+	busyTimeout time.Duration
+}
+
+// BusyTimeout sets how long a statement waits for another connection's write lock
+// (DefaultBusyTimeout unless set). Tests of what happens when the database stays
+// locked set a short one.
+func BusyTimeout(d time.Duration) Option {
+	return func(o *openOptions) { o.busyTimeout = d }
+}
+
 // Open opens (creating if needed) the SQLite database at path. The file, and the
 // write-ahead log and shared-memory files beside it, are readable by their owner only
 // (see ownerOnly).
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
+	o := openOptions{busyTimeout: DefaultBusyTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("database folder %s: %w", dir, err)
@@ -110,7 +138,7 @@ func Open(path string) (*Store, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: DSN(path)}), &gorm.Config{
+	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: dsn(path, o.busyTimeout)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 
@@ -58,6 +59,7 @@ func count(t *testing.T, db *sql.DB, query string) int {
 // Ensure migrations apply to an empty database and the demo content is added once,
 // never again: not on a second start, and not after every article is deleted.
 func TestMigrate_DemoContentOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	for start := 1; start <= 2; start++ {
@@ -101,6 +103,7 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 
 // Ensure the connection uses WAL, foreign keys, a busy timeout and full sync.
 func TestOpen_Pragmas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
 	if err := st.Migrate(ctx); err != nil {
@@ -123,8 +126,44 @@ func TestOpen_Pragmas(t *testing.T) {
 	}
 }
 
+// Ensure BusyTimeout sets how long the store's connections wait for a lock, and that a
+// write still waiting for another connection's lock then fails with ErrUnavailable.
+func TestOpen_BusyTimeout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	openStore(t, path) // migrated
+	st, err := store.Open(path, store.BusyTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, err := st.Pragma(ctx, "busy_timeout"); err != nil || got != "100" {
+		t.Fatalf("PRAGMA busy_timeout = %q, %v; want 100", got, err)
+	}
+	other, err := sql.Open("sqlite3", store.DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+	err = st.SavePolicy(ctx, model.DefaultPolicy())
+	if !errors.Is(err, model.ErrUnavailable) {
+		t.Errorf("a write while another connection holds the lock: err = %v, want ErrUnavailable", err)
+	}
+}
+
 // Ensure the server refuses a database migrated by a newer Fascicle.
 func TestMigrate_RefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "fascicle.db")
 	st := openStore(t, path)
@@ -147,6 +186,7 @@ func TestMigrate_RefusesNewerSchema(t *testing.T) {
 
 // Ensure a backup is a consistent, complete copy that refuses to overwrite a file.
 func TestBackup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	st := openStore(t, filepath.Join(dir, "fascicle.db"))

@@ -36,9 +36,9 @@ func editorValues(title string, version int) url.Values {
 }
 
 // createArticle writes a new article through the editor as u and returns its ID.
-func createArticle(t *testing.T, s *site, cookie *http.Cookie, title string) int64 {
+func createArticle(t testing.TB, s *site, cookie *http.Cookie, title string) int64 {
 	t.Helper()
-	res := s.postForm("/admin/articles/new", editorValues(title, 0), cookie).wantStatus(http.StatusSeeOther)
+	res := s.postForm(t, "/admin/articles/new", editorValues(title, 0), cookie).wantStatus(http.StatusSeeOther)
 	loc := res.Header.Get("Location")
 	var id int64
 	if _, err := fmtSscanf(loc, "/admin/articles/%d/edit?done=saved", &id); err != nil {
@@ -50,9 +50,10 @@ func createArticle(t *testing.T, s *site, cookie *http.Cookie, title string) int
 // Ensure an author can write an article in the editor: it is saved as a draft with its
 // references in order, its tags and a first revision, and the editor shows it again.
 func TestArticles_AuthorCreatesDraft(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	author := s.addUser(model.RoleAuthor)
-	cookie := s.signIn(author)
+	author := s.addUser(t, model.RoleAuthor)
+	cookie := s.signIn(t, author)
 	id := createArticle(t, s, cookie, "Sleep, Caffeine and Twitches")
 	a, err := s.store.Article(context.Background(), id)
 	if err != nil {
@@ -67,20 +68,21 @@ func TestArticles_AuthorCreatesDraft(t *testing.T) {
 	if len(a.Tags) != 2 || a.Tags[0].Slug != "neurology" || a.Tags[1].Name != "Sleep" {
 		t.Errorf("tags = %+v", a.Tags)
 	}
-	if n := s.count(`SELECT count(*) FROM revisions WHERE article_id = ?`, id); n != 1 {
+	if n := s.count(t, `SELECT count(*) FROM revisions WHERE article_id = ?`, id); n != 1 {
 		t.Errorf("%d revisions after creating, want 1", n)
 	}
-	s.getAs(cookie, "/admin/articles/"+itoa(id)+"/edit?done=saved").wantStatus(http.StatusOK).
+	s.getAs(t, cookie, "/admin/articles/"+itoa(id)+"/edit?done=saved").wantStatus(http.StatusOK).
 		wantContains("Article saved.", `value="Sleep, Caffeine and Twitches"`, `value="https://example.org/caffeine"`, "Neurology, Sleep")
-	s.getAs(cookie, "/admin/articles").wantStatus(http.StatusOK).wantContains("Sleep, Caffeine and Twitches", "Draft")
-	s.get("/articles/" + a.Slug).wantStatus(http.StatusNotFound)
+	s.getAs(t, cookie, "/admin/articles").wantStatus(http.StatusOK).wantContains("Sleep, Caffeine and Twitches", "Draft")
+	s.get(t, "/articles/"+a.Slug).wantStatus(http.StatusNotFound)
 }
 
 // Ensure a refused save shows the editor again with 422, the problem next to its field
 // and everything typed, and saves nothing.
 func TestArticles_InvalidSaveKeepsWork(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	tests := []struct {
 		Name    string
 		Change  func(v url.Values)
@@ -103,18 +105,17 @@ func TestArticles_InvalidSaveKeepsWork(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			before := s.count(`SELECT count(*) FROM articles`)
+			before := s.count(t, `SELECT count(*) FROM articles`)
 			v := editorValues("Kept <title> & text", 0)
 			v.Set("body", "Body the author typed <b>here</b>.")
 			tt.Change(v)
-			res := s.postForm("/admin/articles/new", v, cookie).wantStatus(http.StatusUnprocessableEntity)
+			res := s.postForm(t, "/admin/articles/new", v, cookie).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains("The article was not saved.", htmlEscape(tt.Message), "Body the author typed &lt;b&gt;here&lt;/b&gt;.</textarea>",
 				`value="Example University"`)
 			if v.Get("title") != " " {
 				res.wantContains(`value="Kept &lt;title&gt; &amp; text"`)
 			}
-			if n := s.count(`SELECT count(*) FROM articles`); n != before {
+			if n := s.count(t, `SELECT count(*) FROM articles`); n != before {
 				t.Error("a refused article was saved")
 			}
 		})
@@ -124,14 +125,15 @@ func TestArticles_InvalidSaveKeepsWork(t *testing.T) {
 // Ensure two people editing one article cannot overwrite each other: the second save
 // is refused with 409, a clear message and everything they typed.
 func TestArticles_ConcurrentEditConflict(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	id := createArticle(t, s, cookie, "Shared article")
 	first := editorValues("Shared article, first edit", 1)
 	second := editorValues("Shared article, second edit", 1)
 	second.Set("body", "The second editor's careful paragraph.")
-	s.postForm("/admin/articles/"+itoa(id)+"/edit", first, cookie).wantStatus(http.StatusSeeOther)
-	res := s.postForm("/admin/articles/"+itoa(id)+"/edit", second, cookie).wantStatus(http.StatusConflict)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", first, cookie).wantStatus(http.StatusSeeOther)
+	res := s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", second, cookie).wantStatus(http.StatusConflict)
 	res.wantContains("Someone else saved this article after you opened it", `value="Shared article, second edit"`,
 		"The second editor&#39;s careful paragraph.</textarea>")
 	a, _ := s.store.Article(context.Background(), id)
@@ -143,13 +145,14 @@ func TestArticles_ConcurrentEditConflict(t *testing.T) {
 // Ensure a save sent after the session ended shows the editor again with what was
 // typed, instead of losing it on the way to the sign-in page.
 func TestArticles_ExpiredSessionKeepsWork(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	id := createArticle(t, s, cookie, "Long afternoon")
 	s.advance(2 * time.Hour) // past the idle limit
 	v := editorValues("Long afternoon, revised", 1)
 	v.Set("body", "Three hours of careful writing.")
-	res := s.postForm("/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusUnauthorized)
+	res := s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusUnauthorized)
 	res.wantContains("Your session has ended", "Three hours of careful writing.</textarea>", `value="Long afternoon, revised"`, "/admin/login")
 	res.wantNotContains("Caffeine can trigger") // nothing of the stored article leaks to someone signed out
 	a, _ := s.store.Article(context.Background(), id)
@@ -161,6 +164,7 @@ func TestArticles_ExpiredSessionKeepsWork(t *testing.T) {
 // Ensure the workflow follows the state table for every role: who may move an article
 // from which status to which, and that publishing needs a medical review.
 func TestArticles_WorkflowStateTable(t *testing.T) {
+	t.Parallel()
 	type want int
 	const (
 		allowed want = iota
@@ -179,18 +183,17 @@ func TestArticles_WorkflowStateTable(t *testing.T) {
 	}
 	s := newSite(t)
 	for _, r := range roles {
-		u := s.addUser(r.Role)
-		cookie := s.signIn(u)
+		u := s.addUser(t, r.Role)
+		cookie := s.signIn(t, u)
 		for _, from := range statuses {
 			for _, action := range actions {
 				t.Run(r.Name+"/"+string(from)+"/"+action, func(t *testing.T) {
-					s.t = t
 					owner := int64(1) // the demo author
 					if r.Owner {
 						owner = u.ID
 					}
 					a := addArticle(t, s, "wf-"+r.Name+"-"+string(from)+"-"+action, from)
-					s.exec(`UPDATE articles SET author_id = ?, reviewer_name = 'Dr. R', reviewed_at = datetime('now') WHERE id = ?`, owner, a.ID)
+					s.exec(t, `UPDATE articles SET author_id = ?, reviewer_name = 'Dr. R', reviewed_at = datetime('now') WHERE id = ?`, owner, a.ID)
 					expect := impossible
 					if _, err := model.TransitionFor(action, from); err == nil {
 						expect = allowed
@@ -200,7 +203,7 @@ func TestArticles_WorkflowStateTable(t *testing.T) {
 						expect = forbidden
 					}
 					form := url.Values{"action": {action}, "version": {"1"}, "scheduled_at": {s.clock().UTC().Add(48 * time.Hour).Format("2006-01-02T15:04")}}
-					res := s.postForm("/admin/articles/"+itoa(a.ID)+"/status", form, cookie)
+					res := s.postForm(t, "/admin/articles/"+itoa(a.ID)+"/status", form, cookie)
 					var status string
 					if err := s.db.QueryRow(`SELECT status FROM articles WHERE id = ?`, a.ID).Scan(&status); err != nil {
 						t.Fatal(err)
@@ -232,58 +235,59 @@ func TestArticles_WorkflowStateTable(t *testing.T) {
 // Ensure an unreviewed article cannot be published or scheduled unless the
 // administrator allows it, and that a reviewer's sign-off is shown on the page.
 func TestArticles_ReviewRequiredToPublish(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	editor := s.signIn(s.addUser(model.RoleEditor))
-	reviewerUser := s.addUser(model.RoleReviewer)
-	s.exec(`UPDATE users SET name = 'Dr. Lena Ortiz', credentials = 'MD, neurologist' WHERE id = ?`, reviewerUser.ID)
-	reviewer := s.signIn(reviewerUser)
+	editor := s.signIn(t, s.addUser(t, model.RoleEditor))
+	reviewerUser := s.addUser(t, model.RoleReviewer)
+	s.exec(t, `UPDATE users SET name = 'Dr. Lena Ortiz', credentials = 'MD, neurologist' WHERE id = ?`, reviewerUser.ID)
+	reviewer := s.signIn(t, reviewerUser)
 	id := createArticle(t, s, editor, "Unreviewed article")
 	publish := url.Values{"action": {"publish"}, "version": {"1"}}
-	s.postForm("/admin/articles/"+itoa(id)+"/status", publish, editor).wantStatus(http.StatusConflict).wantContains("Medical review needed")
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/status", publish, editor).wantStatus(http.StatusConflict).wantContains("Medical review needed")
 
-	s.getAs(reviewer, "/admin/articles/"+itoa(id)).wantStatus(http.StatusOK).wantContains("Record my review").wantNotContains("Publish now")
-	s.postForm("/admin/articles/"+itoa(id)+"/review", url.Values{"version": {"1"}}, reviewer).wantStatus(http.StatusSeeOther)
+	s.getAs(t, reviewer, "/admin/articles/"+itoa(id)).wantStatus(http.StatusOK).wantContains("Record my review").wantNotContains("Publish now")
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/review", url.Values{"version": {"1"}}, reviewer).wantStatus(http.StatusSeeOther)
 	a, _ := s.store.Article(context.Background(), id)
 	if a.ReviewerName != "Dr. Lena Ortiz" || a.ReviewerCredentials != "MD, neurologist" || a.ReviewedAt == nil || a.NextReviewAt == nil ||
 		a.NextReviewAt.Sub(*a.ReviewedAt) < 360*24*time.Hour {
 		t.Fatalf("after review: %q %q %v %v", a.ReviewerName, a.ReviewerCredentials, a.ReviewedAt, a.NextReviewAt)
 	}
 	publish.Set("version", strconv.Itoa(a.Version))
-	s.postForm("/admin/articles/"+itoa(id)+"/status", publish, editor).wantStatus(http.StatusSeeOther)
-	s.get("/articles/" + a.Slug).wantStatus(http.StatusOK).wantContains("Medically reviewed by <strong>Dr. Lena Ortiz</strong>, MD, neurologist")
-	s.get("/").wantContains("Unreviewed article")
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/status", publish, editor).wantStatus(http.StatusSeeOther)
+	s.get(t, "/articles/"+a.Slug).wantStatus(http.StatusOK).wantContains("Medically reviewed by <strong>Dr. Lena Ortiz</strong>, MD, neurologist")
+	s.get(t, "/").wantContains("Unreviewed article")
 
 	t.Run("AllowedBySetting", func(t *testing.T) {
-		s.t = t
-		s.setPolicy(func(p *model.Policy) { p.PublishWithoutReview = true })
+		s.setPolicy(t, func(p *model.Policy) { p.PublishWithoutReview = true })
 		other := createArticle(t, s, editor, "Quick note")
-		s.postForm("/admin/articles/"+itoa(other)+"/status", url.Values{"action": {"publish"}, "version": {"1"}}, editor).wantStatus(http.StatusSeeOther)
+		s.postForm(t, "/admin/articles/"+itoa(other)+"/status", url.Values{"action": {"publish"}, "version": {"1"}}, editor).wantStatus(http.StatusSeeOther)
 	})
 }
 
 // Ensure a scheduled article goes out when its time comes and not before, using the
 // server's clock, without sleeping.
 func TestArticles_ScheduledPublish(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.PublishWithoutReview = true })
-	editor := s.signIn(s.addUser(model.RoleEditor))
+	s.setPolicy(t, func(p *model.Policy) { p.PublishWithoutReview = true })
+	editor := s.signIn(t, s.addUser(t, model.RoleEditor))
 	id := createArticle(t, s, editor, "Scheduled piece")
 	at := s.clock().UTC().Add(3 * time.Hour).Truncate(time.Minute)
 	form := url.Values{"action": {"schedule"}, "version": {"1"}, "scheduled_at": {at.Format("2006-01-02T15:04")}}
-	s.postForm("/admin/articles/"+itoa(id)+"/status", form, editor).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/status", form, editor).wantStatus(http.StatusSeeOther)
 	past := url.Values{"action": {"schedule"}, "version": {"2"}, "scheduled_at": {s.clock().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}}
-	s.postForm("/admin/articles/"+itoa(id)+"/status", past, editor).wantStatus(http.StatusConflict)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/status", past, editor).wantStatus(http.StatusConflict)
 
 	ctx := context.Background()
 	svc := publishing.New(s.store) // as the scheduler does
 	if n, err := svc.PublishDue(ctx, at.Add(-time.Second)); err != nil || n != 0 {
 		t.Fatalf("before its time: published %d (%v)", n, err)
 	}
-	s.get("/articles/scheduled-piece").wantStatus(http.StatusNotFound)
+	s.get(t, "/articles/scheduled-piece").wantStatus(http.StatusNotFound)
 	if n, err := svc.PublishDue(ctx, at); err != nil || n != 1 {
 		t.Fatalf("at its time: published %d (%v)", n, err)
 	}
-	s.get("/articles/scheduled-piece").wantStatus(http.StatusOK).wantContains("Scheduled piece")
+	s.get(t, "/articles/scheduled-piece").wantStatus(http.StatusOK).wantContains("Scheduled piece")
 	a, _ := s.store.Article(ctx, id)
 	if a.PublishedAt == nil || !a.PublishedAt.Equal(at) {
 		t.Errorf("published_at = %v, want %v", a.PublishedAt, at)
@@ -293,24 +297,25 @@ func TestArticles_ScheduledPublish(t *testing.T) {
 // Ensure every save keeps a revision, two revisions can be compared, and an old one
 // restored as a new save.
 func TestArticles_Revisions(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	id := createArticle(t, s, cookie, "Revised article")
 	v := editorValues("Revised article", 1)
 	v.Set("body", "## Causes\n\nCoffee can trigger twitches [1].\nA new line.\n")
-	s.postForm("/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusSeeOther)
-	list := s.getAs(cookie, "/admin/articles/"+itoa(id)+"/revisions").wantStatus(http.StatusOK)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusSeeOther)
+	list := s.getAs(t, cookie, "/admin/articles/"+itoa(id)+"/revisions").wantStatus(http.StatusOK)
 	list.wantContains("Created", "Saved", "Staff editor")
 	var oldest, newest int64
 	s.db.QueryRow(`SELECT min(id), max(id) FROM revisions WHERE article_id = ?`, id).Scan(&oldest, &newest)
-	diff := s.getAs(cookie, "/admin/articles/"+itoa(id)+"/revisions/diff?from="+itoa(oldest)+"&to="+itoa(newest)).wantStatus(http.StatusOK)
+	diff := s.getAs(t, cookie, "/admin/articles/"+itoa(id)+"/revisions/diff?from="+itoa(oldest)+"&to="+itoa(newest)).wantStatus(http.StatusOK)
 	diff.wantContains(`class="diff-del">− Caffeine can trigger twitches [1].`, `class="diff-add">+ Coffee can trigger twitches [1].`, `class="diff-add">+ A new line.`)
-	s.postForm("/admin/articles/"+itoa(id)+"/revisions/"+itoa(oldest)+"/restore", url.Values{"version": {"2"}}, cookie).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/revisions/"+itoa(oldest)+"/restore", url.Values{"version": {"2"}}, cookie).wantStatus(http.StatusSeeOther)
 	a, _ := s.store.Article(context.Background(), id)
 	if !strings.Contains(a.BodyMarkdown, "Caffeine can trigger") || a.Version != 3 {
 		t.Errorf("after restore: version %d body %q", a.Version, a.BodyMarkdown)
 	}
-	if n := s.count(`SELECT count(*) FROM revisions WHERE article_id = ?`, id); n != 3 {
+	if n := s.count(t, `SELECT count(*) FROM revisions WHERE article_id = ?`, id); n != 3 {
 		t.Errorf("%d revisions, want 3", n)
 	}
 }
@@ -320,23 +325,22 @@ func TestArticles_Revisions(t *testing.T) {
 // comes shows the changes; a comparison sent without its choices shows the list again
 // with what to do, not a bare error page.
 func TestArticles_RevisionsCompareForm(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	id := createArticle(t, s, cookie, "Revised once")
 	list := "/admin/articles/" + itoa(id) + "/revisions"
 	var first int64
 	s.db.QueryRow(`SELECT id FROM revisions WHERE article_id = ?`, id).Scan(&first)
 
 	t.Run("OneRevisionNothingToCompare", func(t *testing.T) {
-		s.t = t
-		s.getAs(cookie, list).wantStatus(http.StatusOK).
+		s.getAs(t, cookie, list).wantStatus(http.StatusOK).
 			wantContains("Created", "Only one revision so far: once the article is saved again, the two can be compared.").
 			wantNotContains("/revisions/diff", `name="from"`, `name="to"`, "Compare selected", ">Compare</th>", "form-errors")
 	})
 	t.Run("ErrChoicesMissing", func(t *testing.T) {
-		s.t = t
 		for _, query := range []string{"", "?to=" + itoa(first), "?from=" + itoa(first), "?from=&to=", "?from=abc&to=" + itoa(first)} {
-			s.getAs(cookie, list+"/diff"+query).wantStatus(http.StatusUnprocessableEntity).
+			s.getAs(t, cookie, list+"/diff"+query).wantStatus(http.StatusUnprocessableEntity).
 				wantContains("<h1>Revisions</h1>", `<div class="form-errors" role="alert"><p><strong>Nothing was compared.</strong> Choose the two revisions to compare in the list below, then press “Compare selected”.</p></div>`,
 					"Only one revision so far").
 				wantNotContains("Error 400", "Choose two revisions")
@@ -345,13 +349,12 @@ func TestArticles_RevisionsCompareForm(t *testing.T) {
 
 	v := editorValues("Revised once", 1)
 	v.Set("body", "## Causes\n\nCoffee can trigger twitches [1].\n")
-	s.postForm("/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", v, cookie).wantStatus(http.StatusSeeOther)
 	var second int64
 	s.db.QueryRow(`SELECT max(id) FROM revisions WHERE article_id = ?`, id).Scan(&second)
 
 	t.Run("TwoRevisionsChosenAlready", func(t *testing.T) {
-		s.t = t
-		page := s.getAs(cookie, list).wantStatus(http.StatusOK).
+		page := s.getAs(t, cookie, list).wantStatus(http.StatusOK).
 			wantContains(`name="from" value="`+itoa(first)+`" id="from-`+itoa(first)+`" checked>`,
 				`name="to" value="`+itoa(second)+`" id="to-`+itoa(second)+`" checked>`, "Compare selected").
 			wantNotContains("Only one revision so far")
@@ -365,13 +368,12 @@ func TestArticles_RevisionsCompareForm(t *testing.T) {
 		if compare == nil {
 			t.Fatalf("no compare form among %+v", forms)
 		}
-		s.getAs(cookie, compare.Action+"?"+compare.Fields.Encode()).wantStatus(http.StatusOK).
+		s.getAs(t, cookie, compare.Action+"?"+compare.Fields.Encode()).wantStatus(http.StatusOK).
 			wantContains(`class="diff-del">− Caffeine can trigger twitches [1].`, `class="diff-add">+ Coffee can trigger twitches [1].`).
 			wantNotContains("Nothing changed between these two revisions.")
 	})
 	t.Run("SameRevisionTwice", func(t *testing.T) {
-		s.t = t
-		s.getAs(cookie, list+"/diff?from="+itoa(second)+"&to="+itoa(second)).wantStatus(http.StatusOK).
+		s.getAs(t, cookie, list+"/diff?from="+itoa(second)+"&to="+itoa(second)).wantStatus(http.StatusOK).
 			wantContains("Nothing changed between these two revisions.").wantNotContains("diff-del", "diff-add")
 	})
 }
@@ -379,56 +381,59 @@ func TestArticles_RevisionsCompareForm(t *testing.T) {
 // Ensure the preview renders Markdown as the public page does, sanitised, and nothing
 // is saved.
 func TestArticles_Preview(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleAuthor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleAuthor))
 	v := editorValues("Preview me", 0)
 	v.Set("action", "preview")
 	v.Set("body", "**Bold** claim <script>alert(1)</script>")
-	res := s.postForm("/admin/articles/new", v, cookie).wantStatus(http.StatusOK)
+	res := s.postForm(t, "/admin/articles/new", v, cookie).wantStatus(http.StatusOK)
 	res.wantContains("<strong>Bold</strong> claim", `value="Preview me"`).wantNotContains("<script>alert(1)")
-	if n := s.count(`SELECT count(*) FROM articles WHERE title = 'Preview me'`); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM articles WHERE title = 'Preview me'`); n != 0 {
 		t.Error("preview saved the article")
 	}
-	live := s.postForm("/admin/preview", url.Values{"body": {"*live* <img src=x onerror=alert(1)>"}}, cookie).wantStatus(http.StatusOK)
+	live := s.postForm(t, "/admin/preview", url.Values{"body": {"*live* <img src=x onerror=alert(1)>"}}, cookie).wantStatus(http.StatusOK)
 	live.wantContains("<em>live</em>").wantNotContains("onerror")
-	s.postForm("/admin/preview", url.Values{"body": {"x"}}, nil).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/preview", url.Values{"body": {"x"}}, nil).wantStatus(http.StatusSeeOther)
 	// The longest body the editor saves, in Cyrillic, is three times as long URL-encoded
 	// (each byte as %XX): the live preview must still show it.
 	long := strings.Repeat("д", model.MaxBody/2)
-	s.postForm("/admin/preview", url.Values{"body": {long}}, cookie).wantStatus(http.StatusOK).wantContains(long[:200])
+	s.postForm(t, "/admin/preview", url.Values{"body": {long}}, cookie).wantStatus(http.StatusOK).wantContains(long[:200])
 }
 
 // Ensure authors see and edit only their own articles, while editors see all.
 func TestArticles_AuthorsOwnOnly(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	me := s.signIn(s.addUser(model.RoleAuthor))
-	other := s.signIn(s.addUser(model.RoleAuthor))
+	me := s.signIn(t, s.addUser(t, model.RoleAuthor))
+	other := s.signIn(t, s.addUser(t, model.RoleAuthor))
 	id := createArticle(t, s, other, "Someone else's draft")
-	s.getAs(me, "/admin/articles").wantStatus(http.StatusOK).wantNotContains("Someone else&#39;s draft", "Understanding Involuntary")
-	s.getAs(me, "/admin/articles/"+itoa(id)+"/edit").wantStatus(http.StatusForbidden)
-	s.getAs(me, "/admin/articles/"+itoa(id)).wantStatus(http.StatusForbidden)
-	s.postForm("/admin/articles/"+itoa(id)+"/edit", editorValues("Hijacked", 1), me).wantStatus(http.StatusForbidden)
-	editor := s.signIn(s.addUser(model.RoleEditor))
-	s.getAs(editor, "/admin/articles").wantContains("Someone else&#39;s draft", "Understanding Involuntary")
-	s.getAs(s.signIn(s.addUser(model.RoleModerator)), "/admin/articles").wantStatus(http.StatusForbidden)
+	s.getAs(t, me, "/admin/articles").wantStatus(http.StatusOK).wantNotContains("Someone else&#39;s draft", "Understanding Involuntary")
+	s.getAs(t, me, "/admin/articles/"+itoa(id)+"/edit").wantStatus(http.StatusForbidden)
+	s.getAs(t, me, "/admin/articles/"+itoa(id)).wantStatus(http.StatusForbidden)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", editorValues("Hijacked", 1), me).wantStatus(http.StatusForbidden)
+	editor := s.signIn(t, s.addUser(t, model.RoleEditor))
+	s.getAs(t, editor, "/admin/articles").wantContains("Someone else&#39;s draft", "Understanding Involuntary")
+	s.getAs(t, s.signIn(t, s.addUser(t, model.RoleModerator)), "/admin/articles").wantStatus(http.StatusForbidden)
 }
 
 // Ensure changing an article's address keeps the old one as a redirect, and that an
 // address in use by another article is refused.
 func TestArticles_SlugChange(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	v := editorValues("Understanding Involuntary Muscle Twitches: Causes and Management", 1)
 	v.Set("slug", "muscle-twitches")
-	s.postForm("/admin/articles/1/edit", v, cookie).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/articles/1/edit", v, cookie).wantStatus(http.StatusSeeOther)
 	if slug, err := s.store.RedirectSlug(context.Background(), "understanding-involuntary-muscle-twitches"); err != nil || slug != "muscle-twitches" {
 		t.Fatalf("redirect = %q, %v", slug, err)
 	}
-	s.get("/articles/muscle-twitches").wantStatus(http.StatusOK)
+	s.get(t, "/articles/muscle-twitches").wantStatus(http.StatusOK)
 	other := createArticle(t, s, cookie, "Another one")
 	taken := editorValues("Another one", 1)
 	taken.Set("slug", "understanding-involuntary-muscle-twitches")
-	s.postForm("/admin/articles/"+itoa(other)+"/edit", taken, cookie).wantStatus(http.StatusUnprocessableEntity).
+	s.postForm(t, "/admin/articles/"+itoa(other)+"/edit", taken, cookie).wantStatus(http.StatusUnprocessableEntity).
 		wantContains("Another article has, or had, this address.")
 }
 
@@ -436,10 +441,11 @@ func TestArticles_SlugChange(t *testing.T) {
 // Markdown, with everything else typed kept and nothing saved until Save; a refused
 // upload keeps the work too.
 func TestArticles_EditorUpload(t *testing.T) {
+	t.Parallel()
 	s, dir := mediaSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	id := createArticle(t, s, cookie, "Illustrated article")
-	send := func(data []byte, alt string) *response {
+	send := func(t testing.TB, data []byte, alt string) *response {
 		var buf bytes.Buffer
 		w := multipart.NewWriter(&buf)
 		values := editorValues("Illustrated article, unsaved title", 1)
@@ -458,10 +464,10 @@ func TestArticles_EditorUpload(t *testing.T) {
 		req.Header.Set("Content-Type", w.FormDataContentType())
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		req.AddCookie(cookie)
-		return s.do(req)
+		return s.do(t, req)
 	}
 	png := pngImage(t, 4, 3)
-	res := send(png, "Diagram of a motor unit").wantStatus(http.StatusOK)
+	res := send(t, png, "Diagram of a motor unit").wantStatus(http.StatusOK)
 	res.wantContains("The image was added at the end of the body", `value="Illustrated article, unsaved title"`,
 		"![Diagram of a motor unit](/media/"+mediaName(png, "png")+")\n</textarea>")
 	if files := mediaFiles(t, dir); len(files) != 1 {
@@ -471,20 +477,21 @@ func TestArticles_EditorUpload(t *testing.T) {
 	if a.Title != "Illustrated article" {
 		t.Error("uploading an image saved the article")
 	}
-	refused := send([]byte("<html>not an image</html>"), "x").wantStatus(http.StatusUnprocessableEntity)
+	refused := send(t, []byte("<html>not an image</html>"), "x").wantStatus(http.StatusUnprocessableEntity)
 	refused.wantContains(`value="Illustrated article, unsaved title"`, "Caffeine can trigger twitches [1].")
 }
 
 // Ensure each refusal of the publishing service reaches the person as its own status
 // and words, and changes nothing.
 func TestArticles_RefusalsWorded(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	editor := s.signIn(s.addUser(model.RoleEditor))
-	reviewer := s.signIn(s.addUser(model.RoleReviewer))
+	editor := s.signIn(t, s.addUser(t, model.RoleEditor))
+	reviewer := s.signIn(t, s.addUser(t, model.RoleReviewer))
 	id := createArticle(t, s, editor, "Refused steps")
 	v := editorValues("Refused steps", 1)
 	v.Set("body", "A second version.\n")
-	s.postForm("/admin/articles/"+itoa(id)+"/edit", v, editor).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/edit", v, editor).wantStatus(http.StatusSeeOther)
 	var oldest int64
 	s.db.QueryRow(`SELECT min(id) FROM revisions WHERE article_id = ?`, id).Scan(&oldest)
 	base := "/admin/articles/" + itoa(id)
@@ -515,23 +522,21 @@ func TestArticles_RefusalsWorded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			s.postForm(tt.URL, tt.Form, tt.Cookie).wantStatus(tt.Status).wantContains(htmlEscape(tt.Text))
-			if n := s.count(`SELECT version FROM articles WHERE id = ?`, id); n != 2 {
+			s.postForm(t, tt.URL, tt.Form, tt.Cookie).wantStatus(tt.Status).wantContains(htmlEscape(tt.Text))
+			if n := s.count(t, `SELECT version FROM articles WHERE id = ?`, id); n != 2 {
 				t.Errorf("version %d after a refusal, want 2", n)
 			}
 		})
 	}
 
 	t.Run("ErrScheduleInPast", func(t *testing.T) {
-		s.t = t
-		s.setPolicy(func(p *model.Policy) { p.PublishWithoutReview = true })
+		s.setPolicy(t, func(p *model.Policy) { p.PublishWithoutReview = true })
 		for _, at := range []string{s.clock().UTC().Add(-time.Hour).Format("2006-01-02T15:04"), "", "tomorrow"} {
-			s.postForm(base+"/status", url.Values{"action": {"schedule"}, "version": {"2"}, "scheduled_at": {at}}, editor).
+			s.postForm(t, base+"/status", url.Values{"action": {"schedule"}, "version": {"2"}, "scheduled_at": {at}}, editor).
 				wantStatus(http.StatusUnprocessableEntity).
 				wantContains("Choose a time in the future", "Enter the date and time (UTC) at which the article should be published; it must be in the future.")
 		}
-		if n := s.count(`SELECT version FROM articles WHERE id = ?`, id); n != 2 {
+		if n := s.count(t, `SELECT version FROM articles WHERE id = ?`, id); n != 2 {
 			t.Errorf("version %d after a refusal, want 2", n)
 		}
 	})

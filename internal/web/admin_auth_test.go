@@ -106,7 +106,7 @@ func TestRouteTable_GuardsEveryStaffRoute(t *testing.T) {
 func TestRouteTable_EditorFormsKeepWork(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	keeps := map[string]bool{}
 	for _, r := range web.RouteTable {
 		keeps[r.Method+" "+r.Path] = r.KeepsForm
@@ -114,7 +114,7 @@ func TestRouteTable_EditorFormsKeepWork(t *testing.T) {
 	routes := declaredRoutes(t)
 	forms := 0
 	for _, page := range []string{"/admin/articles/new", "/admin/articles/1/edit"} {
-		res := s.getAs(cookie, page).wantStatus(http.StatusOK)
+		res := s.getAs(t, cookie, page).wantStatus(http.StatusOK)
 		_, found := crawlHTML(res.Body, page)
 		for _, f := range found {
 			if f.Method != http.MethodPost || f.Fields.Get("title") == "" && !f.Fields.Has("title") {
@@ -136,6 +136,7 @@ func TestRouteTable_EditorFormsKeepWork(t *testing.T) {
 // grants its permission, refuses other signed-in roles with 403, and sends anyone
 // not signed in to the sign-in page.
 func TestRoleTable(t *testing.T) {
+	t.Parallel()
 	roles := append([]model.Role{""}, model.Roles...) // "" is a visitor not signed in
 	for _, role := range roles {
 		name := string(role)
@@ -143,16 +144,17 @@ func TestRoleTable(t *testing.T) {
 			name = "NotSignedIn"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			// A fresh site per role, as allowed actions change data.
 			s := newSite(t)
-			s.exec(`UPDATE comments SET status = 'pending' WHERE id = 1`)
-			s.exec(`INSERT OR IGNORE INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
+			s.exec(t, `UPDATE comments SET status = 'pending' WHERE id = 1`)
+			s.exec(t, `INSERT OR IGNORE INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
 				SELECT 1, id, version, updated_at, status, title, slug, summary, body_markdown FROM articles WHERE id = 1`)
 			// A ban to lift, as lifting one that is not there is 404 for everyone.
-			s.exec(`INSERT INTO bans (id, kind, value, created_at) VALUES (1, 'email', 'role-table', '2026-01-01 00:00:00')`)
+			s.exec(t, `INSERT INTO bans (id, kind, value, created_at) VALUES (1, 'email', 'role-table', '2026-01-01 00:00:00')`)
 			var cookie *http.Cookie
 			if role != "" {
-				cookie = s.signIn(s.addUser(role))
+				cookie = s.signIn(t, s.addUser(t, role))
 			}
 			for _, r := range web.RouteTable {
 				if r.Access != web.Staff {
@@ -170,12 +172,11 @@ func TestRoleTable(t *testing.T) {
 					need = narrow
 				}
 				t.Run(r.Method+" "+r.Path, func(t *testing.T) {
-					s.t = t
 					var res *response
 					if r.Method == http.MethodGet {
-						res = s.getAs(cookie, target)
+						res = s.getAs(t, cookie, target)
 					} else {
-						res = s.postForm(target, url.Values{"title": {"Typed before the session ended"}, "version": {"1"}}, cookie)
+						res = s.postForm(t, target, url.Values{"title": {"Typed before the session ended"}, "version": {"1"}}, cookie)
 					}
 					loc := res.Header.Get("Location")
 					allowed := role != "" && roleMay(role, need)
@@ -212,19 +213,19 @@ func TestRoleTable(t *testing.T) {
 					}
 				})
 			}
-			s.t = t
+
 			// The requests above that change data took effect only where allowed.
 			canModerate := role != "" && role.Can(model.PermModerateComments)
 			wantStatus := map[bool]string{true: "approved", false: "pending"}[canModerate]
-			if got := s.status(1); got != wantStatus {
+			if got := s.status(t, 1); got != wantStatus {
 				t.Errorf("reply 1 is %q after the requests, want %q", got, wantStatus)
 			}
 			wantOpen := map[bool]int{true: 0, false: 1}[canModerate]
-			if got := s.count(`SELECT comments_open FROM articles WHERE id = 1`); got != wantOpen {
+			if got := s.count(t, `SELECT comments_open FROM articles WHERE id = 1`); got != wantOpen {
 				t.Errorf("article 1 comments_open = %d, want %d", got, wantOpen)
 			}
 			wantBans := map[bool]int{true: 0, false: 1}[canModerate]
-			if got := s.count(`SELECT count(*) FROM bans`); got != wantBans {
+			if got := s.count(t, `SELECT count(*) FROM bans`); got != wantBans {
 				t.Errorf("%d bans after the requests, want %d", got, wantBans)
 			}
 		})
@@ -234,8 +235,9 @@ func TestRoleTable(t *testing.T) {
 // Ensure a refused sign-in says only that the email or password is wrong, keeps the
 // email in the form, and starts no session.
 func TestSignIn_Refused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
+	u := s.addUser(t, model.RoleAdmin)
 	noPassword := "no-password@staff.example"
 	if err := s.store.CreateUser(context.Background(), &model.User{Name: "No Password", Email: &noPassword, Role: model.RoleAdmin}); err != nil {
 		t.Fatal(err)
@@ -253,16 +255,15 @@ func TestSignIn_Refused(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
 			// A new client each time, so that the lock-out stays out of the way.
-			res := s.authLogin("198.51.100."+strconv.Itoa(i+1)+":4000", url.Values{"email": {tt.Email}, "password": {tt.Password}})
+			res := s.authLogin(t, "198.51.100."+strconv.Itoa(i+1)+":4000", url.Values{"email": {tt.Email}, "password": {tt.Password}})
 			res.wantStatus(http.StatusUnauthorized).
 				wantContains("The email address or password is not right.", `value="`+tt.Email+`"`).
 				wantNotContains("Too many", "Hello,", `value="`+tt.Password+`"`)
 			if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("a refused sign-in sets cookies: %q", got)
 			}
-			if n := s.count(`SELECT count(*) FROM sessions`); n != 0 {
+			if n := s.count(t, `SELECT count(*) FROM sessions`); n != 0 {
 				t.Errorf("%d sessions after a refused sign-in", n)
 			}
 		})
@@ -273,10 +274,12 @@ func TestSignIn_Refused(t *testing.T) {
 // scripts cannot read and other sites do not send, and that only a hash of its token
 // is stored.
 func TestSignIn_SessionCookie(t *testing.T) {
+	t.Parallel()
 	t.Run("HTTP", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		u := s.addUser(model.RoleEditor)
-		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
+		u := s.addUser(t, model.RoleEditor)
+		res := s.authLogin(t, "", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
 		res.wantStatus(http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/admin/" {
 			t.Errorf("Location = %q, want /admin/", loc)
@@ -295,21 +298,22 @@ func TestSignIn_SessionCookie(t *testing.T) {
 		if authCookie(res, "__Host-fascicle_session") != nil {
 			t.Error("a __Host- cookie is set on a site served over HTTP")
 		}
-		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ? AND user_id = ?`, auth.TokenHash(c.Value), u.ID); n != 1 {
+		if n := s.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ? AND user_id = ?`, auth.TokenHash(c.Value), u.ID); n != 1 {
 			t.Errorf("%d sessions stored under the token's hash, want 1", n)
 		}
-		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, c.Value); n != 0 {
+		if n := s.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ?`, c.Value); n != 0 {
 			t.Error("the session token is stored in clear")
 		}
-		if n := s.count(`SELECT count(*) FROM users WHERE id = ? AND last_sign_in_at IS NOT NULL`, u.ID); n != 1 {
+		if n := s.count(t, `SELECT count(*) FROM users WHERE id = ? AND last_sign_in_at IS NOT NULL`, u.ID); n != 1 {
 			t.Error("the time of the sign-in was not recorded")
 		}
-		s.getAs(c, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff editor", "Sign out")
+		s.getAs(t, c, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff editor", "Sign out")
 	})
 	t.Run("HTTPS", func(t *testing.T) {
+		t.Parallel()
 		s := newSiteWith(t, func(o *web.Options) { o.Secure = true; o.PublicURL = "https://fascicle.test" })
-		u := s.addUser(model.RoleEditor)
-		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
+		u := s.addUser(t, model.RoleEditor)
+		res := s.authLogin(t, "", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
 		res.wantStatus(http.StatusSeeOther)
 		c := authCookie(res, "__Host-fascicle_session")
 		if c == nil || c.Value == "" {
@@ -322,18 +326,19 @@ func TestSignIn_SessionCookie(t *testing.T) {
 		if authCookie(res, "fascicle_session") != nil {
 			t.Error("the plain cookie name is set on a site served over HTTPS")
 		}
-		s.getAs(c, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff editor")
+		s.getAs(t, c, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff editor")
 		// The same token under the plain name, which any subdomain could set, opens nothing.
 		plain := &http.Cookie{Name: "fascicle_session", Value: c.Value}
-		res = s.getAs(plain, "/admin/").wantStatus(http.StatusSeeOther)
+		res = s.getAs(t, plain, "/admin/").wantStatus(http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
 			t.Errorf("Location = %q, want the sign-in page", loc)
 		}
 	})
 	t.Run("EmailInAnyCase", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		u := s.addUser(model.RoleAuthor)
-		res := s.authLogin("", url.Values{"email": {"  " + strings.ToUpper(u.EmailAddress()) + " "}, "password": {staffPassword}})
+		u := s.addUser(t, model.RoleAuthor)
+		res := s.authLogin(t, "", url.Values{"email": {"  " + strings.ToUpper(u.EmailAddress()) + " "}, "password": {staffPassword}})
 		res.wantStatus(http.StatusSeeOther)
 		if authCookie(res, "fascicle_session") == nil {
 			t.Error("no session cookie")
@@ -344,8 +349,9 @@ func TestSignIn_SessionCookie(t *testing.T) {
 // Ensure the page asked for before signing in is opened after it, and that the
 // sign-in form cannot send anyone to another site.
 func TestSignIn_Next(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleModerator)
+	u := s.addUser(t, model.RoleModerator)
 	tests := []struct {
 		Name         string
 		Next         string
@@ -366,39 +372,36 @@ func TestSignIn_Next(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
 			form := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}, "next": {tt.Next}}
-			res := s.authLogin("198.51.100."+strconv.Itoa(i+1)+":4000", form).wantStatus(http.StatusSeeOther)
+			res := s.authLogin(t, "198.51.100."+strconv.Itoa(i+1)+":4000", form).wantStatus(http.StatusSeeOther)
 			if loc := res.Header.Get("Location"); loc != tt.WantLocation {
 				t.Errorf("Location = %q, want %q", loc, tt.WantLocation)
 			}
 			if tt.WantLocation == "/admin/" {
 				// The sign-in form does not carry such a next either.
-				s.get("/admin/login?next="+url.QueryEscape(tt.Next)).wantStatus(http.StatusOK).
+				s.get(t, "/admin/login?next="+url.QueryEscape(tt.Next)).wantStatus(http.StatusOK).
 					wantNotContains(`name="next"`, "evil.example")
 			}
 		})
 	}
 
 	t.Run("WholeWay", func(t *testing.T) {
-		s.t = t
-		res := s.get("/admin/comments?status=spam").wantStatus(http.StatusSeeOther)
+		res := s.get(t, "/admin/comments?status=spam").wantStatus(http.StatusSeeOther)
 		loc := res.Header.Get("Location")
 		if loc != "/admin/login?next=%2Fadmin%2Fcomments%3Fstatus%3Dspam" {
 			t.Fatalf("Location = %q", loc)
 		}
-		s.get(loc).wantStatus(http.StatusOK).wantContains(`<input type="hidden" name="next" value="/admin/comments?status=spam">`)
+		s.get(t, loc).wantStatus(http.StatusOK).wantContains(`<input type="hidden" name="next" value="/admin/comments?status=spam">`)
 		form := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}, "next": {"/admin/comments?status=spam"}}
-		res = s.authLogin("198.51.100.200:4000", form).wantStatus(http.StatusSeeOther)
+		res = s.authLogin(t, "198.51.100.200:4000", form).wantStatus(http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/admin/comments?status=spam" {
 			t.Errorf("after sign-in, Location = %q", loc)
 		}
 	})
 	t.Run("AlreadySignedIn", func(t *testing.T) {
-		s.t = t
-		cookie := s.signIn(u)
+		cookie := s.signIn(t, u)
 		for next, want := range map[string]string{"/admin/comments": "/admin/comments", "//evil.example": "/admin/", "https://evil.example/": "/admin/"} {
-			res := s.getAs(cookie, "/admin/login?next="+url.QueryEscape(next)).wantStatus(http.StatusSeeOther)
+			res := s.getAs(t, cookie, "/admin/login?next="+url.QueryEscape(next)).wantStatus(http.StatusSeeOther)
 			if loc := res.Header.Get("Location"); loc != want {
 				t.Errorf("next=%s: Location = %q, want %q", next, loc, want)
 			}
@@ -409,38 +412,41 @@ func TestSignIn_Next(t *testing.T) {
 // Ensure signing in always issues a new session token, and ends the session whose
 // token the browser had, so that a token planted before sign-in is worth nothing.
 func TestSession_Fixation(t *testing.T) {
+	t.Parallel()
 	t.Run("PlantedToken", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		u := s.addUser(model.RoleAdmin)
+		u := s.addUser(t, model.RoleAdmin)
 		planted := &http.Cookie{Name: "fascicle_session", Value: "planted-by-someone-else"}
-		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, planted)
+		res := s.authLogin(t, "", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, planted)
 		res.wantStatus(http.StatusSeeOther)
 		issued := authCookie(res, "fascicle_session")
 		if issued == nil || issued.Value == "" || issued.Value == planted.Value {
 			t.Fatalf("issued cookie %v, planted %q", issued, planted.Value)
 		}
-		s.getAs(issued, "/admin/").wantStatus(http.StatusOK)
-		s.getAs(planted, "/admin/").wantStatus(http.StatusSeeOther)
-		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
+		s.getAs(t, issued, "/admin/").wantStatus(http.StatusOK)
+		s.getAs(t, planted, "/admin/").wantStatus(http.StatusSeeOther)
+		if n := s.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
 			t.Error("the planted token became a session")
 		}
 	})
 	t.Run("SignInAgain", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		u := s.addUser(model.RoleAdmin)
-		before := s.signIn(u)
-		res := s.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, before)
+		u := s.addUser(t, model.RoleAdmin)
+		before := s.signIn(t, u)
+		res := s.authLogin(t, "", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, before)
 		res.wantStatus(http.StatusSeeOther)
 		after := authCookie(res, "fascicle_session")
 		if after == nil || after.Value == "" || after.Value == before.Value {
 			t.Fatalf("cookie after signing in again: %v; before: %q", after, before.Value)
 		}
-		old := s.getAs(before, "/admin/").wantStatus(http.StatusSeeOther)
+		old := s.getAs(t, before, "/admin/").wantStatus(http.StatusSeeOther)
 		if loc := old.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
 			t.Errorf("old session: Location = %q", loc)
 		}
-		s.getAs(after, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff admin")
-		if n := s.count(`SELECT count(*) FROM sessions WHERE user_id = ?`, u.ID); n != 1 {
+		s.getAs(t, after, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff admin")
+		if n := s.count(t, `SELECT count(*) FROM sessions WHERE user_id = ?`, u.ID); n != 1 {
 			t.Errorf("%d sessions, want 1: signing in must delete the old one", n)
 		}
 	})
@@ -449,41 +455,43 @@ func TestSession_Fixation(t *testing.T) {
 // Ensure signing out deletes the session on the server, so a copy of the cookie no
 // longer opens staff pages, and leaves the account's other sessions alone.
 func TestSession_SignOut(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleModerator)
-	laptop := s.signIn(u)
-	phone := s.signIn(u)
-	if n := s.count(`SELECT count(*) FROM sessions WHERE user_id = ?`, u.ID); n != 2 {
+	u := s.addUser(t, model.RoleModerator)
+	laptop := s.signIn(t, u)
+	phone := s.signIn(t, u)
+	if n := s.count(t, `SELECT count(*) FROM sessions WHERE user_id = ?`, u.ID); n != 2 {
 		t.Fatalf("%d sessions, want 2", n)
 	}
 
-	res := s.postForm("/admin/logout", nil, laptop).wantStatus(http.StatusSeeOther)
+	res := s.postForm(t, "/admin/logout", nil, laptop).wantStatus(http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != "/admin/login?signed_out=1" {
 		t.Errorf("Location = %q", loc)
 	}
 	if c := authCookie(res, "fascicle_session"); c == nil || c.Value != "" || c.MaxAge >= 0 {
 		t.Errorf("sign-out does not delete the cookie: %v", c)
 	}
-	if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(laptop.Value)); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(laptop.Value)); n != 0 {
 		t.Error("the session row is still there after signing out")
 	}
-	if n := s.count(`SELECT count(*) FROM sessions`); n != 1 {
+	if n := s.count(t, `SELECT count(*) FROM sessions`); n != 1 {
 		t.Errorf("%d sessions left, want 1 (the other device's)", n)
 	}
-	res = s.getAs(laptop, "/admin/").wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
+	res = s.getAs(t, laptop, "/admin/").wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
 	if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
 		t.Errorf("old cookie: Location = %q", loc)
 	}
-	s.postForm("/admin/comments/1/action/spam", nil, laptop).wantStatus(http.StatusSeeOther)
-	if got := s.status(1); got != "approved" {
+	s.postForm(t, "/admin/comments/1/action/spam", nil, laptop).wantStatus(http.StatusSeeOther)
+	if got := s.status(t, 1); got != "approved" {
 		t.Errorf("a signed-out cookie changed reply 1 to %q", got)
 	}
-	s.getAs(phone, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff moderator")
+	s.getAs(t, phone, "/admin/").wantStatus(http.StatusOK).wantContains("Hello, Staff moderator")
 }
 
 // Ensure a session ends after SessionIdle without use, and SessionLifetime after
 // sign-in however often it is used.
 func TestSession_Expiry(t *testing.T) {
+	t.Parallel()
 	wantSignIn := func(t *testing.T, res *response) {
 		t.Helper()
 		res.wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
@@ -495,26 +503,29 @@ func TestSession_Expiry(t *testing.T) {
 		}
 	}
 	t.Run("UsedJustWithinIdle", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		cookie := s.signIn(s.addUser(model.RoleAdmin))
+		cookie := s.signIn(t, s.addUser(t, model.RoleAdmin))
 		s.advance(accounts.SessionIdle - time.Second)
-		s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
+		s.getAs(t, cookie, "/admin/").wantStatus(http.StatusOK)
 	})
 	t.Run("ErrIdle", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		cookie := s.signIn(s.addUser(model.RoleAdmin))
+		cookie := s.signIn(t, s.addUser(t, model.RoleAdmin))
 		s.advance(accounts.SessionIdle + time.Second)
-		wantSignIn(t, s.getAs(cookie, "/admin/"))
+		wantSignIn(t, s.getAs(t, cookie, "/admin/"))
 	})
 	t.Run("ErrLifetime", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		cookie := s.signIn(s.addUser(model.RoleAdmin))
+		cookie := s.signIn(t, s.addUser(t, model.RoleAdmin))
 		every := 50 * time.Minute
 		var used time.Duration
 		for used+every < accounts.SessionLifetime {
 			s.advance(every)
 			used += every
-			res := s.getAs(cookie, "/admin/")
+			res := s.getAs(t, cookie, "/admin/")
 			if res.Code != http.StatusOK {
 				t.Fatalf("%v after sign-in, used every %v: status %d", used, every, res.Code)
 			}
@@ -524,18 +535,19 @@ func TestSession_Expiry(t *testing.T) {
 		}
 		// Used a few minutes ago, but signed in more than SessionLifetime ago.
 		s.advance(accounts.SessionLifetime - used + time.Second)
-		wantSignIn(t, s.getAs(cookie, "/admin/"))
+		wantSignIn(t, s.getAs(t, cookie, "/admin/"))
 	})
 }
 
 // Ensure a session ends as soon as its account can no longer sign in.
 func TestSession_EndsWhenAccountLosesPassword(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
-	cookie := s.signIn(u)
-	s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
-	s.exec(`UPDATE users SET password_hash = '' WHERE id = ?`, u.ID)
-	res := s.getAs(cookie, "/admin/").wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
+	u := s.addUser(t, model.RoleAdmin)
+	cookie := s.signIn(t, u)
+	s.getAs(t, cookie, "/admin/").wantStatus(http.StatusOK)
+	s.exec(t, `UPDATE users SET password_hash = '' WHERE id = ?`, u.ID)
+	res := s.getAs(t, cookie, "/admin/").wantStatus(http.StatusSeeOther).wantNotContains("Hello,")
 	if loc := res.Header.Get("Location"); loc != "/admin/login?next=%2Fadmin%2F" {
 		t.Errorf("Location = %q, want the sign-in page", loc)
 	}
@@ -544,17 +556,18 @@ func TestSession_EndsWhenAccountLosesPassword(t *testing.T) {
 // Ensure MaxSignInFailures wrong passwords lock an account out for SignInWindow, even
 // with the right password and from another client, and only that account.
 func TestLockout_Account(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
-	other := s.addUser(model.RoleEditor)
+	u := s.addUser(t, model.RoleAdmin)
+	other := s.addUser(t, model.RoleEditor)
 	right := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
 	wrong := url.Values{"email": {u.EmailAddress()}, "password": {"not the password"}}
 
 	// Each failure from a different client, so that only the account's count matters.
 	for i := range accounts.MaxSignInFailures {
-		s.authLogin("203.0.113."+strconv.Itoa(i+1)+":5000", wrong).wantStatus(http.StatusUnauthorized)
+		s.authLogin(t, "203.0.113."+strconv.Itoa(i+1)+":5000", wrong).wantStatus(http.StatusUnauthorized)
 	}
-	res := s.authLogin("203.0.113.100:5000", right)
+	res := s.authLogin(t, "203.0.113.100:5000", right)
 	res.wantStatus(http.StatusTooManyRequests).
 		wantContains("Too many failed sign-ins", `value="`+u.EmailAddress()+`"`).
 		wantNotContains("The email address or password is not right.")
@@ -564,17 +577,17 @@ func TestLockout_Account(t *testing.T) {
 	if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 		t.Errorf("a locked-out sign-in sets cookies: %q", got)
 	}
-	if n := s.count(`SELECT count(*) FROM sessions`); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM sessions`); n != 0 {
 		t.Errorf("%d sessions after a locked-out sign-in", n)
 	}
 	// Another account is not locked.
-	s.authLogin("203.0.113.101:5000", url.Values{"email": {other.EmailAddress()}, "password": {staffPassword}}).
+	s.authLogin(t, "203.0.113.101:5000", url.Values{"email": {other.EmailAddress()}, "password": {staffPassword}}).
 		wantStatus(http.StatusSeeOther)
 
 	s.advance(accounts.SignInWindow - time.Second)
-	s.authLogin("203.0.113.102:5000", right).wantStatus(http.StatusTooManyRequests)
+	s.authLogin(t, "203.0.113.102:5000", right).wantStatus(http.StatusTooManyRequests)
 	s.advance(2 * time.Second)
-	res = s.authLogin("203.0.113.103:5000", right).wantStatus(http.StatusSeeOther)
+	res = s.authLogin(t, "203.0.113.103:5000", right).wantStatus(http.StatusSeeOther)
 	if authCookie(res, "fascicle_session") == nil {
 		t.Error("no session cookie after the lock-out ended")
 	}
@@ -582,15 +595,16 @@ func TestLockout_Account(t *testing.T) {
 
 // Ensure the same email in other cases or with spaces counts as the same account.
 func TestLockout_EmailSpellings(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
+	u := s.addUser(t, model.RoleAdmin)
 	email := u.EmailAddress()
 	spellings := []string{strings.ToUpper(email), " " + email, email + " ", strings.ToUpper(email[:1]) + email[1:], email}
 	for i, e := range spellings[:accounts.MaxSignInFailures] {
-		s.authLogin("203.0.113."+strconv.Itoa(i+1)+":5000", url.Values{"email": {e}, "password": {"wrong"}}).
+		s.authLogin(t, "203.0.113."+strconv.Itoa(i+1)+":5000", url.Values{"email": {e}, "password": {"wrong"}}).
 			wantStatus(http.StatusUnauthorized)
 	}
-	s.authLogin("203.0.113.100:5000", url.Values{"email": {email}, "password": {staffPassword}}).
+	s.authLogin(t, "203.0.113.100:5000", url.Values{"email": {email}, "password": {staffPassword}}).
 		wantStatus(http.StatusTooManyRequests)
 }
 
@@ -598,19 +612,20 @@ func TestLockout_EmailSpellings(t *testing.T) {
 // for any further email, while other clients can still sign in; and that the stored
 // failures name neither the emails nor the address.
 func TestLockout_Client(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
+	u := s.addUser(t, model.RoleAdmin)
 	const client = "203.0.113.7:5000"
 	for i := range accounts.MaxSignInFailures {
-		s.authLogin(client, url.Values{"email": {"guess" + strconv.Itoa(i) + "@staff.example"}, "password": {"wrong"}}).
+		s.authLogin(t, client, url.Values{"email": {"guess" + strconv.Itoa(i) + "@staff.example"}, "password": {"wrong"}}).
 			wantStatus(http.StatusUnauthorized)
 	}
-	res := s.authLogin(client, url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
+	res := s.authLogin(t, client, url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}})
 	res.wantStatus(http.StatusTooManyRequests).wantContains("Too many failed sign-ins")
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After header")
 	}
-	s.authLogin("203.0.113.8:5000", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}).
+	s.authLogin(t, "203.0.113.8:5000", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}).
 		wantStatus(http.StatusSeeOther)
 
 	rows, err := s.db.Query(`SELECT subject FROM sign_in_failures`)
@@ -639,42 +654,45 @@ func TestLockout_Client(t *testing.T) {
 // Ensure a successful sign-in clears the account's failures, so a person who
 // mistypes now and then is never locked out.
 func TestLockout_SuccessResetsAccount(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
+	u := s.addUser(t, model.RoleAdmin)
 	wrong := url.Values{"email": {u.EmailAddress()}, "password": {"wrong"}}
 	right := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
 	client := 0
 	next := func() string { client++; return "203.0.113." + strconv.Itoa(client) + ":5000" }
 	for range accounts.MaxSignInFailures - 1 {
-		s.authLogin(next(), wrong).wantStatus(http.StatusUnauthorized)
+		s.authLogin(t, next(), wrong).wantStatus(http.StatusUnauthorized)
 	}
-	s.authLogin(next(), right).wantStatus(http.StatusSeeOther)
+	s.authLogin(t, next(), right).wantStatus(http.StatusSeeOther)
 	for range accounts.MaxSignInFailures - 1 {
-		s.authLogin(next(), wrong).wantStatus(http.StatusUnauthorized)
+		s.authLogin(t, next(), wrong).wantStatus(http.StatusUnauthorized)
 	}
-	s.authLogin(next(), right).wantStatus(http.StatusSeeOther)
+	s.authLogin(t, next(), right).wantStatus(http.StatusSeeOther)
 }
 
 // Ensure signing in to one's own account does not reset the failures one client has
 // piled up against other accounts.
 func TestLockout_OwnSuccessKeepsClientCount(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	own := s.addUser(model.RoleModerator)
+	own := s.addUser(t, model.RoleModerator)
 	const addr = "198.51.100.9:4000"
 	for i := range accounts.MaxSignInFailures - 1 {
 		victim := url.Values{"email": {"victim" + strconv.Itoa(i) + "@staff.example"}, "password": {"guess"}}
-		s.authLogin(addr, victim).wantStatus(http.StatusUnauthorized)
+		s.authLogin(t, addr, victim).wantStatus(http.StatusUnauthorized)
 	}
-	s.authLogin(addr, url.Values{"email": {own.EmailAddress()}, "password": {staffPassword}}).wantStatus(http.StatusSeeOther)
-	s.authLogin(addr, url.Values{"email": {"victim9@staff.example"}, "password": {"guess"}}).wantStatus(http.StatusUnauthorized)
-	s.authLogin(addr, url.Values{"email": {"victim10@staff.example"}, "password": {"guess"}}).wantStatus(http.StatusTooManyRequests)
+	s.authLogin(t, addr, url.Values{"email": {own.EmailAddress()}, "password": {staffPassword}}).wantStatus(http.StatusSeeOther)
+	s.authLogin(t, addr, url.Values{"email": {"victim9@staff.example"}, "password": {"guess"}}).wantStatus(http.StatusUnauthorized)
+	s.authLogin(t, addr, url.Values{"email": {"victim10@staff.example"}, "password": {"guess"}}).wantStatus(http.StatusTooManyRequests)
 }
 
 // Ensure wrong passwords sent all at once get no more tries than sent one by one:
 // the lock-out must not be a check-then-act race.
 func TestLockout_ParallelGuesses(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
+	u := s.addUser(t, model.RoleAdmin)
 	const guesses = 20
 	codes := make([]int, guesses)
 	start := make(chan struct{})
@@ -713,8 +731,9 @@ func TestLockout_ParallelGuesses(t *testing.T) {
 // Ensure the one-time set-up link creates exactly one administrator, with a strong
 // password hashed with argon2id, and signs them in; and that it cannot be used again.
 func TestSetup_FirstAdministrator(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	token := s.authSetupToken()
+	token := s.authSetupToken(t)
 	form := func(change func(url.Values)) url.Values {
 		f := url.Values{"token": {token}, "name": {"Ada Admin"}, "email": {"ada@fascicle.example"},
 			"password": {"lantern moss quietly"}, "password_confirm": {"lantern moss quietly"}}
@@ -725,17 +744,15 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 	}
 
 	t.Run("Form", func(t *testing.T) {
-		s.t = t
-		s.get("/admin/setup?token="+url.QueryEscape(token)).wantStatus(http.StatusOK).
+		s.get(t, "/admin/setup?token="+url.QueryEscape(token)).wantStatus(http.StatusOK).
 			wantContains("Create the first administrator", `<input type="hidden" name="token" value="`+token+`">`)
 	})
 	t.Run("ErrWrongToken", func(t *testing.T) {
-		s.t = t
 		for _, target := range []string{"/admin/setup?token=wrong", "/admin/setup", "/admin/setup?token=" + auth.TokenHash(token)} {
-			s.get(target).wantStatus(http.StatusForbidden).
+			s.get(t, target).wantStatus(http.StatusForbidden).
 				wantContains("This set-up link does not work").wantNotContains("Create the first administrator")
 		}
-		s.postForm("/admin/setup", form(func(f url.Values) { f.Set("token", "wrong") }), nil).
+		s.postForm(t, "/admin/setup", form(func(f url.Values) { f.Set("token", "wrong") }), nil).
 			wantStatus(http.StatusForbidden).wantContains("This set-up link does not work")
 	})
 
@@ -785,9 +802,8 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 	}
 	for _, tt := range invalid {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
 			f := form(tt.Change)
-			res := s.postForm("/admin/setup", f, nil).wantStatus(http.StatusUnprocessableEntity)
+			res := s.postForm(t, "/admin/setup", f, nil).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains(tt.ExpectedContent...).
 				wantContains("The account was not created.", `value="`+strings.TrimSpace(f.Get("name"))+`"`, `value="`+f.Get("email")+`"`)
 			if f.Get("password") != f.Get("email") {
@@ -796,17 +812,16 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 			if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("a refused set-up sets cookies: %q", got)
 			}
-			if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 0 {
+			if n := s.count(t, `SELECT count(*) FROM users WHERE password_hash != ''`); n != 0 {
 				t.Fatalf("%d accounts after a refused set-up", n)
 			}
 		})
 	}
 
 	t.Run("Created", func(t *testing.T) {
-		s.t = t
 		// The link still works after the refused tries.
-		s.get("/admin/setup?token=" + url.QueryEscape(token)).wantStatus(http.StatusOK)
-		res := s.postForm("/admin/setup", form(nil), nil).wantStatus(http.StatusSeeOther)
+		s.get(t, "/admin/setup?token="+url.QueryEscape(token)).wantStatus(http.StatusOK)
+		res := s.postForm(t, "/admin/setup", form(nil), nil).wantStatus(http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/admin/?done=welcome" {
 			t.Errorf("Location = %q", loc)
 		}
@@ -814,24 +829,23 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 		if cookie == nil || cookie.Value == "" || !cookie.HttpOnly {
 			t.Fatalf("no session cookie: %q", res.Header.Values("Set-Cookie"))
 		}
-		s.getAs(cookie, "/admin/?done=welcome").wantStatus(http.StatusOK).
+		s.getAs(t, cookie, "/admin/?done=welcome").wantStatus(http.StatusOK).
 			wantContains("Welcome. Your administrator account is ready.", "Hello, Ada Admin", "Administrator")
-		if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
+		if n := s.count(t, `SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
 			t.Errorf("%d accounts, want 1", n)
 		}
-		if n := s.count(`SELECT count(*) FROM users WHERE role = 'admin' AND email = 'ada@fascicle.example' AND name = 'Ada Admin'
+		if n := s.count(t, `SELECT count(*) FROM users WHERE role = 'admin' AND email = 'ada@fascicle.example' AND name = 'Ada Admin'
 			AND password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%' AND password_hash NOT LIKE '%lantern%'`); n != 1 {
 			t.Error("no administrator with an argon2id hash of the password")
 		}
-		if n := s.count(`SELECT count(*) FROM setup_tokens WHERE used_at IS NOT NULL`); n != 1 {
+		if n := s.count(t, `SELECT count(*) FROM setup_tokens WHERE used_at IS NOT NULL`); n != 1 {
 			t.Errorf("%d used set-up links, want 1", n)
 		}
-		s.authLogin("198.51.100.9:4000", url.Values{"email": {"ada@fascicle.example"}, "password": {"lantern moss quietly"}}).
+		s.authLogin(t, "198.51.100.9:4000", url.Values{"email": {"ada@fascicle.example"}, "password": {"lantern moss quietly"}}).
 			wantStatus(http.StatusSeeOther)
 	})
 	t.Run("ErrUsedAgain", func(t *testing.T) {
-		s.t = t
-		res := s.postForm("/admin/setup", form(func(f url.Values) { f.Set("email", "eve@fascicle.example") }), nil)
+		res := s.postForm(t, "/admin/setup", form(func(f url.Values) { f.Set("email", "eve@fascicle.example") }), nil)
 		if res.Code != http.StatusGone && res.Code != http.StatusForbidden {
 			t.Errorf("status = %d, want 410 or 403", res.Code)
 		}
@@ -839,20 +853,19 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 		if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 			t.Errorf("a refused set-up sets cookies: %q", got)
 		}
-		if n := s.count(`SELECT count(*) FROM users WHERE email = 'eve@fascicle.example'`); n != 0 {
+		if n := s.count(t, `SELECT count(*) FROM users WHERE email = 'eve@fascicle.example'`); n != 0 {
 			t.Error("a used set-up link created a second account")
 		}
 	})
 	t.Run("ErrComplete", func(t *testing.T) {
-		s.t = t
-		fresh := s.authSetupToken()
+		fresh := s.authSetupToken(t)
 		for _, target := range []string{"/admin/setup?token=" + url.QueryEscape(token), "/admin/setup?token=" + url.QueryEscape(fresh), "/admin/setup"} {
-			s.get(target).wantStatus(http.StatusGone).
+			s.get(t, target).wantStatus(http.StatusGone).
 				wantContains("Set-up is complete").wantNotContains("Create the first administrator")
 		}
-		s.postForm("/admin/setup", form(func(f url.Values) { f.Set("token", fresh); f.Set("email", "eve@fascicle.example") }), nil).
+		s.postForm(t, "/admin/setup", form(func(f url.Values) { f.Set("token", fresh); f.Set("email", "eve@fascicle.example") }), nil).
 			wantStatus(http.StatusGone).wantContains("Set-up is complete")
-		if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
+		if n := s.count(t, `SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
 			t.Errorf("%d accounts, want 1", n)
 		}
 	})
@@ -860,28 +873,30 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 
 // Ensure a set-up link stops working an hour after it was made.
 func TestSetup_ExpiredLink(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	token := s.authSetupToken()
+	token := s.authSetupToken(t)
 	s.advance(time.Hour - time.Second)
-	s.get("/admin/setup?token=" + url.QueryEscape(token)).wantStatus(http.StatusOK)
+	s.get(t, "/admin/setup?token="+url.QueryEscape(token)).wantStatus(http.StatusOK)
 	s.advance(2 * time.Second)
-	s.get("/admin/setup?token=" + url.QueryEscape(token)).wantStatus(http.StatusForbidden).
+	s.get(t, "/admin/setup?token="+url.QueryEscape(token)).wantStatus(http.StatusForbidden).
 		wantContains("This set-up link does not work").wantNotContains("Create the first administrator")
 	form := url.Values{"token": {token}, "name": {"Ada Admin"}, "email": {"ada@fascicle.example"},
 		"password": {"lantern moss quietly"}, "password_confirm": {"lantern moss quietly"}}
-	res := s.postForm("/admin/setup", form, nil).wantStatus(http.StatusForbidden)
+	res := s.postForm(t, "/admin/setup", form, nil).wantStatus(http.StatusForbidden)
 	if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 		t.Errorf("an expired set-up link sets cookies: %q", got)
 	}
-	if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM users WHERE password_hash != ''`); n != 0 {
 		t.Errorf("an expired set-up link created %d accounts", n)
 	}
 }
 
 // Ensure two set-up links used at the same moment still make one administrator.
 func TestSetup_ParallelLinksMakeOneAdmin(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	tokens := []string{s.authSetupToken(), s.authSetupToken(), ""}
+	tokens := []string{s.authSetupToken(t), s.authSetupToken(t), ""}
 	tokens[2] = tokens[0] // the same link twice, too
 	codes := make([]int, len(tokens))
 	start := make(chan struct{})
@@ -914,7 +929,7 @@ func TestSetup_ParallelLinksMakeOneAdmin(t *testing.T) {
 	if created != 1 {
 		t.Errorf("%d set-ups succeeded, want 1; statuses %v", created, codes)
 	}
-	if n := s.count(`SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
+	if n := s.count(t, `SELECT count(*) FROM users WHERE password_hash != ''`); n != 1 {
 		t.Errorf("%d accounts, want 1", n)
 	}
 }
@@ -922,8 +937,9 @@ func TestSetup_ParallelLinksMakeOneAdmin(t *testing.T) {
 // Ensure every staff page, whatever its outcome, is kept out of caches and search
 // engines, while public pages are not marked so.
 func TestAdminAuth_NoStoreNoIndex(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	moderator := s.signIn(s.addUser(model.RoleModerator))
+	moderator := s.signIn(t, s.addUser(t, model.RoleModerator))
 	tests := []struct {
 		Name   string
 		Cookie *http.Cookie
@@ -940,8 +956,7 @@ func TestAdminAuth_NoStoreNoIndex(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			res := s.getAs(tt.Cookie, tt.URL).wantStatus(tt.Status)
+			res := s.getAs(t, tt.Cookie, tt.URL).wantStatus(tt.Status)
 			if got := res.Header.Get("Cache-Control"); got != "no-store" {
 				t.Errorf("Cache-Control = %q, want no-store", got)
 			}
@@ -951,15 +966,13 @@ func TestAdminAuth_NoStoreNoIndex(t *testing.T) {
 		})
 	}
 	t.Run("PublicPage", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(moderator, articlePath).wantStatus(http.StatusOK)
+		res := s.getAs(t, moderator, articlePath).wantStatus(http.StatusOK)
 		if got := res.Header.Get("X-Robots-Tag"); got != "" {
 			t.Errorf("a public page has X-Robots-Tag %q", got)
 		}
 	})
 	t.Run("SignInRefused", func(t *testing.T) {
-		s.t = t
-		res := s.authLogin("198.51.100.77:4000", url.Values{"email": {"x@staff.example"}, "password": {"wrong"}})
+		res := s.authLogin(t, "198.51.100.77:4000", url.Values{"email": {"x@staff.example"}, "password": {"wrong"}})
 		res.wantStatus(http.StatusUnauthorized)
 		if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Robots-Tag") != "noindex, nofollow" {
 			t.Errorf("Cache-Control %q, X-Robots-Tag %q", res.Header.Get("Cache-Control"), res.Header.Get("X-Robots-Tag"))
@@ -969,9 +982,10 @@ func TestAdminAuth_NoStoreNoIndex(t *testing.T) {
 
 // Ensure another site's page cannot sign someone in or out.
 func TestAdminAuth_CrossSiteRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	u := s.addUser(model.RoleAdmin)
-	cookie := s.signIn(u)
+	u := s.addUser(t, model.RoleAdmin)
+	cookie := s.signIn(t, u)
 	tests := []struct {
 		Name   string
 		Path   string
@@ -985,7 +999,6 @@ func TestAdminAuth_CrossSiteRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
 			form := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
 			req := httptest.NewRequest(http.MethodPost, tt.Path, strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -995,29 +1008,29 @@ func TestAdminAuth_CrossSiteRefused(t *testing.T) {
 			if tt.Path != "/admin/login" {
 				req.AddCookie(cookie)
 			}
-			res := s.do(req).wantStatus(http.StatusForbidden).wantContains("Request refused")
+			res := s.do(t, req).wantStatus(http.StatusForbidden).wantContains("Request refused")
 			if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("a cross-site request sets cookies: %q", got)
 			}
 		})
 	}
-	s.t = t
-	if n := s.count(`SELECT count(*) FROM sessions`); n != 1 {
+
+	if n := s.count(t, `SELECT count(*) FROM sessions`); n != 1 {
 		t.Errorf("%d sessions, want only the one from signIn", n)
 	}
-	if n := s.count(`SELECT count(*) FROM sign_in_failures`); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM sign_in_failures`); n != 0 {
 		t.Errorf("%d sign-in failures recorded for refused requests", n)
 	}
-	if got := s.status(1); got != "approved" {
+	if got := s.status(t, 1); got != "approved" {
 		t.Errorf("a cross-site request changed reply 1 to %q", got)
 	}
-	s.getAs(cookie, "/admin/").wantStatus(http.StatusOK)
+	s.getAs(t, cookie, "/admin/").wantStatus(http.StatusOK)
 }
 
 // authLogin posts the sign-in form as the client at addr ("" for the default test
 // address), sending the given cookies.
-func (s *site) authLogin(addr string, form url.Values, cookies ...*http.Cookie) *response {
-	s.t.Helper()
+func (s *site) authLogin(t testing.TB, addr string, form url.Values, cookies ...*http.Cookie) *response {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
@@ -1027,7 +1040,7 @@ func (s *site) authLogin(addr string, form url.Values, cookies ...*http.Cookie) 
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
-	return s.do(req)
+	return s.do(t, req)
 }
 
 // authCookie returns the last cookie named name that res sets, which is the one a
@@ -1044,12 +1057,12 @@ func authCookie(res *response, name string) *http.Cookie {
 
 // authSetupToken stores a set-up link valid for an hour from the site's clock, as
 // "fascicle serve" does, and returns its token.
-func (s *site) authSetupToken() string {
-	s.t.Helper()
+func (s *site) authSetupToken(t testing.TB) string {
+	t.Helper()
 	token, hash := auth.NewToken()
 	now := s.clock()
 	if err := s.store.CreateSetupToken(context.Background(), hash, now, now.Add(time.Hour)); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return token
 }

@@ -34,8 +34,8 @@ type replyRow struct {
 }
 
 // addReplyRow inserts r and returns its ID.
-func (s *site) addReplyRow(r replyRow) int64 {
-	s.t.Helper()
+func (s *site) addReplyRow(t testing.TB, r replyRow) int64 {
+	t.Helper()
 	if r.Article == 0 {
 		r.Article = 1
 	}
@@ -58,24 +58,24 @@ func (s *site) addReplyRow(r replyRow) int64 {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Article, parent, r.Name, r.Email, r.URL, r.Body, r.Status, r.Reason, r.Previous, r.Prefix, r.Agent, created, created)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if _, err := s.store.EncryptPlainEmails(context.Background()); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return id
 }
 
 // parentOf returns the parent_id of a reply; 0 for a reply to the article.
-func (s *site) parentOf(id int64) int64 {
-	s.t.Helper()
+func (s *site) parentOf(t testing.TB, id int64) int64 {
+	t.Helper()
 	var parent sql.NullInt64
 	if err := s.db.QueryRow(`SELECT parent_id FROM comments WHERE id = ?`, id).Scan(&parent); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return parent.Int64
 }
@@ -107,21 +107,22 @@ func (r *response) wantInOrder(texts ...string) *response {
 }
 
 // moderator signs in a new moderator and returns the session cookie.
-func (s *site) moderator() *http.Cookie {
-	s.t.Helper()
-	return s.signIn(s.addUser(model.RoleModerator))
+func (s *site) moderator(t testing.TB) *http.Cookie {
+	t.Helper()
+	return s.signIn(t, s.addUser(t, model.RoleModerator))
 }
 
 // Ensure the queue has a tab per status with its count, lists the chosen status newest
 // first, and nothing else.
 func TestQueue_TabsCountsAndOrder(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
-	older := s.addReplyRow(replyRow{Body: "Older held reply", Age: 2 * time.Hour})
-	newer := s.addReplyRow(replyRow{Body: "Newer held reply", Age: time.Hour})
-	s.addReplyRow(replyRow{Body: "Spammy reply", Status: "spam"})
-	s.addReplyRow(replyRow{Body: "Binned reply one", Status: "trash"})
-	s.addReplyRow(replyRow{Body: "Binned reply two", Status: "trash"})
+	mod := s.moderator(t)
+	older := s.addReplyRow(t, replyRow{Body: "Older held reply", Age: 2 * time.Hour})
+	newer := s.addReplyRow(t, replyRow{Body: "Newer held reply", Age: time.Hour})
+	s.addReplyRow(t, replyRow{Body: "Spammy reply", Status: "spam"})
+	s.addReplyRow(t, replyRow{Body: "Binned reply one", Status: "trash"})
+	s.addReplyRow(t, replyRow{Body: "Binned reply two", Status: "trash"})
 
 	tests := []struct {
 		Name               string
@@ -165,41 +166,39 @@ func TestQueue_TabsCountsAndOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			s.getAs(mod, tt.URL).wantStatus(tt.ExpectedStatus).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
+			s.getAs(t, mod, tt.URL).wantStatus(tt.ExpectedStatus).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
 		})
 	}
 	t.Run("NewestFirst", func(t *testing.T) {
-		s.t = t
-		s.getAs(mod, "/admin/comments").wantInOrder(`id="reply-`+itoa(newer)+`"`, `id="reply-`+itoa(older)+`"`)
-		s.getAs(mod, "/admin/comments?status=approved").wantInOrder(`id="reply-3"`, `id="reply-2"`, `id="reply-1"`)
+		s.getAs(t, mod, "/admin/comments").wantInOrder(`id="reply-`+itoa(newer)+`"`, `id="reply-`+itoa(older)+`"`)
+		s.getAs(t, mod, "/admin/comments?status=approved").wantInOrder(`id="reply-3"`, `id="reply-2"`, `id="reply-1"`)
 	})
 }
 
 // Ensure the queue shows web.CommentsPerPage replies a page, with links to older and
 // newer pages that keep the filter.
 func TestQueue_Paginates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	total := web.CommentsPerPage + 1
 	for i := 1; i <= total; i++ {
-		s.addReplyRow(replyRow{Body: fmt.Sprintf("Generated reply %02d", i), Age: time.Duration(total-i+1) * time.Minute})
+		s.addReplyRow(t, replyRow{Body: fmt.Sprintf("Generated reply %02d", i), Age: time.Duration(total-i+1) * time.Minute})
 	}
-	first := s.getAs(mod, "/admin/comments").wantStatus(http.StatusOK)
+	first := s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK)
 	first.wantContains(fmt.Sprintf("Generated reply %02d", total), "Generated reply 02", fmt.Sprintf("%d replies", total),
 		`<a rel="next" href="/admin/comments?page=2&amp;status=pending">Older →</a>`, "Page 1")
 	first.wantNotContains("Generated reply 01", `rel="prev"`)
 	first.wantInOrder(fmt.Sprintf("Generated reply %02d", total), "Generated reply 02")
 
-	second := s.getAs(mod, "/admin/comments?page=2&status=pending").wantStatus(http.StatusOK)
+	second := s.getAs(t, mod, "/admin/comments?page=2&status=pending").wantStatus(http.StatusOK)
 	second.wantContains("Generated reply 01", `<a rel="prev" href="/admin/comments?status=pending">← Newer</a>`, "Page 2")
 	second.wantNotContains("Generated reply 02", `rel="next"`)
 
 	t.Run("KeepsTheFilter", func(t *testing.T) {
-		s.t = t
-		s.getAs(mod, "/admin/comments?q=Generated").wantStatus(http.StatusOK).
+		s.getAs(t, mod, "/admin/comments?q=Generated").wantStatus(http.StatusOK).
 			wantContains(`<a rel="next" href="/admin/comments?page=2&amp;q=Generated&amp;status=pending">Older →</a>`)
-		s.getAs(mod, "/admin/comments?q=Generated&page=2").wantStatus(http.StatusOK).
+		s.getAs(t, mod, "/admin/comments?q=Generated&page=2").wantStatus(http.StatusOK).
 			wantContains("Generated reply 01", `<a rel="prev" href="/admin/comments?q=Generated&amp;status=pending">← Newer</a>`)
 	})
 }
@@ -207,12 +206,13 @@ func TestQueue_Paginates(t *testing.T) {
 // Ensure the queue can be narrowed to one article and searched by text, name and email,
 // with % and _ taken literally.
 func TestQueue_FilterAndSearch(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	other := addArticle(t, s, "magnesium-and-sleep", model.ArticlePublished)
-	s.addReplyRow(replyRow{Name: "Alice Alpha", Email: "alice@alpha.example", Body: "Alpha says caffeine is the culprit."})
-	s.addReplyRow(replyRow{Article: other.ID, Name: "Bob Beta", Email: "bob_beta@beta.example", Body: "Beta is 100% sure about magnesium."})
-	s.addReplyRow(replyRow{Name: "Carol Gamma", Email: "bobxbeta@gamma.example", Body: "Gamma is 100 percent unsure."})
+	s.addReplyRow(t, replyRow{Name: "Alice Alpha", Email: "alice@alpha.example", Body: "Alpha says caffeine is the culprit."})
+	s.addReplyRow(t, replyRow{Article: other.ID, Name: "Bob Beta", Email: "bob_beta@beta.example", Body: "Beta is 100% sure about magnesium."})
+	s.addReplyRow(t, replyRow{Name: "Carol Gamma", Email: "bobxbeta@gamma.example", Body: "Gamma is 100 percent unsure."})
 
 	tests := []struct {
 		Name    string
@@ -238,8 +238,7 @@ func TestQueue_FilterAndSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			s.getAs(mod, "/admin/comments?"+tt.Query).wantStatus(http.StatusOK).wantContains(tt.Want...).wantNotContains(tt.NotWant...)
+			s.getAs(t, mod, "/admin/comments?"+tt.Query).wantStatus(http.StatusOK).wantContains(tt.Want...).wantNotContains(tt.NotWant...)
 		})
 	}
 }
@@ -247,10 +246,11 @@ func TestQueue_FilterAndSearch(t *testing.T) {
 // Ensure a search longer than the queue keeps is cut between characters, never inside
 // one, so the page stays valid UTF-8.
 func TestQueue_LongSearchCutBetweenCharacters(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	query := strings.Repeat("a", 199) + "é" // "é" is bytes 200 and 201
-	res := s.getAs(mod, "/admin/comments?q="+url.QueryEscape(query)).wantStatus(http.StatusOK)
+	res := s.getAs(t, mod, "/admin/comments?q="+url.QueryEscape(query)).wantStatus(http.StatusOK)
 	if !utf8.ValidString(res.Body) {
 		i := strings.Index(res.Body, `name="q"`)
 		t.Errorf("the queue page is not valid UTF-8; the search box holds %q", res.Body[i:min(len(res.Body), i+240)])
@@ -262,16 +262,17 @@ func TestQueue_LongSearchCutBetweenCharacters(t *testing.T) {
 // what, on which article, in answer to whom, why it was held) and shows the text
 // escaped.
 func TestQueue_RowShowsEverything(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	form := validReply()
 	form.Set("comment_parent", "2")
 	form.Set("comment", "<script>alert(1)</script> Calves too.")
-	s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
-	id, _, _ := s.lastReply()
-	s.addReplyRow(replyRow{Body: "Buy pills", Status: "spam", Reason: "contains the spam word “pills”", Age: time.Hour})
+	s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+	id, _, _ := s.lastReply(t)
+	s.addReplyRow(t, replyRow{Body: "Buy pills", Status: "spam", Reason: "contains the spam word “pills”", Age: time.Hour})
 
-	res := s.getAs(mod, "/admin/comments").wantStatus(http.StatusOK)
+	res := s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK)
 	res.wantContains(
 		`<li class="queue-item" id="reply-`+itoa(id)+`">`,
 		`<strong class="queue-name">Reader One</strong>`,
@@ -287,13 +288,11 @@ func TestQueue_RowShowsEverything(t *testing.T) {
 	res.wantNotContains("<script>alert(1)", "192.0.2.1", "Buy pills")
 
 	t.Run("SpamReason", func(t *testing.T) {
-		s.t = t
-		s.getAs(mod, "/admin/comments?status=spam").wantStatus(http.StatusOK).
+		s.getAs(t, mod, "/admin/comments?status=spam").wantStatus(http.StatusOK).
 			wantContains(`<strong>Spam because:</strong> contains the spam word “pills”`).wantNotContains("Held because:")
 	})
 	t.Run("TopLevelReplyHasNoParent", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(mod, "/admin/comments?status=approved").wantStatus(http.StatusOK)
+		res := s.getAs(t, mod, "/admin/comments?status=approved").wantStatus(http.StatusOK)
 		res.wantContains("· in reply to Priya N.", `href="/articles/understanding-involuntary-muscle-twitches#comment-1"`)
 		if n := strings.Count(res.Body, "in reply to"); n != 1 {
 			t.Errorf(`"in reply to" appears %d times among the approved replies, want once (Tom's)`, n)
@@ -304,8 +303,9 @@ func TestQueue_RowShowsEverything(t *testing.T) {
 // Ensure each per-row action moves the reply where it should, restore returns it to
 // where it was, and delete works only from spam and trash.
 func TestModeration_RowActions(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	tests := []struct {
 		Name    string
 		Start   string
@@ -330,71 +330,66 @@ func TestModeration_RowActions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			id := s.addReplyRow(replyRow{Status: tt.Start, Body: "Reply for " + tt.Name})
+			id := s.addReplyRow(t, replyRow{Status: tt.Start, Body: "Reply for " + tt.Name})
 			for i, action := range tt.Actions {
 				n := 1
 				if i == len(tt.Actions)-1 {
 					n = tt.WantN
 				}
-				s.postForm("/admin/comments/"+itoa(id)+"/action/"+action, url.Values{"return": {"/admin/comments?status=" + tt.Start}}, mod).
+				s.postForm(t, "/admin/comments/"+itoa(id)+"/action/"+action, url.Values{"return": {"/admin/comments?status=" + tt.Start}}, mod).
 					wantSeeOtherTo(fmt.Sprintf("/admin/comments?done=%s&n=%d&status=%s", action, n, tt.Start))
 			}
-			exists := s.count(`SELECT count(*) FROM comments WHERE id = ?`, id) == 1
+			exists := s.count(t, `SELECT count(*) FROM comments WHERE id = ?`, id) == 1
 			switch {
 			case tt.Want == "" && exists:
-				t.Errorf("reply still exists with status %q, want it deleted", s.status(id))
+				t.Errorf("reply still exists with status %q, want it deleted", s.status(t, id))
 			case tt.Want != "" && !exists:
 				t.Errorf("reply was deleted, want status %q", tt.Want)
 			case tt.Want != "":
-				if got := s.status(id); got != tt.Want {
+				if got := s.status(t, id); got != tt.Want {
 					t.Errorf("status = %q, want %q", got, tt.Want)
 				}
 			}
 		})
 	}
 	t.Run("FlashAfterAction", func(t *testing.T) {
-		s.t = t
-		id := s.addReplyRow(replyRow{Body: "Flash me"})
-		res := s.postForm("/admin/comments/"+itoa(id)+"/action/spam", nil, mod).wantSeeOtherTo("/admin/comments?done=spam&n=1")
-		s.getAs(mod, res.Header.Get("Location")).wantStatus(http.StatusOK).wantContains(`<p class="flash" role="status">Marked as spam.</p>`)
+		id := s.addReplyRow(t, replyRow{Body: "Flash me"})
+		res := s.postForm(t, "/admin/comments/"+itoa(id)+"/action/spam", nil, mod).wantSeeOtherTo("/admin/comments?done=spam&n=1")
+		s.getAs(t, mod, res.Header.Get("Location")).wantStatus(http.StatusOK).wantContains(`<p class="flash" role="status">Marked as spam.</p>`)
 	})
 	t.Run("ErrUnknownAction", func(t *testing.T) {
-		s.t = t
-		id := s.addReplyRow(replyRow{Body: "Unknown action"})
-		s.postForm("/admin/comments/"+itoa(id)+"/action/publish", nil, mod).wantStatus(http.StatusNotFound)
-		s.postForm("/admin/comments/abc/action/approve", nil, mod).wantStatus(http.StatusNotFound)
-		if got := s.status(id); got != "pending" {
+		id := s.addReplyRow(t, replyRow{Body: "Unknown action"})
+		s.postForm(t, "/admin/comments/"+itoa(id)+"/action/publish", nil, mod).wantStatus(http.StatusNotFound)
+		s.postForm(t, "/admin/comments/abc/action/approve", nil, mod).wantStatus(http.StatusNotFound)
+		if got := s.status(t, id); got != "pending" {
 			t.Errorf("status = %q, want pending", got)
 		}
 	})
 	// A made-up ID, or a reply deleted since the queue was loaded, is not found, as on
 	// every other page: no "Nothing changed" redirect that hides the mistake.
 	t.Run("ErrUnknownReplyNotFound", func(t *testing.T) {
-		s.t = t
-		gone := s.addReplyRow(replyRow{Status: "trash", Body: "Deleted by another moderator"})
-		s.postForm("/admin/comments/"+itoa(gone)+"/action/delete", nil, mod).wantSeeOtherTo("/admin/comments?done=delete&n=1")
-		before := s.contentSnapshot()
+		gone := s.addReplyRow(t, replyRow{Status: "trash", Body: "Deleted by another moderator"})
+		s.postForm(t, "/admin/comments/"+itoa(gone)+"/action/delete", nil, mod).wantSeeOtherTo("/admin/comments?done=delete&n=1")
+		before := s.contentSnapshot(t)
 		for _, id := range []string{"99999", "0", "-1", "9223372036854775807", itoa(gone)} {
 			for _, action := range []string{"approve", "unapprove", "spam", "trash", "restore", "delete"} {
-				s.postForm("/admin/comments/"+id+"/action/"+action, url.Values{"return": {"/admin/comments?status=trash"}}, mod).
+				s.postForm(t, "/admin/comments/"+id+"/action/"+action, url.Values{"return": {"/admin/comments?status=trash"}}, mod).
 					wantStatus(http.StatusNotFound).
 					wantContains("Reply not found", "There is no reply with this number. It may have been deleted permanently.",
 						`<a href="/admin/comments">Go to the moderation queue</a>`)
 			}
 		}
-		if s.contentSnapshot() != before {
+		if s.contentSnapshot(t) != before {
 			t.Error("an action on a reply that does not exist changed the content")
 		}
 		// The moderator stays in the staff pages: their header, not the public one.
-		s.getAs(mod, "/admin/comments/99999/edit").wantStatus(http.StatusNotFound).
+		s.getAs(t, mod, "/admin/comments/99999/edit").wantStatus(http.StatusNotFound).
 			wantContains(`class="site-header admin-header"`, "Sign out").wantNotContains(`role="search"`)
 	})
 	t.Run("SignedOutChangesNothing", func(t *testing.T) {
-		s.t = t
-		id := s.addReplyRow(replyRow{Body: "Nobody signed in"})
-		s.postForm("/admin/comments/"+itoa(id)+"/action/approve", nil, nil).wantSeeOtherTo("/admin/login")
-		if got := s.status(id); got != "pending" {
+		id := s.addReplyRow(t, replyRow{Body: "Nobody signed in"})
+		s.postForm(t, "/admin/comments/"+itoa(id)+"/action/approve", nil, nil).wantSeeOtherTo("/admin/login")
+		if got := s.status(t, id); got != "pending" {
 			t.Errorf("status = %q, want pending", got)
 		}
 	})
@@ -402,36 +397,35 @@ func TestModeration_RowActions(t *testing.T) {
 
 // Ensure deleting a reply that has replies keeps them, one level up.
 func TestModeration_DeleteMovesRepliesUp(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
-	under := s.addReplyRow(replyRow{Parent: 2, Status: "approved", Name: "Third Level", Body: "Reply under Tom's reply"})
-	remove := func(id int64) {
-		s.t.Helper()
-		s.postForm("/admin/comments/"+itoa(id)+"/action/trash", nil, mod).wantSeeOtherTo("/admin/comments?done=trash&n=1")
-		s.postForm("/admin/comments/"+itoa(id)+"/action/delete", nil, mod).wantSeeOtherTo("/admin/comments?done=delete&n=1")
-		if n := s.count(`SELECT count(*) FROM comments WHERE id = ?`, id); n != 0 {
-			s.t.Fatalf("reply %d was not deleted", id)
+	mod := s.moderator(t)
+	under := s.addReplyRow(t, replyRow{Parent: 2, Status: "approved", Name: "Third Level", Body: "Reply under Tom's reply"})
+	remove := func(t testing.TB, id int64) {
+		t.Helper()
+		s.postForm(t, "/admin/comments/"+itoa(id)+"/action/trash", nil, mod).wantSeeOtherTo("/admin/comments?done=trash&n=1")
+		s.postForm(t, "/admin/comments/"+itoa(id)+"/action/delete", nil, mod).wantSeeOtherTo("/admin/comments?done=delete&n=1")
+		if n := s.count(t, `SELECT count(*) FROM comments WHERE id = ?`, id); n != 0 {
+			t.Fatalf("reply %d was not deleted", id)
 		}
 	}
 
 	t.Run("MiddleOfThread", func(t *testing.T) {
-		s.t = t
-		remove(2)
-		if got := s.parentOf(under); got != 1 {
+		remove(t, 2)
+		if got := s.parentOf(t, under); got != 1 {
 			t.Errorf("parent of the reply under Tom's = %d, want 1 (Tom's parent)", got)
 		}
-		page := s.get(articlePath).wantStatus(http.StatusOK)
+		page := s.get(t, articlePath).wantStatus(http.StatusOK)
 		page.wantNotContains("Same here with my calves", `id="comment-2"`)
 		page.wantContains(`<li id="comment-` + itoa(under) + `" class="comment depth-2">`)
 		page.wantInOrder(`id="comment-1"`, `<ol class="children">`, "Reply under Tom&#39;s reply", `id="comment-3"`)
 	})
 	t.Run("TopOfThread", func(t *testing.T) {
-		s.t = t
-		remove(1)
-		if got := s.parentOf(under); got != 0 {
+		remove(t, 1)
+		if got := s.parentOf(t, under); got != 0 {
 			t.Errorf("parent of the reply = %d, want none", got)
 		}
-		s.get(articlePath).wantStatus(http.StatusOK).
+		s.get(t, articlePath).wantStatus(http.StatusOK).
 			wantContains(`<li id="comment-`+itoa(under)+`" class="comment depth-1">`, "Reply under Tom&#39;s reply").
 			wantNotContains("My eyelid twitched")
 	})
@@ -440,55 +434,51 @@ func TestModeration_DeleteMovesRepliesUp(t *testing.T) {
 // Ensure the bulk form acts on every ticked reply, says so when none was ticked, and
 // refuses an unknown action.
 func TestModeration_Bulk(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
-	a := s.addReplyRow(replyRow{Body: "Bulk a"})
-	b := s.addReplyRow(replyRow{Body: "Bulk b"})
-	c := s.addReplyRow(replyRow{Body: "Bulk c"})
-	untouched := s.addReplyRow(replyRow{Body: "Not ticked"})
+	mod := s.moderator(t)
+	a := s.addReplyRow(t, replyRow{Body: "Bulk a"})
+	b := s.addReplyRow(t, replyRow{Body: "Bulk b"})
+	c := s.addReplyRow(t, replyRow{Body: "Bulk c"})
+	untouched := s.addReplyRow(t, replyRow{Body: "Not ticked"})
 	ids := []string{itoa(a), itoa(b), "abc", itoa(c)}
 	want := func(t *testing.T, status string, ids ...int64) {
 		t.Helper()
 		for _, id := range ids {
-			if got := s.status(id); got != status {
+			if got := s.status(t, id); got != status {
 				t.Errorf("reply %d: status %q, want %q", id, got, status)
 			}
 		}
 	}
 
 	t.Run("ErrUnknownAction", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/bulk", url.Values{"action": {"publish"}, "ids": ids}, mod).
+		s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"publish"}, "ids": ids}, mod).
 			wantStatus(http.StatusBadRequest).wantContains("Choose an action")
 		want(t, "pending", a, b, c, untouched)
 	})
 	t.Run("ErrNoAction", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/bulk", url.Values{"action": {""}, "ids": ids}, mod).
+		s.postForm(t, "/admin/comments/bulk", url.Values{"action": {""}, "ids": ids}, mod).
 			wantStatus(http.StatusBadRequest).wantContains("Choose an action")
 		want(t, "pending", a, b, c, untouched)
 	})
 	t.Run("NothingTicked", func(t *testing.T) {
-		s.t = t
-		res := s.postForm("/admin/comments/bulk", url.Values{"action": {"approve"}, "return": {"/admin/comments"}}, mod).
+		res := s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"approve"}, "return": {"/admin/comments"}}, mod).
 			wantSeeOtherTo("/admin/comments?done=none&n=0")
-		s.getAs(mod, res.Header.Get("Location")).wantContains("Nothing was selected, so nothing changed.").wantNotContains("Approved.")
+		s.getAs(t, mod, res.Header.Get("Location")).wantContains("Nothing was selected, so nothing changed.").wantNotContains("Approved.")
 		want(t, "pending", a, b, c, untouched)
 	})
 	t.Run("Approve", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/bulk", url.Values{"action": {"approve"}, "ids": ids, "return": {"/admin/comments?status=pending"}}, mod).
+		s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"approve"}, "ids": ids, "return": {"/admin/comments?status=pending"}}, mod).
 			wantSeeOtherTo("/admin/comments?done=approve&n=3&status=pending")
 		want(t, "approved", a, b, c)
 		want(t, "pending", untouched)
 	})
 	t.Run("TrashThenDelete", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/bulk", url.Values{"action": {"trash"}, "ids": ids}, mod).wantSeeOtherTo("/admin/comments?done=trash&n=3")
+		s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"trash"}, "ids": ids}, mod).wantSeeOtherTo("/admin/comments?done=trash&n=3")
 		want(t, "trash", a, b, c)
-		s.postForm("/admin/comments/bulk", url.Values{"action": {"delete"}, "ids": append(ids, itoa(untouched))}, mod).
+		s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"delete"}, "ids": append(ids, itoa(untouched))}, mod).
 			wantSeeOtherTo("/admin/comments?done=delete&n=3")
-		if n := s.count(`SELECT count(*) FROM comments WHERE id IN (?, ?, ?)`, a, b, c); n != 0 {
+		if n := s.count(t, `SELECT count(*) FROM comments WHERE id IN (?, ?, ?)`, a, b, c); n != 0 {
 			t.Errorf("%d of the trashed replies remain", n)
 		}
 		want(t, "pending", untouched)
@@ -498,8 +488,9 @@ func TestModeration_Bulk(t *testing.T) {
 // Ensure an action returns to the queue page it came from, and never anywhere outside
 // the queue.
 func TestModeration_ReturnsOnlyToTheQueue(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	tests := []struct {
 		Name   string
 		Return string
@@ -516,9 +507,8 @@ func TestModeration_ReturnsOnlyToTheQueue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			id := s.addReplyRow(replyRow{Body: "Return " + tt.Name})
-			s.postForm("/admin/comments/"+itoa(id)+"/action/approve", url.Values{"return": {tt.Return}}, mod).wantSeeOtherTo(tt.Want)
+			id := s.addReplyRow(t, replyRow{Body: "Return " + tt.Name})
+			s.postForm(t, "/admin/comments/"+itoa(id)+"/action/approve", url.Values{"return": {tt.Return}}, mod).wantSeeOtherTo(tt.Want)
 		})
 	}
 }
@@ -526,29 +516,29 @@ func TestModeration_ReturnsOnlyToTheQueue(t *testing.T) {
 // Ensure a moderator can correct a reply's name, website and text, which the article
 // shows at once, and that a wrong value is refused with everything typed kept.
 func TestEdit_Reply(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
+	mod := s.moderator(t)
 	const tom = "/admin/comments/2/edit"
 	type row struct{ Name, Email, URL, Body, Status string }
-	saved := func() row {
-		s.t.Helper()
+	saved := func(t testing.TB) row {
+		t.Helper()
 		var r row
 		var sealed []byte
 		if err := s.db.QueryRow(`SELECT author_name, author_email_enc, author_url, body, status FROM comments WHERE id = 2`).
 			Scan(&r.Name, &sealed, &r.URL, &r.Body, &r.Status); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		var err error
 		if r.Email, err = testKeys.Open(sealed); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		return r
 	}
-	original := saved()
+	original := saved(t)
 
 	t.Run("ShowsTheValues", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(mod, tom+"?return="+url.QueryEscape("/admin/comments?status=approved")).wantStatus(http.StatusOK)
+		res := s.getAs(t, mod, tom+"?return="+url.QueryEscape("/admin/comments?status=approved")).wantStatus(http.StatusOK)
 		res.wantContains(
 			"<h1>Reply by Tom Whitaker</h1>", "· in reply to Priya N.", "tom.whitaker@example.net",
 			`<a href="/admin/comments?status=approved">← Back to replies</a>`,
@@ -561,9 +551,8 @@ func TestEdit_Reply(t *testing.T) {
 		res.wantNotContains("The changes were not saved.")
 	})
 	t.Run("ErrUnknownReply", func(t *testing.T) {
-		s.t = t
-		s.getAs(mod, "/admin/comments/99999/edit").wantStatus(http.StatusNotFound)
-		s.postForm("/admin/comments/99999/edit", url.Values{"author": {"X"}, "comment": {"Y"}}, mod).wantStatus(http.StatusNotFound)
+		s.getAs(t, mod, "/admin/comments/99999/edit").wantStatus(http.StatusNotFound)
+		s.postForm(t, "/admin/comments/99999/edit", url.Values{"author": {"X"}, "comment": {"Y"}}, mod).wantStatus(http.StatusNotFound)
 	})
 
 	invalid := []struct {
@@ -579,36 +568,34 @@ func TestEdit_Reply(t *testing.T) {
 	}
 	for _, tt := range invalid {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
 			form := url.Values{"author": {`Tom "W" <b>`}, "url": {"https://tom.example/"}, "comment": {"Typed <em>text</em> & more"}, "return": {"/admin/comments?status=approved"}}
 			form.Set(tt.Field, tt.Value)
-			res := s.postForm(tom, form, mod).wantStatus(http.StatusUnprocessableEntity)
+			res := s.postForm(t, tom, form, mod).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains("The changes were not saved.", `<span class="field-error">`+html.EscapeString(tt.Message)+`</span>`,
 				`<p class="has-error"><label for="`+tt.Field+`">`)
 			res.wantContains(`value="`+html.EscapeString(form.Get("author"))+`"`, `value="`+html.EscapeString(form.Get("url"))+`"`,
 				"required>\n"+html.EscapeString(strings.ReplaceAll(form.Get("comment"), "\r\n", "\n"))+`</textarea>`,
 				`<input type="hidden" name="return" value="/admin/comments?status=approved">`)
 			res.wantNotContains("<b>", "<em>text</em>")
-			if got := saved(); got != original {
+			if got := saved(t); got != original {
 				t.Errorf("saved after a refused edit: %+v, want %+v", got, original)
 			}
 		})
 	}
 
 	t.Run("Saved", func(t *testing.T) {
-		s.t = t
 		form := url.Values{
 			"author": {"Tom W."}, "url": {"https://tom.example/"}, "comment": {"Edited: water helped.\r\nSecond line <b>bold</b>"},
 			// Fields the edit form does not have must not change anything.
 			"email": {"someone.else@example.com"}, "status": {"spam"},
 			"return": {"/admin/comments?status=approved"},
 		}
-		s.postForm(tom, form, mod).wantSeeOtherTo("/admin/comments?done=edited&n=1&status=approved")
+		s.postForm(t, tom, form, mod).wantSeeOtherTo("/admin/comments?done=edited&n=1&status=approved")
 		want := row{Name: "Tom W.", Email: "tom.whitaker@example.net", URL: "https://tom.example/", Body: "Edited: water helped.\nSecond line <b>bold</b>", Status: "approved"}
-		if got := saved(); got != want {
+		if got := saved(t); got != want {
 			t.Errorf("saved %+v, want %+v", got, want)
 		}
-		page := s.get(articlePath).wantStatus(http.StatusOK)
+		page := s.get(t, articlePath).wantStatus(http.StatusOK)
 		page.wantContains(`<a href="https://tom.example/" rel="external nofollow ugc">Tom W.</a>`, "Edited: water helped.<br>", "Second line &lt;b&gt;bold&lt;/b&gt;")
 		page.wantNotContains("Tom Whitaker", "Drinking more water", "<b>bold</b>", "someone.else@example.com")
 	})
@@ -617,37 +604,36 @@ func TestEdit_Reply(t *testing.T) {
 // Ensure a staff answer to a held reply approves it and is published at once under it,
 // marked as staff, and that an empty answer is refused.
 func TestStaffReply(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	staff := s.addUser(model.RoleModerator)
-	mod := s.signIn(staff)
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-	parent, status, _ := s.lastReply()
+	staff := s.addUser(t, model.RoleModerator)
+	mod := s.signIn(t, staff)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	parent, status, _ := s.lastReply(t)
 	if status != "pending" {
 		t.Fatalf("reader's reply is %q, want pending", status)
 	}
-	edit := s.getAs(mod, "/admin/comments/"+itoa(parent)+"/edit").wantStatus(http.StatusOK)
+	edit := s.getAs(t, mod, "/admin/comments/"+itoa(parent)+"/edit").wantStatus(http.StatusOK)
 	edit.wantContains("this reply is approved with it", "Approve and reply")
 
 	t.Run("ErrEmpty", func(t *testing.T) {
 		for _, text := range []string{"", " \r\n\t "} {
-			s.t = t
-			before := s.count(`SELECT count(*) FROM comments`)
-			res := s.postForm("/admin/comments/"+itoa(parent)+"/reply", url.Values{"reply": {text}}, mod).wantStatus(http.StatusUnprocessableEntity)
+			before := s.count(t, `SELECT count(*) FROM comments`)
+			res := s.postForm(t, "/admin/comments/"+itoa(parent)+"/reply", url.Values{"reply": {text}}, mod).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains(`<span class="field-error">Your reply is required.</span>`, "Reply by Reader One")
 			res.wantNotContains("The changes were not saved.")
-			if got := s.count(`SELECT count(*) FROM comments`); got != before {
+			if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 				t.Errorf("comments = %d after an empty staff reply, want %d", got, before)
 			}
-			if got := s.status(parent); got != "pending" {
+			if got := s.status(t, parent); got != "pending" {
 				t.Errorf("reader's reply is %q after an empty staff reply, want pending", got)
 			}
 		}
 	})
 	t.Run("ApprovesAndPublishes", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/"+itoa(parent)+"/reply", url.Values{"reply": {"Glad it helped. See a doctor if it lasts.\r\nThe team"}, "return": {"/admin/comments"}}, mod).
+		s.postForm(t, "/admin/comments/"+itoa(parent)+"/reply", url.Values{"reply": {"Glad it helped. See a doctor if it lasts.\r\nThe team"}, "return": {"/admin/comments"}}, mod).
 			wantSeeOtherTo("/admin/comments?done=replied&n=1")
-		if got := s.status(parent); got != "approved" {
+		if got := s.status(t, parent); got != "approved" {
 			t.Errorf("reader's reply is %q, want approved", got)
 		}
 		var id, parentID, userID, articleID int64
@@ -659,7 +645,7 @@ func TestStaffReply(t *testing.T) {
 		if st != "approved" || parentID != parent || userID != staff.ID || articleID != 1 || name != staff.Name || body != "Glad it helped. See a doctor if it lasts.\nThe team" {
 			t.Errorf("staff reply saved as status=%q parent=%d user=%d article=%d name=%q body=%q", st, parentID, userID, articleID, name, body)
 		}
-		page := s.get(articlePath).wantStatus(http.StatusOK)
+		page := s.get(t, articlePath).wantStatus(http.StatusOK)
 		page.wantContains(`<li id="comment-`+itoa(parent)+`" class="comment depth-1">`,
 			`<li id="comment-`+itoa(id)+`" class="comment depth-2 comment-staff">`,
 			`<span class="staff-badge">Staff</span>`, "Glad it helped. See a doctor if it lasts.<br>", "5 replies")
@@ -670,16 +656,15 @@ func TestStaffReply(t *testing.T) {
 		}
 	})
 	t.Run("ErrSpamCannotBeAnswered", func(t *testing.T) {
-		s.t = t
-		spam := s.addReplyRow(replyRow{Status: "spam", Body: "Cheap pills"})
-		before := s.count(`SELECT count(*) FROM comments`)
-		res := s.postForm("/admin/comments/"+itoa(spam)+"/reply", url.Values{"reply": {"An answer"}}, mod).wantStatus(http.StatusUnprocessableEntity)
+		spam := s.addReplyRow(t, replyRow{Status: "spam", Body: "Cheap pills"})
+		before := s.count(t, `SELECT count(*) FROM comments`)
+		res := s.postForm(t, "/admin/comments/"+itoa(spam)+"/reply", url.Values{"reply": {"An answer"}}, mod).wantStatus(http.StatusUnprocessableEntity)
 		// The moderator must be told why nothing happened, and keep what they typed.
 		res.wantContains("Only pending or approved replies can be answered.", ">\nAn answer</textarea>")
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Errorf("a staff reply to spam was saved")
 		}
-		if got := s.status(spam); got != "spam" {
+		if got := s.status(t, spam); got != "spam" {
 			t.Errorf("spam reply is now %q", got)
 		}
 	})
@@ -688,23 +673,23 @@ func TestStaffReply(t *testing.T) {
 // Ensure approving, unapproving, marking as spam and trashing change the article and
 // the home page's reply count at once.
 func TestModeration_PublicPageFollowsAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-	id, _, _ := s.lastReply()
+	mod := s.moderator(t)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	id, _, _ := s.lastReply(t)
 	steps := []struct {
 		Action  string
 		Visible bool
 	}{
 		{"approve", true}, {"unapprove", false}, {"approve", true}, {"spam", false}, {"restore", true}, {"trash", false}, {"restore", true},
 	}
-	s.get(articlePath).wantNotContains("Magnesium helped")
+	s.get(t, articlePath).wantNotContains("Magnesium helped")
 	for i, step := range steps {
 		t.Run(fmt.Sprintf("%d_%s", i+1, step.Action), func(t *testing.T) {
-			s.t = t
-			s.postForm("/admin/comments/"+itoa(id)+"/action/"+step.Action, nil, mod).wantSeeOtherTo("/admin/comments?done=" + step.Action + "&n=1")
-			page := s.get(articlePath).wantStatus(http.StatusOK)
-			home := s.get("/").wantStatus(http.StatusOK)
+			s.postForm(t, "/admin/comments/"+itoa(id)+"/action/"+step.Action, nil, mod).wantSeeOtherTo("/admin/comments?done=" + step.Action + "&n=1")
+			page := s.get(t, articlePath).wantStatus(http.StatusOK)
+			home := s.get(t, "/").wantStatus(http.StatusOK)
 			if step.Visible {
 				page.wantContains(`id="comment-`+itoa(id)+`"`, "Magnesium helped my cramps.", "4 replies to")
 				home.wantContains("4 replies").wantNotContains("3 replies")
@@ -718,19 +703,19 @@ func TestModeration_PublicPageFollowsAtOnce(t *testing.T) {
 
 // Ensure commenters' emails are shown on the moderation queue and on no public page.
 func TestModeration_EmailsOnlyForStaff(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	mod := s.moderator()
-	res := s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	mod := s.moderator(t)
+	res := s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
 	own := strings.Split(res.Header.Get("Location"), "#")[0]
-	s.postForm("/admin/comments/1/reply", url.Values{"reply": {"Thanks for sharing."}}, mod).wantStatus(http.StatusSeeOther)
-	emails := s.commenterEmails()
+	s.postForm(t, "/admin/comments/1/reply", url.Values{"reply": {"Thanks for sharing."}}, mod).wantStatus(http.StatusSeeOther)
+	emails := s.commenterEmails(t)
 	if len(emails) != 5 {
 		t.Fatalf("%d emails in the database, want 5", len(emails))
 	}
 
 	t.Run("OnTheQueue", func(t *testing.T) {
-		s.t = t
-		staffPages := s.getAs(mod, "/admin/comments").Body + s.getAs(mod, "/admin/comments?status=approved").Body
+		staffPages := s.getAs(t, mod, "/admin/comments").Body + s.getAs(t, mod, "/admin/comments?status=approved").Body
 		for _, email := range emails {
 			if !strings.Contains(staffPages, email) {
 				t.Errorf("the queue does not show %q", email)
@@ -742,8 +727,7 @@ func TestModeration_EmailsOnlyForStaff(t *testing.T) {
 		{"NotFound", "/articles/no-such-article"}, {"QueueSignedOut", "/admin/comments"}, {"SignIn", "/admin/login"},
 	} {
 		t.Run("NotOn"+page.Name, func(t *testing.T) {
-			s.t = t
-			res := s.get(page.URL)
+			res := s.get(t, page.URL)
 			if res.Code != http.StatusOK && res.Code != http.StatusNotFound && res.Code != http.StatusSeeOther {
 				t.Fatalf("status %d", res.Code)
 			}
@@ -751,25 +735,25 @@ func TestModeration_EmailsOnlyForStaff(t *testing.T) {
 		})
 	}
 	t.Run("NotOnRefusedReply", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("email", "not-an-email")
-		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity).wantNotContains(emails...)
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity).wantNotContains(emails...)
 	})
 }
 
 // Ensure the number of replies waiting is shown on every staff page.
 func TestModeration_PendingCountOnEveryAdminPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	admin := s.signIn(s.addUser(model.RoleAdmin))
-	first := s.addReplyRow(replyRow{Body: "Waiting one"})
-	second := s.addReplyRow(replyRow{Body: "Waiting two"})
-	s.addReplyRow(replyRow{Body: "Spam is not waiting", Status: "spam"})
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
+	first := s.addReplyRow(t, replyRow{Body: "Waiting one"})
+	second := s.addReplyRow(t, replyRow{Body: "Waiting two"})
+	s.addReplyRow(t, replyRow{Body: "Spam is not waiting", Status: "spam"})
 	pages := []string{"/admin/", "/admin/comments", "/admin/comments?status=trash", "/admin/comments/1/edit", "/admin/settings", "/admin/users"}
 	check := func(t *testing.T, want string) {
 		t.Helper()
 		for _, p := range pages {
-			res := s.getAs(admin, p).wantStatus(http.StatusOK)
+			res := s.getAs(t, admin, p).wantStatus(http.StatusOK)
 			if want == "" {
 				res.wantNotContains("Replies waiting for moderation", " pending</span>")
 			} else {
@@ -777,21 +761,18 @@ func TestModeration_PendingCountOnEveryAdminPage(t *testing.T) {
 			}
 		}
 	}
-	t.Run("Two", func(t *testing.T) { s.t = t; check(t, "2 pending") })
+	t.Run("Two", func(t *testing.T) { check(t, "2 pending") })
 	t.Run("OneAfterApproving", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/"+itoa(first)+"/action/approve", nil, admin).wantStatus(http.StatusSeeOther)
+		s.postForm(t, "/admin/comments/"+itoa(first)+"/action/approve", nil, admin).wantStatus(http.StatusSeeOther)
 		check(t, "1 pending")
 	})
 	t.Run("NoneLeft", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/comments/"+itoa(second)+"/action/trash", nil, admin).wantStatus(http.StatusSeeOther)
+		s.postForm(t, "/admin/comments/"+itoa(second)+"/action/trash", nil, admin).wantStatus(http.StatusSeeOther)
 		check(t, "")
 	})
 	t.Run("Moderator", func(t *testing.T) {
-		s.t = t
-		s.addReplyRow(replyRow{Body: "Waiting three"})
-		s.getAs(s.moderator(), "/admin/").wantStatus(http.StatusOK).
+		s.addReplyRow(t, replyRow{Body: "Waiting three"})
+		s.getAs(t, s.moderator(t), "/admin/").wantStatus(http.StatusOK).
 			wantContains(`<span class="count" title="Replies waiting for moderation">1 pending</span>`)
 	})
 }
@@ -799,13 +780,14 @@ func TestModeration_PendingCountOnEveryAdminPage(t *testing.T) {
 // Ensure an administrator sees the policy, can save a valid one, and that a wrong
 // value is refused next to its field with everything typed kept and nothing saved.
 func TestSettings_Policy(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	admin := s.signIn(s.addUser(model.RoleAdmin))
-	policy := func() model.Policy {
-		s.t.Helper()
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
+	policy := func(t testing.TB) model.Policy {
+		t.Helper()
 		p, err := s.store.Policy(context.Background())
 		if err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		return p
 	}
@@ -819,8 +801,7 @@ func TestSettings_Policy(t *testing.T) {
 	}
 
 	t.Run("ShowsDefaults", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(admin, "/admin/settings").wantStatus(http.StatusOK)
+		res := s.getAs(t, admin, "/admin/settings").wantStatus(http.StatusOK)
 		res.wantContains(
 			`<input type="checkbox" id="hold_all" name="hold_all" checked>`,
 			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known">`,
@@ -839,11 +820,10 @@ func TestSettings_Policy(t *testing.T) {
 		res.wantNotContains("The settings were not saved.", "field-error")
 	})
 	t.Run("ErrModeratorNotAllowed", func(t *testing.T) {
-		s.t = t
-		mod := s.moderator()
-		s.getAs(mod, "/admin/settings").wantStatus(http.StatusForbidden)
-		s.postForm("/admin/settings", valid(), mod).wantStatus(http.StatusForbidden)
-		if got := policy(); !reflect.DeepEqual(got, model.DefaultPolicy()) {
+		mod := s.moderator(t)
+		s.getAs(t, mod, "/admin/settings").wantStatus(http.StatusForbidden)
+		s.postForm(t, "/admin/settings", valid(), mod).wantStatus(http.StatusForbidden)
+		if got := policy(t); !reflect.DeepEqual(got, model.DefaultPolicy()) {
 			t.Errorf("a moderator changed the policy to %+v", got)
 		}
 	})
@@ -871,10 +851,9 @@ func TestSettings_Policy(t *testing.T) {
 	}
 	for _, tt := range invalid {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
 			form := valid()
 			form.Set(tt.Field, tt.Value)
-			res := s.postForm("/admin/settings", form, admin).wantStatus(http.StatusUnprocessableEntity)
+			res := s.postForm(t, "/admin/settings", form, admin).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains("The settings were not saved.")
 			// The message sits between the field's label and the field itself.
 			label := strings.Index(res.Body, `<label for="`+tt.Field+`">`)
@@ -896,25 +875,24 @@ func TestSettings_Policy(t *testing.T) {
 					t.Errorf("%s lost its typed value %q", f, form.Get(f))
 				}
 			}
-			if got := policy(); !reflect.DeepEqual(got, model.DefaultPolicy()) {
+			if got := policy(t); !reflect.DeepEqual(got, model.DefaultPolicy()) {
 				t.Errorf("policy after a refused form = %+v, want the default", got)
 			}
 		})
 	}
 
 	t.Run("Saved", func(t *testing.T) {
-		s.t = t
-		s.postForm("/admin/settings", valid(), admin).wantSeeOtherTo("/admin/settings?done=settings")
+		s.postForm(t, "/admin/settings", valid(), admin).wantSeeOtherTo("/admin/settings?done=settings")
 		want := model.Policy{
 			HoldAll: false, AutoApproveKnown: true, HoldLinks: 3,
 			HoldWords: []string{"cheap", "casino", "free   money"}, SpamWords: []string{"viagra"},
 			CloseAfterDays: 30, ThreadDepth: 3, FloodSeconds: 20, MinFormSeconds: 0,
 			RetainSpamDays: 14, RetainPendingDays: 0, RetainClientDays: 7, ContactEmail: "editors@fascicle.test",
 		}
-		if got := policy(); !reflect.DeepEqual(got, want) {
+		if got := policy(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("saved policy = %+v, want %+v", got, want)
 		}
-		res := s.getAs(admin, "/admin/settings?done=settings").wantStatus(http.StatusOK)
+		res := s.getAs(t, admin, "/admin/settings?done=settings").wantStatus(http.StatusOK)
 		res.wantContains("Settings saved.", `<input type="checkbox" id="hold_all" name="hold_all">`,
 			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
 			`<textarea id="hold_words" name="hold_words" rows="5">

@@ -27,38 +27,38 @@ type privacyThread struct {
 	tomToSam, priyaToSam                   int64
 }
 
-func (s *site) addPrivacyThread() privacyThread {
-	s.t.Helper()
-	sam := func(r replyRow) int64 {
+func (s *site) addPrivacyThread(t testing.TB) privacyThread {
+	t.Helper()
+	sam := func(t testing.TB, r replyRow) int64 {
 		r.Name, r.Email, r.URL, r.Prefix, r.Agent = samName, samEmail, samWebsite, "203.0.113.0/24", "SamBrowser/1.0"
-		return s.addReplyRow(r)
+		return s.addReplyRow(t, r)
 	}
 	var th privacyThread
-	th.samAnswer = sam(replyRow{Parent: 1, Body: "Sam agrees with Priya about coffee.", Status: "approved", Age: 3 * time.Hour})
-	th.tomToSam = s.addReplyRow(replyRow{Parent: th.samAnswer, Name: "Tom Whitaker", Email: "tom.whitaker@example.net",
+	th.samAnswer = sam(t, replyRow{Parent: 1, Body: "Sam agrees with Priya about coffee.", Status: "approved", Age: 3 * time.Hour})
+	th.tomToSam = s.addReplyRow(t, replyRow{Parent: th.samAnswer, Name: "Tom Whitaker", Email: "tom.whitaker@example.net",
 		Body: "Tom answers Sam: water helped me more.", Status: "approved", Age: 2 * time.Hour})
-	th.samTop = sam(replyRow{Body: "Sam's own question about magnesium.", Status: "approved", Age: 90 * time.Minute})
-	th.priyaToSam = s.addReplyRow(replyRow{Parent: th.samTop, Name: "Priya N.", Email: "priya.n@example.com",
+	th.samTop = sam(t, replyRow{Body: "Sam's own question about magnesium.", Status: "approved", Age: 90 * time.Minute})
+	th.priyaToSam = s.addReplyRow(t, replyRow{Parent: th.samTop, Name: "Priya N.", Email: "priya.n@example.com",
 		Body: "Priya answers Sam's question.", Status: "approved", Age: time.Hour})
-	th.samPending = sam(replyRow{Body: "Sam's held reply with a link.", Status: "pending", Age: 30 * time.Minute})
-	th.samSpam = sam(replyRow{Body: "Sam's reply caught as spam.", Status: "spam", Age: 10 * time.Minute})
-	s.exec(`UPDATE comments SET client_hash = 'sam-address-hash' WHERE author_name = ?`, samName)
+	th.samPending = sam(t, replyRow{Body: "Sam's held reply with a link.", Status: "pending", Age: 30 * time.Minute})
+	th.samSpam = sam(t, replyRow{Body: "Sam's reply caught as spam.", Status: "spam", Age: 10 * time.Minute})
+	s.exec(t, `UPDATE comments SET client_hash = 'sam-address-hash' WHERE author_name = ?`, samName)
 	return th
 }
 
 // privacyAuditText returns every value of every row of the audit log, as text.
-func (s *site) privacyAuditText() string {
-	s.t.Helper()
+func (s *site) privacyAuditText(t testing.TB) string {
+	t.Helper()
 	rows, err := s.db.Query(`SELECT id, coalesce(user_id, ''), action, replies, created_at FROM privacy_audit`)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer rows.Close()
 	var b strings.Builder
 	for rows.Next() {
 		var id, user, action, replies, created string
 		if err := rows.Scan(&id, &user, &action, &replies, &created); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		fmt.Fprintf(&b, "%s|%s|%s|%s|%s\n", id, user, action, replies, created)
 	}
@@ -69,13 +69,13 @@ func (s *site) privacyAuditText() string {
 // email (in any status and any case of the address) with its date, article, status,
 // text, name and website, counts them, shows nobody else's, and is never cached.
 func TestPrivacy_FindsEveryReplyByEmail(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.addPrivacyThread()
-	admin := s.signIn(s.addUser(model.RoleAdmin))
+	s.addPrivacyThread(t)
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
 
 	t.Run("Form", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(admin, "/admin/privacy").wantStatus(http.StatusOK)
+		res := s.getAs(t, admin, "/admin/privacy").wantStatus(http.StatusOK)
 		res.wantContains("<h1>Personal data</h1>", "Find every reply by an email address",
 			`<input id="email" name="email" type="email" value=""`, "Audit log", "No request has been handled yet.",
 			`<a href="/admin/privacy">Personal data</a>`)
@@ -88,9 +88,8 @@ func TestPrivacy_FindsEveryReplyByEmail(t *testing.T) {
 		}
 	})
 	t.Run("Found", func(t *testing.T) {
-		s.t = t
 		typed := "  Sam.Asks@EXAMPLE.com "
-		res := s.getAs(admin, "/admin/privacy?email="+url.QueryEscape(typed)).wantStatus(http.StatusOK)
+		res := s.getAs(t, admin, "/admin/privacy?email="+url.QueryEscape(typed)).wantStatus(http.StatusOK)
 		res.wantContains("4 replies by Sam.Asks@EXAMPLE.com",
 			`value="Sam.Asks@EXAMPLE.com"`,
 			"Sam agrees with Priya about coffee.", "Sam&#39;s own question about magnesium.",
@@ -108,24 +107,21 @@ func TestPrivacy_FindsEveryReplyByEmail(t *testing.T) {
 		}
 	})
 	t.Run("NoneFound", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(admin, "/admin/privacy?email=nobody%40example.com").wantStatus(http.StatusOK)
+		res := s.getAs(t, admin, "/admin/privacy?email=nobody%40example.com").wantStatus(http.StatusOK)
 		res.wantContains("0 replies by nobody@example.com", "No reply was sent with this email address.")
 		res.wantNotContains(samName, "Sam agrees")
 	})
 	t.Run("ErrNotAnEmail", func(t *testing.T) {
-		s.t = t
-		res := s.getAs(admin, "/admin/privacy?email=sam.asks").wantStatus(http.StatusUnprocessableEntity)
+		res := s.getAs(t, admin, "/admin/privacy?email=sam.asks").wantStatus(http.StatusUnprocessableEntity)
 		res.wantContains(`<span class="field-error" id="email-error">Enter an email address like name@example.com.</span>`, `value="sam.asks"`)
 		res.wantNotContains("replies by", samName)
 	})
 	t.Run("EditorMayModeratorMayNot", func(t *testing.T) {
-		s.t = t
-		editor := s.signIn(s.addUser(model.RoleEditor))
-		s.getAs(editor, "/admin/privacy?email="+samEmail).wantStatus(http.StatusOK).wantContains("4 replies by " + samEmail)
-		mod := s.moderator()
-		s.getAs(mod, "/admin/privacy?email="+samEmail).wantStatus(http.StatusForbidden).wantNotContains("Sam agrees")
-		s.getAs(mod, "/admin/comments").wantStatus(http.StatusOK).wantNotContains(`href="/admin/privacy"`)
+		editor := s.signIn(t, s.addUser(t, model.RoleEditor))
+		s.getAs(t, editor, "/admin/privacy?email="+samEmail).wantStatus(http.StatusOK).wantContains("4 replies by " + samEmail)
+		mod := s.moderator(t)
+		s.getAs(t, mod, "/admin/privacy?email="+samEmail).wantStatus(http.StatusForbidden).wantNotContains("Sam agrees")
+		s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK).wantNotContains(`href="/admin/privacy"`)
 	})
 	// The email typed is shown back on the staff page only, and never logged.
 	if strings.Contains(strings.ToLower(s.logs.String()), samEmail) {
@@ -137,11 +133,12 @@ func TestPrivacy_FindsEveryReplyByEmail(t *testing.T) {
 // reply sent with the email and everything stored about each, nothing of anyone
 // else, and records an audit entry without the email.
 func TestPrivacy_Export(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	th := s.addPrivacyThread()
-	admin := s.signIn(s.addUser(model.RoleAdmin))
+	th := s.addPrivacyThread(t)
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
 
-	res := s.postForm("/admin/privacy/export", url.Values{"email": {" " + samEmail + " "}}, admin).wantStatus(http.StatusOK)
+	res := s.postForm(t, "/admin/privacy/export", url.Values{"email": {" " + samEmail + " "}}, admin).wantStatus(http.StatusOK)
 	now := s.clock().UTC()
 	for header, want := range map[string]string{
 		"Content-Type":        "application/json",
@@ -204,25 +201,24 @@ func TestPrivacy_Export(t *testing.T) {
 	res.wantContains(`"parent_id": null`)
 	res.wantNotContains("Tom answers Sam", "Priya answers Sam", "tom.whitaker", "priya.n@", "sam-address-hash", "<html")
 
-	audit := s.privacyAuditText()
-	if n := s.count(`SELECT count(*) FROM privacy_audit WHERE action = 'export' AND replies = 4`); n != 1 || strings.Count(audit, "\n") != 1 {
+	audit := s.privacyAuditText(t)
+	if n := s.count(t, `SELECT count(*) FROM privacy_audit WHERE action = 'export' AND replies = 4`); n != 1 || strings.Count(audit, "\n") != 1 {
 		t.Errorf("audit log after the export:\n%s", audit)
 	}
 	if strings.Contains(strings.ToLower(audit), "sam") {
 		t.Errorf("the audit log holds the email:\n%s", audit)
 	}
-	s.getAs(admin, "/admin/privacy").wantStatus(http.StatusOK).
+	s.getAs(t, admin, "/admin/privacy").wantStatus(http.StatusOK).
 		wantContains("<td>Staff admin</td>", "<td>Exported</td>", "<td>4</td>").
 		wantNotContains(samEmail, "No request has been handled yet.")
 
 	t.Run("ErrNoEmail", func(t *testing.T) {
-		s.t = t
-		res := s.postForm("/admin/privacy/export", url.Values{"email": {""}}, admin).wantStatus(http.StatusUnprocessableEntity)
+		res := s.postForm(t, "/admin/privacy/export", url.Values{"email": {""}}, admin).wantStatus(http.StatusUnprocessableEntity)
 		res.wantContains("Enter the email address the person used for their replies.")
 		if got := res.Header.Get("Content-Disposition"); got != "" {
 			t.Errorf("a refused export is still a download: %q", got)
 		}
-		if n := s.count(`SELECT count(*) FROM privacy_audit`); n != 1 {
+		if n := s.count(t, `SELECT count(*) FROM privacy_audit`); n != 1 {
 			t.Errorf("%d audit entries, want still 1", n)
 		}
 	})
@@ -231,9 +227,10 @@ func TestPrivacy_Export(t *testing.T) {
 // Ensure erasing needs the confirmation box and a mode, and a refused form changes
 // nothing, records nothing, and keeps the email and the choice made.
 func TestPrivacy_EraseNeedsConfirmation(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.addPrivacyThread()
-	admin := s.signIn(s.addUser(model.RoleAdmin))
+	s.addPrivacyThread(t)
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
 	tests := []struct {
 		Name    string
 		Form    url.Values
@@ -247,18 +244,17 @@ func TestPrivacy_EraseNeedsConfirmation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			res := s.postForm("/admin/privacy/erase", tt.Form, admin).wantStatus(http.StatusUnprocessableEntity)
+			res := s.postForm(t, "/admin/privacy/erase", tt.Form, admin).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains("Nothing was erased.", tt.Message, "4 replies by "+samEmail,
 				`<input type="hidden" name="email" value="`+samEmail+`">`, "Sam agrees with Priya")
 			if tt.Checked != "" {
 				res.wantContains(tt.Checked)
 			}
 			res.wantNotContains("replies anonymised", "replies deleted")
-			if n := s.count(`SELECT count(*) FROM comments WHERE author_name = ?`, samName); n != 4 {
+			if n := s.count(t, `SELECT count(*) FROM comments WHERE author_name = ?`, samName); n != 4 {
 				t.Errorf("%d of Sam's replies left as they were, want 4", n)
 			}
-			if n := s.count(`SELECT count(*) FROM privacy_audit`); n != 0 {
+			if n := s.count(t, `SELECT count(*) FROM privacy_audit`); n != 0 {
 				t.Errorf("%d audit entries after a refused erasure", n)
 			}
 		})
@@ -270,52 +266,53 @@ func TestPrivacy_EraseNeedsConfirmation(t *testing.T) {
 // under it), says how many changed, and that the queue, the edit page and the article
 // cope with a reply that has no email.
 func TestPrivacy_Anonymise(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	th := s.addPrivacyThread()
-	admin := s.signIn(s.addUser(model.RoleAdmin))
-	s.get(articlePath).wantStatus(http.StatusOK).wantContains(samName) // cached before the change
+	th := s.addPrivacyThread(t)
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantContains(samName) // cached before the change
 
-	res := s.postForm("/admin/privacy/erase", url.Values{"email": {samEmail}, "mode": {"anonymise"}, "confirm": {"on"}}, admin)
+	res := s.postForm(t, "/admin/privacy/erase", url.Values{"email": {samEmail}, "mode": {"anonymise"}, "confirm": {"on"}}, admin)
 	res.wantSeeOtherTo("/admin/privacy?done=anonymised&n=4")
-	s.getAs(admin, res.Header.Get("Location")).wantStatus(http.StatusOK).
+	s.getAs(t, admin, res.Header.Get("Location")).wantStatus(http.StatusOK).
 		wantContains(`<p class="flash" role="status">4 replies anonymised.</p>`, "<td>Anonymised</td>", "<td>4</td>").
 		wantNotContains(samEmail, samName)
 
-	if n := s.count(`SELECT count(*) FROM comments WHERE author_name = 'Anonymous' AND author_email = '' AND author_email_enc IS NULL
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE author_name = 'Anonymous' AND author_email = '' AND author_email_enc IS NULL
 		AND author_email_index = '' AND author_url = '' AND user_agent = '' AND client_hash = '' AND client_prefix = ''`); n != 4 {
 		t.Errorf("%d replies fully anonymised, want 4", n)
 	}
-	if n := s.count(`SELECT count(*) FROM comments WHERE body LIKE 'Sam %' OR body LIKE 'Sam''s %'`); n != 4 {
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE body LIKE 'Sam %' OR body LIKE 'Sam''s %'`); n != 4 {
 		t.Errorf("%d of Sam's texts kept, want 4", n)
 	}
-	for _, e := range s.commenterEmails() {
+	for _, e := range s.commenterEmails(t) {
 		if e == samEmail {
 			t.Error("the email is still stored")
 		}
 	}
-	if p := s.parentOf(th.tomToSam); p != th.samAnswer {
+	if p := s.parentOf(t, th.tomToSam); p != th.samAnswer {
 		t.Errorf("Tom's answer moved to %d, want it still under the anonymised reply %d", p, th.samAnswer)
 	}
-	s.get(articlePath).wantStatus(http.StatusOK).
+	s.get(t, articlePath).wantStatus(http.StatusOK).
 		wantContains("Anonymous", "Sam agrees with Priya about coffee.", "Tom answers Sam", "Priya answers Sam").
 		wantInOrder(fmt.Sprintf(`id="comment-%d"`, th.samAnswer), fmt.Sprintf(`id="comment-%d"`, th.tomToSam)).
 		wantNotContains(samName, samWebsite)
-	s.getAs(admin, "/admin/privacy?email="+samEmail).wantContains("0 replies by " + samEmail).wantNotContains("Sam agrees")
+	s.getAs(t, admin, "/admin/privacy?email="+samEmail).wantContains("0 replies by " + samEmail).wantNotContains("Sam agrees")
 
 	// The staff pages work on replies without an email.
-	s.getAs(admin, "/admin/comments?status=pending").wantStatus(http.StatusOK).
+	s.getAs(t, admin, "/admin/comments?status=pending").wantStatus(http.StatusOK).
 		wantContains("Sam&#39;s held reply", `<span class="queue-email muted">no email (anonymised)</span>`).
 		wantNotContains(`href="mailto:"`)
-	s.getAs(admin, "/admin/comments/"+itoa(th.samPending)+"/edit").wantStatus(http.StatusOK).
+	s.getAs(t, admin, "/admin/comments/"+itoa(th.samPending)+"/edit").wantStatus(http.StatusOK).
 		wantContains("no email (anonymised)").wantNotContains(`href="mailto:"`)
-	s.postForm("/admin/comments/"+itoa(th.samPending)+"/edit",
+	s.postForm(t, "/admin/comments/"+itoa(th.samPending)+"/edit",
 		url.Values{"author": {"Anonymous"}, "url": {""}, "comment": {"Sam's held reply, edited."}}, admin).wantStatus(http.StatusSeeOther)
-	if n := s.count(`SELECT count(*) FROM comments WHERE id = ? AND body = 'Sam''s held reply, edited.'`, th.samPending); n != 1 {
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE id = ? AND body = 'Sam''s held reply, edited.'`, th.samPending); n != 1 {
 		t.Error("the edit of an anonymised reply was not saved")
 	}
 
-	audit := s.privacyAuditText()
-	if n := s.count(`SELECT count(*) FROM privacy_audit WHERE action = 'anonymise' AND replies = 4`); n != 1 {
+	audit := s.privacyAuditText(t)
+	if n := s.count(t, `SELECT count(*) FROM privacy_audit WHERE action = 'anonymise' AND replies = 4`); n != 1 {
 		t.Errorf("audit log:\n%s", audit)
 	}
 	if strings.Contains(strings.ToLower(audit), "sam") {
@@ -329,33 +326,34 @@ func TestPrivacy_Anonymise(t *testing.T) {
 // Ensure deleting removes every reply sent with the email for good while the answers
 // other people wrote to them stay visible, moved up a level, and says how many went.
 func TestPrivacy_Delete(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	th := s.addPrivacyThread()
-	editor := s.signIn(s.addUser(model.RoleEditor))
+	th := s.addPrivacyThread(t)
+	editor := s.signIn(t, s.addUser(t, model.RoleEditor))
 
-	res := s.postForm("/admin/privacy/erase", url.Values{"email": {samEmail}, "mode": {"delete"}, "confirm": {"on"}}, editor)
+	res := s.postForm(t, "/admin/privacy/erase", url.Values{"email": {samEmail}, "mode": {"delete"}, "confirm": {"on"}}, editor)
 	res.wantSeeOtherTo("/admin/privacy?done=deleted&n=4")
-	s.getAs(editor, res.Header.Get("Location")).wantStatus(http.StatusOK).
+	s.getAs(t, editor, res.Header.Get("Location")).wantStatus(http.StatusOK).
 		wantContains(`<p class="flash" role="status">4 replies deleted.</p>`, "<td>Staff editor</td>", "<td>Deleted</td>")
 
-	if n := s.count(`SELECT count(*) FROM comments WHERE body LIKE 'Sam %' OR body LIKE 'Sam''s %' OR author_name = ?`, samName); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE body LIKE 'Sam %' OR body LIKE 'Sam''s %' OR author_name = ?`, samName); n != 0 {
 		t.Errorf("%d of Sam's replies remain", n)
 	}
-	if p := s.parentOf(th.tomToSam); p != 1 {
+	if p := s.parentOf(t, th.tomToSam); p != 1 {
 		t.Errorf("Tom's answer has parent %d, want Priya's reply 1 (up a level)", p)
 	}
-	if p := s.parentOf(th.priyaToSam); p != 0 {
+	if p := s.parentOf(t, th.priyaToSam); p != 0 {
 		t.Errorf("Priya's answer has parent %d, want none (a reply to the article)", p)
 	}
-	page := s.get(articlePath).wantStatus(http.StatusOK)
+	page := s.get(t, articlePath).wantStatus(http.StatusOK)
 	page.wantContains("Tom answers Sam", "Priya answers Sam", "My eyelid twitched").
 		wantNotContains("Sam agrees", "Sam&#39;s own question", samName)
 	// Tom's answer is now among the answers to Priya's reply.
 	page.wantInOrder(`id="comment-1"`, fmt.Sprintf(`id="comment-%d"`, th.tomToSam), `id="comment-3"`)
-	if n := s.count(`SELECT count(*) FROM privacy_audit WHERE action = 'delete' AND replies = 4`); n != 1 {
-		t.Errorf("audit log:\n%s", s.privacyAuditText())
+	if n := s.count(t, `SELECT count(*) FROM privacy_audit WHERE action = 'delete' AND replies = 4`); n != 1 {
+		t.Errorf("audit log:\n%s", s.privacyAuditText(t))
 	}
-	if strings.Contains(strings.ToLower(s.privacyAuditText()), "sam") {
+	if strings.Contains(strings.ToLower(s.privacyAuditText(t)), "sam") {
 		t.Error("the audit log holds the email")
 	}
 }

@@ -13,7 +13,7 @@ import (
 var avatarPattern = regexp.MustCompile(`<li id="comment-(\d+)"[^>]*>\s*<article[^>]*>\s*<header class="comment-meta">\s*<span class="comment-avatar" aria-hidden="true">(<svg[\s\S]*?</svg>)</span>`)
 
 // avatars returns the avatar of every reply on the page, by reply ID.
-func avatars(t *testing.T, page string) map[string]string {
+func avatars(t testing.TB, page string) map[string]string {
 	t.Helper()
 	found := map[string]string{}
 	for _, m := range avatarPattern.FindAllStringSubmatch(page, -1) {
@@ -31,27 +31,28 @@ func avatars(t *testing.T, page string) map[string]string {
 // the index, and no image loaded by the replies. (What the picture itself may contain
 // is tested in internal/identicon.)
 func TestAvatar_StableAndRevealsNothing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
 	const alice, bob = "alice.avatar@example.com", "Bob.Avatar@example.org"
-	post := func(name, email, text string) string {
+	post := func(t testing.TB, name, email, text string) string {
 		form := url.Values{"comment": {text}, "author": {name}, "email": {email}, "url": {""}, "comment_parent": {"0"}}
-		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
-		id, status, _ := s.lastReply()
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		id, status, _ := s.lastReply(t)
 		if status != "approved" {
 			t.Fatalf("reply by %s is %q", email, status)
 		}
 		return itoa(id)
 	}
-	a1 := post("Alice", alice, "First from Alice.")
-	b1 := post("Bob", bob, "From Bob.")
-	a2 := post("Alice again", strings.ToUpper(alice), "Second from Alice, in capitals.")
-	gone1 := post("Erased One", "erased.one@example.com", "Erased later.")
-	gone2 := post("Erased Two", "erased.two@example.com", "Erased too.")
-	s.exec(`UPDATE comments SET author_email_index = '', author_email_enc = NULL WHERE id IN (?, ?)`, gone1, gone2)
+	a1 := post(t, "Alice", alice, "First from Alice.")
+	b1 := post(t, "Bob", bob, "From Bob.")
+	a2 := post(t, "Alice again", strings.ToUpper(alice), "Second from Alice, in capitals.")
+	gone1 := post(t, "Erased One", "erased.one@example.com", "Erased later.")
+	gone2 := post(t, "Erased Two", "erased.two@example.com", "Erased too.")
+	s.exec(t, `UPDATE comments SET author_email_index = '', author_email_enc = NULL WHERE id IN (?, ?)`, gone1, gone2)
 
-	first := avatars(t, s.get(articlePath).wantStatus(http.StatusOK).Body)
-	second := avatars(t, s.get(articlePath).wantStatus(http.StatusOK).Body)
+	first := avatars(t, s.get(t, articlePath).wantStatus(http.StatusOK).Body)
+	second := avatars(t, s.get(t, articlePath).wantStatus(http.StatusOK).Body)
 	if len(first) != 8 {
 		t.Fatalf("%d avatars, want 8 (3 demo replies and 5 new)", len(first))
 	}
@@ -85,7 +86,7 @@ func TestAvatar_StableAndRevealsNothing(t *testing.T) {
 			if err := s.db.QueryRow(`SELECT author_email_index FROM comments WHERE id = ?`, id).Scan(&index); err != nil {
 				t.Fatal(err)
 			}
-			for _, e := range s.commenterEmails() {
+			for _, e := range s.commenterEmails(t) {
 				if testKeys.EmailIndex(e) == index {
 					email = e
 				}
@@ -106,7 +107,7 @@ func TestAvatar_StableAndRevealsNothing(t *testing.T) {
 			}
 		}
 	}
-	page := s.get(articlePath).Body
+	page := s.get(t, articlePath).Body
 	comments := page[strings.Index(page, `<section id="comments"`):]
 	if strings.Contains(comments, "<img") || strings.Contains(strings.ToLower(page), "gravatar") {
 		t.Error("the replies load an image")

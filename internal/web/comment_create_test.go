@@ -13,15 +13,17 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
 )
 
 // Ensure a valid reply is saved as pending, the reader is redirected with 303 to a page
 // that shows it to them as awaiting moderation, and nobody else sees it.
 func TestCommentCreate_HeldForModeration(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	before := s.count(`SELECT count(*) FROM comments`)
-	res := s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	before := s.count(t, `SELECT count(*) FROM comments`)
+	res := s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
 
 	var id int64
 	var status, body, plainEmail, clientHash, prefix, ua string
@@ -38,7 +40,7 @@ func TestCommentCreate_HeldForModeration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := s.count(`SELECT count(*) FROM comments`); n != before+1 {
+	if n := s.count(t, `SELECT count(*) FROM comments`); n != before+1 {
 		t.Fatalf("comments = %d, want %d", n, before+1)
 	}
 	if status != "pending" || body != "Magnesium helped my cramps.\nThanks for the clear article." || email != "reader.one@example.com" {
@@ -47,7 +49,7 @@ func TestCommentCreate_HeldForModeration(t *testing.T) {
 	if prefix != "192.0.2.0/24" || len(clientHash) != 64 || strings.Contains(clientHash, "192.0.2.1") || ua != "Mozilla/5.0 (test)" {
 		t.Errorf("client_prefix=%q client_hash=%q user_agent=%q", prefix, clientHash, ua)
 	}
-	if s.count(`SELECT count(*) FROM comments WHERE client_hash LIKE '%192.0.2%' OR client_prefix = '192.0.2.1'`) != 0 {
+	if s.count(t, `SELECT count(*) FROM comments WHERE client_hash LIKE '%192.0.2%' OR client_prefix = '192.0.2.1'`) != 0 {
 		t.Error("the raw client address was stored")
 	}
 
@@ -56,7 +58,7 @@ func TestCommentCreate_HeldForModeration(t *testing.T) {
 	if !strings.HasPrefix(location, wantPrefix) || !strings.HasSuffix(location, "#comment-"+strconv.FormatInt(id, 10)) {
 		t.Fatalf("Location = %q", location)
 	}
-	own := s.get(strings.Split(location, "#")[0]).wantStatus(http.StatusOK)
+	own := s.get(t, strings.Split(location, "#")[0]).wantStatus(http.StatusOK)
 	own.wantContains(`id="comment-`+strconv.FormatInt(id, 10)+`"`, "Your comment is awaiting moderation.",
 		"Magnesium helped my cramps.<br>", "Reader One", `<meta name="robots" content="noindex">`)
 	own.wantNotContains("reader.one@example.com")
@@ -64,12 +66,11 @@ func TestCommentCreate_HeldForModeration(t *testing.T) {
 		t.Errorf("Cache-Control of the reader's own page = %q", got)
 	}
 
-	others := s.get(articlePath).wantStatus(http.StatusOK)
+	others := s.get(t, articlePath).wantStatus(http.StatusOK)
 	others.wantNotContains("Magnesium helped my cramps", "awaiting moderation", "Reader One", "reader.one@example.com")
-	s.get("/").wantContains("3 replies").wantNotContains("4 replies")
+	s.get(t, "/").wantContains("3 replies").wantNotContains("4 replies")
 
 	t.Run("ForgedToken", func(t *testing.T) {
-		s.t = t
 		token, _ := url.QueryUnescape(strings.TrimPrefix(strings.Split(location, "#")[0], wantPrefix))
 		parts := strings.Split(token, ".")
 		forged := []string{
@@ -81,36 +82,35 @@ func TestCommentCreate_HeldForModeration(t *testing.T) {
 			strings.Repeat("A.", 5000) + parts[2], // very long
 		}
 		for _, tok := range forged {
-			s.get(articlePath+"?pending="+url.QueryEscape(tok)).wantStatus(http.StatusOK).
+			s.get(t, articlePath+"?pending="+url.QueryEscape(tok)).wantStatus(http.StatusOK).
 				wantNotContains("Magnesium helped my cramps", "awaiting moderation")
 		}
 	})
 	t.Run("ExpiredToken", func(t *testing.T) {
-		s.t = t
-		s.get(strings.Split(location, "#")[0]).wantContains("awaiting moderation")
+		s.get(t, strings.Split(location, "#")[0]).wantContains("awaiting moderation")
 		s.advance(web.PendingTokenTTL + time.Second)
-		s.get(strings.Split(location, "#")[0]).wantStatus(http.StatusOK).
+		s.get(t, strings.Split(location, "#")[0]).wantStatus(http.StatusOK).
 			wantNotContains("Magnesium helped my cramps", "awaiting moderation")
 	})
 	t.Run("ShownNormallyOnceApproved", func(t *testing.T) {
-		s.t = t
-		s.exec(`UPDATE comments SET status = 'approved' WHERE id = ?`, id)
-		s.get(articlePath).wantContains("Magnesium helped my cramps", "4 replies").wantNotContains("awaiting moderation", "reader.one@example.com")
-		s.get("/").wantContains("4 replies")
+		s.exec(t, `UPDATE comments SET status = 'approved' WHERE id = ?`, id)
+		s.get(t, articlePath).wantContains("Magnesium helped my cramps", "4 replies").wantNotContains("awaiting moderation", "reader.one@example.com")
+		s.get(t, "/").wantContains("4 replies")
 	})
 }
 
 // Ensure a reply to an approved reply is saved under it and shown nested beneath it
 // to its author.
 func TestCommentCreate_ReplyToReply(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	form := validReply()
 	form.Set("comment_parent", "2")
-	res := s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
-	if n := s.count(`SELECT count(*) FROM comments WHERE parent_id = 2 AND status = 'pending'`); n != 1 {
+	res := s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE parent_id = 2 AND status = 'pending'`); n != 1 {
 		t.Fatalf("pending replies to comment 2 = %d, want 1", n)
 	}
-	page := s.get(strings.Split(res.Header.Get("Location"), "#")[0]).wantStatus(http.StatusOK)
+	page := s.get(t, strings.Split(res.Header.Get("Location"), "#")[0]).wantStatus(http.StatusOK)
 	tom := strings.Index(page.Body, `id="comment-2"`)
 	mine := strings.Index(page.Body, "Magnesium helped")
 	marguerite := strings.Index(page.Body, `id="comment-3"`)
@@ -125,14 +125,15 @@ func TestCommentCreate_ReplyToReply(t *testing.T) {
 // Ensure every invalid reply is refused with 422, a message next to the field, every
 // value the reader typed, and nothing saved.
 func TestCommentCreate_Invalid(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.exec(`INSERT INTO comments (article_id, author_name, author_email, body, status, created_at, updated_at)
+	s.exec(t, `INSERT INTO comments (article_id, author_name, author_email, body, status, created_at, updated_at)
 		VALUES (1, 'Held', 'held@example.com', 'held reply', 'pending', datetime('now'), datetime('now'))`)
-	pendingID := s.count(`SELECT max(id) FROM comments`)
+	pendingID := s.count(t, `SELECT max(id) FROM comments`)
 	other := addArticle(t, s, "another-article", model.ArticlePublished)
-	s.exec(`INSERT INTO comments (article_id, author_name, author_email, body, status, created_at, updated_at)
+	s.exec(t, `INSERT INTO comments (article_id, author_name, author_email, body, status, created_at, updated_at)
 		VALUES (?, 'Elsewhere', 'elsewhere@example.com', 'other article', 'approved', datetime('now'), datetime('now'))`, other.ID)
-	otherArticleComment := s.count(`SELECT max(id) FROM comments`)
+	otherArticleComment := s.count(t, `SELECT max(id) FROM comments`)
 
 	tests := []struct {
 		Name    string
@@ -167,13 +168,12 @@ func TestCommentCreate_Invalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			before := s.count(`SELECT count(*) FROM comments`)
+			before := s.count(t, `SELECT count(*) FROM comments`)
 			form := validReply()
 			form.Set("author", "Ann O'Neil <b>")
 			form.Set("comment", "My <em>own</em> words & \"quotes\"\nsecond line")
 			form.Set(tt.Field, tt.Value)
-			res := s.postReply(articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity)
+			res := s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains(html.EscapeString(tt.Message), "Your comment was not posted.",
 				"Understanding Involuntary Muscle Twitches", "Leave a Reply")
 			if tt.Field != "comment_parent" {
@@ -192,7 +192,7 @@ func TestCommentCreate_Invalid(t *testing.T) {
 				}
 			}
 			res.wantNotContains("<em>own</em>", "O'Neil <b>")
-			if got := s.count(`SELECT count(*) FROM comments`); got != before {
+			if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 				t.Errorf("comments = %d after a refused reply, want %d", got, before)
 			}
 		})
@@ -202,40 +202,38 @@ func TestCommentCreate_Invalid(t *testing.T) {
 // Ensure a full-length reply in a non-Latin script fits under the body limit, and a
 // body over the limit is refused with 413 without being saved.
 func TestCommentCreate_BodyLimits(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	t.Run("FullLengthNonLatin", func(t *testing.T) {
-		s.t = t
 		text := strings.Repeat("肌", model.MaxCommentBody/3) // 3 bytes each in UTF-8
 		form := validReply()
 		form.Set("comment", text)
 		if n := len(form.Encode()); n < 190_000 || n > web.MaxRequestBody {
 			t.Fatalf("encoded form is %d bytes; the test needs one near 200 KB", n)
 		}
-		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
-		if n := s.count(`SELECT count(*) FROM comments WHERE body = ?`, text); n != 1 {
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		if n := s.count(t, `SELECT count(*) FROM comments WHERE body = ?`, text); n != 1 {
 			t.Errorf("full-length reply saved %d times, want 1", n)
 		}
 	})
 	t.Run("DeclaredTooLarge", func(t *testing.T) {
-		s.t = t
-		before := s.count(`SELECT count(*) FROM comments`)
+		before := s.count(t, `SELECT count(*) FROM comments`)
 		form := validReply()
 		form.Set("comment", strings.Repeat("a", web.MaxRequestBody))
-		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusRequestEntityTooLarge).wantContains("Submission too large")
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusRequestEntityTooLarge).wantContains("Submission too large")
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Error("an oversized reply was saved")
 		}
 	})
 	t.Run("StreamedTooLarge", func(t *testing.T) {
-		s.t = t
-		before := s.count(`SELECT count(*) FROM comments`)
+		before := s.count(t, `SELECT count(*) FROM comments`)
 		// No Content-Length: the server must stop reading at the limit.
 		body := io.MultiReader(strings.NewReader("author=A&email=a%40example.com&comment="), strings.NewReader(strings.Repeat("a", 2*web.MaxRequestBody)))
 		req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", body)
 		req.ContentLength = -1
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		s.do(req).wantStatus(http.StatusRequestEntityTooLarge)
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		s.do(t, req).wantStatus(http.StatusRequestEntityTooLarge)
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Error("an oversized reply was saved")
 		}
 	})
@@ -244,12 +242,13 @@ func TestCommentCreate_BodyLimits(t *testing.T) {
 // Ensure reply text is shown exactly as typed but escaped, with line breaks kept and
 // web addresses as nofollow links, and that a website is linked only if it is http(s).
 func TestArticle_ReplyTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.exec(`INSERT INTO comments (article_id, author_name, author_email, author_url, body, status, created_at, updated_at)
+	s.exec(t, `INSERT INTO comments (article_id, author_name, author_email, author_url, body, status, created_at, updated_at)
 		VALUES (1, '<img src=x onerror=alert(1)>', 'evil@example.com', 'javascript:alert(2)',
 		'<script>alert("x")</script> see https://example.org/page?a=1&b=2.' || char(10) || 'line two' || char(10) || char(10) || 'para two',
 		'approved', datetime('now'), datetime('now'))`)
-	page := s.get(articlePath).wantStatus(http.StatusOK)
+	page := s.get(t, articlePath).wantStatus(http.StatusOK)
 	page.wantContains(
 		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;",
 		`<a href="https://example.org/page?a=1&amp;b=2" rel="nofollow ugc">https://example.org/page?a=1&amp;b=2</a>.<br>`,
@@ -262,15 +261,16 @@ func TestArticle_ReplyTextIsEscaped(t *testing.T) {
 // Ensure threads nest five deep, as in WordPress, and deeper replies are shown beside
 // the fifth level with no further Reply link.
 func TestArticle_ThreadDepth(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	parent := 3
 	for depth := 2; depth <= 7; depth++ {
-		s.exec(`INSERT INTO comments (article_id, parent_id, author_name, author_email, body, status, created_at, updated_at)
+		s.exec(t, `INSERT INTO comments (article_id, parent_id, author_name, author_email, body, status, created_at, updated_at)
 			VALUES (1, ?, ?, 'deep@example.com', ?, 'approved', datetime('now', ?), datetime('now'))`,
 			parent, "Depth "+strconv.Itoa(depth), "reply at depth "+strconv.Itoa(depth), "+"+strconv.Itoa(depth)+" minutes")
-		parent = s.count(`SELECT max(id) FROM comments`)
+		parent = s.count(t, `SELECT max(id) FROM comments`)
 	}
-	page := s.get(articlePath).wantStatus(http.StatusOK)
+	page := s.get(t, articlePath).wantStatus(http.StatusOK)
 	page.wantContains("depth-5", "reply at depth 7").wantNotContains("depth-6", "depth-7")
 	for depth := 2; depth <= 7; depth++ {
 		id := parent - (7 - depth)
@@ -283,11 +283,12 @@ func TestArticle_ThreadDepth(t *testing.T) {
 
 // Ensure the request log never holds a commenter's email or a raw client address.
 func TestLogs_HoldNoEmailOrAddress(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
 	form := validReply()
 	form.Set("url", "bad")
-	s.postReply(articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity)
+	s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity)
 	logs := s.logs.String()
 	if !strings.Contains(logs, "route=/articles/:slug/comments") {
 		t.Fatalf("no request line was logged:\n%s", logs)
@@ -305,6 +306,7 @@ func TestLogs_HoldNoEmailOrAddress(t *testing.T) {
 // Ensure X-Forwarded-For is believed only from a configured proxy, so a reader cannot
 // pick the address their reply is recorded under.
 func TestCommentCreate_TrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		Name       string
 		Proxies    []string
@@ -315,11 +317,12 @@ func TestCommentCreate_TrustedProxiesOnly(t *testing.T) {
 		{"OtherProxyTrusted", []string{"10.0.0.1"}, "192.0.2.0/24"},
 	} {
 		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
 			s := newSiteWith(t, func(o *web.Options) { o.TrustedProxies = tt.Proxies })
 			req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", strings.NewReader(validReply().Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Forwarded-For", "203.0.113.50")
-			s.do(req).wantStatus(http.StatusSeeOther)
+			s.do(t, req).wantStatus(http.StatusSeeOther)
 			var prefix string
 			if err := s.db.QueryRow(`SELECT client_prefix FROM comments ORDER BY id DESC LIMIT 1`).Scan(&prefix); err != nil {
 				t.Fatal(err)
@@ -334,9 +337,11 @@ func TestCommentCreate_TrustedProxiesOnly(t *testing.T) {
 // Ensure a reply that cannot be saved because the database stays busy gets a clear
 // "try again" with everything typed, never an "Internal error" page.
 func TestCommentCreate_DatabaseBusyKeepsForm(t *testing.T) {
-	s := newSite(t)
+	t.Parallel()
+	// The server's writes give up after 100 ms instead of the 5 s they wait in production.
+	s := newSiteWith(t, func(*web.Options) {}, store.BusyTimeout(100*time.Millisecond))
 	form := validReply()
-	form.Set("form_shown", s.formStamp(articlePath))
+	form.Set("form_shown", s.formStamp(t, articlePath))
 	s.advance(20 * time.Second)
 	conn, err := s.db.Conn(context.Background())
 	if err != nil {
@@ -347,7 +352,7 @@ func TestCommentCreate_DatabaseBusyKeepsForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another writer holds the lock longer than the busy timeout.
-	res := s.postReplyNow(articlePath+"/comments", form)
+	res := s.postReplyNow(t, articlePath+"/comments", form)
 	conn.ExecContext(context.Background(), "ROLLBACK")
 	res.wantStatus(http.StatusServiceUnavailable).
 		wantContains("Your comment could not be saved just now. Please try again in a moment.",

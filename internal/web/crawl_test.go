@@ -55,8 +55,8 @@ const crawlLimit = 600
 // crawl follows every same-site link, redirect and GET form from the start pages, as
 // the holder of cookie (nil for an anonymous reader), and returns every answer in the
 // order it was reached and every form seen.
-func (s *site) crawl(cookie *http.Cookie, starts ...string) *crawlResult {
-	s.t.Helper()
+func (s *site) crawl(t testing.TB, cookie *http.Cookie, starts ...string) *crawlResult {
+	t.Helper()
 	type link struct{ target, from, via string }
 	var queue []link
 	for _, start := range starts {
@@ -73,9 +73,9 @@ func (s *site) crawl(cookie *http.Cookie, starts ...string) *crawlResult {
 		}
 		seen[next.target] = true
 		if len(seen) > crawlLimit {
-			s.t.Fatalf("more than %d addresses reached from %v; is a page linking to ever new ones?", crawlLimit, starts)
+			t.Fatalf("more than %d addresses reached from %v; is a page linking to ever new ones?", crawlLimit, starts)
 		}
-		res := s.getAs(cookie, next.target)
+		res := s.getAs(t, cookie, next.target)
 		result.Pages = append(result.Pages, crawlPage{URL: next.target, From: next.from, Via: next.via, Code: res.Code, Header: res.Header, Body: res.Body})
 		var found []link
 		if loc := res.Header.Get("Location"); loc != "" {
@@ -238,7 +238,7 @@ type route struct {
 
 // declaredRoutes is the route table, so that a new route is crawled, mutated and
 // checked for 405 without anyone remembering to add it here.
-func declaredRoutes(t *testing.T) []route {
+func declaredRoutes(t testing.TB) []route {
 	t.Helper()
 	var routes []route
 	for _, r := range web.RouteTable {
@@ -315,10 +315,10 @@ type crawlSite struct {
 	staff  *crawlResult
 }
 
-func newCrawlSite(t *testing.T) *crawlSite {
+func newCrawlSite(t testing.TB) *crawlSite {
 	t.Helper()
 	s := newSite(t)
-	c := &crawlSite{site: s, routes: declaredRoutes(t), admin: s.signIn(s.addUser(model.RoleAdmin))}
+	c := &crawlSite{site: s, routes: declaredRoutes(t), admin: s.signIn(t, s.addUser(t, model.RoleAdmin))}
 
 	// Content that makes every kind of page and button appear: a second page of
 	// articles, a held and a spam reply, a ban, and an article with two revisions.
@@ -328,12 +328,12 @@ func newCrawlSite(t *testing.T) *crawlSite {
 	}
 	held := validReply()
 	held.Set("comment", "A reply waiting for a moderator.")
-	s.postReply(articlePath+"/comments", held).wantStatus(http.StatusSeeOther)
+	s.postReply(t, articlePath+"/comments", held).wantStatus(http.StatusSeeOther)
 	spam := validReply()
 	spam.Set("comment", "A reply from a robot.")
 	spam.Set("contact_me_by_fax_only", "robot")
-	s.postReply(articlePath+"/comments", spam).wantStatus(http.StatusSeeOther)
-	s.postForm("/admin/bans", url.Values{"comment": {"1"}, "kind": {"email"}, "duration": {"30d"}, "reason": {"crawl"}}, c.admin).
+	s.postReply(t, articlePath+"/comments", spam).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/bans", url.Values{"comment": {"1"}, "kind": {"email"}, "duration": {"30d"}, "reason": {"crawl"}}, c.admin).
 		wantStatus(http.StatusSeeOther)
 	a, err := s.store.Article(ctx, 1)
 	if err != nil {
@@ -346,8 +346,8 @@ func newCrawlSite(t *testing.T) *crawlSite {
 
 	// Where readers and robots arrive: the home page, robots.txt (which names the
 	// sitemap) and the staff address, which sends them to sign in.
-	c.public = s.crawl(nil, "/", "/robots.txt", "/admin/")
-	c.staff = s.crawl(c.admin, "/admin/")
+	c.public = s.crawl(t, nil, "/", "/robots.txt", "/admin/")
+	c.staff = s.crawl(t, c.admin, "/admin/")
 	return c
 }
 
@@ -358,13 +358,13 @@ var contentTables = []string{"articles", "article_references", "article_tags", "
 
 // contentSnapshot returns every row of contentTables as text, to tell whether a
 // request changed anything.
-func (s *site) contentSnapshot() string {
-	s.t.Helper()
+func (s *site) contentSnapshot(t testing.TB) string {
+	t.Helper()
 	var b strings.Builder
 	for _, table := range contentTables {
 		rows, err := s.db.Query(`SELECT * FROM ` + table + ` ORDER BY 1`)
 		if err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		cols, _ := rows.Columns()
 		values := make([]any, len(cols))
@@ -374,12 +374,12 @@ func (s *site) contentSnapshot() string {
 		}
 		for rows.Next() {
 			if err := rows.Scan(pointers...); err != nil {
-				s.t.Fatal(err)
+				t.Fatal(err)
 			}
 			fmt.Fprintf(&b, "%s %v\n", table, values)
 		}
 		if err := rows.Close(); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 	}
 	return b.String()
@@ -391,6 +391,7 @@ func (s *site) contentSnapshot() string {
 // route in routes.go, so that the mutation, method and header checks below cover
 // them all.
 func TestCrawl_EveryLinkAnswers(t *testing.T) {
+	t.Parallel()
 	c := newCrawlSite(t)
 	reached := map[string]bool{}
 	for who, result := range map[string]*crawlResult{"reader": c.public, "administrator": c.staff} {
@@ -470,6 +471,7 @@ func (c *crawlSite) crawlExamples(result *crawlResult) []string {
 // search, NUL, invalid UTF-8 and the like, in each of its own parameters and in page,
 // and in every other parameter a handler reads (all at once, to keep the test quick).
 func TestCrawl_MutatedQueryParameters(t *testing.T) {
+	t.Parallel()
 	c := newCrawlSite(t)
 	sent := 0
 	for who, crawl := range map[string]struct {
@@ -532,9 +534,9 @@ func replaceQuery(query, name, value string) string {
 }
 
 // checkSensible sends a GET and fails the test unless the answer is sensible.
-func (c *crawlSite) checkSensible(t *testing.T, who string, cookie *http.Cookie, target string) *response {
+func (c *crawlSite) checkSensible(t testing.TB, who string, cookie *http.Cookie, target string) *response {
 	t.Helper()
-	res := c.getAs(cookie, target)
+	res := c.getAs(t, cookie, target)
 	if !slices.Contains(sensibleStatus, res.Code) || strings.Contains(res.Body, "Internal error") {
 		t.Errorf("%s: GET %.300s answers %d: %s", who, target, res.Code, pageHeading(res.Body))
 	}
@@ -546,6 +548,7 @@ func (c *crawlSite) checkSensible(t *testing.T, who string, cookie *http.Cookie,
 // error or a redirect that reports "nothing changed"; and that a form sent to such an
 // address changes nothing.
 func TestCrawl_MutatedPathSegments(t *testing.T) {
+	t.Parallel()
 	c := newCrawlSite(t)
 	type example struct {
 		who, method, path string
@@ -598,18 +601,18 @@ func TestCrawl_MutatedPathSegments(t *testing.T) {
 				target := strings.Join(mutated, "/")
 				sent++
 				if e.method == http.MethodGet {
-					if res := c.getAs(e.cookie, target); res.Code != http.StatusNotFound && res.Code != http.StatusBadRequest {
+					if res := c.getAs(t, e.cookie, target); res.Code != http.StatusNotFound && res.Code != http.StatusBadRequest {
 						t.Errorf("%s: GET %.300s (for %s) answers %d, want 404 or 400: %s", e.who, target, e.path, res.Code, pageHeading(res.Body))
 					}
 					continue
 				}
-				before := c.contentSnapshot()
-				res := c.postForm(target, e.form, e.cookie)
+				before := c.contentSnapshot(t)
+				res := c.postForm(t, target, e.form, e.cookie)
 				if res.Code != http.StatusNotFound && res.Code != http.StatusBadRequest {
 					t.Errorf("%s: POST %.300s (for %s) answers %d %s, want 404 or 400: %s",
 						e.who, target, e.path, res.Code, res.Header.Get("Location"), pageHeading(res.Body))
 				}
-				if c.contentSnapshot() != before {
+				if c.contentSnapshot(t) != before {
 					t.Fatalf("%s: POST %.300s (for %s) changed the content, answering %d %s",
 						e.who, target, e.path, res.Code, res.Header.Get("Location"))
 				}
@@ -624,6 +627,7 @@ func TestCrawl_MutatedPathSegments(t *testing.T) {
 // Ensure every route answers a method it does not accept with 405 and an Allow header
 // listing exactly the methods it does accept, signed in or not.
 func TestCrawl_MethodNotAllowed(t *testing.T) {
+	t.Parallel()
 	c := newCrawlSite(t)
 	examples := map[string]string{} // pattern → a crawled path
 	for _, result := range []*crawlResult{c.public, c.staff} {
@@ -658,7 +662,7 @@ func TestCrawl_MethodNotAllowed(t *testing.T) {
 				if cookie != nil {
 					req.AddCookie(cookie)
 				}
-				res := c.do(req)
+				res := c.do(t, req)
 				got := strings.Split(res.Header.Get("Allow"), ", ")
 				sort.Strings(got)
 				if res.Code != http.StatusMethodNotAllowed || !slices.Equal(got, allowed) {
@@ -683,6 +687,7 @@ var largeBodyRoutes = []string{"/admin/media", "/admin/articles/new", "/admin/ar
 // MaxUploadBody for largeBodyRoutes, MaxRequestBody for every other; and that every
 // form that carries a file, and the preview, take more than the small limit.
 func TestCrawl_BodyOverLimit(t *testing.T) {
+	t.Parallel()
 	c := newCrawlSite(t)
 	fields := map[string]url.Values{}
 	for _, f := range append(c.public.Forms, c.staff.Forms...) {
@@ -706,14 +711,14 @@ func TestCrawl_BodyOverLimit(t *testing.T) {
 		limit := web.MaxRequestBody
 		if slices.Contains(largeBodyRoutes, r.Path) {
 			limit = web.MaxUploadBody
-			if res := c.postBody(path, form, web.MaxRequestBody, c.admin, true); res.Code == http.StatusRequestEntityTooLarge || res.Code >= 500 {
+			if res := c.postBody(t, path, form, web.MaxRequestBody, c.admin, true); res.Code == http.StatusRequestEntityTooLarge || res.Code >= 500 {
 				t.Errorf("POST %s with %d bytes: status %d; it must take up to %d", path, web.MaxRequestBody+1, res.Code, web.MaxUploadBody)
 			}
 		}
 		for _, cookie := range []*http.Cookie{nil, c.admin} {
 			for _, declared := range []bool{true, false} {
-				before := c.contentSnapshot()
-				res := c.postBody(path, form, limit, cookie, declared)
+				before := c.contentSnapshot(t)
+				res := c.postBody(t, path, form, limit, cookie, declared)
 				// An upload route does not read a body of undeclared length at all.
 				wantCode, wantPage := http.StatusRequestEntityTooLarge, "Submission too large"
 				if !declared && limit > web.MaxRequestBody {
@@ -723,7 +728,7 @@ func TestCrawl_BodyOverLimit(t *testing.T) {
 					t.Errorf("POST %s (signed in: %v, length declared: %v) with %d bytes: status %d, want %d and its page: %s",
 						path, cookie != nil, declared, limit+1, res.Code, wantCode, pageHeading(res.Body))
 				}
-				if c.contentSnapshot() != before {
+				if c.contentSnapshot(t) != before {
 					t.Errorf("POST %s (signed in: %v, length declared: %v) with %d bytes changed the content",
 						path, cookie != nil, declared, limit+1)
 				}
@@ -734,13 +739,13 @@ func TestCrawl_BodyOverLimit(t *testing.T) {
 	if checked < 80 {
 		t.Errorf("only %d oversized posts were sent", checked)
 	}
-	c.getAs(c.admin, "/admin/").wantStatus(http.StatusOK) // the session outlived every refused sign-out
+	c.getAs(t, c.admin, "/admin/").wantStatus(http.StatusOK) // the session outlived every refused sign-out
 }
 
 // postBody sends form padded to one byte over limit as a url-encoded form, with its
 // length declared or not, as a same-site browser would.
-func (s *site) postBody(target, form string, limit int, cookie *http.Cookie, declared bool) *response {
-	s.t.Helper()
+func (s *site) postBody(t testing.TB, target, form string, limit int, cookie *http.Cookie, declared bool) *response {
+	t.Helper()
 	body := form + strings.Repeat("a", limit+1-len(form))
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	if !declared {
@@ -752,13 +757,14 @@ func (s *site) postBody(target, form string, limit int, cookie *http.Cookie, dec
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
-	return s.do(req)
+	return s.do(t, req)
 }
 
 // Ensure no spelling of a path that climbs out of /static/ (or /media/) serves a file
 // from outside it: dot segments raw and encoded, encoded slashes and backslashes,
 // double encoding and overlong UTF-8 all answer 404.
 func TestCrawl_StaticTraversal(t *testing.T) {
+	t.Parallel()
 	s, _ := mediaSite(t) // puts a fake go.mod and database beside the media folder
 	goMod, err := os.ReadFile("../../go.mod")
 	if err != nil {
@@ -779,8 +785,8 @@ func TestCrawl_StaticTraversal(t *testing.T) {
 			if req.URL, err = url.ParseRequestURI(target); err != nil {
 				t.Fatalf("%s: %v", target, err)
 			}
-			s.t = t
-			res := s.do(req)
+
+			res := s.do(t, req)
 			if res.Code != http.StatusNotFound && (res.Code < 300 || res.Code >= 400) {
 				t.Errorf("GET %s: status %d, want 404", target, res.Code)
 			}
@@ -791,7 +797,7 @@ func TestCrawl_StaticTraversal(t *testing.T) {
 			}
 			if loc := res.Header.Get("Location"); loc != "" {
 				// A redirect must lead to a cleaned path that is itself refused.
-				follow := s.get(loc)
+				follow := s.get(t, loc)
 				if follow.Code != http.StatusNotFound || strings.Contains(follow.Body, "module github.com") {
 					t.Errorf("GET %s redirects to %s, which answers %d", target, loc, follow.Code)
 				}

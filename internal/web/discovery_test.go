@@ -21,7 +21,7 @@ const demoTitle = "Understanding Involuntary Muscle Twitches: Causes and Managem
 
 // publish saves an article by the demo author, published on the given day of November
 // 2026 unless a.Status says otherwise, and returns it.
-func publish(t *testing.T, s *site, day int, a model.Article) *model.Article {
+func publish(t testing.TB, s *site, day int, a model.Article) *model.Article {
 	t.Helper()
 	a.AuthorID, a.CommentsOpen = 1, true
 	if a.Status == "" {
@@ -46,12 +46,13 @@ var neurology = []model.Tag{{Slug: "neurology", Name: "Neurology"}}
 // Ensure a tag page lists the tag's published articles under its name, and that an
 // unknown tag, a tag of drafts only and a page past the last are not found.
 func TestTagPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	publish(t, s, 1, model.Article{Slug: "draft-on-nerves", Tags: neurology, Status: model.ArticleDraft})
 	publish(t, s, 2, model.Article{Slug: "secret-plans", Status: model.ArticleDraft,
 		Tags: []model.Tag{{Slug: "coming-soon", Name: "Coming soon"}}})
 
-	res := s.get("/tags/neurology").wantStatus(http.StatusOK)
+	res := s.get(t, "/tags/neurology").wantStatus(http.StatusOK)
 	res.wantContains(
 		"<h1>Neurology</h1>", "1 article</p>",
 		`<a href="/articles/understanding-involuntary-muscle-twitches">`+demoTitle+`</a>`,
@@ -62,65 +63,68 @@ func TestTagPage(t *testing.T) {
 		`<meta name="description" content="Articles about Neurology on Fascicle, medically reviewed, with their sources.">`,
 	)
 	res.wantNotContains("draft-on-nerves", `name="robots"`, `rel="next"`, `rel="prev"`)
-	s.get("/tags/muscle-health").wantStatus(http.StatusOK).wantContains("<h1>Muscle health</h1>")
+	s.get(t, "/tags/muscle-health").wantStatus(http.StatusOK).wantContains("<h1>Muscle health</h1>")
 
 	for _, target := range []string{"/tags/no-such-tag", "/tags/coming-soon", "/tags/neurology?page=2",
 		"/tags/neurology?page=0", "/tags/neurology?page=x", "/tags/NEUROLOGY"} {
-		s.get(target).wantStatus(http.StatusNotFound).wantNotContains("Coming soon")
+		s.get(t, target).wantStatus(http.StatusNotFound).wantNotContains("Coming soon")
 	}
 }
 
 // Ensure a tag page shows ten articles, newest first, with links both ways.
 func TestTagPage_Paginates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 1; i <= 11; i++ {
 		publish(t, s, i, model.Article{Slug: fmt.Sprintf("nerve-%02d", i), Title: fmt.Sprintf("Nerve article %02d", i), Tags: neurology})
 	}
 	publish(t, s, 20, model.Article{Slug: "untagged", Title: "Untagged article"})
 
-	first := s.get("/tags/neurology").wantStatus(http.StatusOK)
+	first := s.get(t, "/tags/neurology").wantStatus(http.StatusOK)
 	first.wantContains("12 articles", "Nerve article 11", "Nerve article 02", `<a rel="next" href="/tags/neurology?page=2">`)
 	first.wantNotContains("Nerve article 01", "Understanding Involuntary", "Untagged article", `rel="prev"`)
 	if strings.Index(first.Body, "Nerve article 11") > strings.Index(first.Body, "Nerve article 10") {
 		t.Error("articles are not newest first")
 	}
-	second := s.get("/tags/neurology?page=2").wantStatus(http.StatusOK)
+	second := s.get(t, "/tags/neurology?page=2").wantStatus(http.StatusOK)
 	second.wantContains("Nerve article 01", "Understanding Involuntary", `<a rel="prev" href="/tags/neurology">`, "Page 2",
 		`<title>Neurology, page 2 – Fascicle</title>`, `<link rel="canonical" href="http://fascicle.test/tags/neurology?page=2">`)
 	second.wantNotContains("Nerve article 02", `rel="next"`)
-	s.get("/tags/neurology?page=3").wantStatus(http.StatusNotFound)
+	s.get(t, "/tags/neurology?page=3").wantStatus(http.StatusNotFound)
 }
 
 // Ensure the home page lists ten articles a page, newest first, links to the next
 // page only when there is one, and has no page past the last.
 func TestHomePage_Paginates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 1; i <= 10; i++ { // with the demo article, eleven
 		publish(t, s, i, model.Article{Slug: fmt.Sprintf("home-%02d", i), Title: fmt.Sprintf("Home article %02d", i)})
 	}
-	first := s.get("/").wantStatus(http.StatusOK)
+	first := s.get(t, "/").wantStatus(http.StatusOK)
 	first.wantContains("Home article 10", "Home article 01", `<a rel="next" href="/?page=2">`)
 	first.wantNotContains("Understanding Involuntary", `rel="prev"`)
-	second := s.get("/?page=2").wantStatus(http.StatusOK)
+	second := s.get(t, "/?page=2").wantStatus(http.StatusOK)
 	second.wantContains("Understanding Involuntary", `<a rel="prev" href="/">`, "Page 2")
 	second.wantNotContains("Home article 01", `rel="next"`)
-	s.get("/?page=3").wantStatus(http.StatusNotFound)
+	s.get(t, "/?page=3").wantStatus(http.StatusNotFound)
 }
 
 // Ensure an article's tags link to their pages, on the article and on the home page.
 func TestArticleTags_Linked(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	tags := `<ul class="tag-list" aria-label="Tags">
   <li><a href="/tags/neurology" rel="tag">Neurology</a></li>
   <li><a href="/tags/muscle-health" rel="tag">Muscle health</a></li>
 </ul>`
-	article := s.get(articlePath).wantStatus(http.StatusOK).wantContains(tags)
+	article := s.get(t, articlePath).wantStatus(http.StatusOK).wantContains(tags)
 	if strings.Index(article.Body, tags) < strings.Index(article.Body, "</header>") {
 		t.Error("the tags are not below the article's header")
 	}
-	s.get("/").wantStatus(http.StatusOK).wantContains(tags)
+	s.get(t, "/").wantStatus(http.StatusOK).wantContains(tags)
 	publish(t, s, 1, model.Article{Slug: "no-tags", Title: "An article without tags"})
-	home := s.get("/").wantStatus(http.StatusOK)
+	home := s.get(t, "/").wantStatus(http.StatusOK)
 	if n := strings.Count(home.Body, `class="tag-list"`); n != 1 {
 		t.Errorf("%d tag lists on the home page, want 1 (an article without tags has none)", n)
 	}
@@ -129,6 +133,7 @@ func TestArticleTags_Linked(t *testing.T) {
 // Ensure search answers every query, however odd, with a page and never an error, and
 // shows only published articles, with the matches marked and everything escaped.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	publish(t, s, 1, model.Article{Slug: "unpublished", Title: "Xylophone therapy", Status: model.ArticleDraft, BodyMarkdown: "xylophone"})
 	publish(t, s, 2, model.Article{Slug: "archived", Title: "Xylophone archive", Status: model.ArticleArchived, BodyMarkdown: "xylophone"})
@@ -179,23 +184,23 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			res := s.get("/search?q=" + url.QueryEscape(tt.Query)).wantStatus(http.StatusOK)
+			res := s.get(t, "/search?q="+url.QueryEscape(tt.Query)).wantStatus(http.StatusOK)
 			res.wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
 			res.wantContains(`<meta name="robots" content="noindex">`, `<form class="search-form" role="search" method="get" action="/search">`,
 				`<label for="search-q">`)
 			res.wantNotContains(`id="site-search-q"`, "<script>", "Internal error")
 		})
 	}
-	s.t = t
-	s.get("/search?q=twitches&page=2").wantStatus(http.StatusNotFound)
-	s.get("/search?q=twitches&page=0").wantStatus(http.StatusNotFound)
-	s.get("/search?page=2").wantStatus(http.StatusNotFound)
+
+	s.get(t, "/search?q=twitches&page=2").wantStatus(http.StatusNotFound)
+	s.get(t, "/search?q=twitches&page=0").wantStatus(http.StatusNotFound)
+	s.get(t, "/search?page=2").wantStatus(http.StatusNotFound)
 }
 
 // Ensure an article with the word in its title ranks above one with it only in its
 // body, even when that one is newer and says the word more often.
 func TestSearch_RanksTitleAboveBody(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	publish(t, s, 1, model.Article{Slug: "in-title", Title: "Magnesium and night cramps", Summary: "What helps.",
 		BodyMarkdown: "Cramps at night are common."})
@@ -204,7 +209,7 @@ func TestSearch_RanksTitleAboveBody(t *testing.T) {
 	publish(t, s, 5, model.Article{Slug: "in-summary", Title: "Sleep and muscles", Summary: "Magnesium, sleep and rest.",
 		BodyMarkdown: "Rest well."})
 	// The demo article has the word in its body too.
-	res := s.get("/search?q=magnesium").wantStatus(http.StatusOK).wantContains("4 articles contain")
+	res := s.get(t, "/search?q=magnesium").wantStatus(http.StatusOK).wantContains("4 articles contain")
 	title := strings.Index(res.Body, `href="/articles/in-title"`)
 	summary := strings.Index(res.Body, `href="/articles/in-summary"`)
 	body := strings.Index(res.Body, `href="/articles/in-body"`)
@@ -215,21 +220,22 @@ func TestSearch_RanksTitleAboveBody(t *testing.T) {
 
 // Ensure search results come ten to a page, with links both ways that keep the query.
 func TestSearch_Paginates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 1; i <= 12; i++ {
 		publish(t, s, i, model.Article{Slug: fmt.Sprintf("quokka-%02d", i), Title: fmt.Sprintf("Quokka note %02d", i), BodyMarkdown: "About the quokka."})
 	}
-	first := s.get("/search?q=quokka").wantStatus(http.StatusOK)
+	first := s.get(t, "/search?q=quokka").wantStatus(http.StatusOK)
 	first.wantContains("12 articles contain", `<a rel="next" href="/search?page=2&amp;q=quokka">`).wantNotContains(`rel="prev"`)
 	if n := strings.Count(first.Body, `<li class="search-result">`); n != 10 {
 		t.Errorf("first page has %d results, want 10", n)
 	}
-	second := s.get("/search?q=quokka&page=2").wantStatus(http.StatusOK)
+	second := s.get(t, "/search?q=quokka&page=2").wantStatus(http.StatusOK)
 	second.wantContains(`<a rel="prev" href="/search?q=quokka">`, "page 2").wantNotContains(`rel="next"`)
 	if n := strings.Count(second.Body, `<li class="search-result">`); n != 2 {
 		t.Errorf("second page has %d results, want 2", n)
 	}
-	s.get("/search?q=quokka&page=3").wantStatus(http.StatusNotFound)
+	s.get(t, "/search?q=quokka&page=3").wantStatus(http.StatusNotFound)
 }
 
 type atomFeed struct {
@@ -272,7 +278,7 @@ type atomEntry struct {
 	} `xml:"author"`
 }
 
-func parseAtom(t *testing.T, res *response) atomFeed {
+func parseAtom(t testing.TB, res *response) atomFeed {
 	t.Helper()
 	if got := res.Header.Get("Content-Type"); got != "application/atom+xml; charset=utf-8" {
 		t.Errorf("Content-Type = %q", got)
@@ -287,13 +293,14 @@ func parseAtom(t *testing.T, res *response) atomFeed {
 // Ensure the site feed has the twenty newest published articles, newest first, with
 // their title, address, summary, author and dates.
 func TestSiteFeed(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 1; i <= 20; i++ {
 		publish(t, s, i, model.Article{Slug: fmt.Sprintf("feed-%02d", i), Title: fmt.Sprintf("Feed article %02d", i),
 			Summary: fmt.Sprintf("Summary %02d: salt & <water>", i)})
 	}
 	publish(t, s, 25, model.Article{Slug: "feed-draft", Title: "Feed draft", Status: model.ArticleDraft})
-	feed := parseAtom(t, s.get("/feed.xml").wantStatus(http.StatusOK))
+	feed := parseAtom(t, s.get(t, "/feed.xml").wantStatus(http.StatusOK))
 	if feed.Title != "Fascicle" || feed.ID != "http://fascicle.test/feed.xml" || feed.Updated != "2026-11-20T08:00:00Z" {
 		t.Errorf("feed title %q, id %q, updated %q", feed.Title, feed.ID, feed.Updated)
 	}
@@ -322,7 +329,7 @@ func TestSiteFeed(t *testing.T) {
 
 	// The demo article alone: its update shows after its publication.
 	s2 := newSite(t)
-	feed = parseAtom(t, s2.get("/feed.xml").wantStatus(http.StatusOK))
+	feed = parseAtom(t, s2.get(t, "/feed.xml").wantStatus(http.StatusOK))
 	if len(feed.Entries) != 1 || feed.Entries[0].Published != "2026-09-14T08:00:00Z" || feed.Entries[0].Updated != "2026-10-20T16:45:00Z" {
 		t.Errorf("demo entry = %+v", feed.Entries)
 	}
@@ -331,9 +338,10 @@ func TestSiteFeed(t *testing.T) {
 // Ensure an article's replies feed has its approved replies only, newest first, each
 // with its author's name and nothing else about them, linked to the reply.
 func TestRepliesFeed(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther) // held for moderation
-	res := s.get(articlePath + "/comments.xml").wantStatus(http.StatusOK)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther) // held for moderation
+	res := s.get(t, articlePath+"/comments.xml").wantStatus(http.StatusOK)
 	feed := parseAtom(t, res)
 	if feed.Title != "Replies to “"+demoTitle+"”" {
 		t.Errorf("title = %q", feed.Title)
@@ -355,24 +363,25 @@ func TestRepliesFeed(t *testing.T) {
 		t.Errorf("entry = %+v", e)
 	}
 	res.wantNotContains("Reader One", "<email>", "reader.example.org", "example.net/tom")
-	for _, email := range s.commenterEmails() {
+	for _, email := range s.commenterEmails(t) {
 		res.wantNotContains(email)
 	}
 
 	addArticle(t, s, "a-draft-article", model.ArticleDraft)
 	addArticle(t, s, "an-archived-article", model.ArticleArchived)
-	s.get("/articles/no-such-article/comments.xml").wantStatus(http.StatusNotFound)
-	s.get("/articles/a-draft-article/comments.xml").wantStatus(http.StatusNotFound)
-	s.get("/articles/an-archived-article/comments.xml").wantStatus(http.StatusGone)
+	s.get(t, "/articles/no-such-article/comments.xml").wantStatus(http.StatusNotFound)
+	s.get(t, "/articles/a-draft-article/comments.xml").wantStatus(http.StatusNotFound)
+	s.get(t, "/articles/an-archived-article/comments.xml").wantStatus(http.StatusGone)
 }
 
 // Ensure the sitemap lists the home page, every published article and every tag with
 // a published article, each with when it last changed, and nothing else.
 func TestSitemap(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	publish(t, s, 3, model.Article{Slug: "sleep-and-cramps", Tags: []model.Tag{{Slug: "sleep", Name: "Sleep"}}})
 	publish(t, s, 4, model.Article{Slug: "a-draft", Status: model.ArticleDraft, Tags: []model.Tag{{Slug: "secret", Name: "Secret"}}})
-	res := s.get("/sitemap.xml").wantStatus(http.StatusOK)
+	res := s.get(t, "/sitemap.xml").wantStatus(http.StatusOK)
 	if got := res.Header.Get("Content-Type"); got != "application/xml; charset=utf-8" {
 		t.Errorf("Content-Type = %q", got)
 	}
@@ -412,8 +421,9 @@ func TestSitemap(t *testing.T) {
 // Ensure robots.txt opens the public pages, closes the staff pages and names the
 // sitemap by its full address.
 func TestRobots(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	res := s.get("/robots.txt").wantStatus(http.StatusOK)
+	res := s.get(t, "/robots.txt").wantStatus(http.StatusOK)
 	want := "User-agent: *\nAllow: /\nDisallow: /admin/\n\nSitemap: http://fascicle.test/sitemap.xml\n"
 	if res.Body != want {
 		t.Errorf("robots.txt =\n%s\nwant\n%s", res.Body, want)
@@ -426,6 +436,7 @@ func TestRobots(t *testing.T) {
 // Ensure every public page tells link previews and feed readers what it is, and
 // offers the site search; the staff pages do neither.
 func TestPublicPages_MetaTags(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	siteFeed := `<link rel="alternate" type="application/atom+xml" title="Fascicle: new articles" href="/feed.xml">`
 	search := `<form class="site-search" role="search" method="get" action="/search">
@@ -469,8 +480,7 @@ func TestPublicPages_MetaTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			s.get(tt.URL).wantStatus(tt.Status).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
+			s.get(t, tt.URL).wantStatus(tt.Status).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
 		})
 	}
 }
@@ -479,11 +489,12 @@ func TestPublicPages_MetaTags(t *testing.T) {
 // included, and pages kept out of search engines declare none: such a page's path
 // without its query (/admin/bans/new, /revisions/diff) may not even answer.
 func TestCanonical_OnlyOnIndexablePages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 1; i <= 10; i++ { // with the demo article, two pages
 		publish(t, s, i, model.Article{Slug: fmt.Sprintf("canonical-%02d", i), Tags: neurology})
 	}
-	admin := s.signIn(s.addUser(model.RoleAdmin))
+	admin := s.signIn(t, s.addUser(t, model.RoleAdmin))
 	var rev int64
 	s.db.QueryRow(`SELECT max(id) FROM revisions WHERE article_id = 1`).Scan(&rev)
 
@@ -497,8 +508,7 @@ func TestCanonical_OnlyOnIndexablePages(t *testing.T) {
 	}
 	for _, tt := range indexable {
 		t.Run("Indexable"+tt.URL, func(t *testing.T) {
-			s.t = t
-			res := s.get(tt.URL).wantStatus(http.StatusOK).
+			res := s.get(t, tt.URL).wantStatus(http.StatusOK).
 				wantContains(`<link rel="canonical" href="` + tt.Canonical + `">`).wantNotContains(`name="robots"`)
 			if n := strings.Count(res.Body, `rel="canonical"`); n != 1 {
 				t.Errorf("%d canonical links, want 1", n)
@@ -523,8 +533,7 @@ func TestCanonical_OnlyOnIndexablePages(t *testing.T) {
 	}
 	for _, tt := range noIndex {
 		t.Run("NoIndex"+tt.URL, func(t *testing.T) {
-			s.t = t
-			s.getAs(tt.Cookie, tt.URL).wantStatus(tt.Status).
+			s.getAs(t, tt.Cookie, tt.URL).wantStatus(tt.Status).
 				wantContains(`<meta name="robots" content="noindex">`).wantNotContains(`rel="canonical"`)
 		})
 	}
@@ -534,7 +543,7 @@ var jsonLD = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</
 
 // articleJSONLD returns the structured data of the page, which must hold exactly one
 // block of it.
-func articleJSONLD(t *testing.T, res *response) map[string]any {
+func articleJSONLD(t testing.TB, res *response) map[string]any {
 	t.Helper()
 	blocks := jsonLD.FindAllStringSubmatch(res.Body, -1)
 	if len(blocks) != 1 {
@@ -550,9 +559,10 @@ func articleJSONLD(t *testing.T, res *response) map[string]any {
 // Ensure an article page describes itself to search engines as a schema.org
 // MedicalWebPage: headline, author, dates, medical reviewer, sources and address.
 func TestArticle_JSONLD(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.exec(`UPDATE article_references SET doi = '10.1212/WNL.0000000000001234', pmid = '12345678' WHERE article_id = 1 AND position = 1`)
-	data := articleJSONLD(t, s.get(articlePath).wantStatus(http.StatusOK))
+	s.exec(t, `UPDATE article_references SET doi = '10.1212/WNL.0000000000001234', pmid = '12345678' WHERE article_id = 1 AND position = 1`)
+	data := articleJSONLD(t, s.get(t, articlePath).wantStatus(http.StatusOK))
 	want := map[string]any{
 		"@context":      "https://schema.org",
 		"@type":         "MedicalWebPage",
@@ -595,7 +605,7 @@ func TestArticle_JSONLD(t *testing.T) {
 	}
 }
 
-func mustJSON(t *testing.T, v any) string {
+func mustJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -607,12 +617,13 @@ func mustJSON(t *testing.T, v any) string {
 // Ensure no title, summary, name or source can end the JSON-LD block early and run as
 // script, and that the data still says exactly what was written.
 func TestArticle_JSONLDCannotBreakOut(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	evil := `</script><script>alert(1)</script>`
 	a := publish(t, s, 1, model.Article{Slug: "evil", Title: evil, Summary: "<!-- " + evil + " & \u2028",
 		References: []model.Reference{{Title: evil, URL: "https://example.org/</script>"}}})
-	s.exec(`UPDATE users SET name = ? WHERE id = 1`, evil)
-	res := s.get("/articles/" + a.Slug).wantStatus(http.StatusOK)
+	s.exec(t, `UPDATE users SET name = ? WHERE id = 1`, evil)
+	res := s.get(t, "/articles/"+a.Slug).wantStatus(http.StatusOK)
 	res.wantNotContains("<script>alert(1)", "<!-- </script>")
 	// reply.js, remember.js and the JSON-LD block are the only elements that close a script.
 	if n := strings.Count(res.Body, "</script>"); n != 3 {
@@ -636,23 +647,25 @@ func TestArticle_JSONLDCannotBreakOut(t *testing.T) {
 // Ensure "[n]" in an article's text links to its nth reference while there is one,
 // and that changing the references updates the page at once, despite the body cache.
 func TestArticle_ReferenceMarkers(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := publish(t, s, 1, model.Article{Slug: "cited", BodyMarkdown: "Caffeine is a trigger [1]. Sleep matters [2]. Code: `x[1]`.",
 		References: []model.Reference{{Title: "Caffeine and muscles", URL: "https://example.org/caffeine"}}})
 	linked := `<sup class="ref-marker"><a href="#ref-1" id="cite-1-1" aria-label="Reference 1">[1]</a></sup>`
-	res := s.get("/articles/cited").wantStatus(http.StatusOK)
+	res := s.get(t, "/articles/cited").wantStatus(http.StatusOK)
 	res.wantContains(linked, "Sleep matters [2].", "<code>x[1]</code>", `<li id="ref-1">`)
-	s.exec(`INSERT INTO article_references (article_id, position, title, url) VALUES (?, 2, 'Sleep and muscles', 'https://example.org/sleep')`, a.ID)
-	s.get("/articles/cited").wantStatus(http.StatusOK).wantContains(linked,
+	s.exec(t, `INSERT INTO article_references (article_id, position, title, url) VALUES (?, 2, 'Sleep and muscles', 'https://example.org/sleep')`, a.ID)
+	s.get(t, "/articles/cited").wantStatus(http.StatusOK).wantContains(linked,
 		`Sleep matters <sup class="ref-marker"><a href="#ref-2" id="cite-2-1" aria-label="Reference 2">[2]</a></sup>.`)
 }
 
 // Ensure a correction is shown, as written and escaped, next to the article's dates.
 func TestArticle_CorrectionNote(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.get(articlePath).wantStatus(http.StatusOK).wantNotContains("Correction:")
-	s.exec(`UPDATE articles SET correction_note = ? WHERE id = 1`, "The dose in the second section is 10 mg, not 100 mg <b>sorry</b>.")
-	res := s.get(articlePath).wantStatus(http.StatusOK)
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantNotContains("Correction:")
+	s.exec(t, `UPDATE articles SET correction_note = ? WHERE id = 1`, "The dose in the second section is 10 mg, not 100 mg <b>sorry</b>.")
+	res := s.get(t, articlePath).wantStatus(http.StatusOK)
 	res.wantContains(`<p class="correction" role="note"><strong>Correction:</strong> The dose in the second section is 10 mg, not 100 mg &lt;b&gt;sorry&lt;/b&gt;.</p>`,
 		"Updated <time")
 	header := res.Body[strings.Index(res.Body, `<header class="article-header">`):]
@@ -666,6 +679,7 @@ func TestArticle_CorrectionNote(t *testing.T) {
 // an old address of a renamed article moves permanently (without the query string),
 // and unpublished articles, renamed or not, are not found.
 func TestArticle_AddressAnswers(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	rename := func(a *model.Article, slug string) {
@@ -679,7 +693,7 @@ func TestArticle_AddressAnswers(t *testing.T) {
 	rename(publish(t, s, 2, model.Article{Slug: "secret-old", Status: model.ArticleDraft}), "secret-new")
 	withdrawn := publish(t, s, 3, model.Article{Slug: "was-here"})
 	rename(withdrawn, "then-there")
-	s.exec(`UPDATE articles SET status = 'archived' WHERE id = ?`, withdrawn.ID)
+	s.exec(t, `UPDATE articles SET status = 'archived' WHERE id = ?`, withdrawn.ID)
 	publish(t, s, 4, model.Article{Slug: "archived", Status: model.ArticleArchived})
 	for _, status := range []model.ArticleStatus{model.ArticleDraft, model.ArticleInReview, model.ArticleScheduled} {
 		publish(t, s, 5, model.Article{Slug: "status-" + strings.ReplaceAll(string(status), "_", "-"), Status: status})
@@ -705,8 +719,7 @@ func TestArticle_AddressAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
-			s.t = t
-			res := s.get(tt.URL).wantStatus(tt.Status)
+			res := s.get(t, tt.URL).wantStatus(tt.Status)
 			if got := res.Header.Get("Location"); got != tt.Location {
 				t.Errorf("Location = %q, want %q", got, tt.Location)
 			}
@@ -720,14 +733,15 @@ func TestArticle_AddressAnswers(t *testing.T) {
 
 // Ensure no commenter's email reaches the tag, search, feed and sitemap responses.
 func TestDiscovery_NoCommenterEmails(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-	id, _, _ := s.lastReply()
-	s.exec(`UPDATE comments SET status = 'approved' WHERE id = ?`, id)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	id, _, _ := s.lastReply(t)
+	s.exec(t, `UPDATE comments SET status = 'approved' WHERE id = ?`, id)
 	reply := validReply()
 	reply.Set("email", "second.reader@example.com")
 	reply.Set("comment", "Held reply about twitches and caffeine.")
-	s.postReply(articlePath+"/comments", reply).wantStatus(http.StatusSeeOther)
+	s.postReply(t, articlePath+"/comments", reply).wantStatus(http.StatusSeeOther)
 
 	for _, target := range []string{
 		"/feed.xml", articlePath + "/comments.xml", "/sitemap.xml", "/robots.txt",
@@ -735,9 +749,8 @@ func TestDiscovery_NoCommenterEmails(t *testing.T) {
 		"/search?q=reader", "/search?q=example", "/search?q=magnesium", "/search", "/",
 	} {
 		t.Run(target, func(t *testing.T) {
-			s.t = t
-			res := s.get(target).wantStatus(http.StatusOK)
-			for _, email := range s.commenterEmails() {
+			res := s.get(t, target).wantStatus(http.StatusOK)
+			for _, email := range s.commenterEmails(t) {
 				res.wantNotContains(email)
 			}
 		})
@@ -746,6 +759,7 @@ func TestDiscovery_NoCommenterEmails(t *testing.T) {
 
 // Ensure the new addresses answer HEAD like GET, as crawlers and feed readers expect.
 func TestDiscovery_Head(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	srv := httptest.NewServer(s.handler)
 	defer srv.Close()

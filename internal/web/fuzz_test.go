@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"database/sql"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,8 +15,6 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/hostile"
 	"github.com/fascicle/fascicle/internal/model"
-	"github.com/fascicle/fascicle/internal/moderation"
-	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/web"
 )
 
@@ -71,19 +66,19 @@ func FuzzCommentCreateForm(f *testing.F) {
 		f.Add(form, []byte(reply.Encode()))
 	}
 
-	s := newFuzzSite(f)
+	// One site for all the inputs: each input checks only what it changed.
+	s := newSite(f)
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		s.t = t
 		s.advance(time.Minute) // past the flood interval and the burst limit
-		before := s.count(`SELECT count(*) FROM comments`)
+		before := s.count(t, `SELECT count(*) FROM comments`)
 		req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", strings.NewReader(string(body)))
 		if contentType != "" {
 			req.Header.Set("Content-Type", contentType)
 		}
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		req.Header.Set("User-Agent", "Mozilla/5.0 (fuzz)")
-		res := s.do(req)
-		after := s.count(`SELECT count(*) FROM comments`)
+		res := s.do(t, req)
+		after := s.count(t, `SELECT count(*) FROM comments`)
 
 		sent, readable := decodeReplyForm(contentType, body)
 		var want []int
@@ -92,7 +87,7 @@ func FuzzCommentCreateForm(f *testing.F) {
 			want = []int{http.StatusRequestEntityTooLarge}
 		case !readable:
 			want = []int{http.StatusBadRequest}
-		case !s.replyAcceptable(sent):
+		case !s.replyAcceptable(t, sent):
 			want = []int{http.StatusUnprocessableEntity}
 		default:
 			want = []int{http.StatusSeeOther, http.StatusConflict}
@@ -109,7 +104,7 @@ func FuzzCommentCreateForm(f *testing.F) {
 		if after != before+1 {
 			t.Fatalf("status 303, yet %d replies were saved", after-before)
 		}
-		got := s.newestReply()
+		got := s.newestReply(t)
 		if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, articlePath) || !strings.HasSuffix(loc, "#comment-"+itoa(got.id)) {
 			t.Errorf("Location = %q for reply %d", loc, got.id)
 		}
@@ -144,7 +139,7 @@ func decodeReplyForm(contentType string, body []byte) (url.Values, bool) {
 
 // replyAcceptable reports whether a reply with these fields passes every check: the
 // model's rules and a parent that is an approved reply on the same article.
-func (s *site) replyAcceptable(sent url.Values) bool {
+func (s *site) replyAcceptable(t testing.TB, sent url.Values) bool {
 	c := model.Comment{
 		Body:        strings.ReplaceAll(sent.Get("comment"), "\r\n", "\n"),
 		AuthorName:  sent.Get("author"),
@@ -159,7 +154,7 @@ func (s *site) replyAcceptable(sent url.Values) bool {
 		return true
 	}
 	id, err := strconv.ParseInt(parent, 10, 64)
-	return err == nil && s.count(`SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id
+	return err == nil && s.count(t, `SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id
 		WHERE c.id = ? AND c.status = 'approved' AND a.slug = ?`, id, demo.ArticleSlug) == 1
 }
 
@@ -170,59 +165,19 @@ type savedReply struct {
 	parent                   sql.NullInt64
 }
 
-func (s *site) newestReply() savedReply {
-	s.t.Helper()
+func (s *site) newestReply(t testing.TB) savedReply {
+	t.Helper()
 	var r savedReply
 	var sealed []byte
 	err := s.db.QueryRow(`SELECT id, body, author_name, author_email, author_email_enc, author_url, parent_id
 		FROM comments ORDER BY id DESC LIMIT 1`).Scan(&r.id, &r.body, &r.author, &r.email, &sealed, &r.url, &r.parent)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if len(sealed) > 0 {
 		if r.email, err = testKeys.Open(sealed); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 	}
 	return r
-}
-
-// newFuzzSite is newSite built once for all the inputs of a fuzz target; each input
-// sets site.t to its own *testing.T.
-func newFuzzSite(tb testing.TB) *site {
-	tb.Helper()
-	ctx := context.Background()
-	path := filepath.Join(tb.TempDir(), "fascicle.db")
-	st, err := store.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	for _, step := range []func(context.Context) error{st.Migrate, func(ctx context.Context) error { return st.UseKeys(ctx, testKeys) },
-		func(ctx context.Context) error { return demo.Install(ctx, st) }} {
-		if err := step(ctx); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	s := &site{store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
-	mod := moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
-	mod.SetClock(s.clock)
-	srv, err := web.New(web.Options{
-		Store:      st,
-		Moderation: mod,
-		Logger:     slog.New(slog.NewTextHandler(s.logs, nil)),
-		PublicURL:  "http://fascicle.test",
-		TokenKey:   []byte("token-key-for-tests-0123456789abcdef"),
-		Now:        s.clock,
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s.handler = srv
-	return s
 }

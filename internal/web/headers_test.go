@@ -31,7 +31,7 @@ type sweepSite struct {
 	admin  *http.Cookie
 }
 
-func newSweepSite(t *testing.T, https bool) *sweepSite {
+func newSweepSite(t testing.TB, https bool) *sweepSite {
 	t.Helper()
 	w := &sweepSite{https: https, cookie: "fascicle_session"}
 	if https {
@@ -40,23 +40,23 @@ func newSweepSite(t *testing.T, https bool) *sweepSite {
 	} else {
 		w.site = newSite(t)
 	}
-	w.admin = w.signInAs(w.addUser(model.RoleAdmin), nil)
+	w.admin = w.signInAs(t, w.addUser(t, model.RoleAdmin), nil)
 	return w
 }
 
 // signInAs signs u in through the form, sending planted (if any) as the browser's
 // current session cookie, and returns the session cookie issued.
-func (w *sweepSite) signInAs(u *model.User, planted *http.Cookie) *http.Cookie {
-	w.t.Helper()
+func (w *sweepSite) signInAs(t testing.TB, u *model.User, planted *http.Cookie) *http.Cookie {
+	t.Helper()
 	var cookies []*http.Cookie
 	if planted != nil {
 		cookies = append(cookies, planted)
 	}
-	res := w.authLogin("", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, cookies...)
+	res := w.authLogin(t, "", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, cookies...)
 	res.wantStatus(http.StatusSeeOther)
 	c := authCookie(res, w.cookie)
 	if c == nil || c.Value == "" {
-		w.t.Fatalf("sign-in set no %s cookie; Set-Cookie: %q", w.cookie, res.Header.Values("Set-Cookie"))
+		t.Fatalf("sign-in set no %s cookie; Set-Cookie: %q", w.cookie, res.Header.Values("Set-Cookie"))
 	}
 	return c
 }
@@ -64,13 +64,13 @@ func (w *sweepSite) signInAs(u *model.User, planted *http.Cookie) *http.Cookie {
 // sweep returns every answer the header checks look at: every page a reader and an
 // administrator reach by following links (public pages twice, for the cached copy,
 // and once more for the 304), and every kind of error and redirect.
-func (w *sweepSite) sweep() []sweptResponse {
-	w.t.Helper()
+func (w *sweepSite) sweep(t testing.TB) []sweptResponse {
+	t.Helper()
 	var out []sweptResponse
 	add := func(label string, public bool, res *response) {
 		out = append(out, sweptResponse{Label: label, Public: public, Res: res})
 	}
-	send := func(method, target, body string, cookie *http.Cookie, header map[string]string) *response {
+	send := func(t testing.TB, method, target, body string, cookie *http.Cookie, header map[string]string) *response {
 		req := httptest.NewRequest(method, target, strings.NewReader(body))
 		if body != "" {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -82,41 +82,41 @@ func (w *sweepSite) sweep() []sweptResponse {
 		if cookie != nil {
 			req.AddCookie(cookie)
 		}
-		return w.do(req)
+		return w.do(t, req)
 	}
 
-	for _, p := range w.crawl(nil, "/", "/robots.txt", "/admin/").Pages {
+	for _, p := range w.crawl(t, nil, "/", "/robots.txt", "/admin/").Pages {
 		public := !strings.HasPrefix(p.URL, "/admin")
-		add("GET "+p.URL+" (reader)", public, &response{t: w.t, Code: p.Code, Header: p.Header, Body: p.Body})
+		add("GET "+p.URL+" (reader)", public, &response{t: t, Code: p.Code, Header: p.Header, Body: p.Body})
 		if public && p.Code == http.StatusOK {
-			again := send(http.MethodGet, p.URL, "", nil, map[string]string{"Accept-Encoding": "gzip"})
+			again := send(t, http.MethodGet, p.URL, "", nil, map[string]string{"Accept-Encoding": "gzip"})
 			add("GET "+p.URL+" (reader, again, gzip)", true, again)
 			if etag := again.Header.Get("ETag"); etag != "" {
-				add("GET "+p.URL+" (reader, If-None-Match)", true, send(http.MethodGet, p.URL, "", nil, map[string]string{"If-None-Match": etag}))
+				add("GET "+p.URL+" (reader, If-None-Match)", true, send(t, http.MethodGet, p.URL, "", nil, map[string]string{"If-None-Match": etag}))
 			}
-			add("HEAD "+p.URL+" (reader)", true, send(http.MethodHead, p.URL, "", nil, nil))
+			add("HEAD "+p.URL+" (reader)", true, send(t, http.MethodHead, p.URL, "", nil, nil))
 		}
 	}
-	for _, p := range w.crawl(w.admin, "/admin/").Pages {
-		add("GET "+p.URL+" (administrator)", false, &response{t: w.t, Code: p.Code, Header: p.Header, Body: p.Body})
+	for _, p := range w.crawl(t, w.admin, "/admin/").Pages {
+		add("GET "+p.URL+" (administrator)", false, &response{t: t, Code: p.Code, Header: p.Header, Body: p.Body})
 	}
 
-	moderator := w.signInAs(w.addUser(model.RoleModerator), nil)
-	editor := w.addUser(model.RoleEditor)
-	signIn := send(http.MethodPost, "/admin/login", url.Values{"email": {editor.EmailAddress()}, "password": {staffPassword}}.Encode(), nil, nil)
+	moderator := w.signInAs(t, w.addUser(t, model.RoleModerator), nil)
+	editor := w.addUser(t, model.RoleEditor)
+	signIn := send(t, http.MethodPost, "/admin/login", url.Values{"email": {editor.EmailAddress()}, "password": {staffPassword}}.Encode(), nil, nil)
 	add("POST /admin/login (sign-in)", false, signIn)
 	editorCookie := authCookie(signIn, w.cookie)
 	if editorCookie == nil {
-		w.t.Fatalf("sign-in set no %s cookie", w.cookie)
+		t.Fatalf("sign-in set no %s cookie", w.cookie)
 	}
 	invalid := validReply()
 	invalid.Set("email", "not an email")
 	duplicate := validReply()
-	duplicate.Set("form_shown", w.formStamp(articlePath))
+	duplicate.Set("form_shown", w.formStamp(t, articlePath))
 	w.advance(20 * time.Second)
-	add("POST reply (303)", false, send(http.MethodPost, articlePath+"/comments", duplicate.Encode(), nil, nil))
+	add("POST reply (303)", false, send(t, http.MethodPost, articlePath+"/comments", duplicate.Encode(), nil, nil))
 	w.advance(20 * time.Second)
-	add("POST reply again (409)", false, send(http.MethodPost, articlePath+"/comments", duplicate.Encode(), nil, nil))
+	add("POST reply again (409)", false, send(t, http.MethodPost, articlePath+"/comments", duplicate.Encode(), nil, nil))
 	for _, e := range []struct {
 		label, method, target, body string
 		cookie                      *http.Cookie
@@ -140,9 +140,9 @@ func (w *sweepSite) sweep() []sweptResponse {
 		{"setup refused", http.MethodGet, "/admin/setup?token=x", "", nil, nil, http.StatusGone},
 		{"sign-out", http.MethodPost, "/admin/logout", "", editorCookie, nil, http.StatusSeeOther},
 	} {
-		res := send(e.method, e.target, e.body, e.cookie, e.header)
+		res := send(t, e.method, e.target, e.body, e.cookie, e.header)
 		if res.Code != e.want {
-			w.t.Errorf("%s: %s %s answers %d, want %d; the sweep would miss that answer", e.label, e.method, e.target, res.Code, e.want)
+			t.Errorf("%s: %s %s answers %d, want %d; the sweep would miss that answer", e.label, e.method, e.target, res.Code, e.want)
 		}
 		add(fmt.Sprintf("%s %s (%s)", e.method, e.target, e.label), false, res)
 	}
@@ -156,10 +156,12 @@ func (w *sweepSite) sweep() []sweptResponse {
 // policy, a permissions policy, HSTS exactly when served over HTTPS, each once; and
 // that staff pages and errors are never stored by caches.
 func TestHeaders_EveryResponse(t *testing.T) {
+	t.Parallel()
 	for _, https := range []bool{false, true} {
 		t.Run(map[bool]string{false: "HTTP", true: "HTTPS"}[https], func(t *testing.T) {
+			t.Parallel()
 			w := newSweepSite(t, https)
-			swept := w.sweep()
+			swept := w.sweep(t)
 			if len(swept) < 100 {
 				t.Fatalf("the sweep saw only %d answers", len(swept))
 			}
@@ -265,11 +267,13 @@ func securityHeaderProblems(h http.Header, https bool) []string {
 // no cookie at all, as they are cached and shared; and that an answer setting a cookie
 // is never stored by a shared cache.
 func TestCookies_EveryResponse(t *testing.T) {
+	t.Parallel()
 	for _, https := range []bool{false, true} {
 		t.Run(map[bool]string{false: "HTTP", true: "HTTPS"}[https], func(t *testing.T) {
+			t.Parallel()
 			w := newSweepSite(t, https)
 			cookies := 0
-			for _, r := range w.sweep() {
+			for _, r := range w.sweep(t) {
 				set := (&http.Response{Header: r.Res.Header}).Cookies()
 				if r.Public && len(set) > 0 {
 					t.Errorf("%s: a public page sets cookies %q", r.Label, r.Res.Header.Values("Set-Cookie"))
@@ -297,9 +301,9 @@ func TestCookies_EveryResponse(t *testing.T) {
 
 // staffPages returns the addresses of the staff pages an administrator reaches, and
 // the staff forms found on them.
-func (w *sweepSite) staffPages() ([]string, []crawlForm) {
-	w.t.Helper()
-	result := w.crawl(w.admin, "/admin/")
+func (w *sweepSite) staffPages(t testing.TB) ([]string, []crawlForm) {
+	t.Helper()
+	result := w.crawl(t, w.admin, "/admin/")
 	var pages []string
 	for _, p := range result.Pages {
 		if strings.HasPrefix(p.URL, "/admin") && p.Code == http.StatusOK {
@@ -313,7 +317,7 @@ func (w *sweepSite) staffPages() ([]string, []crawlForm) {
 		}
 	}
 	if len(pages) < 20 || len(forms) < 10 {
-		w.t.Fatalf("the administrator's crawl found %d pages and %d forms; the check would prove little", len(pages), len(forms))
+		t.Fatalf("the administrator's crawl found %d pages and %d forms; the check would prove little", len(pages), len(forms))
 	}
 	return pages, forms
 }
@@ -321,11 +325,11 @@ func (w *sweepSite) staffPages() ([]string, []crawlForm) {
 // wantRefusedEverywhere fails the test unless cookie opens no staff page and sends no
 // staff form: each answer is the way to sign in (or, for the editor, the form kept
 // with a request to sign in again), the cookie is deleted, and nothing changes.
-func (w *sweepSite) wantRefusedEverywhere(t *testing.T, what string, cookie *http.Cookie, pages []string, forms []crawlForm) {
+func (w *sweepSite) wantRefusedEverywhere(t testing.TB, what string, cookie *http.Cookie, pages []string, forms []crawlForm) {
 	t.Helper()
-	before := w.contentSnapshot()
+	before := w.contentSnapshot(t)
 	for _, page := range pages {
-		res := w.getAs(cookie, page)
+		res := w.getAs(t, cookie, page)
 		if loc := res.Header.Get("Location"); res.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/login") {
 			t.Errorf("%s opens %s: status %d, Location %q", what, page, res.Code, loc)
 		}
@@ -334,7 +338,7 @@ func (w *sweepSite) wantRefusedEverywhere(t *testing.T, what string, cookie *htt
 		}
 	}
 	for _, f := range forms {
-		res := w.postForm(f.Action, f.Fields, cookie)
+		res := w.postForm(t, f.Action, f.Fields, cookie)
 		loc := res.Header.Get("Location")
 		signIn := res.Code == http.StatusSeeOther && strings.HasPrefix(loc, "/admin/login")
 		editorKept := res.Code == http.StatusUnauthorized && strings.Contains(res.Body, "Your session has ended")
@@ -342,7 +346,7 @@ func (w *sweepSite) wantRefusedEverywhere(t *testing.T, what string, cookie *htt
 			t.Errorf("%s sends the form of %s to %s: status %d, Location %q", what, f.Page, f.Action, res.Code, loc)
 		}
 	}
-	if w.contentSnapshot() != before {
+	if w.contentSnapshot(t) != before {
 		t.Errorf("%s changed the content through a staff form", what)
 	}
 }
@@ -352,31 +356,30 @@ func (w *sweepSite) wantRefusedEverywhere(t *testing.T, what string, cookie *htt
 // forged, the old token opens no staff page and sends no staff form, over HTTP and
 // HTTPS; and that the newest token opens them all.
 func TestSession_OldTokensOpenNothing(t *testing.T) {
+	t.Parallel()
 	for _, https := range []bool{false, true} {
 		t.Run(map[bool]string{false: "HTTP", true: "HTTPS"}[https], func(t *testing.T) {
+			t.Parallel()
 			w := newSweepSite(t, https)
-			pages, forms := w.staffPages()
-			u := w.addUser(model.RoleAdmin)
+			pages, forms := w.staffPages(t)
+			u := w.addUser(t, model.RoleAdmin)
 
 			t.Run("Forged", func(t *testing.T) {
-				w.t = t
 				w.wantRefusedEverywhere(t, "a forged token", &http.Cookie{Name: w.cookie, Value: "forged-" + strings.Repeat("0", 40)}, pages, forms)
 			})
 			t.Run("SignedOut", func(t *testing.T) {
-				w.t = t
-				cookie := w.signInAs(u, nil)
-				w.postForm("/admin/logout", nil, cookie).wantStatus(http.StatusSeeOther)
-				if n := w.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(cookie.Value)); n != 0 {
+				cookie := w.signInAs(t, u, nil)
+				w.postForm(t, "/admin/logout", nil, cookie).wantStatus(http.StatusSeeOther)
+				if n := w.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(cookie.Value)); n != 0 {
 					t.Errorf("the session is still stored after sign-out")
 				}
 				w.wantRefusedEverywhere(t, "a signed-out token", cookie, pages, forms)
 			})
 			t.Run("EverySignInANewToken", func(t *testing.T) {
-				w.t = t
 				var tokens []*http.Cookie
 				var previous *http.Cookie
 				for range 5 {
-					previous = w.signInAs(u, previous)
+					previous = w.signInAs(t, u, previous)
 					for _, old := range tokens {
 						if old.Value == previous.Value {
 							t.Fatalf("sign-in issued token %q again", old.Value)
@@ -389,7 +392,7 @@ func TestSession_OldTokensOpenNothing(t *testing.T) {
 				}
 				newest := tokens[len(tokens)-1]
 				for _, page := range pages {
-					if res := w.getAs(newest, page); res.Code != http.StatusOK {
+					if res := w.getAs(t, newest, page); res.Code != http.StatusOK {
 						t.Errorf("the newest token opens %s with status %d", page, res.Code)
 					}
 				}
@@ -403,33 +406,36 @@ func TestSession_OldTokensOpenNothing(t *testing.T) {
 // and through the set-up form that creates the first administrator, which signs in
 // too.
 func TestSession_FixationEverySignIn(t *testing.T) {
+	t.Parallel()
 	t.Run("HTTPS", func(t *testing.T) {
+		t.Parallel()
 		w := newSweepSite(t, true)
 		planted := &http.Cookie{Name: w.cookie, Value: "planted-by-someone-else"}
-		issued := w.signInAs(w.addUser(model.RoleEditor), planted)
+		issued := w.signInAs(t, w.addUser(t, model.RoleEditor), planted)
 		if issued.Value == planted.Value {
 			t.Fatal("sign-in kept the planted token")
 		}
-		w.getAs(issued, "/admin/").wantStatus(http.StatusOK)
-		w.getAs(planted, "/admin/").wantStatus(http.StatusSeeOther)
-		if n := w.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
+		w.getAs(t, issued, "/admin/").wantStatus(http.StatusOK)
+		w.getAs(t, planted, "/admin/").wantStatus(http.StatusSeeOther)
+		if n := w.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
 			t.Error("the planted token became a session")
 		}
 	})
 	t.Run("Setup", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		token := s.authSetupToken()
+		token := s.authSetupToken(t)
 		planted := &http.Cookie{Name: "fascicle_session", Value: "planted-by-someone-else"}
 		form := url.Values{"token": {token}, "name": {"Ada Admin"}, "email": {"ada@fascicle.example"},
 			"password": {"lantern moss quietly"}, "password_confirm": {"lantern moss quietly"}}
-		res := s.postForm("/admin/setup", form, planted).wantStatus(http.StatusSeeOther)
+		res := s.postForm(t, "/admin/setup", form, planted).wantStatus(http.StatusSeeOther)
 		issued := authCookie(res, "fascicle_session")
 		if issued == nil || issued.Value == "" || issued.Value == planted.Value {
 			t.Fatalf("set-up issued %v; planted %q", issued, planted.Value)
 		}
-		s.getAs(issued, "/admin/").wantStatus(http.StatusOK)
-		s.getAs(planted, "/admin/").wantStatus(http.StatusSeeOther)
-		if n := s.count(`SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
+		s.getAs(t, issued, "/admin/").wantStatus(http.StatusOK)
+		s.getAs(t, planted, "/admin/").wantStatus(http.StatusSeeOther)
+		if n := s.count(t, `SELECT count(*) FROM sessions WHERE token_hash = ?`, auth.TokenHash(planted.Value)); n != 0 {
 			t.Error("the planted token became a session")
 		}
 	})

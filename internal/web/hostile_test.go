@@ -73,32 +73,32 @@ var commentAnchor = regexp.MustCompile(`#comment-(\d+)$`)
 // submitHostileReply posts form as a reader and checks the answer: 303 with the reply
 // stored byte for byte, or 422 with the form re-shown as typed. It returns the stored
 // reply (id 0 if refused) and the message beside each refused field.
-func (s *site) submitHostileReply(what string, form url.Values) (hostileReply, map[string]string) {
-	s.t.Helper()
-	res := s.postReplyNow(articlePath+"/comments", form)
+func (s *site) submitHostileReply(t testing.TB, what string, form url.Values) (hostileReply, map[string]string) {
+	t.Helper()
+	res := s.postReplyNow(t, articlePath+"/comments", form)
 	switch res.Code {
 	case http.StatusSeeOther:
 		m := commentAnchor.FindStringSubmatch(res.Header.Get("Location"))
 		if m == nil {
-			s.t.Errorf("%s: redirected to %q, want the article at #comment-ID", what, res.Header.Get("Location"))
+			t.Errorf("%s: redirected to %q, want the article at #comment-ID", what, res.Header.Get("Location"))
 			return hostileReply{}, nil
 		}
 		r := hostileReply{}
 		r.id, _ = strconv.ParseInt(m[1], 10, 64)
 		if err := s.db.QueryRow(`SELECT author_name, author_url, body FROM comments WHERE id = ?`, r.id).Scan(&r.name, &r.site, &r.body); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		// Browsers send line breaks as CRLF; the server keeps them as LF on purpose.
 		want := hostileReply{id: r.id, name: form.Get("author"), site: form.Get("url"), body: strings.ReplaceAll(form.Get("comment"), "\r\n", "\n")}
 		if r != want {
-			s.t.Errorf("%s: stored name %.80q, website %.80q, text %.80q; want exactly what was typed: %.80q, %.80q, %.80q",
+			t.Errorf("%s: stored name %.80q, website %.80q, text %.80q; want exactly what was typed: %.80q, %.80q, %.80q",
 				what, r.name, r.site, r.body, want.name, want.site, want.body)
 		}
 		return r, nil
 	case http.StatusUnprocessableEntity:
-		doc := parseHTML(s.t, res.Body)
+		doc := parseHTML(t, res.Body)
 		if !strings.Contains(textContent(doc), "Your comment was not posted.") {
-			s.t.Errorf("%s: the 422 page does not say the comment was not posted", what)
+			t.Errorf("%s: the 422 page does not say the comment was not posted", what)
 		}
 		refused := map[string]string{}
 		for _, name := range []string{model.FieldBody, model.FieldName, model.FieldEmail, model.FieldURL, model.FieldParent} {
@@ -107,7 +107,7 @@ func (s *site) submitHostileReply(what string, form url.Values) (hostileReply, m
 			}
 		}
 		if len(refused) == 0 {
-			s.t.Errorf("%s: 422 without a message beside any field", what)
+			t.Errorf("%s: 422 without a message beside any field", what)
 		}
 		// Everything typed is in the form again, as a browser will read it.
 		shown := map[string]string{model.FieldBody: textContent(elementByID(doc, "comment"))}
@@ -116,12 +116,12 @@ func (s *site) submitHostileReply(what string, form url.Values) (hostileReply, m
 		}
 		for name, got := range shown {
 			if want := asParsed(form.Get(name)); asParsed(got) != want {
-				s.t.Errorf("%s: the re-shown form has %s = %.80q, want what was typed: %.80q", what, name, got, want)
+				t.Errorf("%s: the re-shown form has %s = %.80q, want what was typed: %.80q", what, name, got, want)
 			}
 		}
 		return hostileReply{}, refused
 	default:
-		s.t.Errorf("%s: status %d, want 303 (stored) or 422 (refused); body:\n%.500s", what, res.Code, res.Body)
+		t.Errorf("%s: status %d, want 303 (stored) or 422 (refused); body:\n%.500s", what, res.Code, res.Body)
 		return hostileReply{}, nil
 	}
 }
@@ -132,26 +132,27 @@ func (s *site) submitHostileReply(what string, form url.Values) (hostileReply, m
 // and that the moderation queue and, once approved, the article show each stored one
 // as text: no element, attribute or script from it.
 func TestHostile_ReplyFieldsStoredExactlyOrRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.FloodSeconds, p.MinFormSeconds = 0, 0 }) // a test types faster than a person
+	s.setPolicy(t, func(p *model.Policy) { p.FloodSeconds, p.MinFormSeconds = 0, 0 }) // a test types faster than a person
 	corpus := hostile.Corpus(t)
-	mod := s.signIn(s.addUser(model.RoleModerator))
+	mod := s.signIn(t, s.addUser(t, model.RoleModerator))
 
 	// Plain replies give the shape every reply must keep: one pair approved before the
 	// reference page is taken, one held with the hostile ones.
-	plainReply := func(i int, website string) hostileReply {
+	plainReply := func(t testing.TB, i int, website string) hostileReply {
 		form := url.Values{"comment": {"A plain reply about magnesium."}, "author": {"Plain Reader " + strconv.Itoa(i)},
 			"email": {fmt.Sprintf("plain-%d@example.com", i)}, "url": {website}, "comment_parent": {"0"}}
-		r, _ := s.submitHostileReply("plain reply", form)
+		r, _ := s.submitHostileReply(t, "plain reply", form)
 		if r.id == 0 {
 			t.Fatal("a plain reply was not stored")
 		}
 		return r
 	}
-	early := []int64{plainReply(1, "https://plain.example.org/").id, plainReply(2, "").id}
-	s.approveAll(mod, early)
-	reference := s.get(articlePath).wantStatus(http.StatusOK)
-	plainHeld := []hostileReply{plainReply(3, "https://plain.example.org/"), plainReply(4, "")}
+	early := []int64{plainReply(t, 1, "https://plain.example.org/").id, plainReply(t, 2, "").id}
+	s.approveAll(t, mod, early)
+	reference := s.get(t, articlePath).wantStatus(http.StatusOK)
+	plainHeld := []hostileReply{plainReply(t, 3, "https://plain.example.org/"), plainReply(t, 4, "")}
 
 	var stored []hostileReply
 	for i, value := range corpus {
@@ -160,7 +161,7 @@ func TestHostile_ReplyFieldsStoredExactlyOrRefused(t *testing.T) {
 		for _, f := range hostileReplyFields {
 			form.Set(f.name, value)
 		}
-		r, refused := s.submitHostileReply(what, form)
+		r, refused := s.submitHostileReply(t, what, form)
 		for _, f := range hostileReplyFields {
 			phrase, must := replyRefusal(f, value)
 			msg, isRefused := refused[f.name]
@@ -191,7 +192,7 @@ func TestHostile_ReplyFieldsStoredExactlyOrRefused(t *testing.T) {
 				form.Set(f.name, f.plain)
 			}
 		}
-		if r, refused = s.submitHostileReply(what+" (refused fields made plain)", form); r.id == 0 {
+		if r, refused = s.submitHostileReply(t, what+" (refused fields made plain)", form); r.id == 0 {
 			t.Errorf("%s: refused again once only its accepted fields were hostile: %v", what, refused)
 			continue
 		}
@@ -213,7 +214,7 @@ func TestHostile_ReplyFieldsStoredExactlyOrRefused(t *testing.T) {
 	}
 	queue := map[int64]replyShape{}
 	for page := 1; ; page++ {
-		res := s.getAs(mod, "/admin/comments?page="+strconv.Itoa(page)).wantStatus(http.StatusOK)
+		res := s.getAs(t, mod, "/admin/comments?page="+strconv.Itoa(page)).wantStatus(http.StatusOK)
 		doc := parseHTML(t, res.Body)
 		for _, problem := range activeContent(doc) {
 			t.Errorf("moderation queue page %d: %s", page, problem)
@@ -228,8 +229,8 @@ func TestHostile_ReplyFieldsStoredExactlyOrRefused(t *testing.T) {
 	checkReplyShapes(t, "moderation queue", queue, held, plainHeld)
 
 	// The article, once every reply is approved.
-	s.approveAll(mod, slices.Collect(maps.Keys(held)))
-	res := s.get(articlePath).wantStatus(http.StatusOK)
+	s.approveAll(t, mod, slices.Collect(maps.Keys(held)))
+	res := s.get(t, articlePath).wantStatus(http.StatusOK)
 	doc := parseHTML(t, res.Body)
 	for _, problem := range activeContent(doc) {
 		t.Errorf("article page: %s", problem)
@@ -244,15 +245,15 @@ func TestHostile_ReplyFieldsStoredExactlyOrRefused(t *testing.T) {
 }
 
 // approveAll approves the replies through the moderation queue's bulk form.
-func (s *site) approveAll(cookie *http.Cookie, ids []int64) {
-	s.t.Helper()
+func (s *site) approveAll(t testing.TB, cookie *http.Cookie, ids []int64) {
+	t.Helper()
 	form := url.Values{"action": {"approve"}, "return": {"/admin/comments"}}
 	for _, id := range ids {
 		form.Add("ids", itoa(id))
 	}
-	res := s.postForm("/admin/comments/bulk", form, cookie).wantStatus(http.StatusSeeOther)
+	res := s.postForm(t, "/admin/comments/bulk", form, cookie).wantStatus(http.StatusSeeOther)
 	if loc, err := url.Parse(res.Header.Get("Location")); err != nil || loc.Query().Get("n") != strconv.Itoa(len(ids)) {
-		s.t.Fatalf("approving %d replies went to %q, want n=%d", len(ids), res.Header.Get("Location"), len(ids))
+		t.Fatalf("approving %d replies went to %q, want n=%d", len(ids), res.Header.Get("Location"), len(ids))
 	}
 }
 
@@ -315,7 +316,7 @@ func replyShapes(doc *xhtml.Node, item, textClass, nameClass, prefix string) map
 // checkReplyShapes checks that every reply of want is on the page as text: around its
 // text the same elements as a plain reply with or without a website; inside it only
 // paragraphs, line breaks and web links; its name and text as typed.
-func checkReplyShapes(t *testing.T, where string, shown map[int64]replyShape, want map[int64]hostileReply, plain []hostileReply) {
+func checkReplyShapes(t testing.TB, where string, shown map[int64]replyShape, want map[int64]hostileReply, plain []hostileReply) {
 	t.Helper()
 	var allowed []map[string]int
 	for _, p := range plain {
@@ -375,10 +376,11 @@ func replyTextElementProblem(el *xhtml.Node) string {
 // public article, the editor with its preview, the live preview — carries script, an
 // event handler, a javascript: or data: address, a frame, an object or a style.
 func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.PublishWithoutReview = true })
+	s.setPolicy(t, func(p *model.Policy) { p.PublishWithoutReview = true })
 	corpus := hostile.Corpus(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	ctx := context.Background()
 
 	type field struct{ name, errorKey, plain string }
@@ -387,7 +389,7 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 		{"tags", "tags", "Plain"}, {"ref_url", "references", "https://example.org/source"}, {"ref_title", "references", "A plain source"},
 	}
 	// A plain article's public page holds the scripts every article page has.
-	baseline := s.saveAndPublish(cookie, "plain", editorForm(-1, func(f string) string {
+	baseline := s.saveAndPublish(t, cookie, "plain", editorForm(-1, func(f string) string {
 		return fields[slices.IndexFunc(fields, func(x field) bool { return x.name == f })].plain
 	}))
 	if baseline == 0 {
@@ -397,7 +399,7 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantScripts := countScripts(parseHTML(t, s.get("/articles/"+a.Slug).wantStatus(http.StatusOK).Body))
+	wantScripts := countScripts(parseHTML(t, s.get(t, "/articles/"+a.Slug).wantStatus(http.StatusOK).Body))
 
 	saved := 0
 	for i, value := range corpus {
@@ -414,7 +416,7 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 				}
 				return fields[slices.IndexFunc(fields, func(x field) bool { return x.name == name })].plain
 			})
-			res := s.postForm("/admin/articles/new", form, cookie)
+			res := s.postForm(t, "/admin/articles/new", form, cookie)
 			if res.Code == http.StatusSeeOther {
 				if _, err := fmtSscanf(res.Header.Get("Location"), "/admin/articles/%d/edit?done=saved", &id); err != nil {
 					t.Errorf("%s: saved, then sent to %q", what, res.Header.Get("Location"))
@@ -425,7 +427,7 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 				t.Errorf("%s: editor answered %d, want 303 (saved) or 422 (refused); body:\n%.500s", what, res.Code, res.Body)
 				break
 			}
-			refused := s.checkRefusedEditor(what, res.Body, form)
+			refused := s.checkRefusedEditor(t, what, res.Body, form)
 			if len(refused) == 0 {
 				break
 			}
@@ -460,7 +462,7 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 			}
 		}
 
-		live := s.postForm("/admin/preview", url.Values{"body": {value}, "references": {"1"}}, cookie)
+		live := s.postForm(t, "/admin/preview", url.Values{"body": {value}, "references": {"1"}}, cookie)
 		if live.Code != http.StatusOK {
 			t.Errorf("%s: live preview answered %d", what, live.Code)
 		} else {
@@ -472,15 +474,15 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 			continue
 		}
 		saved++
-		s.publishNew(cookie, id)
+		s.publishNew(t, cookie, id)
 		for _, page := range []struct {
 			where   string
 			res     *response
 			scripts int
 		}{
-			{"public article", s.get(fmt.Sprintf("/articles/hostile-%d", i)), wantScripts},
-			{"editor", s.getAs(cookie, "/admin/articles/"+itoa(id)+"/edit"), -1},
-			{"staff article page", s.getAs(cookie, "/admin/articles/"+itoa(id)), -1},
+			{"public article", s.get(t, fmt.Sprintf("/articles/hostile-%d", i)), wantScripts},
+			{"editor", s.getAs(t, cookie, "/admin/articles/"+itoa(id)+"/edit"), -1},
+			{"staff article page", s.getAs(t, cookie, "/admin/articles/"+itoa(id)), -1},
 		} {
 			if page.res.Code != http.StatusOK {
 				t.Errorf("%s: %s answered %d", what, page.where, page.res.Code)
@@ -499,12 +501,12 @@ func TestHostile_ArticleFieldsSanitisedOrRefused(t *testing.T) {
 		t.Errorf("only %d of %d hostile strings made an article; the pages checked prove little", saved, len(corpus))
 	}
 	for _, path := range []string{"/", "/feed.xml", "/sitemap.xml"} {
-		if res := s.get(path); res.Code != http.StatusOK {
+		if res := s.get(t, path); res.Code != http.StatusOK {
 			t.Errorf("%s answered %d with the hostile articles published", path, res.Code)
 		}
 	}
 	// The home page lists the newest articles: the last strings of the corpus.
-	for _, problem := range activeContent(parseHTML(t, s.get("/").Body)) {
+	for _, problem := range activeContent(parseHTML(t, s.get(t, "/").Body)) {
 		t.Errorf("home page: %s", problem)
 	}
 }
@@ -526,25 +528,25 @@ func editorForm(i int, value func(field string) string) url.Values {
 
 // saveAndPublish saves form through the editor, publishes the article and returns
 // its ID, or 0 if the editor refused it.
-func (s *site) saveAndPublish(cookie *http.Cookie, what string, form url.Values) int64 {
-	s.t.Helper()
-	res := s.postForm("/admin/articles/new", form, cookie)
+func (s *site) saveAndPublish(t testing.TB, cookie *http.Cookie, what string, form url.Values) int64 {
+	t.Helper()
+	res := s.postForm(t, "/admin/articles/new", form, cookie)
 	var id int64
 	if res.Code != http.StatusSeeOther {
-		s.t.Errorf("%s: editor answered %d; body:\n%.1000s", what, res.Code, res.Body)
+		t.Errorf("%s: editor answered %d; body:\n%.1000s", what, res.Code, res.Body)
 		return 0
 	}
 	if _, err := fmtSscanf(res.Header.Get("Location"), "/admin/articles/%d/edit?done=saved", &id); err != nil {
-		s.t.Fatalf("%s: saved, then sent to %q", what, res.Header.Get("Location"))
+		t.Fatalf("%s: saved, then sent to %q", what, res.Header.Get("Location"))
 	}
-	s.publishNew(cookie, id)
+	s.publishNew(t, cookie, id)
 	return id
 }
 
 // publishNew publishes a newly saved article (version 1) through its status form.
-func (s *site) publishNew(cookie *http.Cookie, id int64) {
-	s.t.Helper()
-	s.postForm("/admin/articles/"+itoa(id)+"/status", url.Values{"action": {"publish"}, "version": {"1"}}, cookie).wantStatus(http.StatusSeeOther)
+func (s *site) publishNew(t testing.TB, cookie *http.Cookie, id int64) {
+	t.Helper()
+	s.postForm(t, "/admin/articles/"+itoa(id)+"/status", url.Values{"action": {"publish"}, "version": {"1"}}, cookie).wantStatus(http.StatusSeeOther)
 }
 
 // articleRefusalReason says why the editor may refuse value in field, or "" if it
@@ -614,19 +616,19 @@ func editorFieldErrors(doc *xhtml.Node) map[string]string {
 // checkRefusedEditor checks a 422 answer of the editor: it says the article was not
 // saved, has a message beside each refused field, and shows every value as typed
 // (reference fields trimmed, line breaks as LF). It returns the refused fields.
-func (s *site) checkRefusedEditor(what, body string, form url.Values) map[string]string {
-	s.t.Helper()
-	doc := parseHTML(s.t, body)
+func (s *site) checkRefusedEditor(t testing.TB, what, body string, form url.Values) map[string]string {
+	t.Helper()
+	doc := parseHTML(t, body)
 	if !strings.Contains(textContent(doc), "The article was not saved.") {
-		s.t.Errorf("%s: the 422 editor does not say the article was not saved", what)
+		t.Errorf("%s: the 422 editor does not say the article was not saved", what)
 	}
 	refused := editorFieldErrors(doc)
 	if len(refused) == 0 {
-		s.t.Errorf("%s: 422 without a message beside any field", what)
+		t.Errorf("%s: 422 without a message beside any field", what)
 	}
 	for key, msg := range refused {
 		if strings.TrimSpace(msg) == "" {
-			s.t.Errorf("%s: %s is marked refused without a message", what, key)
+			t.Errorf("%s: %s is marked refused without a message", what, key)
 		}
 	}
 	shown := map[string]string{
@@ -644,7 +646,7 @@ func (s *site) checkRefusedEditor(what, body string, form url.Values) map[string
 			want = strings.TrimSpace(want)
 		}
 		if asParsed(got) != asParsed(want) {
-			s.t.Errorf("%s: the re-shown editor has %s = %.80q, want what was typed: %.80q", what, name, got, want)
+			t.Errorf("%s: the re-shown editor has %s = %.80q, want what was typed: %.80q", what, name, got, want)
 		}
 	}
 	return refused
@@ -789,7 +791,7 @@ func asParsed(s string) string {
 	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
 }
 
-func parseHTML(t *testing.T, body string) *xhtml.Node {
+func parseHTML(t testing.TB, body string) *xhtml.Node {
 	t.Helper()
 	doc, err := xhtml.Parse(strings.NewReader(body))
 	if err != nil {
@@ -799,7 +801,7 @@ func parseHTML(t *testing.T, body string) *xhtml.Node {
 }
 
 // parseFragment parses HTML as the content of a div, as the live preview uses it.
-func parseFragment(t *testing.T, body string) *xhtml.Node {
+func parseFragment(t testing.TB, body string) *xhtml.Node {
 	t.Helper()
 	root := &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := xhtml.ParseFragment(strings.NewReader(body), root)

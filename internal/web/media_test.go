@@ -39,7 +39,7 @@ var (
 
 // mediaSite is the site with uploads kept in a media folder beside a stand-in database
 // file and go.mod, which no image address may reach.
-func mediaSite(t *testing.T) (*site, string) {
+func mediaSite(t testing.TB) (*site, string) {
 	t.Helper()
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "media")
@@ -59,7 +59,7 @@ type uploadForm struct {
 	Alt      string
 }
 
-func (f uploadForm) body(t *testing.T) (*bytes.Buffer, string) {
+func (f uploadForm) body(t testing.TB) (*bytes.Buffer, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -81,16 +81,16 @@ func (f uploadForm) body(t *testing.T) (*bytes.Buffer, string) {
 }
 
 // upload posts the form to /admin/media as the holder of cookie.
-func (s *site) upload(cookie *http.Cookie, f uploadForm) *response {
-	s.t.Helper()
-	body, contentType := f.body(s.t)
+func (s *site) upload(t testing.TB, cookie *http.Cookie, f uploadForm) *response {
+	t.Helper()
+	body, contentType := f.body(t)
 	req := httptest.NewRequest(http.MethodPost, "/admin/media", body)
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
-	return s.do(req)
+	return s.do(t, req)
 }
 
 func cmpOr(a, b string) string {
@@ -100,7 +100,7 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-func pngImage(t *testing.T, w, h int) []byte {
+func pngImage(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for x := range w {
@@ -114,7 +114,7 @@ func pngImage(t *testing.T, w, h int) []byte {
 }
 
 // noisePNG is a PNG of random pixels, which does not compress: about 4 bytes a pixel.
-func noisePNG(t *testing.T, side int) []byte {
+func noisePNG(t testing.TB, side int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, side, side))
 	r := rand.New(rand.NewPCG(1, 2))
@@ -128,7 +128,7 @@ func noisePNG(t *testing.T, side int) []byte {
 	return buf.Bytes()
 }
 
-func jpegImage(t *testing.T) []byte {
+func jpegImage(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	for x := range 40 {
@@ -141,7 +141,7 @@ func jpegImage(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func gifImage(t *testing.T) []byte {
+func gifImage(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewPaletted(image.Rect(0, 0, 4, 4), color.Palette{color.White, color.Black})
 	var buf bytes.Buffer
@@ -157,7 +157,7 @@ func mediaName(data []byte, ext string) string {
 }
 
 // mediaFiles lists the files in the media folder (none if it does not exist).
-func mediaFiles(t *testing.T, dir string) []string {
+func mediaFiles(t testing.TB, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -177,13 +177,14 @@ func mediaFiles(t *testing.T, dir string) []string {
 // hash of their content, recorded with the type found in their content, and shown
 // first in the library with the Markdown to paste.
 func TestMediaUpload_AcceptsPNGJPEGWebP(t *testing.T) {
+	t.Parallel()
 	for _, w := range [][]byte{webpLossless, webpLossy} {
 		if _, err := webp.Decode(bytes.NewReader(w)); err != nil {
 			t.Fatalf("the WebP fixture is not a valid WebP: %v", err)
 		}
 	}
 	s, dir := mediaSite(t)
-	cookie := s.signIn(s.addUser(model.RoleAuthor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleAuthor))
 	cases := []struct {
 		name, file, declared, contentType, ext string
 		data                                   []byte
@@ -197,9 +198,8 @@ func TestMediaUpload_AcceptsPNGJPEGWebP(t *testing.T) {
 	var want []string
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s.t = t
 			alt := "Diagram of " + tc.name + " [figure 1] with *stars*"
-			res := s.upload(cookie, uploadForm{FileName: tc.file, Type: tc.declared, Data: tc.data, Alt: alt}).wantStatus(http.StatusSeeOther)
+			res := s.upload(t, cookie, uploadForm{FileName: tc.file, Type: tc.declared, Data: tc.data, Alt: alt}).wantStatus(http.StatusSeeOther)
 			if got := res.Header.Get("Location"); got != "/admin/media?done=uploaded" {
 				t.Fatalf("Location = %q", got)
 			}
@@ -208,11 +208,11 @@ func TestMediaUpload_AcceptsPNGJPEGWebP(t *testing.T) {
 			if err != nil || !bytes.Equal(stored, tc.data) {
 				t.Fatalf("stored file %s: %v (equal: %v)", name, err, bytes.Equal(stored, tc.data))
 			}
-			if n := s.count(`SELECT count(*) FROM media WHERE file_name = ? AND content_type = ? AND size = ? AND alt = ? AND user_id IS NOT NULL`,
+			if n := s.count(t, `SELECT count(*) FROM media WHERE file_name = ? AND content_type = ? AND size = ? AND alt = ? AND user_id IS NOT NULL`,
 				name, tc.contentType, len(tc.data), alt); n != 1 {
 				t.Fatalf("media rows for %s = %d", name, n)
 			}
-			page := s.getAs(cookie, res.Header.Get("Location")).wantStatus(http.StatusOK)
+			page := s.getAs(t, cookie, res.Header.Get("Location")).wantStatus(http.StatusOK)
 			markdown := `![Diagram of ` + tc.name + ` \[figure 1\] with \*stars\*](/media/` + name + `)`
 			page.wantContains("Image uploaded. Copy its Markdown into an article.", html.EscapeString(markdown),
 				`<img src="/media/`+name+`" alt="`+html.EscapeString(alt)+`"`)
@@ -223,7 +223,7 @@ func TestMediaUpload_AcceptsPNGJPEGWebP(t *testing.T) {
 			want = append(want, name)
 		})
 	}
-	s.t = t
+
 	slices.Sort(want)
 	if got := mediaFiles(t, dir); !slices.Equal(got, want) {
 		t.Errorf("media folder holds %v, want exactly %v (no temporary files)", got, want)
@@ -236,8 +236,9 @@ func TestMediaUpload_AcceptsPNGJPEGWebP(t *testing.T) {
 // Ensure an upload that is not an acceptable image is refused with 422 and a clear
 // message, keeps the alt text typed, and writes nothing: no file, no row.
 func TestMediaUpload_Refused(t *testing.T) {
+	t.Parallel()
 	s, dir := mediaSite(t)
-	cookie := s.signIn(s.addUser(model.RoleEditor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	goodPNG := pngImage(t, 32, 32)
 	badCRC := bytes.Clone(goodPNG)
 	badCRC[len(badCRC)-20] ^= 0xFF // inside the image data, not the header
@@ -277,72 +278,66 @@ func TestMediaUpload_Refused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s.t = t
 			tc.form.Alt = `Chart of "twitches" & <cramps>`
-			res := s.upload(cookie, tc.form).wantStatus(http.StatusUnprocessableEntity)
+			res := s.upload(t, cookie, tc.form).wantStatus(http.StatusUnprocessableEntity)
 			res.wantContains("The image was not uploaded.", html.EscapeString(tc.msg),
 				`value="`+html.EscapeString(tc.form.Alt)+`"`).wantNotContains("Image uploaded.")
 		})
 	}
 	t.Run("MissingAlt", func(t *testing.T) {
-		s.t = t
-		res := s.upload(cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: " \n\t "}).wantStatus(http.StatusUnprocessableEntity)
+		res := s.upload(t, cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: " \n\t "}).wantStatus(http.StatusUnprocessableEntity)
 		res.wantContains("Describe the image for readers who cannot see it (the alt text).")
 	})
 	t.Run("AltTooLong", func(t *testing.T) {
-		s.t = t
 		alt := strings.Repeat("é", model.MaxMediaAlt+1)
-		res := s.upload(cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: alt}).wantStatus(http.StatusUnprocessableEntity)
+		res := s.upload(t, cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: alt}).wantStatus(http.StatusUnprocessableEntity)
 		res.wantContains("Keep the description to 300 characters or fewer", `value="`+alt+`"`)
 	})
-	s.t = t
+
 	if files := mediaFiles(t, dir); len(files) != 0 {
 		t.Errorf("refused uploads left files in the media folder: %v", files)
 	}
-	if n := s.count(`SELECT count(*) FROM media`); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM media`); n != 0 {
 		t.Errorf("refused uploads left %d rows in the media table", n)
 	}
 	// The longest alt text accepted is 300 characters, counted as characters.
-	s.upload(cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: strings.Repeat("é", model.MaxMediaAlt)}).wantStatus(http.StatusSeeOther)
+	s.upload(t, cookie, uploadForm{FileName: "ok.png", Type: "image/png", Data: goodPNG, Alt: strings.Repeat("é", model.MaxMediaAlt)}).wantStatus(http.StatusSeeOther)
 }
 
 // Ensure the upload routes accept bodies up to MaxUploadBody, refuse larger ones with
 // 413 before reading them, and refuse a streamed body of undeclared length (which
 // browsers never send) with 411 without reading it; other routes keep the small limit.
 func TestMediaUpload_BodyLimit(t *testing.T) {
+	t.Parallel()
 	s, dir := mediaSite(t)
-	cookie := s.signIn(s.addUser(model.RoleAdmin))
+	cookie := s.signIn(t, s.addUser(t, model.RoleAdmin))
 	t.Run("LargeImageAccepted", func(t *testing.T) {
-		s.t = t
 		data := noisePNG(t, 700) // about 2 MB, far over the 256 KB of other forms
 		if len(data) < 1<<20 {
 			t.Fatalf("test image is only %d bytes", len(data))
 		}
-		s.upload(cookie, uploadForm{FileName: "noise.png", Type: "image/png", Data: data, Alt: "Noise"}).wantStatus(http.StatusSeeOther)
+		s.upload(t, cookie, uploadForm{FileName: "noise.png", Type: "image/png", Data: data, Alt: "Noise"}).wantStatus(http.StatusSeeOther)
 	})
 	tooLarge := uploadForm{FileName: "huge.png", Type: "image/png", Data: make([]byte, web.MaxUploadBody), Alt: "Huge"}
 	t.Run("DeclaredTooLarge", func(t *testing.T) {
-		s.t = t
-		s.upload(cookie, tooLarge).wantStatus(http.StatusRequestEntityTooLarge).
+		s.upload(t, cookie, tooLarge).wantStatus(http.StatusRequestEntityTooLarge).
 			wantContains("Submission too large", "An image may be at most 5 MB")
 	})
 	t.Run("StreamedTooLarge", func(t *testing.T) {
-		s.t = t
 		body, contentType := tooLarge.body(t)
 		req := httptest.NewRequest(http.MethodPost, "/admin/media", io.MultiReader(body))
 		req.ContentLength = -1
 		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		req.AddCookie(cookie)
-		s.do(req).wantStatus(http.StatusLengthRequired).wantContains("Length required", "sent with its length")
+		s.do(t, req).wantStatus(http.StatusLengthRequired).wantContains("Length required", "sent with its length")
 	})
 	t.Run("OtherRoutesKeepSmallLimit", func(t *testing.T) {
-		s.t = t
 		form := url.Values{"name": {strings.Repeat("a", web.MaxRequestBody)}}
-		s.postForm("/admin/users", form, cookie).wantStatus(http.StatusRequestEntityTooLarge).wantContains("(256 KB)")
+		s.postForm(t, "/admin/users", form, cookie).wantStatus(http.StatusRequestEntityTooLarge).wantContains("(256 KB)")
 	})
-	s.t = t
-	if n, files := s.count(`SELECT count(*) FROM media`), mediaFiles(t, dir); n != 1 || len(files) != 1 {
+
+	if n, files := s.count(t, `SELECT count(*) FROM media`), mediaFiles(t, dir); n != 1 || len(files) != 1 {
 		t.Errorf("after one accepted upload: %d rows, files %v", n, files)
 	}
 }
@@ -350,23 +345,24 @@ func TestMediaUpload_BodyLimit(t *testing.T) {
 // Ensure the same image uploaded twice is stored once: one file, one row, and the
 // second upload says so and shows that image first.
 func TestMediaUpload_SameImageTwiceReusesFile(t *testing.T) {
+	t.Parallel()
 	s, dir := mediaSite(t)
-	cookie := s.signIn(s.addUser(model.RoleAuthor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleAuthor))
 	data := pngImage(t, 20, 20)
 	name := mediaName(data, "png")
-	s.upload(cookie, uploadForm{FileName: "a.png", Type: "image/png", Data: data, Alt: "First description"}).wantStatus(http.StatusSeeOther)
-	s.upload(cookie, uploadForm{FileName: "other.png", Type: "image/png", Data: pngImage(t, 21, 20), Alt: "Another image"}).wantStatus(http.StatusSeeOther)
-	res := s.upload(cookie, uploadForm{FileName: "b.png", Type: "image/png", Data: data, Alt: "Second description"}).wantStatus(http.StatusSeeOther)
+	s.upload(t, cookie, uploadForm{FileName: "a.png", Type: "image/png", Data: data, Alt: "First description"}).wantStatus(http.StatusSeeOther)
+	s.upload(t, cookie, uploadForm{FileName: "other.png", Type: "image/png", Data: pngImage(t, 21, 20), Alt: "Another image"}).wantStatus(http.StatusSeeOther)
+	res := s.upload(t, cookie, uploadForm{FileName: "b.png", Type: "image/png", Data: data, Alt: "Second description"}).wantStatus(http.StatusSeeOther)
 	if got, want := res.Header.Get("Location"), "/admin/media?done=uploaded-again&image="+name; got != want {
 		t.Fatalf("Location = %q, want %q", got, want)
 	}
 	if files := mediaFiles(t, dir); len(files) != 2 || !slices.Contains(files, name) {
 		t.Errorf("media folder = %v, want the two distinct images", files)
 	}
-	if n := s.count(`SELECT count(*) FROM media WHERE file_name = ?`, name); n != 1 {
+	if n := s.count(t, `SELECT count(*) FROM media WHERE file_name = ?`, name); n != 1 {
 		t.Errorf("rows for the image = %d, want 1", n)
 	}
-	page := s.getAs(cookie, res.Header.Get("Location")).wantStatus(http.StatusOK)
+	page := s.getAs(t, cookie, res.Header.Get("Location")).wantStatus(http.StatusOK)
 	page.wantContains("This image was already uploaded, so the same file is used.")
 	first := page.Body[strings.Index(page.Body, `<li class="media-item`):]
 	first = first[:strings.Index(first, "</li>")]
@@ -383,19 +379,19 @@ func TestMediaUpload_SameImageTwiceReusesFile(t *testing.T) {
 // nothing else is served from /media/: not unknown names, not files outside the
 // folder, not files in it that were never uploaded.
 func TestMediaFile_Serving(t *testing.T) {
+	t.Parallel()
 	s, dir := mediaSite(t)
-	cookie := s.signIn(s.addUser(model.RoleAuthor))
+	cookie := s.signIn(t, s.addUser(t, model.RoleAuthor))
 	data := jpegImage(t)
 	name := mediaName(data, "jpg")
-	s.upload(cookie, uploadForm{FileName: "x.jpg", Type: "image/jpeg", Data: data, Alt: "A photo"}).wantStatus(http.StatusSeeOther)
-	csp := s.get("/").Header.Get("Content-Security-Policy")
+	s.upload(t, cookie, uploadForm{FileName: "x.jpg", Type: "image/jpeg", Data: data, Alt: "A photo"}).wantStatus(http.StatusSeeOther)
+	csp := s.get(t, "/").Header.Get("Content-Security-Policy")
 	if !strings.Contains(csp, "img-src 'self'") {
 		t.Fatalf("CSP lacks img-src 'self': %q", csp)
 	}
 
 	t.Run("Get", func(t *testing.T) {
-		s.t = t
-		res := s.get("/media/" + name).wantStatus(http.StatusOK)
+		res := s.get(t, "/media/"+name).wantStatus(http.StatusOK)
 		for header, want := range map[string]string{
 			"Content-Type":            "image/jpeg",
 			"X-Content-Type-Options":  "nosniff",
@@ -411,11 +407,10 @@ func TestMediaFile_Serving(t *testing.T) {
 		}
 		req := httptest.NewRequest(http.MethodGet, "/media/"+name, nil)
 		req.Header.Set("If-None-Match", res.Header.Get("ETag"))
-		s.do(req).wantStatus(http.StatusNotModified)
+		s.do(t, req).wantStatus(http.StatusNotModified)
 	})
 	t.Run("Head", func(t *testing.T) {
-		s.t = t
-		res := s.do(httptest.NewRequest(http.MethodHead, "/media/"+name, nil)).wantStatus(http.StatusOK)
+		res := s.do(t, httptest.NewRequest(http.MethodHead, "/media/"+name, nil)).wantStatus(http.StatusOK)
 		if res.Body != "" || res.Header.Get("Content-Type") != "image/jpeg" || res.Header.Get("Content-Length") != itoa(int64(len(data))) {
 			t.Errorf("HEAD: body %d bytes, type %q, length %q", len(res.Body), res.Header.Get("Content-Type"), res.Header.Get("Content-Length"))
 		}
@@ -431,9 +426,9 @@ func TestMediaFile_Serving(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "..", "fascicle.db"), filepath.Join(dir, link)); err != nil {
 		t.Fatal(err)
 	}
-	s.exec(`INSERT INTO media (file_name, content_type, size, alt, sha256, created_at) VALUES (?, 'image/png', 10, 'x', 'x', CURRENT_TIMESTAMP)`, link)
+	s.exec(t, `INSERT INTO media (file_name, content_type, size, alt, sha256, created_at) VALUES (?, 'image/png', 10, 'x', 'x', CURRENT_TIMESTAMP)`, link)
 	missing := "00000000000000ff.webp"
-	s.exec(`INSERT INTO media (file_name, content_type, size, alt, sha256, created_at) VALUES (?, 'image/webp', 10, 'x', 'x', CURRENT_TIMESTAMP)`, missing)
+	s.exec(t, `INSERT INTO media (file_name, content_type, size, alt, sha256, created_at) VALUES (?, 'image/webp', 10, 'x', 'x', CURRENT_TIMESTAMP)`, missing)
 	for _, target := range []string{
 		"/media/" + stray,
 		"/media/" + link,
@@ -450,8 +445,7 @@ func TestMediaFile_Serving(t *testing.T) {
 		"/media/fascicle.db",
 	} {
 		t.Run(target, func(t *testing.T) {
-			s.t = t
-			res := s.get(target)
+			res := s.get(t, target)
 			if res.Code != http.StatusNotFound && !(res.Code == http.StatusMovedPermanently && target == "/media/") {
 				t.Errorf("status = %d, want 404", res.Code)
 			}
@@ -463,37 +457,35 @@ func TestMediaFile_Serving(t *testing.T) {
 // Ensure only staff who write articles can open the image library: moderators and
 // reviewers are refused, and anonymous visitors are sent to sign in, storing nothing.
 func TestMediaPage_Roles(t *testing.T) {
+	t.Parallel()
 	s, dir := mediaSite(t)
 	for _, role := range []model.Role{model.RoleAuthor, model.RoleEditor, model.RoleAdmin} {
 		t.Run(string(role), func(t *testing.T) {
-			s.t = t
-			cookie := s.signIn(s.addUser(role))
-			s.getAs(cookie, "/admin/media").wantStatus(http.StatusOK).
+			cookie := s.signIn(t, s.addUser(t, role))
+			s.getAs(t, cookie, "/admin/media").wantStatus(http.StatusOK).
 				wantContains(`<a href="/admin/media">Images</a>`, `enctype="multipart/form-data"`, `name="image"`, `name="alt"`, "No images yet.")
 		})
 	}
 	for _, role := range []model.Role{model.RoleModerator, model.RoleReviewer} {
 		t.Run(string(role), func(t *testing.T) {
-			s.t = t
-			cookie := s.signIn(s.addUser(role))
-			s.getAs(cookie, "/admin/media").wantStatus(http.StatusForbidden)
-			s.upload(cookie, uploadForm{FileName: "a.png", Type: "image/png", Data: pngImage(t, 4, 4), Alt: "A"}).wantStatus(http.StatusForbidden)
-			s.getAs(cookie, "/admin/").wantStatus(http.StatusOK).wantNotContains(`href="/admin/media"`)
+			cookie := s.signIn(t, s.addUser(t, role))
+			s.getAs(t, cookie, "/admin/media").wantStatus(http.StatusForbidden)
+			s.upload(t, cookie, uploadForm{FileName: "a.png", Type: "image/png", Data: pngImage(t, 4, 4), Alt: "A"}).wantStatus(http.StatusForbidden)
+			s.getAs(t, cookie, "/admin/").wantStatus(http.StatusOK).wantNotContains(`href="/admin/media"`)
 		})
 	}
 	t.Run("Anonymous", func(t *testing.T) {
-		s.t = t
-		res := s.get("/admin/media").wantStatus(http.StatusSeeOther)
+		res := s.get(t, "/admin/media").wantStatus(http.StatusSeeOther)
 		if got := res.Header.Get("Location"); got != "/admin/login?next=%2Fadmin%2Fmedia" {
 			t.Errorf("Location = %q", got)
 		}
-		res = s.upload(nil, uploadForm{FileName: "a.png", Type: "image/png", Data: pngImage(t, 4, 4), Alt: "A"}).wantStatus(http.StatusSeeOther)
+		res = s.upload(t, nil, uploadForm{FileName: "a.png", Type: "image/png", Data: pngImage(t, 4, 4), Alt: "A"}).wantStatus(http.StatusSeeOther)
 		if got := res.Header.Get("Location"); got != "/admin/login" {
 			t.Errorf("Location = %q", got)
 		}
 	})
-	s.t = t
-	if n, files := s.count(`SELECT count(*) FROM media`), mediaFiles(t, dir); n != 0 || len(files) != 0 {
+
+	if n, files := s.count(t, `SELECT count(*) FROM media`), mediaFiles(t, dir); n != 0 || len(files) != 0 {
 		t.Errorf("refused uploads stored %d rows, files %v", n, files)
 	}
 }
@@ -503,12 +495,13 @@ func TestMediaPage_Roles(t *testing.T) {
 // all, which the sanitiser once dropped with the whole alt), under a policy that lets
 // the browser load it from this site.
 func TestArticle_RendersUploadedImage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	alt := `Fig. [2]: *not* bold, <b>not</b> markup & "quoted"`
 	snippet := model.MediaMarkdown(alt, "/media/0123456789abcdef.png")
-	s.exec(`UPDATE articles SET body_markdown = body_markdown || ? WHERE slug = ?`,
+	s.exec(t, `UPDATE articles SET body_markdown = body_markdown || ? WHERE slug = ?`,
 		"\n\n![Muscle fibres in a fascicle](/media/x.png)\n\n"+snippet+"\n", strings.TrimPrefix(articlePath, "/articles/"))
-	res := s.get(articlePath).wantStatus(http.StatusOK)
+	res := s.get(t, articlePath).wantStatus(http.StatusOK)
 	res.wantContains(`<img src="/media/x.png" alt="Muscle fibres in a fascicle"`,
 		// Straight quotes become typographic ones, as everywhere in article text.
 		`<img src="/media/0123456789abcdef.png" alt="Fig. [2]: *not* bold, &lt;b&gt;not&lt;/b&gt; markup &amp; “quoted”"`)

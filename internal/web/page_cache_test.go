@@ -21,12 +21,13 @@ import (
 // Ensure a public page is rendered once and then served from the cache, with an ETag
 // that answers If-None-Match with 304, and gzip for readers who accept it.
 func TestPageCache_HitETagGzip(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	first := s.get(articlePath).wantStatus(http.StatusOK)
+	first := s.get(t, articlePath).wantStatus(http.StatusOK)
 	if first.Header.Get("X-Cache") != "miss" {
 		t.Fatalf("first view: X-Cache = %q", first.Header.Get("X-Cache"))
 	}
-	second := s.get(articlePath).wantStatus(http.StatusOK)
+	second := s.get(t, articlePath).wantStatus(http.StatusOK)
 	if second.Header.Get("X-Cache") != "hit" || second.Body != first.Body {
 		t.Fatalf("second view: X-Cache = %q, same body %v", second.Header.Get("X-Cache"), second.Body == first.Body)
 	}
@@ -36,12 +37,12 @@ func TestPageCache_HitETagGzip(t *testing.T) {
 	}
 	req := httptest.NewRequest(http.MethodGet, articlePath, nil)
 	req.Header.Set("If-None-Match", etag)
-	if res := s.do(req); res.Code != http.StatusNotModified || res.Body != "" {
+	if res := s.do(t, req); res.Code != http.StatusNotModified || res.Body != "" {
 		t.Errorf("If-None-Match: status %d, %d bytes", res.Code, len(res.Body))
 	}
 	req = httptest.NewRequest(http.MethodGet, articlePath, nil)
 	req.Header.Set("Accept-Encoding", "br, gzip;q=0.8")
-	gz := s.do(req)
+	gz := s.do(t, req)
 	if gz.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("Content-Encoding = %q", gz.Header.Get("Content-Encoding"))
 	}
@@ -55,7 +56,7 @@ func TestPageCache_HitETagGzip(t *testing.T) {
 	}
 	req = httptest.NewRequest(http.MethodGet, articlePath, nil)
 	req.Header.Set("Accept-Encoding", "gzip;q=0")
-	if res := s.do(req); res.Header.Get("Content-Encoding") != "" {
+	if res := s.do(t, req); res.Header.Get("Content-Encoding") != "" {
 		t.Error("gzip sent to a reader who refused it")
 	}
 }
@@ -63,22 +64,23 @@ func TestPageCache_HitETagGzip(t *testing.T) {
 // Ensure staff, a reader's own held reply (?pending=) and the no-JavaScript reply
 // form (?replytocom=) bypass the cache, and that held replies do not empty it.
 func TestPageCache_Bypass(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.get(articlePath)
-	cookie := s.signIn(s.addUser(model.RoleModerator))
-	if res := s.getAs(cookie, articlePath); res.Header.Get("X-Cache") != "" {
+	s.get(t, articlePath)
+	cookie := s.signIn(t, s.addUser(t, model.RoleModerator))
+	if res := s.getAs(t, cookie, articlePath); res.Header.Get("X-Cache") != "" {
 		t.Errorf("staff got a cached page: %q", res.Header.Get("X-Cache"))
 	}
-	res := s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-	own := s.get(strings.Split(res.Header.Get("Location"), "#")[0])
+	res := s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	own := s.get(t, strings.Split(res.Header.Get("Location"), "#")[0])
 	if own.Header.Get("X-Cache") != "" || !strings.Contains(own.Body, "awaiting moderation") {
 		t.Errorf("the pending page: X-Cache %q", own.Header.Get("X-Cache"))
 	}
-	if res := s.get(articlePath + "?replytocom=1"); res.Header.Get("X-Cache") != "" {
+	if res := s.get(t, articlePath+"?replytocom=1"); res.Header.Get("X-Cache") != "" {
 		t.Error("?replytocom was cached")
 	}
 	// A held reply changes no public page: the cached page stays.
-	if res := s.get(articlePath); res.Header.Get("X-Cache") != "hit" || strings.Contains(res.Body, "Magnesium helped") {
+	if res := s.get(t, articlePath); res.Header.Get("X-Cache") != "hit" || strings.Contains(res.Body, "Magnesium helped") {
 		t.Errorf("after a held reply: X-Cache %q", res.Header.Get("X-Cache"))
 	}
 }
@@ -87,6 +89,7 @@ func TestPageCache_Bypass(t *testing.T) {
 // approval, an edit of a reply, an article change, a setting — is visible to the next
 // read, while readers hammer the cache concurrently.
 func TestPageCache_NoStaleReadsUnderConcurrentApprove(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	stop := make(chan struct{})
@@ -125,11 +128,11 @@ func TestPageCache_NoStaleReadsUnderConcurrentApprove(t *testing.T) {
 			}
 		}
 	}
-	s.exec(`UPDATE articles SET title = 'A renamed article' WHERE id = 1`)
+	s.exec(t, `UPDATE articles SET title = 'A renamed article' WHERE id = 1`)
 	if !strings.Contains(httpGet(s, articlePath), "A renamed article") || !strings.Contains(httpGet(s, "/"), "A renamed article") {
 		t.Error("an article change was not visible at once")
 	}
-	s.setPolicy(func(p *model.Policy) { p.ThreadDepth = 1 })
+	s.setPolicy(t, func(p *model.Policy) { p.ThreadDepth = 1 })
 	if strings.Contains(httpGet(s, articlePath), `<ol class="children">`) {
 		t.Error("a settings change was not visible at once")
 	}
@@ -142,9 +145,10 @@ func TestPageCache_NoStaleReadsUnderConcurrentApprove(t *testing.T) {
 
 // Ensure the cache can be turned off, as the benchmark needs to measure rendering.
 func TestPageCache_Off(t *testing.T) {
+	t.Parallel()
 	s := newSiteWith(t, func(o *web.Options) { o.NoPageCache = true })
-	s.get(articlePath)
-	if res := s.get(articlePath); res.Header.Get("X-Cache") != "" {
+	s.get(t, articlePath)
+	if res := s.get(t, articlePath); res.Header.Get("X-Cache") != "" {
 		t.Errorf("X-Cache = %q with the cache off", res.Header.Get("X-Cache"))
 	}
 }
@@ -160,10 +164,11 @@ func httpGet(s *site, path string) string {
 
 // Ensure stylesheets and scripts are sent gzipped to readers who accept it.
 func TestStatic_Gzip(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	req := httptest.NewRequest(http.MethodGet, "/static/css/site.css", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
-	res := s.do(req)
+	res := s.do(t, req)
 	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding" {
 		t.Fatalf("headers: %v", res.Header)
 	}
@@ -175,7 +180,7 @@ func TestStatic_Gzip(t *testing.T) {
 	if !bytes.Contains(css, []byte("--accent")) {
 		t.Error("the gzipped stylesheet is not the stylesheet")
 	}
-	if plain := s.get("/static/css/site.css"); plain.Header.Get("Content-Encoding") != "" || !strings.Contains(plain.Body, "--accent") {
+	if plain := s.get(t, "/static/css/site.css"); plain.Header.Get("Content-Encoding") != "" || !strings.Contains(plain.Body, "--accent") {
 		t.Error("a reader without gzip got it compressed")
 	}
 }

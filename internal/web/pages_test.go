@@ -14,6 +14,7 @@ import (
 // Ensure every public page answers with the right status, shows what a reader needs
 // and leaks nothing it must not.
 func TestPublicPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	addArticle(t, s, "a-draft-article", model.ArticleDraft)
 	addArticle(t, s, "an-archived-article", model.ArticleArchived)
@@ -113,11 +114,11 @@ func TestPublicPages(t *testing.T) {
 			for k, v := range tt.Header {
 				req.Header.Set(k, v)
 			}
-			s.t = t
-			res := s.do(req)
+
+			res := s.do(t, req)
 			res.wantStatus(tt.ExpectedStatus).wantContains(tt.ExpectedContent...).wantNotContains(tt.NotExpectedContent...)
 			res.wantNotContains("<script>", "<script >")
-			for _, email := range s.commenterEmails() {
+			for _, email := range s.commenterEmails(t) {
 				res.wantNotContains(email)
 			}
 			if got := res.Header.Get("Content-Security-Policy"); !strings.Contains(got, "script-src 'self'") || !strings.Contains(got, "frame-ancestors 'none'") ||
@@ -137,36 +138,38 @@ func TestPublicPages(t *testing.T) {
 // Ensure the article list is paginated ten to a page, newest first, with links both
 // ways.
 func TestHome_Paginates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 1; i <= 11; i++ {
 		a := addArticle(t, s, "article-"+string(rune('a'+i)), model.ArticlePublished)
-		s.exec(`UPDATE articles SET published_at = ?, title = ? WHERE id = ?`,
+		s.exec(t, `UPDATE articles SET published_at = ?, title = ? WHERE id = ?`,
 			time.Date(2026, 10, 1+i, 8, 0, 0, 0, time.UTC), "Generated article "+string(rune('a'+i)), a.ID)
 	}
-	first := s.get("/").wantStatus(http.StatusOK)
+	first := s.get(t, "/").wantStatus(http.StatusOK)
 	first.wantContains("Generated article l", "Generated article c", `<a rel="next" href="/?page=2">`)
 	first.wantNotContains("Generated article b", "Understanding Involuntary", `rel="prev"`)
 	if strings.Index(first.Body, "Generated article l") > strings.Index(first.Body, "Generated article k") {
 		t.Error("articles are not newest first")
 	}
-	second := s.get("/?page=2").wantStatus(http.StatusOK)
+	second := s.get(t, "/?page=2").wantStatus(http.StatusOK)
 	second.wantContains("Generated article b", "Understanding Involuntary", `<a rel="prev" href="/">`, "Page 2")
 	second.wantNotContains("Generated article c", `rel="next"`)
-	s.get("/?page=3").wantStatus(http.StatusNotFound)
+	s.get(t, "/?page=3").wantStatus(http.StatusNotFound)
 }
 
 // Ensure static files are served under content-hashed names, cached for a year, and
 // answer If-None-Match with 304.
 func TestStatic_HashedNamesAreImmutable(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	page := s.get("/").wantStatus(http.StatusOK)
+	page := s.get(t, "/").wantStatus(http.StatusOK)
 	start := strings.Index(page.Body, `href="/static/css/site.`)
 	if start < 0 {
 		t.Fatal("no hashed stylesheet link on the home page")
 	}
 	href := page.Body[start+len(`href="`):]
 	href = href[:strings.IndexByte(href, '"')]
-	res := s.get(href).wantStatus(http.StatusOK)
+	res := s.get(t, href).wantStatus(http.StatusOK)
 	if got := res.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
 		t.Errorf("Cache-Control = %q", got)
 	}
@@ -175,11 +178,12 @@ func TestStatic_HashedNamesAreImmutable(t *testing.T) {
 	}
 	req := httptest.NewRequest(http.MethodGet, href, nil)
 	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
-	s.do(req).wantStatus(http.StatusNotModified)
+	s.do(t, req).wantStatus(http.StatusNotModified)
 }
 
 // Ensure HEAD is answered like GET, without a body.
 func TestHead_AnsweredLikeGet(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	srv := httptest.NewServer(s.handler)
 	defer srv.Close()
@@ -193,7 +197,7 @@ func TestHead_AnsweredLikeGet(t *testing.T) {
 	}
 }
 
-func addArticle(t *testing.T, s *site, slug string, status model.ArticleStatus) *model.Article {
+func addArticle(t testing.TB, s *site, slug string, status model.ArticleStatus) *model.Article {
 	t.Helper()
 	now := time.Now().UTC()
 	a := &model.Article{

@@ -17,18 +17,18 @@ import (
 
 // stamped returns a copy of form with the signed timestamp of the article's reply form,
 // and moves the clock on 20 s, the time a person takes to write a reply.
-func (s *site) stamped(form url.Values) url.Values {
-	s.t.Helper()
+func (s *site) stamped(t testing.TB, form url.Values) url.Values {
+	t.Helper()
 	form = cloneValues(form)
-	form.Set("form_shown", s.formStamp(articlePath))
+	form.Set("form_shown", s.formStamp(t, articlePath))
 	s.advance(20 * time.Second)
 	return form
 }
 
 // sendReply posts the reply form to the demo article at once, like postReplyNow, with
 // extra headers that replace the defaults and a session cookie (nil for none).
-func (s *site) sendReply(form url.Values, header map[string]string, cookie *http.Cookie) *response {
-	s.t.Helper()
+func (s *site) sendReply(t testing.TB, form url.Values, header map[string]string, cookie *http.Cookie) *response {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
@@ -39,114 +39,111 @@ func (s *site) sendReply(form url.Values, header map[string]string, cookie *http
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
-	return s.do(req)
+	return s.do(t, req)
 }
 
 // wantReply checks the newest reply's status and held reason, and returns its ID.
-func (s *site) wantReply(status, reason string) int64 {
-	s.t.Helper()
-	id, gotStatus, gotReason := s.lastReply()
+func (s *site) wantReply(t testing.TB, status, reason string) int64 {
+	t.Helper()
+	id, gotStatus, gotReason := s.lastReply(t)
 	if gotStatus != status || gotReason != reason {
-		s.t.Errorf("newest reply: status %q, reason %q; want %q, %q", gotStatus, gotReason, status, reason)
+		t.Errorf("newest reply: status %q, reason %q; want %q, %q", gotStatus, gotReason, status, reason)
 	}
 	return id
 }
 
 // wantHeldRedirect checks that the reader was sent to the page that shows them their
 // reply as awaiting moderation, and returns that page.
-func (s *site) wantHeldRedirect(res *response, id int64) *response {
-	s.t.Helper()
+func (s *site) wantHeldRedirect(t testing.TB, res *response, id int64) *response {
+	t.Helper()
 	res.wantStatus(http.StatusSeeOther)
 	location := res.Header.Get("Location")
 	if !strings.HasPrefix(location, articlePath+"?pending=") || !strings.HasSuffix(location, "#comment-"+itoa(id)) {
-		s.t.Fatalf("Location = %q, want the article with ?pending= and #comment-%d", location, id)
+		t.Fatalf("Location = %q, want the article with ?pending= and #comment-%d", location, id)
 	}
-	return s.get(strings.Split(location, "#")[0]).wantStatus(http.StatusOK)
+	return s.get(t, strings.Split(location, "#")[0]).wantStatus(http.StatusOK)
 }
 
 // Ensure the default policy holds every reply, and tells the reader it is awaiting
 // moderation.
 func TestPolicy_DefaultHoldsEveryReply(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	res := s.postReply(articlePath+"/comments", validReply())
-	id := s.wantReply("pending", "every reply is held (manual moderation)")
-	s.wantHeldRedirect(res, id).wantContains(`id="comment-`+itoa(id)+`"`, "Your comment is awaiting moderation.", "Magnesium helped my cramps.")
-	s.get(articlePath).wantStatus(http.StatusOK).wantContains("3 replies to").wantNotContains("Magnesium helped", "awaiting moderation")
+	res := s.postReply(t, articlePath+"/comments", validReply())
+	id := s.wantReply(t, "pending", "every reply is held (manual moderation)")
+	s.wantHeldRedirect(t, res, id).wantContains(`id="comment-`+itoa(id)+`"`, "Your comment is awaiting moderation.", "Magnesium helped my cramps.")
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantContains("3 replies to").wantNotContains("Magnesium helped", "awaiting moderation")
 }
 
 // Ensure that with manual moderation off a reply is published at once, and the reader
 // is sent straight to it.
 func TestPolicy_HoldAllOffPublishesAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
-	res := s.postReply(articlePath+"/comments", validReply())
-	id := s.wantReply("approved", "")
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
+	res := s.postReply(t, articlePath+"/comments", validReply())
+	id := s.wantReply(t, "approved", "")
 	res.wantSeeOtherTo(articlePath + "#comment-" + itoa(id))
-	s.get(articlePath).wantStatus(http.StatusOK).
+	s.get(t, articlePath).wantStatus(http.StatusOK).
 		wantContains(`<li id="comment-`+itoa(id)+`" class="comment depth-1">`, "Magnesium helped my cramps.", "4 replies to").
 		wantNotContains("awaiting moderation", "reader.one@example.com")
-	s.get("/").wantContains("4 replies")
+	s.get(t, "/").wantContains("4 replies")
 }
 
 // Ensure that with "approve known commenters" a first reply is held, and once one reply
 // with the same name and email is approved the next ones are published.
 func TestPolicy_AutoApproveKnown(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.HoldAll, p.AutoApproveKnown = false, true })
-	post := func(name, email, text string) *response {
-		s.t.Helper()
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.AutoApproveKnown = false, true })
+	post := func(t testing.TB, name, email, text string) *response {
+		t.Helper()
 		form := validReply()
 		form.Set("author", name)
 		form.Set("email", email)
 		form.Set("comment", text)
-		return s.postReply(articlePath+"/comments", form)
+		return s.postReply(t, articlePath+"/comments", form)
 	}
 	var first int64
 
 	t.Run("FirstTimeHeld", func(t *testing.T) {
-		s.t = t
-		res := post("Reader One", "reader.one@example.com", "First reply.")
-		first = s.wantReply("pending", "first-time commenter")
-		s.wantHeldRedirect(res, first).wantContains("Your comment is awaiting moderation.")
+		res := post(t, "Reader One", "reader.one@example.com", "First reply.")
+		first = s.wantReply(t, "pending", "first-time commenter")
+		s.wantHeldRedirect(t, res, first).wantContains("Your comment is awaiting moderation.")
 	})
 	t.Run("HeldWhileOnlyPending", func(t *testing.T) {
-		s.t = t
-		post("Reader One", "reader.one@example.com", "Second reply.").wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "first-time commenter")
+		post(t, "Reader One", "reader.one@example.com", "Second reply.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "first-time commenter")
 	})
 	t.Run("KnownAfterApproval", func(t *testing.T) {
-		s.t = t
-		s.exec(`UPDATE comments SET status = 'approved' WHERE id = ?`, first)
-		res := post("Reader One", "reader.one@example.com", "Third reply.")
-		id := s.wantReply("approved", "")
+		s.exec(t, `UPDATE comments SET status = 'approved' WHERE id = ?`, first)
+		res := post(t, "Reader One", "reader.one@example.com", "Third reply.")
+		id := s.wantReply(t, "approved", "")
 		res.wantSeeOtherTo(articlePath + "#comment-" + itoa(id))
 	})
 	t.Run("SameEmailOtherNameHeld", func(t *testing.T) {
-		s.t = t
-		post("Someone Else", "reader.one@example.com", "Fourth reply.").wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "first-time commenter")
+		post(t, "Someone Else", "reader.one@example.com", "Fourth reply.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "first-time commenter")
 	})
 	t.Run("SameNameOtherEmailHeld", func(t *testing.T) {
-		s.t = t
-		post("Reader One", "another@example.com", "Fifth reply.").wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "first-time commenter")
+		post(t, "Reader One", "another@example.com", "Fifth reply.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "first-time commenter")
 	})
 	t.Run("DemoCommenterKnown", func(t *testing.T) {
-		s.t = t
-		post("Priya N.", "priya.n@example.com", "Update: still fine.").wantStatus(http.StatusSeeOther)
-		s.wantReply("approved", "")
+		post(t, "Priya N.", "priya.n@example.com", "Update: still fine.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "approved", "")
 	})
 	t.Run("ManualModerationStillHoldsKnown", func(t *testing.T) {
-		s.t = t
-		s.setPolicy(func(p *model.Policy) { p.HoldAll = true })
-		post("Reader One", "reader.one@example.com", "Sixth reply.").wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "every reply is held (manual moderation)")
+		s.setPolicy(t, func(p *model.Policy) { p.HoldAll = true })
+		post(t, "Reader One", "reader.one@example.com", "Sixth reply.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "every reply is held (manual moderation)")
 	})
 }
 
 // Ensure a reply with as many links as the policy's limit is held, whatever the other
 // settings, and that a limit of 0 never holds for links.
 func TestPolicy_HoldLinks(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		Name      string
 		HoldLinks int
@@ -164,18 +161,19 @@ func TestPolicy_HoldLinks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
 			s := newSite(t)
-			s.setPolicy(func(p *model.Policy) { p.HoldAll, p.HoldLinks = false, tt.HoldLinks })
+			s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.HoldLinks = false, tt.HoldLinks })
 			form := validReply()
 			form.Set("comment", tt.Body)
-			res := s.postReply(articlePath+"/comments", form)
-			id := s.wantReply(tt.Status, tt.Reason)
-			page := s.get(articlePath)
+			res := s.postReply(t, articlePath+"/comments", form)
+			id := s.wantReply(t, tt.Status, tt.Reason)
+			page := s.get(t, articlePath)
 			if tt.Status == "approved" {
 				res.wantSeeOtherTo(articlePath + "#comment-" + itoa(id))
 				page.wantContains(`id="comment-` + itoa(id) + `"`)
 			} else {
-				s.wantHeldRedirect(res, id).wantContains("Your comment is awaiting moderation.")
+				s.wantHeldRedirect(t, res, id).wantContains("Your comment is awaiting moderation.")
 				page.wantNotContains(`id="comment-` + itoa(id) + `"`)
 			}
 		})
@@ -186,6 +184,7 @@ func TestPolicy_HoldLinks(t *testing.T) {
 // website, text and browser of a reply, that spam wins over hold, and that the reason
 // names the word.
 func TestPolicy_Words(t *testing.T) {
+	t.Parallel()
 	hold, spam := []string{"cheap", "free money"}, []string{"casino"}
 	tests := []struct {
 		Name    string
@@ -213,24 +212,25 @@ func TestPolicy_Words(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
 			s := newSite(t)
-			s.setPolicy(func(p *model.Policy) { p.HoldAll, p.HoldWords, p.SpamWords = tt.HoldAll, hold, spam })
-			form := s.stamped(validReply())
+			s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.HoldWords, p.SpamWords = tt.HoldAll, hold, spam })
+			form := s.stamped(t, validReply())
 			header := map[string]string{}
 			if tt.Field == "agent" {
 				header["User-Agent"] = tt.Value
 			} else {
 				form.Set(tt.Field, tt.Value)
 			}
-			res := s.sendReply(form, header, nil)
-			id := s.wantReply(tt.Status, tt.Reason)
+			res := s.sendReply(t, form, header, nil)
+			id := s.wantReply(t, tt.Status, tt.Reason)
 			if tt.Status == "approved" {
 				res.wantSeeOtherTo(articlePath + "#comment-" + itoa(id))
 				return
 			}
 			// Held or spam, the reader is told the same: it awaits moderation.
-			s.wantHeldRedirect(res, id).wantContains("Your comment is awaiting moderation.").wantNotContains("spam word", "hold word")
-			s.get(articlePath).wantNotContains(`id="comment-` + itoa(id) + `"`)
+			s.wantHeldRedirect(t, res, id).wantContains("Your comment is awaiting moderation.").wantNotContains("spam word", "hold word")
+			s.get(t, articlePath).wantNotContains(`id="comment-` + itoa(id) + `"`)
 		})
 	}
 }
@@ -238,23 +238,25 @@ func TestPolicy_Words(t *testing.T) {
 // Ensure a reply that fills in the hidden field is kept as spam without a word to the
 // sender, who sees it as awaiting moderation like anyone else, and nobody else sees it.
 func TestSpam_Honeypot(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
 	form := validReply()
 	form.Set("contact_me_by_fax_only", "555-0100")
-	res := s.postReply(articlePath+"/comments", form)
-	id := s.wantReply("spam", "filled in the hidden field that only robots see")
-	s.wantHeldRedirect(res, id).
+	res := s.postReply(t, articlePath+"/comments", form)
+	id := s.wantReply(t, "spam", "filled in the hidden field that only robots see")
+	s.wantHeldRedirect(t, res, id).
 		wantContains(`id="comment-`+itoa(id)+`"`, "Your comment is awaiting moderation.", "Magnesium helped my cramps.").
 		wantNotContains("spam", "only robots see", "hidden field", "not posted")
-	s.get(articlePath).wantStatus(http.StatusOK).wantContains("3 replies to").wantNotContains("Magnesium helped", "awaiting moderation")
-	s.get("/").wantContains("3 replies")
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantContains("3 replies to").wantNotContains("Magnesium helped", "awaiting moderation")
+	s.get(t, "/").wantContains("3 replies")
 }
 
 // Ensure a reply sent sooner after the form was shown than a person could write one,
 // or without a genuine form timestamp, is kept as spam, and that the check can be
 // turned off.
 func TestSpam_MinimumTime(t *testing.T) {
+	t.Parallel()
 	const held = "every reply is held (manual moderation)"
 	const noStamp = "sent without the form's timestamp"
 	tests := []struct {
@@ -277,19 +279,20 @@ func TestSpam_MinimumTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
 			s := newSite(t)
-			s.setPolicy(func(p *model.Policy) { p.MinFormSeconds = tt.MinForm })
+			s.setPolicy(t, func(p *model.Policy) { p.MinFormSeconds = tt.MinForm })
 			form := validReply()
-			if stamp := tt.Stamp(s.formStamp(articlePath)); stamp != "" {
+			if stamp := tt.Stamp(s.formStamp(t, articlePath)); stamp != "" {
 				form.Set("form_shown", stamp)
 			}
 			s.advance(tt.Wait)
-			res := s.postReplyNow(articlePath+"/comments", form)
-			id, status, reason := s.lastReply()
+			res := s.postReplyNow(t, articlePath+"/comments", form)
+			id, status, reason := s.lastReply(t)
 			if status != tt.Status || !tt.Reason.MatchString(reason) {
 				t.Errorf("newest reply: status %q, reason %q; want %q, %s", status, reason, tt.Status, tt.Reason)
 			}
-			s.wantHeldRedirect(res, id).wantContains("Your comment is awaiting moderation.").wantNotContains("seconds", "timestamp")
+			s.wantHeldRedirect(t, res, id).wantContains("Your comment is awaiting moderation.").wantNotContains("seconds", "timestamp")
 		})
 	}
 }
@@ -308,17 +311,18 @@ func exactly(s string) *regexp.Regexp { return regexp.MustCompile("^" + regexp.Q
 // Ensure a second reply from the same address within the flood interval is refused
 // with 429 and the form kept, and accepted once the interval has passed.
 func TestFlood_SameAddress(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-	before := s.count(`SELECT count(*) FROM comments`)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	before := s.count(t, `SELECT count(*) FROM comments`)
 	second := validReply()
 	second.Set("email", "second.reader@example.com")
 	second.Set("author", `Second "Reader"`)
 	second.Set("comment", "A different reply <b>entirely</b>.")
-	second.Set("form_shown", s.formStamp(articlePath))
+	second.Set("form_shown", s.formStamp(t, articlePath))
 	refused := func(t *testing.T) {
 		t.Helper()
-		res := s.postReplyNow(articlePath+"/comments", second).wantStatus(http.StatusTooManyRequests)
+		res := s.postReplyNow(t, articlePath+"/comments", second).wantStatus(http.StatusTooManyRequests)
 		res.wantContains("<strong>You are posting comments too quickly. Slow down.</strong>",
 			"Your comment was not posted; everything you typed is still here.",
 			`value="Second &#34;Reader&#34;"`, `value="second.reader@example.com"`, `value="https://reader.example.org/"`,
@@ -330,60 +334,56 @@ func TestFlood_SameAddress(t *testing.T) {
 		if got := res.Header.Get("Cache-Control"); got != "private, no-store" {
 			t.Errorf("Cache-Control = %q, want private, no-store", got)
 		}
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Errorf("comments = %d after a refused reply, want %d", got, before)
 		}
 	}
 
-	t.Run("RefusedAtOnce", func(t *testing.T) { s.t = t; refused(t) })
+	t.Run("RefusedAtOnce", func(t *testing.T) { refused(t) })
 	t.Run("RefusedAfter14Seconds", func(t *testing.T) {
-		s.t = t
 		s.advance(14 * time.Second)
 		refused(t)
 	})
 	t.Run("AcceptedAfter15Seconds", func(t *testing.T) {
-		s.t = t
 		s.advance(time.Second)
-		s.postReplyNow(articlePath+"/comments", second).wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "every reply is held (manual moderation)")
+		s.postReplyNow(t, articlePath+"/comments", second).wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "every reply is held (manual moderation)")
 	})
 }
 
 // Ensure a second reply with the same email is refused within the flood interval even
 // from another address, while another person at another address is not.
 func TestFlood_SameEmailOtherAddress(t *testing.T) {
+	t.Parallel()
 	s := newSiteWith(t, func(o *web.Options) { o.TrustedProxies = []string{"192.0.2.0/24"} })
 	from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
-	s.sendReply(s.stamped(validReply()), from("203.0.113.7"), nil).wantStatus(http.StatusSeeOther)
-	before := s.count(`SELECT count(*) FROM comments`)
+	s.sendReply(t, s.stamped(t, validReply()), from("203.0.113.7"), nil).wantStatus(http.StatusSeeOther)
+	before := s.count(t, `SELECT count(*) FROM comments`)
 
 	t.Run("SameEmailRefused", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("comment", "Sent from my phone instead.")
-		form.Set("form_shown", s.formStamp(articlePath))
-		s.sendReply(form, from("198.51.100.9"), nil).wantStatus(http.StatusTooManyRequests).
+		form.Set("form_shown", s.formStamp(t, articlePath))
+		s.sendReply(t, form, from("198.51.100.9"), nil).wantStatus(http.StatusTooManyRequests).
 			wantContains("You are posting comments too quickly. Slow down.", ">\nSent from my phone instead.</textarea>")
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Errorf("comments = %d after a refused reply, want %d", got, before)
 		}
 	})
 	t.Run("SameAddressRefused", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("email", "housemate@example.com")
 		form.Set("comment", "Same network, same moment.")
-		s.sendReply(form, from("203.0.113.7"), nil).wantStatus(http.StatusTooManyRequests)
+		s.sendReply(t, form, from("203.0.113.7"), nil).wantStatus(http.StatusTooManyRequests)
 	})
 	t.Run("OtherPersonAccepted", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("email", "someone.else@example.com")
 		form.Set("comment", "A reply from someone else.")
-		form.Set("form_shown", s.formStamp(articlePath))
+		form.Set("form_shown", s.formStamp(t, articlePath))
 		s.advance(5 * time.Second)
-		s.sendReply(form, from("198.51.100.9"), nil).wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "every reply is held (manual moderation)")
+		s.sendReply(t, form, from("198.51.100.9"), nil).wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "every reply is held (manual moderation)")
 		var prefix string
 		if err := s.db.QueryRow(`SELECT client_prefix FROM comments ORDER BY id DESC LIMIT 1`).Scan(&prefix); err != nil {
 			t.Fatal(err)
@@ -396,17 +396,18 @@ func TestFlood_SameEmailOtherAddress(t *testing.T) {
 
 // Ensure a flood interval of 0 turns the check off.
 func TestFlood_Off(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.FloodSeconds = 0 })
-	form := s.stamped(validReply())
-	before := s.count(`SELECT count(*) FROM comments`)
+	s.setPolicy(t, func(p *model.Policy) { p.FloodSeconds = 0 })
+	form := s.stamped(t, validReply())
+	before := s.count(t, `SELECT count(*) FROM comments`)
 	for i, text := range []string{"First of three.", "Second of three.", "Third of three."} {
 		form.Set("comment", text)
 		form.Set("email", "reader"+strconv.Itoa(i)+"@example.com")
-		s.postReplyNow(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "every reply is held (manual moderation)")
+		s.postReplyNow(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "every reply is held (manual moderation)")
 	}
-	if got := s.count(`SELECT count(*) FROM comments`); got != before+3 {
+	if got := s.count(t, `SELECT count(*) FROM comments`); got != before+3 {
 		t.Errorf("comments = %d, want %d", got, before+3)
 	}
 }
@@ -414,104 +415,98 @@ func TestFlood_Off(t *testing.T) {
 // Ensure signed-in staff replying on the article are never refused as a flood, and
 // their replies are published at once, marked as staff.
 func TestFlood_StaffNeverRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	staff := s.addUser(model.RoleModerator)
-	cookie := s.signIn(staff)
-	form := s.stamped(validReply())
+	staff := s.addUser(t, model.RoleModerator)
+	cookie := s.signIn(t, staff)
+	form := s.stamped(t, validReply())
 	form.Set("author", "Dr. Staff")
 	form.Set("email", staff.EmailAddress())
 	var ids []int64
 	for _, text := range []string{"Staff answer one.", "Staff answer two.", "Staff answer three."} {
 		form.Set("comment", text)
-		res := s.sendReply(form, nil, cookie)
+		res := s.sendReply(t, form, nil, cookie)
 		var userID int64
-		id := s.wantReply("approved", "")
+		id := s.wantReply(t, "approved", "")
 		if err := s.db.QueryRow(`SELECT user_id FROM comments WHERE id = ?`, id).Scan(&userID); err != nil || userID != staff.ID {
 			t.Errorf("reply %d: user_id %d (%v), want %d", id, userID, err, staff.ID)
 		}
 		res.wantSeeOtherTo(articlePath + "#comment-" + itoa(id))
 		ids = append(ids, id)
 	}
-	page := s.get(articlePath).wantStatus(http.StatusOK)
+	page := s.get(t, articlePath).wantStatus(http.StatusOK)
 	for _, id := range ids {
 		page.wantContains(`<li id="comment-` + itoa(id) + `" class="comment depth-1 comment-staff">`)
 	}
 	page.wantContains("Staff answer three.", `<span class="staff-badge">Staff</span>`).wantNotContains(staff.EmailAddress())
 
 	t.Run("ReaderStillRefused", func(t *testing.T) {
-		s.t = t
 		reader := validReply()
 		reader.Set("comment", "A reader right after the staff.")
-		s.postReplyNow(articlePath+"/comments", s.stamped(reader)).wantStatus(http.StatusSeeOther)
+		s.postReplyNow(t, articlePath+"/comments", s.stamped(t, reader)).wantStatus(http.StatusSeeOther)
 		reader.Set("comment", "And again at once.")
 		reader.Set("email", "other.reader@example.com")
-		s.postReplyNow(articlePath+"/comments", reader).wantStatus(http.StatusTooManyRequests)
+		s.postReplyNow(t, articlePath+"/comments", reader).wantStatus(http.StatusTooManyRequests)
 	})
 }
 
 // Ensure the same reply from the same person in the same place is refused with 409
 // and the form kept, unless the earlier copy is in the trash.
 func TestDuplicate_Reply(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	other := addArticle(t, s, "magnesium-and-sleep", model.ArticlePublished)
 	const message = "Duplicate comment detected; it looks as though you’ve already said that!"
-	s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-	first := s.wantReply("pending", "every reply is held (manual moderation)")
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	first := s.wantReply(t, "pending", "every reply is held (manual moderation)")
 	refused := func(t *testing.T, form url.Values) {
 		t.Helper()
-		before := s.count(`SELECT count(*) FROM comments`)
-		res := s.postReply(articlePath+"/comments", form).wantStatus(http.StatusConflict)
+		before := s.count(t, `SELECT count(*) FROM comments`)
+		res := s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusConflict)
 		res.wantContains("<strong>"+html.EscapeString(message)+"</strong>", "Your comment was not posted; everything you typed is still here.",
 			`value="Reader One"`, `value="reader.one@example.com"`, ">\n"+html.EscapeString(form.Get("comment"))+"</textarea>")
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Errorf("comments = %d after a duplicate, want %d", got, before)
 		}
 	}
 
 	t.Run("SameAgain", func(t *testing.T) {
-		s.t = t
 		refused(t, validReply())
 		// html/template escapes only <, >, &, ' and "; the typographic apostrophe is
 		// sent as it is, in UTF-8.
-		s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusConflict).
+		s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusConflict).
 			wantContains("you’ve already said that!").wantNotContains("you&rsquo;ve", "you&#8217;ve", "you&#39;ve")
 	})
 	t.Run("SameWithWindowsLineBreaks", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("comment", strings.ReplaceAll(form.Get("comment"), "\n", "\r\n"))
 		refused(t, form)
 	})
 	t.Run("OtherWebsiteStillSame", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("url", "")
 		refused(t, form)
 	})
 	t.Run("OtherParentIsNew", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("comment_parent", "1")
-		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 	})
 	t.Run("OtherNameIsNew", func(t *testing.T) {
-		s.t = t
 		form := validReply()
 		form.Set("author", "Reader O.")
-		s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 	})
 	t.Run("OtherArticleIsNew", func(t *testing.T) {
-		s.t = t
 		form := validReply()
-		form.Set("form_shown", s.formStamp("/articles/"+other.Slug))
+		form.Set("form_shown", s.formStamp(t, "/articles/"+other.Slug))
 		s.advance(20 * time.Second)
-		s.postReplyNow("/articles/"+other.Slug+"/comments", form).wantStatus(http.StatusSeeOther)
+		s.postReplyNow(t, "/articles/"+other.Slug+"/comments", form).wantStatus(http.StatusSeeOther)
 	})
 	t.Run("TrashedCopyDoesNotCount", func(t *testing.T) {
-		s.t = t
-		s.exec(`UPDATE comments SET status = 'trash' WHERE id = ?`, first)
-		s.postReply(articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
-		s.wantReply("pending", "every reply is held (manual moderation)")
+		s.exec(t, `UPDATE comments SET status = 'trash' WHERE id = ?`, first)
+		s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "every reply is held (manual moderation)")
 		refused(t, validReply()) // the new copy counts
 	})
 }
@@ -519,28 +514,26 @@ func TestDuplicate_Reply(t *testing.T) {
 // Ensure an article with replies switched off shows no form and no Reply links, and
 // refuses a reply with 403, saving nothing.
 func TestClose_ArticleSwitchedOff(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
-	form := s.stamped(validReply())
-	s.exec(`UPDATE articles SET comments_open = 0 WHERE id = 1`)
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
+	form := s.stamped(t, validReply())
+	s.exec(t, `UPDATE articles SET comments_open = 0 WHERE id = 1`)
 
 	t.Run("NoForm", func(t *testing.T) {
-		s.t = t
-		s.get(articlePath).wantStatus(http.StatusOK).
+		s.get(t, articlePath).wantStatus(http.StatusOK).
 			wantContains(`<p class="replies-closed">Replies are closed.</p>`, "My eyelid twitched", "3 replies to").
 			wantNotContains(`id="commentform"`, `name="comment"`, "Post Comment")
 	})
 	t.Run("NoReplyLinks", func(t *testing.T) {
-		s.t = t
 		// A Reply link would lead to a form that is not there.
-		s.get(articlePath).wantStatus(http.StatusOK).wantNotContains("?replytocom=", `class="comment-reply-link"`)
+		s.get(t, articlePath).wantStatus(http.StatusOK).wantNotContains("?replytocom=", `class="comment-reply-link"`)
 	})
 	t.Run("ReplyRefused", func(t *testing.T) {
-		s.t = t
-		before := s.count(`SELECT count(*) FROM comments`)
-		s.postReplyNow(articlePath+"/comments", form).wantStatus(http.StatusForbidden).
+		before := s.count(t, `SELECT count(*) FROM comments`)
+		s.postReplyNow(t, articlePath+"/comments", form).wantStatus(http.StatusForbidden).
 			wantContains("Replies are closed.").wantNotContains(`id="commentform"`)
-		if got := s.count(`SELECT count(*) FROM comments`); got != before {
+		if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 			t.Errorf("comments = %d after a reply to a closed article, want %d", got, before)
 		}
 	})
@@ -549,6 +542,7 @@ func TestClose_ArticleSwitchedOff(t *testing.T) {
 // Ensure replies close on articles published longer ago than the policy's limit, and
 // never when the limit is 0.
 func TestClose_AfterDays(t *testing.T) {
+	t.Parallel()
 	const day = 24 * time.Hour
 	tests := []struct {
 		Name       string
@@ -564,26 +558,27 @@ func TestClose_AfterDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
 			s := newSite(t)
 			form := validReply()
-			form.Set("form_shown", s.formStamp(articlePath)) // while replies are still open
-			s.setPolicy(func(p *model.Policy) { p.CloseAfterDays = tt.CloseAfter })
-			s.exec(`UPDATE articles SET published_at = ? WHERE id = 1`, s.clock().Add(-tt.Age).UTC())
+			form.Set("form_shown", s.formStamp(t, articlePath)) // while replies are still open
+			s.setPolicy(t, func(p *model.Policy) { p.CloseAfterDays = tt.CloseAfter })
+			s.exec(t, `UPDATE articles SET published_at = ? WHERE id = 1`, s.clock().Add(-tt.Age).UTC())
 			s.advance(20*time.Second + tt.Later)
-			before := s.count(`SELECT count(*) FROM comments`)
-			page := s.get(articlePath).wantStatus(http.StatusOK)
-			res := s.postReplyNow(articlePath+"/comments", form)
+			before := s.count(t, `SELECT count(*) FROM comments`)
+			page := s.get(t, articlePath).wantStatus(http.StatusOK)
+			res := s.postReplyNow(t, articlePath+"/comments", form)
 			if tt.Closed {
 				page.wantContains("Replies are closed.").wantNotContains(`id="commentform"`)
 				res.wantStatus(http.StatusForbidden).wantContains("Replies are closed.")
-				if got := s.count(`SELECT count(*) FROM comments`); got != before {
+				if got := s.count(t, `SELECT count(*) FROM comments`); got != before {
 					t.Errorf("comments = %d after a reply to a closed article, want %d", got, before)
 				}
 				return
 			}
 			page.wantContains(`id="commentform"`).wantNotContains("Replies are closed.")
 			res.wantStatus(http.StatusSeeOther)
-			s.wantReply("pending", "every reply is held (manual moderation)")
+			s.wantReply(t, "pending", "every reply is held (manual moderation)")
 		})
 	}
 }
@@ -591,11 +586,13 @@ func TestClose_AfterDays(t *testing.T) {
 // Ensure the thread depth setting limits nesting: a reply deeper than the limit is
 // shown beside its parent, and replies at the limit have no Reply link.
 func TestPolicy_ThreadDepth(t *testing.T) {
+	t.Parallel()
 	t.Run("Two", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		s.setPolicy(func(p *model.Policy) { p.ThreadDepth = 2 })
-		deep := s.addReplyRow(replyRow{Parent: 2, Status: "approved", Name: "Deep Reader", Body: "An answer to Tom."})
-		page := s.get(articlePath).wantStatus(http.StatusOK)
+		s.setPolicy(t, func(p *model.Policy) { p.ThreadDepth = 2 })
+		deep := s.addReplyRow(t, replyRow{Parent: 2, Status: "approved", Name: "Deep Reader", Body: "An answer to Tom."})
+		page := s.get(t, articlePath).wantStatus(http.StatusOK)
 		page.wantContains(`<li id="comment-2" class="comment depth-2">`, `<li id="comment-`+itoa(deep)+`" class="comment depth-2">`,
 			"?replytocom=1#respond", "?replytocom=3#respond")
 		page.wantNotContains("depth-3", "?replytocom=2#", "?replytocom="+itoa(deep)+"#")
@@ -606,9 +603,10 @@ func TestPolicy_ThreadDepth(t *testing.T) {
 		}
 	})
 	t.Run("One", func(t *testing.T) {
+		t.Parallel()
 		s := newSite(t)
-		s.setPolicy(func(p *model.Policy) { p.ThreadDepth = 1 })
-		page := s.get(articlePath).wantStatus(http.StatusOK)
+		s.setPolicy(t, func(p *model.Policy) { p.ThreadDepth = 1 })
+		page := s.get(t, articlePath).wantStatus(http.StatusOK)
 		page.wantContains(`<li id="comment-1" class="comment depth-1">`, `<li id="comment-2" class="comment depth-1">`, `<li id="comment-3" class="comment depth-1">`)
 		page.wantNotContains("depth-2", `<ol class="children">`, "?replytocom=")
 	})

@@ -11,8 +11,9 @@ import (
 // third party is told, how long each thing is kept under the default settings, and
 // whom to ask for a copy or an erasure; and that every page's footer links to it.
 func TestPrivacyPage_Defaults(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	res := s.get("/privacy").wantStatus(http.StatusOK)
+	res := s.get(t, "/privacy").wantStatus(http.StatusOK)
 	res.wantContains(
 		"<title>Privacy – Fascicle</title>", "<h1>Privacy</h1>",
 		"<strong>Your name</strong>", "<strong>your website</strong>", "<strong>Your reply</strong>",
@@ -27,25 +28,26 @@ func TestPrivacyPage_Defaults(t *testing.T) {
 		"Contact the site's editors from the email address you used",
 	)
 	res.wantNotContains("mailto:", "until a moderator handles them", "kept as long as the reply", "1 days")
-	for _, email := range s.commenterEmails() {
+	for _, email := range s.commenterEmails(t) {
 		res.wantNotContains(email)
 	}
 	for _, page := range []string{"/", articlePath, "/privacy"} {
-		s.get(page).wantStatus(http.StatusOK).wantContains(`<a href="/privacy">Privacy</a>`)
+		s.get(t, page).wantStatus(http.StatusOK).wantContains(`<a href="/privacy">Privacy</a>`)
 	}
-	s.do(headRequest("/privacy")).wantStatus(http.StatusOK)
+	s.do(t, headRequest("/privacy")).wantStatus(http.StatusOK)
 }
 
 // Ensure the privacy page follows the settings: other periods, 0 for "until deleted",
 // and the contact address once one is set.
 func TestPrivacyPage_ReflectsSettings(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.get("/privacy").wantStatus(http.StatusOK).wantContains("after 90 days")
-	s.setPolicy(func(p *model.Policy) {
+	s.get(t, "/privacy").wantStatus(http.StatusOK).wantContains("after 90 days")
+	s.setPolicy(t, func(p *model.Policy) {
 		p.RetainPendingDays, p.RetainSpamDays, p.RetainClientDays = 0, 1, 7
 		p.ContactEmail = "privacy@fascicle.test"
 	})
-	res := s.get("/privacy").wantStatus(http.StatusOK)
+	res := s.get(t, "/privacy").wantStatus(http.StatusOK)
 	res.wantContains(
 		"Replies waiting for a moderator: until a moderator handles them.",
 		"Replies marked as spam or moved to the trash: deleted 1 day after that.",
@@ -54,8 +56,8 @@ func TestPrivacyPage_ReflectsSettings(t *testing.T) {
 	)
 	res.wantNotContains("90 days", "30 days", "Contact the site's editors")
 
-	s.setPolicy(func(p *model.Policy) { p.RetainSpamDays, p.RetainClientDays = 0, 0 })
-	s.get("/privacy").wantStatus(http.StatusOK).wantContains(
+	s.setPolicy(t, func(p *model.Policy) { p.RetainSpamDays, p.RetainClientDays = 0, 0 })
+	s.get(t, "/privacy").wantStatus(http.StatusOK).wantContains(
 		"Replies marked as spam or moved to the trash: until a moderator deletes them.",
 		"The address hash, the network and the user agent: kept as long as the reply.",
 	).wantNotContains("deleted 1 day", "cleared 7 days")
@@ -69,6 +71,7 @@ func headRequest(target string) *http.Request {
 // Ensure the reply form links to the privacy page, where a commenter learns what is
 // kept about them.
 func TestReplyForm_LinksPrivacyPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.get(articlePath).wantStatus(http.StatusOK).wantContains(`<a href="/privacy">What is kept, and for how long</a>`)
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantContains(`<a href="/privacy">What is kept, and for how long</a>`)
 }

@@ -14,10 +14,11 @@ import (
 // Ensure public pages make a fixed number of queries, however many replies, articles
 // or tags they show: no query per item (N+1).
 func TestPublicPages_NoQueryPerItem(t *testing.T) {
-	count := func(s *site, path string) int64 {
+	t.Parallel()
+	count := func(t testing.TB, s *site, path string) int64 {
 		t.Helper()
 		before := s.store.QueryCount()
-		s.get(path).wantStatus(http.StatusOK)
+		s.get(t, path).wantStatus(http.StatusOK)
 		return s.store.QueryCount() - before
 	}
 	small := newSiteWith(t, func(o *web.Options) { o.NoPageCache = true })
@@ -37,12 +38,12 @@ func TestPublicPages_NoQueryPerItem(t *testing.T) {
 	}
 	for i := range 12 {
 		a := addArticle(t, large, "article-"+strconv.Itoa(i), model.ArticlePublished)
-		large.exec(`INSERT INTO tags (slug, name) VALUES ('tag-` + strconv.Itoa(i) + `', 'Tag') ON CONFLICT DO NOTHING`)
-		large.exec(`INSERT INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE slug IN ('neurology', 'tag-`+strconv.Itoa(i)+`')`, a.ID)
+		large.exec(t, `INSERT INTO tags (slug, name) VALUES ('tag-`+strconv.Itoa(i)+`', 'Tag') ON CONFLICT DO NOTHING`)
+		large.exec(t, `INSERT INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE slug IN ('neurology', 'tag-`+strconv.Itoa(i)+`')`, a.ID)
 	}
 	for _, path := range []string{"/", articlePath, "/tags/neurology", "/search?q=twitch", "/feed.xml", articlePath + "/comments.xml", "/sitemap.xml"} {
 		t.Run(path, func(t *testing.T) {
-			few, many := count(small, path), count(large, path)
+			few, many := count(t, small, path), count(t, large, path)
 			if many != few {
 				t.Errorf("%s: %d queries with a few items, %d with many", path, few, many)
 			}

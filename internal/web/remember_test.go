@@ -15,8 +15,9 @@ var rememberScript = regexp.MustCompile(`<script src="(/static/js/remember\.[0-9
 // script keeps only the name and website, in localStorage; and that the server sets
 // no cookie for a reader whether the box is ticked or not.
 func TestReplyForm_RememberMe(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	page := s.get(articlePath).wantStatus(http.StatusOK)
+	page := s.get(t, articlePath).wantStatus(http.StatusOK)
 	page.wantContains(
 		`<input id="remember" name="remember" type="checkbox" value="yes">`,
 		`<label for="remember">Save my name and website in this browser for the next time I comment.</label>`,
@@ -34,7 +35,7 @@ func TestReplyForm_RememberMe(t *testing.T) {
 	if strings.Index(page.Body, m[0]) > strings.Index(page.Body, "</head>") {
 		t.Error("remember.js is not loaded in the head (deferred)")
 	}
-	js := s.get(m[1]).wantStatus(http.StatusOK)
+	js := s.get(t, m[1]).wantStatus(http.StatusOK)
 	if ct := js.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
 		t.Errorf("remember.js served as %q", ct)
 	}
@@ -42,7 +43,7 @@ func TestReplyForm_RememberMe(t *testing.T) {
 		wantNotContains("document.cookie", `getElementById("email")`, "sessionStorage", "fetch(", "XMLHttpRequest")
 
 	// The staff pages do not need it.
-	s.get("/admin/login").wantNotContains("remember.")
+	s.get(t, "/admin/login").wantNotContains("remember.")
 
 	// Ticked or not, the reply is handled the same and no cookie comes back.
 	for _, remember := range []string{"yes", ""} {
@@ -51,18 +52,18 @@ func TestReplyForm_RememberMe(t *testing.T) {
 		if remember != "" {
 			form.Set("remember", remember)
 		}
-		res := s.postReply(articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+		res := s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 		if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
 			t.Errorf("remember=%q: the reply sets cookies: %q", remember, got)
 		}
-		if _, status, reason := s.lastReply(); status != "pending" || reason != heldByPolicy {
+		if _, status, reason := s.lastReply(t); status != "pending" || reason != heldByPolicy {
 			t.Errorf("remember=%q: reply is %q, %q", remember, status, reason)
 		}
 	}
 	// A refused form comes back with the box and the script, unticked: only the
 	// browser knows whether it was ticked.
 	bad := url.Values{"comment": {"No email."}, "author": {"Kept Name"}, "email": {""}, "url": {"https://kept.example/"}, "remember": {"yes"}}
-	s.postReply(articlePath+"/comments", bad).wantStatus(http.StatusUnprocessableEntity).
+	s.postReply(t, articlePath+"/comments", bad).wantStatus(http.StatusUnprocessableEntity).
 		wantContains(`<input id="remember" name="remember" type="checkbox" value="yes">`, m[0], `value="Kept Name"`).
 		wantNotContains(`value="yes" checked`)
 }

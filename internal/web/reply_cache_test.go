@@ -11,21 +11,22 @@ import (
 // a new name, a website removed and a second reply nested under it all show on the
 // next rendered page, and the old text is gone.
 func TestArticlePage_RenderedRepliesFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	s := newSiteWith(t, func(o *web.Options) { o.NoPageCache = true })
-	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
 	form := validReply()
 	form.Set("comment", "Original wording of my reply.")
 	form.Set("author", "First Name")
 	form.Set("url", "https://first.example.org/")
-	s.postReply(articlePath+"/comments", form).wantStatus(303)
-	id, status, _ := s.lastReply()
+	s.postReply(t, articlePath+"/comments", form).wantStatus(303)
+	id, status, _ := s.lastReply(t)
 	if status != "approved" {
 		t.Fatalf("reply is %s, want approved", status)
 	}
-	s.get(articlePath).wantStatus(200).wantContains("Original wording of my reply.", "First Name", "https://first.example.org/")
+	s.get(t, articlePath).wantStatus(200).wantContains("Original wording of my reply.", "First Name", "https://first.example.org/")
 
-	s.exec(`UPDATE comments SET body = 'Corrected wording.', author_name = 'Second Name', author_url = '' WHERE id = ?`, id)
-	s.get(articlePath).wantStatus(200).
+	s.exec(t, `UPDATE comments SET body = 'Corrected wording.', author_name = 'Second Name', author_url = '' WHERE id = ?`, id)
+	s.get(t, articlePath).wantStatus(200).
 		wantContains("Corrected wording.", "Second Name").
 		wantNotContains("Original wording of my reply.", "First Name", "https://first.example.org/")
 
@@ -33,6 +34,6 @@ func TestArticlePage_RenderedRepliesFollowEveryChange(t *testing.T) {
 	answer.Set("comment", "An answer to the corrected reply.")
 	answer.Set("comment_parent", itoa(id))
 	answer.Set("email", "someone.else@example.net")
-	s.postReply(articlePath+"/comments", answer).wantStatus(303)
-	s.get(articlePath).wantStatus(200).wantContains(`<ol class="children">`, "An answer to the corrected reply.")
+	s.postReply(t, articlePath+"/comments", answer).wantStatus(303)
+	s.get(t, articlePath).wantStatus(200).wantContains(`<ol class="children">`, "An answer to the corrected reply.")
 }

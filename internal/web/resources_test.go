@@ -106,6 +106,7 @@ func offSite(raw string) bool {
 // Ensure the check below finds what a browser would fetch from elsewhere, and lets
 // links be.
 func TestFetchedResources_DetectsOffSite(t *testing.T) {
+	t.Parallel()
 	doc := `<html><head><link rel="stylesheet" href="//cdn.example/x.css"><link rel="icon" href="https://icons.example/i.png">
 <link rel="canonical" href="https://elsewhere.example/"><link rel="alternate" href="https://feeds.example/a.xml">
 <style>body { background: url("https://img.example/bg.png") }</style></head>
@@ -134,9 +135,10 @@ func TestFetchedResources_DetectsOffSite(t *testing.T) {
 // a health article), even with replies that link elsewhere; and that the
 // stylesheets they load do not either.
 func TestPublicPages_FetchNothingFromOtherSites(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
-	s.setPolicy(func(p *model.Policy) { p.HoldAll = false })
-	s.postReply(articlePath+"/comments", url.Values{
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
+	s.postReply(t, articlePath+"/comments", url.Values{
 		"comment": {"See https://www.nhs.uk/conditions/ for more."}, "author": {"Linker"},
 		"email": {"linker@example.com"}, "url": {"https://linker.example.org/"}, "comment_parent": {"0"},
 	}).wantStatus(http.StatusSeeOther)
@@ -146,7 +148,7 @@ func TestPublicPages_FetchNothingFromOtherSites(t *testing.T) {
 	stylesheets := map[string]bool{}
 	total := 0
 	for _, path := range pages {
-		res := s.get(path)
+		res := s.get(t, path)
 		if res.Code != http.StatusOK && !(path == "/no-such-page" && res.Code == http.StatusNotFound) {
 			t.Fatalf("%s: status %d", path, res.Code)
 		}
@@ -168,7 +170,7 @@ func TestPublicPages_FetchNothingFromOtherSites(t *testing.T) {
 		t.Fatalf("found %d resources and %d stylesheets; the check would prove nothing", total, len(stylesheets))
 	}
 	for sheet := range stylesheets {
-		css := s.get(sheet).wantStatus(http.StatusOK).Body
+		css := s.get(t, sheet).wantStatus(http.StatusOK).Body
 		for _, m := range cssURL.FindAllStringSubmatch(css, -1) {
 			if r := m[1] + m[2]; offSite(r) {
 				t.Errorf("%s loads %q", sheet, r)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"fmt"
 	"html"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,8 +21,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+	"golang.org/x/crypto/argon2"
 
-	"github.com/fascicle/fascicle/internal/auth"
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
@@ -34,7 +36,6 @@ const articlePath = "/articles/" + demo.ArticleSlug
 // site is the real web server on a real SQLite file with every migration and the demo
 // content, with a clock the test can move.
 type site struct {
-	t       *testing.T
 	handler http.Handler
 	store   *store.Store
 	db      *sql.DB // a second connection, to check what was really saved
@@ -44,28 +45,79 @@ type site struct {
 	now time.Time
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	return newSiteWith(t, func(*web.Options) {})
 }
 
-// newSiteWith is newSite with options changed by configure before the server is built.
-func newSiteWith(t *testing.T, configure func(*web.Options)) *site {
+// prepare brings the database of st up to date, binds its emails to testKeys and adds
+// the demo content, as the program does at start.
+func prepare(ctx context.Context, st *store.Store) error {
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := st.UseKeys(ctx, testKeys); err != nil {
+		return err
+	}
+	return demo.Install(ctx, st)
+}
+
+// templateDB is a database file that prepare has readied, made once per test binary:
+// each site starts from a copy of it, on which prepare then has nothing left to do.
+var templateDB = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "fascicle-web-test-")
+	if err != nil {
+		return "", err
+	}
+	templateDir = dir
+	path := filepath.Join(dir, "template.db")
+	st, err := store.Open(path)
+	if err != nil {
+		return "", err
+	}
+	err = prepare(context.Background(), st)
+	// Closing the last connection moves the write-ahead log into the file.
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return path, err
+})
+
+// templateDir is the folder of templateDB, once it is made.
+var templateDir string
+
+// TestMain removes templateDB.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templateDir != "" {
+		os.RemoveAll(templateDir)
+	}
+	os.Exit(code)
+}
+
+// newSiteWith is newSite with options changed by configure before the server is built,
+// and the store opened with opts.
+func newSiteWith(t testing.TB, configure func(*web.Options), opts ...store.Option) *site {
 	t.Helper()
 	ctx := context.Background()
+	template, err := templateDB()
+	if err != nil {
+		t.Fatalf("prepare the template database: %v", err)
+	}
+	data, err := os.ReadFile(template)
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "fascicle.db")
-	st, err := store.Open(path)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.UseKeys(ctx, testKeys); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Install(ctx, st); err != nil {
+	if err := prepare(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite3", path)
@@ -74,7 +126,7 @@ func newSiteWith(t *testing.T, configure func(*web.Options)) *site {
 	}
 	t.Cleanup(func() { db.Close() })
 
-	s := &site{t: t, store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
+	s := &site{store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
 	mod := moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
 	mod.SetClock(s.clock)
 	opt := web.Options{
@@ -107,39 +159,39 @@ func (s *site) advance(d time.Duration) {
 }
 
 // do sends a request through the real router and returns the response.
-func (s *site) do(req *http.Request) *response {
-	s.t.Helper()
+func (s *site) do(t testing.TB, req *http.Request) *response {
+	t.Helper()
 	rec := httptest.NewRecorder()
 	s.handler.ServeHTTP(rec, req)
 	body, _ := io.ReadAll(rec.Result().Body)
-	return &response{t: s.t, Code: rec.Code, Header: rec.Header(), Body: string(body)}
+	return &response{t: t, Code: rec.Code, Header: rec.Header(), Body: string(body)}
 }
 
-func (s *site) get(target string) *response {
-	s.t.Helper()
-	return s.do(httptest.NewRequest(http.MethodGet, target, nil))
+func (s *site) get(t testing.TB, target string) *response {
+	t.Helper()
+	return s.do(t, httptest.NewRequest(http.MethodGet, target, nil))
 }
 
 // postReply submits the reply form as a person on the site would: it opens the page
 // first, for the form's signed timestamp, and takes more time than the flood interval
 // to write.
-func (s *site) postReply(target string, form url.Values) *response {
-	s.t.Helper()
+func (s *site) postReply(t testing.TB, target string, form url.Values) *response {
+	t.Helper()
 	if !form.Has("form_shown") {
 		form = cloneValues(form)
-		form.Set("form_shown", s.formStamp(strings.TrimSuffix(target, "/comments")))
+		form.Set("form_shown", s.formStamp(t, strings.TrimSuffix(target, "/comments")))
 	}
 	s.advance(20 * time.Second)
-	return s.postReplyNow(target, form)
+	return s.postReplyNow(t, target, form)
 }
 
 // formStamp returns the signed timestamp of the reply form on the page at path.
-func (s *site) formStamp(path string) string {
-	s.t.Helper()
-	page := s.get(path)
+func (s *site) formStamp(t testing.TB, path string) string {
+	t.Helper()
+	page := s.get(t, path)
 	m := regexp.MustCompile(`name="form_shown" value="([^"]+)"`).FindStringSubmatch(page.Body)
 	if m == nil {
-		s.t.Fatalf("no form timestamp on %s (status %d)", path, page.Code)
+		t.Fatalf("no form timestamp on %s (status %d)", path, page.Code)
 	}
 	return html.UnescapeString(m[1])
 }
@@ -153,34 +205,34 @@ func cloneValues(v url.Values) url.Values {
 }
 
 // postReplyNow submits the reply form at once, as it is.
-func (s *site) postReplyNow(target string, form url.Values) *response {
-	s.t.Helper()
+func (s *site) postReplyNow(t testing.TB, target string, form url.Values) *response {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	req.Header.Set("User-Agent", "Mozilla/5.0 (test)")
-	return s.do(req)
+	return s.do(t, req)
 }
 
 // count runs a counting query on the database file.
-func (s *site) count(query string, args ...any) int {
-	s.t.Helper()
+func (s *site) count(t testing.TB, query string, args ...any) int {
+	t.Helper()
 	var n int
 	if err := s.db.QueryRow(query, args...).Scan(&n); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return n
 }
 
 // exec runs SQL on the database file. Emails a test inserts in clear are then
 // encrypted, as start-up does with those an earlier version left.
-func (s *site) exec(query string, args ...any) {
-	s.t.Helper()
+func (s *site) exec(t testing.TB, query string, args ...any) {
+	t.Helper()
 	if _, err := s.db.Exec(query, args...); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if _, err := s.store.EncryptPlainEmails(context.Background()); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 
@@ -189,11 +241,11 @@ var testKeys, _ = secret.New([]byte("fedcba9876543210fedcba9876543210"))
 
 // commenterEmails returns the email of every reply in the database, decrypted (or in
 // clear, for rows a test inserted with SQL).
-func (s *site) commenterEmails() []string {
-	s.t.Helper()
+func (s *site) commenterEmails(t testing.TB) []string {
+	t.Helper()
 	rows, err := s.db.Query(`SELECT author_email, author_email_enc FROM comments`)
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer rows.Close()
 	var emails []string
@@ -201,23 +253,23 @@ func (s *site) commenterEmails() []string {
 		var plain string
 		var sealed []byte
 		if err := rows.Scan(&plain, &sealed); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
 		if len(sealed) > 0 {
 			if plain, err = testKeys.Open(sealed); err != nil {
-				s.t.Fatal(err)
+				t.Fatal(err)
 			}
 		}
 		emails = append(emails, plain)
 	}
 	if len(emails) == 0 {
-		s.t.Fatal("no replies in the database; the privacy check would prove nothing")
+		t.Fatal("no replies in the database; the privacy check would prove nothing")
 	}
 	return emails
 }
 
 type response struct {
-	t      *testing.T
+	t      testing.TB
 	Code   int
 	Header http.Header
 	Body   string
@@ -282,85 +334,97 @@ func validReply() url.Values {
 // staffPassword is the password of every account addUser creates.
 const staffPassword = "correct horse battery staple"
 
+// staffPasswordHash is an argon2id hash of staffPassword in the format of
+// auth.HashPassword, made with argon2's cheapest parameters (64 KiB, one pass) rather
+// than the 19 MiB and two passes that make each sign-in take tens of milliseconds on
+// purpose. auth.VerifyPassword reads the parameters from the hash, so signing in
+// checks the password through the same code; auth's tests and the setup test check
+// the parameters of the hashes the program makes.
+var staffPasswordHash = sync.OnceValue(func() string {
+	const memory, passes, threads = 64, 1, 1
+	salt := []byte("fascicle-test-16")
+	key := argon2.IDKey([]byte(staffPassword), salt, passes, memory, threads, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, memory, passes, threads, b64.EncodeToString(salt), b64.EncodeToString(key))
+})
+
 // addUser creates a staff account with the given role and returns it.
-func (s *site) addUser(role model.Role) *model.User {
-	s.t.Helper()
-	hash, err := auth.HashPassword(staffPassword)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	email := string(role) + "-" + strconv.Itoa(int(s.count(`SELECT count(*) FROM users`))) + "@staff.example"
+func (s *site) addUser(t testing.TB, role model.Role) *model.User {
+	t.Helper()
+	hash := staffPasswordHash()
+	email := string(role) + "-" + strconv.Itoa(int(s.count(t, `SELECT count(*) FROM users`))) + "@staff.example"
 	u := &model.User{Name: "Staff " + string(role), Email: &email, Role: role, PasswordHash: hash}
 	if err := s.store.CreateUser(context.Background(), u); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return u
 }
 
 // signIn signs in through the sign-in form and returns the session cookie.
-func (s *site) signIn(u *model.User) *http.Cookie {
-	s.t.Helper()
-	res := s.postForm("/admin/login", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, nil)
+func (s *site) signIn(t testing.TB, u *model.User) *http.Cookie {
+	t.Helper()
+	res := s.postForm(t, "/admin/login", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}, nil)
 	res.wantStatus(http.StatusSeeOther)
 	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
 		if c.Name == "fascicle_session" && c.Value != "" {
 			return c
 		}
 	}
-	s.t.Fatalf("sign-in set no session cookie; headers: %v", res.Header)
+	t.Fatalf("sign-in set no session cookie; headers: %v", res.Header)
 	return nil
 }
 
 // getAs sends a GET with the session cookie (nil for none).
-func (s *site) getAs(cookie *http.Cookie, target string) *response {
-	s.t.Helper()
+func (s *site) getAs(t testing.TB, cookie *http.Cookie, target string) *response {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
-	return s.do(req)
+	return s.do(t, req)
 }
 
 // postForm sends a same-origin form POST with the session cookie (nil for none).
-func (s *site) postForm(target string, form url.Values, cookie *http.Cookie) *response {
-	s.t.Helper()
+func (s *site) postForm(t testing.TB, target string, form url.Values, cookie *http.Cookie) *response {
+	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
-	return s.do(req)
+	return s.do(t, req)
 }
 
 // setPolicy changes the moderation policy.
-func (s *site) setPolicy(change func(p *model.Policy)) {
-	s.t.Helper()
+func (s *site) setPolicy(t testing.TB, change func(p *model.Policy)) {
+	t.Helper()
 	p, err := s.store.Policy(context.Background())
 	if err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	change(&p)
 	if err := s.store.SavePolicy(context.Background(), p); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 
 // status returns the status of the reply with the given ID.
-func (s *site) status(id int64) string {
-	s.t.Helper()
+func (s *site) status(t testing.TB, id int64) string {
+	t.Helper()
 	var status string
 	if err := s.db.QueryRow(`SELECT status FROM comments WHERE id = ?`, id).Scan(&status); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return status
 }
 
 // lastReply returns the ID, status and held reason of the newest reply.
-func (s *site) lastReply() (id int64, status, reason string) {
-	s.t.Helper()
+func (s *site) lastReply(t testing.TB) (id int64, status, reason string) {
+	t.Helper()
 	if err := s.db.QueryRow(`SELECT id, status, held_reason FROM comments ORDER BY id DESC LIMIT 1`).Scan(&id, &status, &reason); err != nil {
-		s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return id, status, reason
 }
