@@ -13,8 +13,8 @@ import (
 // Size is the picture's width and height in CSS pixels when no style sizes it.
 const Size = 32
 
-// Placeholder stands for someone with no key (a reply whose email is gone): a grey
-// figure, the same for everyone.
+// Placeholder stands for someone with no key (a reply whose author was erased): a
+// grey figure, the same for everyone.
 const Placeholder = template.HTML(`<svg class="avatar avatar-placeholder" viewBox="-0.5 -0.5 6 6" width="32" height="32" aria-hidden="true" focusable="false">` +
 	`<rect x="-0.5" y="-0.5" width="6" height="6" fill="#e4e7e5"/>` +
 	`<circle cx="2.5" cy="2.2" r="1.1" fill="#9aa5a0"/>` +
@@ -23,8 +23,10 @@ const Placeholder = template.HTML(`<svg class="avatar avatar-placeholder" viewBo
 // SVG returns the picture for key as inline SVG, or Placeholder when key is empty. The
 // same key always gives the same picture. key is hashed (SHA-256, with a prefix of its
 // own) before it is drawn, so the picture cannot be compared with a hash of key made
-// elsewhere; it tells nothing more than key does, so key should itself reveal nothing
-// (a keyed hash, such as an email's blind index). The SVG uses attributes only, no
+// elsewhere; it tells nothing more than key does, so key must be something the page
+// shows anyway (such as the name beside the picture), never a secret or anything made
+// from one: a picture drawn from an email, even through a keyed hash, confirms a
+// guessed email to whoever can make the site draw it. The SVG uses attributes only, no
 // style (which a Content Security Policy without inline styles forbids), and refers to
 // nothing outside itself, so no browser asks another site for it.
 func SVG(key string) template.HTML {

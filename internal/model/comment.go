@@ -46,7 +46,7 @@ type Comment struct {
 	ParentID     *int64
 	AuthorName   string
 	AuthorEmail  string // private: never shown outside the staff pages; encrypted at rest
-	EmailIndex   string // blind index of AuthorEmail: a keyed hash, safe to compare and to derive avatars from
+	EmailIndex   string // blind index of AuthorEmail: a keyed hash, safe to compare; never shown, nor anything made from it
 	AuthorURL    string
 	Body         string // plain text, exactly as typed
 	Status       CommentStatus

@@ -15,7 +15,7 @@ type Policy struct {
 	SpamWords        []string // mark a reply that contains one of these as spam
 	CloseAfterDays   int      // close replies on articles published longer ago than this; 0 never closes
 	ThreadDepth      int      // how deeply replies nest
-	FloodSeconds     int      // minimum time between two replies from one address or email; 0 turns flood checks off
+	FloodSeconds     int      // minimum time between two replies from one address; 0 turns flood checks off
 	MinFormSeconds   int      // a reply sent sooner after the page was shown is spam; 0 turns the check off
 	// PublishWithoutReview lets articles go out before a medical review.
 	PublishWithoutReview bool

@@ -8,11 +8,12 @@ import (
 	"github.com/fascicle/fascicle/internal/store"
 )
 
-// ErrDuplicate means the same person already left the same reply in the same place.
+// ErrDuplicate means the same name already left the same reply in the same place.
 var ErrDuplicate = errors.New("duplicate reply")
 
 // duplicateOf lists the statuses of an earlier reply that make a new one with the same
-// text, name and email, in the same place, a duplicate: every status but trash, as in
+// text and name, in the same place, a duplicate (whatever either's email: see
+// store.SameReplyExists): every status but trash, as in
 // WordPress, since a reply thrown away should not stop it being sent again.
 var duplicateOf = []model.CommentStatus{model.CommentPending, model.CommentApproved, model.CommentSpam}
 

@@ -12,14 +12,19 @@ import (
 	"github.com/fascicle/fascicle/internal/store"
 )
 
-// ErrFlood means the same address or email sent a reply moments ago.
+// ErrFlood means the same address sent a reply moments ago.
 var ErrFlood = errors.New("replies sent too quickly")
 
 // The flood rule has two halves. In memory, before any database work, each client
 // address may try burstSize replies (valid or not) at once, then one every
 // burstRefill. In the database, which holds across instances, a saved reply from the
-// same address or email within the policy's flood interval refuses the next one.
-// Signed-in staff are exempt from both, and a flood interval of 0 turns both off.
+// same address within the policy's flood interval refuses the next one. Signed-in
+// staff are exempt from both, and a flood interval of 0 turns both off.
+//
+// Neither half looks at the email. A refusal that depended on it would be an oracle:
+// anyone could send a reply with a guessed email and learn from "too quick" that its
+// owner had replied moments before, from anywhere. A flood from one person who changes
+// address is left to the burst limit of each address and to moderation.
 const (
 	burstSize   = 10
 	burstRefill = 3 * time.Second
@@ -32,11 +37,11 @@ func floodApplies(p *model.Policy, sub Submission) bool {
 }
 
 // checkFlood is the database half of the flood rule: ErrFlood if a reply from c's
-// client or email was saved within the flood interval before now. Run it in the
+// client was saved within the flood interval before now. Run it in the
 // transaction that saves c, so that two replies sent at once cannot both pass.
 func checkFlood(ctx context.Context, tx *store.Store, p *model.Policy, c *model.Comment, now time.Time) error {
 	since := now.Add(-time.Duration(p.FloodSeconds) * time.Second)
-	recent, err := tx.RecentReplyFrom(ctx, c.ClientHash, c.AuthorEmail, since)
+	recent, err := tx.RecentReplyFrom(ctx, c.ClientHash, since)
 	if err != nil {
 		return err
 	}

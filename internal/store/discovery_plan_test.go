@@ -36,7 +36,7 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		{"TagCount", tagCountQuery, []any{1}, "article_tags_tag_published", false},
 		{"TagArticles", tagArticlesQuery, []any{1, 10, 0}, "article_tags_tag_published", true},
 		{"ApprovedComments", approvedCommentsQuery, []any{1, "approved"}, "comments_article_status_created", true},
-		{"SameReply", sameReplyQuery, []any{BodyHash("x"), "index", 1, nil, "Name", "x", model.CommentStatuses}, "comments_body_hash", false},
+		{"SameReply", sameReplyQuery, []any{BodyHash("x"), 1, nil, "Name", "x", model.CommentStatuses}, "comments_body_hash", false},
 		{"SummaryTags", summaryTagsQuery, []any{[]int64{1, 2}}, "", false},
 		{"SitemapArticles", sitemapArticlesQuery, nil, "", false},
 		{"SitemapTags", sitemapTagsQuery, nil, "", false},

@@ -234,22 +234,17 @@ func (s *Store) UpdateComment(ctx context.Context, c *model.Comment, now time.Ti
 	return nil
 }
 
-// recentReplyQuery finds a reply from a client hash or an email index since a time.
+// recentReplyQuery finds a reply from a client hash since a time.
 const recentReplyQuery = `
 	SELECT id FROM comments WHERE client_hash = ? AND client_hash != '' AND created_at > ?
-	UNION ALL
-	SELECT id FROM comments WHERE author_email_index = ? AND created_at > ?
 	LIMIT 1`
 
-// RecentReplyFrom reports whether a reply came from the client hash or the email
-// since the given time.
-func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, since time.Time) (bool, error) {
-	index, err := s.EmailIndex(email)
-	if err != nil {
-		return false, err
-	}
+// RecentReplyFrom reports whether a reply came from the client hash since the given
+// time. It takes no email: an answer that depended on the email would tell whoever
+// sent a reply whether someone else had just replied with the email they typed.
+func (s *Store) RecentReplyFrom(ctx context.Context, clientHash string, since time.Time) (bool, error) {
 	var ids []int64
-	q := s.db.WithContext(ctx).Raw(recentReplyQuery, clientHash, since.UTC(), index, since.UTC())
+	q := s.db.WithContext(ctx).Raw(recentReplyQuery, clientHash, since.UTC())
 	if err := q.Scan(&ids).Error; err != nil {
 		return false, translate(err)
 	}
@@ -257,26 +252,24 @@ func (s *Store) RecentReplyFrom(ctx context.Context, clientHash, email string, s
 }
 
 // sameReplyQuery finds an earlier reply with the same text, by the hash of the
-// text (migration 0009): the unary + keep SQLite off the email, article and parent
-// indexes, which would have it compare the text of every reply by the same person
-// (or, with "parent_id IS NULL" bound, of most replies of the site), inside the
-// write lock.
+// text (migration 0009): the unary + keep SQLite off the article and parent indexes,
+// which would have it compare the text of every reply on the article (or, with
+// "parent_id IS NULL" bound, of most replies of the site), inside the write lock.
 const sameReplyQuery = `
 	SELECT id FROM comments
-	 WHERE body_hash = ? AND +author_email_index = ? AND +article_id = ? AND +parent_id IS ?
+	 WHERE body_hash = ? AND +article_id = ? AND +parent_id IS ?
 	   AND author_name = ? AND body = ? AND status IN ?
 	 LIMIT 1`
 
-// SameReplyExists reports whether a reply in one of statuses has the same text, name
-// and email as c, in the same place (article and parent).
+// SameReplyExists reports whether a reply in one of statuses has the same text and
+// name as c, in the same place (article and parent), whatever its email. The email is
+// left out on purpose: a check that used it would answer "duplicate" to someone who
+// re-sends a public reply's name and text only when they type its author's email,
+// and so confirm a guessed email.
 func (s *Store) SameReplyExists(ctx context.Context, c *model.Comment, statuses []model.CommentStatus) (bool, error) {
-	index, err := s.EmailIndex(c.AuthorEmail)
-	if err != nil {
-		return false, err
-	}
 	var ids []int64
-	err = s.db.WithContext(ctx).Raw(sameReplyQuery,
-		BodyHash(c.Body), index, c.ArticleID, c.ParentID, c.AuthorName, c.Body, statuses).Scan(&ids).Error
+	err := s.db.WithContext(ctx).Raw(sameReplyQuery,
+		BodyHash(c.Body), c.ArticleID, c.ParentID, c.AuthorName, c.Body, statuses).Scan(&ids).Error
 	return len(ids) > 0, translate(err)
 }
 

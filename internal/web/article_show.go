@@ -28,7 +28,7 @@ type threadComment struct {
 	ID         int64
 	AuthorName string
 	AuthorURL  string        // empty unless a valid http(s) address
-	Avatar     template.HTML // drawn from the email's blind index; see avatar
+	Avatar     template.HTML // drawn from AuthorName; see avatar
 	Body       template.HTML
 	Head       template.HTML // the rendered reply without its answers; see replyCache
 	CreatedAt  time.Time
@@ -38,7 +38,7 @@ type threadComment struct {
 	ReplyURL   string // empty when the thread is too deep to nest further
 	Children   []*threadComment
 
-	emailIndex string // the blind index the avatar is drawn from
+	anonymised bool   // its author's data was erased: the avatar is the placeholder
 	source     string // the text as the reader typed it
 }
 
@@ -169,7 +169,7 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		tc := &threadComment{
 			ID:         cm.ID,
 			AuthorName: cm.AuthorName,
-			emailIndex: cm.EmailIndex,
+			anonymised: cm.EmailIndex == "",
 			source:     cm.Body,
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,

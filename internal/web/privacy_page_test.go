@@ -26,8 +26,21 @@ func TestPrivacyPage_Defaults(t *testing.T) {
 		"no Gravatar or other avatar service, no analytics",
 		"your name and website are stored only in your own browser", "your email is never stored there",
 		"Contact the site's editors from the email address you used",
+		// What is shown, and what it is made from. Each sentence is backed by a test
+		// of the behaviour: TestAvatar_StableAndRevealsNothing, TestAvatar_NoEmailOracle,
+		// TestDuplicate_NoEmailOracle, TestFlood_NoEmailOracle and
+		// TestFlood_SameAddressOtherEmail.
+		"Nothing anyone else can see is made from it: no page, feed, picture or colour.",
+		"The picture is drawn from your name alone: the same name, in capitals or not, always gets the same picture, whatever email it was sent with, and two names never share one because they share an email.",
+		"It is never made from your email or your internet address.",
+		"A reply whose author's data was erased shows a grey figure instead.",
+		"Your reply, while it waits for a moderator, is shown to you with the same picture anyone else typing your name would see.",
+		"the reply form answers the same whatever email you type: it never tells whether anyone has used that email.",
+		"A reply with the same name and text as one already in the same place is refused as a duplicate, whatever email either was sent with.",
+		"A reply sent moments after another from the same internet address is refused as too quick; one sent with the same email from elsewhere is not.",
 	)
-	res.wantNotContains("mailto:", "until a moderator handles them", "kept as long as the reply", "1 days")
+	res.wantNotContains("mailto:", "until a moderator handles them", "kept as long as the reply", "1 days",
+		"No page, feed or picture is made from it", "except as said below", "can depend on your email")
 	for _, email := range s.commenterEmails(t) {
 		res.wantNotContains(email)
 	}
@@ -61,6 +74,24 @@ func TestPrivacyPage_ReflectsSettings(t *testing.T) {
 		"Replies marked as spam or moved to the trash: until a moderator deletes them.",
 		"The address hash, the network and the user agent: kept as long as the reply.",
 	).wantNotContains("deleted 1 day", "cleared 7 days")
+}
+
+// Ensure that when replies are not all held the privacy page says how the answer to a
+// reply can then depend on the email (a banned email is held: TestBan_ByEmail; with
+// "approve known commenters", only a known name and email is published at once:
+// TestPolicy_AutoApproveKnown), and that without a flood interval it does not speak of
+// replies refused as too quick.
+func TestPrivacyPage_SaysWhenTheEmailShows(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	const caveat = "This site publishes replies without holding them all for a moderator, so whether yours appears at once can depend on your email: a reply sent with an email a moderator has banned is held"
+	const known = ", and a reply appears at once only if an earlier one with the same name and email was approved."
+	s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.FloodSeconds = false, 0 })
+	s.get(t, "/privacy").wantStatus(http.StatusOK).
+		wantContains("the reply form answers the same whatever email you type, except as said below: it never tells", caveat+". Someone who types your name and guesses your email could tell from this whether the guess was right.").
+		wantNotContains(known, "refused as too quick")
+	s.setPolicy(t, func(p *model.Policy) { p.AutoApproveKnown = true })
+	s.get(t, "/privacy").wantStatus(http.StatusOK).wantContains(caveat + known)
 }
 
 func headRequest(target string) *http.Request {

@@ -26,10 +26,10 @@ type replyCache struct {
 type replyKey struct {
 	ID                              int64
 	AuthorName, AuthorURL, ReplyURL string
-	EmailIndex, Source              string
+	Source                          string
 	CreatedAt                       time.Time
 	Depth                           int
-	Staff                           bool
+	Staff, Anonymised               bool
 }
 
 // renderHeads sets Head on every reply of thread, from the cache or by executing the
@@ -38,12 +38,12 @@ type replyKey struct {
 func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment) error {
 	for _, tc := range thread {
 		key := replyKey{ID: tc.ID, AuthorName: tc.AuthorName, AuthorURL: tc.AuthorURL, ReplyURL: tc.ReplyURL,
-			EmailIndex: tc.emailIndex, Source: tc.source, CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff}
+			Source: tc.source, CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff, Anonymised: tc.anonymised}
 		c.mu.Lock()
 		head, ok := c.entries[key]
 		c.mu.Unlock()
 		if !ok || tc.Pending {
-			tc.Avatar, tc.Body = avatar(tc.emailIndex), render.CommentText(tc.source)
+			tc.Avatar, tc.Body = avatar(tc.AuthorName, tc.anonymised), render.CommentText(tc.source)
 			var buf bytes.Buffer
 			if err := set.ExecuteTemplate(&buf, "comment_head", tc); err != nil {
 				return err
@@ -62,7 +62,7 @@ func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment
 }
 
 func (c *replyCache) put(key replyKey, head template.HTML) {
-	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL) + len(key.EmailIndex)
+	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil || c.bytes+size > maxReplyCacheBytes {
