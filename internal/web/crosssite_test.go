@@ -62,9 +62,12 @@ func TestCrossSite_StaffNeedsBrowserHeaders(t *testing.T) {
 	for _, configured := range []bool{false, true} {
 		t.Run(map[bool]string{false: "DefaultURL", true: "BaseURL"}[configured], func(t *testing.T) {
 			t.Parallel()
-			s, host, good := newSite(t), "", map[string]string{"Sec-Fetch-Site": "same-origin"}
+			var s *site
+			host, good := "", map[string]string{"Sec-Fetch-Site": "same-origin"}
 			if configured {
 				s, host, good = newBaseURLSite(t), "fascicle.test", sameOrigin
+			} else {
+				s = newSite(t)
 			}
 			u := s.addUser(t, model.RoleAdmin)
 			signIn := url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}}
@@ -120,9 +123,12 @@ func TestCrossSite_ReplyWithoutBrowserHeaders(t *testing.T) {
 	for _, configured := range []bool{false, true} {
 		t.Run(map[bool]string{false: "DefaultURL", true: "BaseURL"}[configured], func(t *testing.T) {
 			t.Parallel()
-			s, host := newSite(t), ""
+			var s *site
+			host := ""
 			if configured {
 				s, host = newBaseURLSite(t), "fascicle.test"
+			} else {
+				s = newSite(t)
 			}
 			before := s.count(t, `SELECT count(*) FROM comments`)
 			form := validReply()
