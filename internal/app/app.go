@@ -117,6 +117,7 @@ func (a *App) init(ctx context.Context) error {
 		Privacy:        a.Privacy,
 		Logger:         a.Logger,
 		PublicURL:      a.Config.PublicURL(),
+		CheckHost:      a.Config.BaseURL != "",
 		Secure:         a.Config.Secure(),
 		TrustedProxies: a.Config.TrustedProxies,
 		NoPageCache:    a.Config.NoPageCache,

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -94,13 +96,87 @@ func securityHeaders(https bool) gin.HandlerFunc {
 
 // refuseCrossOrigin refuses state-changing requests sent by another site's page
 // (cross-site request forgery), using the browser's Sec-Fetch-Site and Origin headers.
+//
+// A request with neither header comes from a browser too old to send them (or from a
+// program), and cannot be told apart from a forged one: it is accepted only on the
+// public routes (the reply form), never on the staff routes, sign-in included.
+//
+// When the site's address was configured (Options.CheckHost), a request must also be
+// for that address's host (421 if not: it reached the site under another name, through
+// DNS rebinding or a proxy that does not pass the Host on), and an Origin must be that
+// address's scheme and host, so that a page served over plain HTTP, or on another port,
+// cannot send forms to the HTTPS site.
 func (s *Server) refuseCrossOrigin(c *gin.Context) {
-	if err := s.crossOrig.Check(c.Request); err != nil {
+	r := c.Request
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		c.Next()
+		return
+	}
+	if s.siteHost != "" && hostPort(r.Host, s.siteScheme) != s.siteHost {
+		s.renderError(c, http.StatusMisdirectedRequest, "Wrong address",
+			"This form was sent to an address that is not this site's, so it was refused. Open the site at its own address and send the form from there.")
+		return
+	}
+	origin, fetchSite := r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
+	if origin == "" && fetchSite == "" {
+		if route := c.FullPath(); route != "" && !s.headerless[r.Method+" "+route] {
+			s.renderError(c, http.StatusForbidden, "Request refused",
+				"Your browser did not say which site this form came from, so it was refused to protect your account. Please use a current browser to sign in and work on this site.")
+			return
+		}
+	}
+	var refused bool
+	if s.siteHost != "" && origin != "" {
+		// The Origin is compared with the configured address, not with the Host as
+		// CrossOriginProtection does, which would accept http:// for an https:// site.
+		refused = !s.siteOrigin(origin) || (fetchSite != "" && s.crossOrig.Check(r) != nil)
+	} else {
+		refused = s.crossOrig.Check(r) != nil
+	}
+	if refused {
 		s.renderError(c, http.StatusForbidden, "Request refused",
 			"This form was sent from another site, so it was refused to protect you. Go back to the page on this site and send it from there.")
 		return
 	}
 	c.Next()
+}
+
+// siteOrigin reports whether origin, an Origin header, is the configured address's
+// scheme, host and port.
+func (s *Server) siteOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || u.Path != "" || u.User != nil {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return scheme == s.siteScheme && hostPort(u.Host, scheme) == s.siteHost
+}
+
+// hostPort returns host ("name" or "name:port") in lower case with its port, the
+// scheme's default when it has none, so that one address has one spelling.
+func hostPort(host, scheme string) string {
+	host = strings.ToLower(host)
+	if name, port, err := net.SplitHostPort(host); err == nil {
+		return net.JoinHostPort(name, port)
+	}
+	port := "80"
+	if scheme == "https" {
+		port = "443"
+	}
+	return net.JoinHostPort(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), port)
+}
+
+// headerlessRoutes returns the state-changing routes that a browser sending neither
+// Origin nor Sec-Fetch-Site may use, as "METHOD /path": the public ones.
+func headerlessRoutes() map[string]bool {
+	routes := map[string]bool{}
+	for _, r := range routeTable {
+		if r.Access == Public && r.Method != http.MethodGet {
+			routes[r.Method+" "+r.Path] = true
+		}
+	}
+	return routes
 }
 
 // MaxUploadBody is the largest request body accepted by the routes that take an image

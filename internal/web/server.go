@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,6 +28,7 @@ type Options struct {
 	Privacy        *privacy.Service    // personal-data requests; when nil, one on Store for PublicURL with the clock Now
 	Logger         *slog.Logger
 	PublicURL      string   // e.g. https://health.example.org, no final slash
+	CheckHost      bool     // PublicURL was configured (--base-url), so requests that change things must be for its host and origin (see refuseCrossOrigin)
 	Secure         bool     // served over HTTPS
 	TrustedProxies []string // whose X-Forwarded-For is believed
 	TokenKey       []byte   // at least 32 bytes: signs the ?pending= links and the reply form's shown-at stamp (see token)
@@ -56,6 +58,9 @@ type Server struct {
 	assets      *assets
 	tokens      *token.Signer // the ?pending= links and the reply form's shown-at stamp
 	crossOrig   *http.CrossOriginProtection
+	siteScheme  string          // of publicURL, when Options.CheckHost
+	siteHost    string          // of publicURL with its port (see hostPort), when Options.CheckHost
+	headerless  map[string]bool // see headerlessRoutes
 	cache       *pageCache
 	pageCacheOn bool
 	bodies      bodyCache
@@ -91,8 +96,16 @@ func New(opt Options) (*Server, error) {
 		now:         opt.Now,
 		tokens:      tokens,
 		crossOrig:   http.NewCrossOriginProtection(),
+		headerless:  headerlessRoutes(),
 		cache:       newPageCache(),
 		pageCacheOn: !opt.NoPageCache,
+	}
+	if opt.CheckHost {
+		u, err := url.Parse(opt.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("public URL %q: want http(s)://host[:port]", opt.PublicURL)
+		}
+		s.siteScheme, s.siteHost = u.Scheme, hostPort(u.Host, u.Scheme)
 	}
 	if s.accounts == nil {
 		s.accounts = accounts.New(opt.Store, opt.TokenKey)
