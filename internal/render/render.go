@@ -36,7 +36,7 @@ var (
 		goldmark.WithExtensions(extension.GFM, extension.Typographer),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(headingIDs{}, 100)),
+			parser.WithASTTransformers(util.Prioritized(headingIDs{}, 100), util.Prioritized(hiddenSchemes{}, 200)),
 		),
 	)
 	// articlePolicy allows what authors need (headings, lists, tables, links, images,
