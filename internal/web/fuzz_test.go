@@ -130,6 +130,15 @@ func decodeReplyForm(contentType string, body []byte) (url.Values, bool) {
 	if err != nil {
 		return nil, false
 	}
+	if mediaType == "multipart/form-data" {
+		// Read as the server's form reader reads it: a broken multipart body is a 400.
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", contentType)
+		if err := req.ParseMultipartForm(32 << 20); err != nil {
+			return nil, false
+		}
+		return req.PostForm, true
+	}
 	if mediaType != "application/x-www-form-urlencoded" {
 		return url.Values{}, true
 	}
