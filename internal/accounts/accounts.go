@@ -19,15 +19,16 @@ var ErrEmailTaken = errors.New("an account with this email already exists")
 
 // Service manages staff accounts.
 type Service struct {
-	store     *store.Store
-	signInKey []byte
-	now       func() time.Time
+	store *store.Store
+	now   func() time.Time
 }
 
-// New returns a Service that keeps accounts in st. signInKey keys the hashes that
-// name an account in the sign-in lock-out, so that no email is stored there.
-func New(st *store.Store, signInKey []byte) *Service {
-	return &Service{store: st, signInKey: signInKey, now: time.Now}
+// New returns a Service that keeps accounts in st. Signing in needs the store's keys
+// (store.UseKeys): the sign-in lock-out names an account by its email's blind index,
+// keyed from the master key, so that neither the email nor anything a copy of the
+// database alone can test a guess against is stored there.
+func New(st *store.Store) *Service {
+	return &Service{store: st, now: time.Now}
 }
 
 // SetClock replaces the service's clock, for tests.

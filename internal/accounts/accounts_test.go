@@ -15,6 +15,7 @@ import (
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/auth"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
@@ -57,13 +58,20 @@ func newFixture(t *testing.T) *fixture {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	keys, err := secret.New([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UseKeys(ctx, keys); err != nil {
+		t.Fatal(err)
+	}
 	db, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{ctx: ctx, st: st, db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	f.svc = accounts.New(st, []byte("sign-in-key-for-tests-0123456789"))
+	f.svc = accounts.New(st)
 	f.svc.SetClock(func() time.Time { return f.now })
 	return f
 }

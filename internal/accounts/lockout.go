@@ -2,12 +2,8 @@ package accounts
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/auth"
@@ -57,7 +53,11 @@ func (e *LockedOutError) Is(target error) bool { return target == ErrLockedOut }
 // checked at all, which the caller should log), or *LockedOutError (ErrLockedOut).
 func (s *Service) SignIn(ctx context.Context, email, password, client string) (*model.User, error) {
 	now := s.now().UTC()
-	subjects := []string{s.accountSubject(email)}
+	account, err := s.store.EmailIndex(email)
+	if err != nil {
+		return nil, err
+	}
+	subjects := []string{"account:" + account}
 	if client != "" {
 		subjects = append(subjects, "client:"+client)
 	}
@@ -86,12 +86,4 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (*
 		return nil, err
 	}
 	return user, nil
-}
-
-// accountSubject names an account for the lock-out without storing its email; the
-// same email in any case or with spaces around it is the same account.
-func (s *Service) accountSubject(email string) string {
-	mac := hmac.New(sha256.New, s.signInKey)
-	mac.Write([]byte("sign-in:" + strings.ToLower(strings.TrimSpace(email))))
-	return "account:" + hex.EncodeToString(mac.Sum(nil))
 }

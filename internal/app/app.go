@@ -107,7 +107,7 @@ func (a *App) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Accounts = accounts.New(a.Store, tokenKey)
+	a.Accounts = accounts.New(a.Store)
 	a.Moderation = moderation.NewWithHasher(a.Store, clients)
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
@@ -253,7 +253,7 @@ func AddUser(ctx context.Context, cfg config.Config, email, name string, role mo
 		return err
 	}
 	// The service only creates here: no sign-in, so no lock-out key is needed.
-	u, err := accounts.New(st, nil).Create(ctx, account)
+	u, err := accounts.New(st).Create(ctx, account)
 	if errors.Is(err, accounts.ErrEmailTaken) {
 		return fmt.Errorf("an account with the email %s already exists", strings.TrimSpace(email))
 	}

@@ -62,6 +62,9 @@ type Submission struct {
 	ShownAt time.Time
 	// Staff is the signed-in staff member sending it, if any: exempt from flood checks.
 	Staff *model.User
+	// EarlierReplies are replies sent before from the same browser, as a signed cookie
+	// proves (see known.go).
+	EarlierReplies []int64
 }
 
 // Submit checks a reader's reply to article and saves it with the status the policy
@@ -170,7 +173,7 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 		return model.CommentPending, "every reply is held (manual moderation)", nil
 	}
 	if p.AutoApproveKnown {
-		known, err := tx.HasApprovedReply(ctx, c.AuthorName, c.AuthorEmail)
+		known, err := knownCommenter(ctx, tx, c, sub)
 		if err != nil {
 			return "", "", err
 		}

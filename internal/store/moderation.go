@@ -273,20 +273,23 @@ func (s *Store) SameReplyExists(ctx context.Context, c *model.Comment, statuses 
 	return len(ids) > 0, translate(err)
 }
 
-// approvedReplyQuery finds an approved reply by an email index and a name.
+// approvedReplyQuery checks a few replies' status, name and email index.
 const approvedReplyQuery = `
-	SELECT id FROM comments WHERE author_email_index = ? AND author_name = ? AND status = 'approved' LIMIT 1`
+	SELECT id FROM comments WHERE id IN ? AND author_email_index = ? AND author_name = ? AND status = 'approved' LIMIT 1`
 
-// HasApprovedReply reports whether someone with this name and email had a reply
-// approved before.
-func (s *Store) HasApprovedReply(ctx context.Context, name, email string) (bool, error) {
+// IsApprovedReplyBy reports whether one of the replies ids is approved and was sent
+// under this name and email.
+func (s *Store) IsApprovedReplyBy(ctx context.Context, ids []int64, name, email string) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
 	index, err := s.EmailIndex(email)
 	if err != nil {
 		return false, err
 	}
-	var ids []int64
-	err = s.db.WithContext(ctx).Raw(approvedReplyQuery, index, name).Scan(&ids).Error
-	return len(ids) > 0, translate(err)
+	var found []int64
+	err = s.db.WithContext(ctx).Raw(approvedReplyQuery, ids, index, name).Scan(&found).Error
+	return len(found) > 0, translate(err)
 }
 
 // QueueCommentByID returns one reply as the queue shows it, or model.ErrNotFound.

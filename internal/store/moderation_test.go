@@ -506,30 +506,35 @@ func TestSameReplyExists(t *testing.T) {
 	}
 }
 
-// Ensure HasApprovedReply is true only for a name and email that together have an
-// approved reply.
-func TestHasApprovedReply(t *testing.T) {
+// Ensure IsApprovedReplyBy is true only for an approved reply sent under both the
+// name and the email.
+func TestIsApprovedReplyBy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newModFixture(t)
-	f.add(t, model.Comment{AuthorName: "Known Kim", AuthorEmail: "kim@example.com", Status: model.CommentApproved})
-	f.add(t, model.Comment{AuthorName: "Pending Pat", AuthorEmail: "pat@example.com", Status: model.CommentPending})
-	f.add(t, model.Comment{AuthorName: "Spam Sue", AuthorEmail: "sue@example.com", Status: model.CommentSpam})
+	kim := f.add(t, model.Comment{AuthorName: "Known Kim", AuthorEmail: "kim@example.com", Status: model.CommentApproved})
+	pat := f.add(t, model.Comment{AuthorName: "Pending Pat", AuthorEmail: "pat@example.com", Status: model.CommentPending})
+	sue := f.add(t, model.Comment{AuthorName: "Spam Sue", AuthorEmail: "sue@example.com", Status: model.CommentSpam})
 	for _, tc := range []struct {
 		name, author, email string
+		ids                 []int64
 		want                bool
 	}{
-		{"Approved", "Known Kim", "kim@example.com", true},
-		{"SameEmailOtherName", "Kim", "kim@example.com", false},
-		{"SameNameOtherEmail", "Known Kim", "kim@example.org", false},
-		{"OnlyPending", "Pending Pat", "pat@example.com", false},
-		{"OnlySpam", "Spam Sue", "sue@example.com", false},
-		{"Stranger", "Nobody", "nobody@example.com", false},
+		{"Approved", "Known Kim", "kim@example.com", []int64{kim}, true},
+		{"ApprovedAmongOthers", "Known Kim", "kim@example.com", []int64{pat, kim, sue}, true},
+		{"ApprovedOtherCase", "Known Kim", " KIM@example.com", []int64{kim}, true},
+		{"SameEmailOtherName", "Kim", "kim@example.com", []int64{kim}, false},
+		{"SameNameOtherEmail", "Known Kim", "kim@example.org", []int64{kim}, false},
+		{"OtherReplies", "Known Kim", "kim@example.com", []int64{pat, sue}, false},
+		{"None", "Known Kim", "kim@example.com", nil, false},
+		{"OnlyPending", "Pending Pat", "pat@example.com", []int64{pat}, false},
+		{"OnlySpam", "Spam Sue", "sue@example.com", []int64{sue}, false},
+		{"NoSuchReply", "Known Kim", "kim@example.com", []int64{sue + 100}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := f.st.HasApprovedReply(ctx, tc.author, tc.email)
+			got, err := f.st.IsApprovedReplyBy(ctx, tc.ids, tc.author, tc.email)
 			if err != nil || got != tc.want {
-				t.Errorf("HasApprovedReply(%q, %q) = %v, %v; want %v", tc.author, tc.email, got, err, tc.want)
+				t.Errorf("IsApprovedReplyBy(%v, %q, %q) = %v, %v; want %v", tc.ids, tc.author, tc.email, got, err, tc.want)
 			}
 		})
 	}
@@ -913,8 +918,8 @@ func TestQueries_UseIndexes(t *testing.T) {
 		// The flood check and the returning-commenter rule run inside the write lock.
 		{"RecentReply", store.RecentReplyQuery, []any{"hash", t0},
 			[]string{"comments_client_hash_created (client_hash=? AND created_at>?)"}, false},
-		{"ApprovedReply", store.ApprovedReplyQuery, []any{"index", "Name"},
-			[]string{"comments_author_email_index_created (author_email_index=?)"}, false},
+		{"ApprovedReply", strings.Replace(store.ApprovedReplyQuery, "IN ?", "IN (?, ?, ?)", 1), []any{1, 2, 3, "index", "Name"},
+			[]string{"SEARCH comments USING INTEGER PRIMARY KEY (rowid=?)"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan, full, indexScans := planOf(t, f.db, tc.query, tc.args, tables...)

@@ -1,6 +1,6 @@
 // Package token signs the values the server gives a browser and reads back later, so
 // that it can trust them without storing them: the link that shows a reader their own
-// held reply, and the time a reply form was shown. Each carries an HMAC-SHA256 under
+// held reply, the time a reply form was shown, and the replies a browser sent. Each carries an HMAC-SHA256 under
 // the site's token key, so it cannot be made or altered without the key.
 //
 // These are not the random tokens of sessions and setup links (auth.NewToken), which
@@ -87,8 +87,48 @@ func (s *Signer) FormShownAt(stamp string) time.Time {
 	return time.Unix(unix, 0)
 }
 
-// sign returns the signature of payload for article articleID (0 for form stamps,
-// whose payload has a prefix of its own, so neither kind passes for the other).
+// Commenter returns a token naming replies ids (a browser's latest, newest first)
+// until expires. Kept in a cookie by the browser that sent them, it proves that a new
+// reply comes from the same browser as those, which the rule that approves known
+// commenters at once needs (see moderation's known.go).
+func (s *Signer) Commenter(ids []int64, expires time.Time) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	payload := strings.Join(parts, "-") + "." + strconv.FormatInt(expires.Unix(), 10)
+	return payload + "." + s.sign(0, "commenter:"+payload)
+}
+
+// CommenterReplies returns the replies that token names, or nil if it was not made by
+// Commenter with this key or has expired at now.
+func (s *Signer) CommenterReplies(token string, now time.Time) []int64 {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || parts[0] == "" {
+		return nil
+	}
+	payload := parts[0] + "." + parts[1]
+	if !hmac.Equal([]byte(parts[2]), []byte(s.sign(0, "commenter:"+payload))) {
+		return nil
+	}
+	expires, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || now.Unix() >= expires {
+		return nil
+	}
+	var ids []int64
+	for _, raw := range strings.Split(parts[0], "-") {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return nil
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// sign returns the signature of payload for article articleID (0 for form stamps and
+// commenter tokens, whose payloads have a prefix of their own, so that no kind passes
+// for another).
 func (s *Signer) sign(articleID int64, payload string) string {
 	mac := hmac.New(sha256.New, s.key)
 	fmt.Fprintf(mac, "pending-reply:%d:%s", articleID, payload)

@@ -2,6 +2,7 @@ package token_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,35 @@ func TestFormStamp(t *testing.T) {
 	} {
 		if got := s.FormShownAt(bad); !got.IsZero() {
 			t.Errorf("%s: FormShownAt = %v, want zero", name, got)
+		}
+	}
+}
+
+// Ensure a commenter token gives back the replies it was made with until it expires,
+// and that an altered, foreign, expired or other kind of token names none.
+func TestCommenter(t *testing.T) {
+	t.Parallel()
+	s := signer(t, key)
+	ids := []int64{42, 7, 3}
+	tok := s.Commenter(ids, at.Add(time.Hour))
+	if got := s.CommenterReplies(tok, at); !slices.Equal(got, ids) {
+		t.Errorf("CommenterReplies = %v, want %v", got, ids)
+	}
+	payload, _, _ := strings.Cut(tok, ".")
+	for name, bad := range map[string]string{
+		"Empty":        "",
+		"Expired":      tok,
+		"OtherIDs":     "42-7-4" + strings.TrimPrefix(tok, payload),
+		"OtherKey":     signer(t, other).Commenter(ids, at.Add(time.Hour)),
+		"PendingReply": s.PendingReply(0, 42, at.Add(time.Hour)),
+		"FormStamp":    s.FormStamp(at),
+	} {
+		now := at
+		if name == "Expired" {
+			now = at.Add(time.Hour)
+		}
+		if got := s.CommenterReplies(bad, now); got != nil {
+			t.Errorf("%s: CommenterReplies = %v, want nil", name, got)
 		}
 	}
 }

@@ -54,6 +54,7 @@ func (s *Server) commentCreate(c *gin.Context) {
 		ShownAt:    s.tokens.FormShownAt(f.Get("form_shown")),
 		Staff:      staff(c),
 	}
+	sub.EarlierReplies = s.earlierReplies(c)
 	if raw := f.Get("comment_parent"); raw != "" && raw != "0" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id < 1 {
@@ -92,6 +93,9 @@ func (s *Server) commentCreate(c *gin.Context) {
 	case err != nil:
 		s.fail(c, err)
 		return
+	}
+	if p, err := s.store.Policy(ctx); err == nil && p.AutoApproveKnown && sub.Staff == nil {
+		s.rememberReply(c, sub.EarlierReplies, comment.ID)
 	}
 	target := "/articles/" + url.PathEscape(article.Slug)
 	if comment.Status != model.CommentApproved {

@@ -90,53 +90,106 @@ func TestPolicy_HoldAllOffPublishesAtOnce(t *testing.T) {
 	s.get(t, "/").wantContains("4 replies")
 }
 
-// Ensure that with "approve known commenters" a first reply is held, and once one reply
-// with the same name and email is approved the next ones are published.
+// Ensure that with "approve known commenters" a first reply is held, and once a reply
+// is approved the same browser's next ones under the same name and email are published
+// at once; that the name and email alone, from another browser, are held exactly like a
+// wrong guess (no answer confirms an email); and that the cookie which remembers the
+// browser's replies is set only while the rule is on, HttpOnly and SameSite=Lax.
 func TestPolicy_AutoApproveKnown(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.AutoApproveKnown = false, true })
-	post := func(t testing.TB, name, email, text string) *response {
+	var browser *http.Cookie // the commenter's own browser
+	post := func(t testing.TB, cookie *http.Cookie, name, email, text string) *response {
 		t.Helper()
 		form := validReply()
 		form.Set("author", name)
 		form.Set("email", email)
 		form.Set("comment", text)
-		return s.postReply(t, articlePath+"/comments", form)
+		form.Set("form_shown", s.formStamp(t, articlePath))
+		s.advance(20 * time.Second)
+		req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		return s.do(t, req)
+	}
+	commenterCookie := func(res *response) *http.Cookie {
+		for _, c := range (&http.Response{Header: res.Header}).Cookies() {
+			if c.Name == "fascicle_commenter" {
+				return c
+			}
+		}
+		return nil
+	}
+	keep := func(t testing.TB, res *response) {
+		t.Helper()
+		c := commenterCookie(res)
+		if c == nil {
+			t.Fatalf("no fascicle_commenter cookie; headers: %v", res.Header)
+		}
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.MaxAge < 300*24*3600 {
+			t.Errorf("cookie %+v: want HttpOnly, SameSite=Lax, Path=/, kept for a year", c)
+		}
+		browser = &http.Cookie{Name: c.Name, Value: c.Value}
 	}
 	var first int64
 
 	t.Run("FirstTimeHeld", func(t *testing.T) {
-		res := post(t, "Reader One", "reader.one@example.com", "First reply.")
+		res := post(t, nil, "Reader One", "reader.one@example.com", "First reply.")
 		first = s.wantReply(t, "pending", "first-time commenter")
+		keep(t, res)
 		s.wantHeldRedirect(t, res, first).wantContains("Your comment is awaiting moderation.")
 	})
 	t.Run("HeldWhileOnlyPending", func(t *testing.T) {
-		post(t, "Reader One", "reader.one@example.com", "Second reply.").wantStatus(http.StatusSeeOther)
+		res := post(t, browser, "Reader One", "reader.one@example.com", "Second reply.").wantStatus(http.StatusSeeOther)
 		s.wantReply(t, "pending", "first-time commenter")
+		keep(t, res)
 	})
 	t.Run("KnownAfterApproval", func(t *testing.T) {
 		s.exec(t, `UPDATE comments SET status = 'approved' WHERE id = ?`, first)
-		res := post(t, "Reader One", "reader.one@example.com", "Third reply.")
+		res := post(t, browser, "Reader One", "reader.one@example.com", "Third reply.")
 		id := s.wantReply(t, "approved", "")
 		res.wantSeeOtherTo(articlePath + "#comment-" + itoa(id))
+		keep(t, res)
 	})
 	t.Run("SameEmailOtherNameHeld", func(t *testing.T) {
-		post(t, "Someone Else", "reader.one@example.com", "Fourth reply.").wantStatus(http.StatusSeeOther)
+		post(t, browser, "Someone Else", "reader.one@example.com", "Fourth reply.").wantStatus(http.StatusSeeOther)
 		s.wantReply(t, "pending", "first-time commenter")
 	})
 	t.Run("SameNameOtherEmailHeld", func(t *testing.T) {
-		post(t, "Reader One", "another@example.com", "Fifth reply.").wantStatus(http.StatusSeeOther)
+		post(t, browser, "Reader One", "another@example.com", "Fifth reply.").wantStatus(http.StatusSeeOther)
 		s.wantReply(t, "pending", "first-time commenter")
 	})
-	t.Run("DemoCommenterKnown", func(t *testing.T) {
-		post(t, "Priya N.", "priya.n@example.com", "Update: still fine.").wantStatus(http.StatusSeeOther)
-		s.wantReply(t, "approved", "")
+	t.Run("RightGuessFromAnotherBrowserLooksLikeAWrongOne", func(t *testing.T) {
+		right := post(t, nil, "Reader One", "reader.one@example.com", "Is this you?")
+		rightID := s.wantReply(t, "pending", "first-time commenter")
+		wrong := post(t, nil, "Reader One", "reader.two@example.com", "Or is this you?")
+		wrongID := s.wantReply(t, "pending", "first-time commenter")
+		s.wantHeldRedirect(t, right, rightID)
+		s.wantHeldRedirect(t, wrong, wrongID)
+		// The demo's commenter has approved replies under her name and email too.
+		post(t, nil, "Priya N.", "priya.n@example.com", "Update: still fine.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "first-time commenter")
+	})
+	t.Run("ForgedCookieIgnored", func(t *testing.T) {
+		forged := &http.Cookie{Name: "fascicle_commenter", Value: itoa(first) + ".4102444800.AAAA"}
+		post(t, forged, "Reader One", "reader.one@example.com", "Forged.").wantStatus(http.StatusSeeOther)
+		s.wantReply(t, "pending", "first-time commenter")
 	})
 	t.Run("ManualModerationStillHoldsKnown", func(t *testing.T) {
 		s.setPolicy(t, func(p *model.Policy) { p.HoldAll = true })
-		post(t, "Reader One", "reader.one@example.com", "Sixth reply.").wantStatus(http.StatusSeeOther)
+		post(t, browser, "Reader One", "reader.one@example.com", "Sixth reply.").wantStatus(http.StatusSeeOther)
 		s.wantReply(t, "pending", "every reply is held (manual moderation)")
+	})
+	t.Run("NoCookieWhenRuleOff", func(t *testing.T) {
+		s.setPolicy(t, func(p *model.Policy) { p.AutoApproveKnown = false })
+		res := post(t, nil, "Reader Three", "reader.three@example.com", "Seventh reply.").wantStatus(http.StatusSeeOther)
+		if c := commenterCookie(res); c != nil {
+			t.Errorf("cookie %q set while the rule is off", c.Name)
+		}
 	})
 }
 

@@ -77,21 +77,21 @@ func TestPrivacyPage_ReflectsSettings(t *testing.T) {
 }
 
 // Ensure that when replies are not all held the privacy page says how the answer to a
-// reply can then depend on the email (a banned email is held: TestBan_ByEmail; with
-// "approve known commenters", only a known name and email is published at once:
-// TestPolicy_AutoApproveKnown), and that without a flood interval it does not speak of
-// replies refused as too quick.
+// reply can then depend on the email (a banned email is held: TestBan_ByEmail), that
+// with "approve known commenters" it explains the cookie that rule needs and that the
+// email alone decides nothing (TestPolicy_AutoApproveKnown), and that without a flood
+// interval it does not speak of replies refused as too quick.
 func TestPrivacyPage_SaysWhenTheEmailShows(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	const caveat = "This site publishes replies without holding them all for a moderator, so whether yours appears at once can depend on your email: a reply sent with an email a moderator has banned is held"
-	const known = ", and a reply appears at once only if an earlier one with the same name and email was approved."
+	const caveat = "This site publishes replies without holding them all for a moderator, so whether yours appears at once can depend on your email in one case: a reply sent with an email a moderator has banned is held. Someone who guesses a banned email could tell from this that it is banned."
+	const known = "A reply appears at once only if this browser sent an earlier reply, under the same name and email, that a moderator approved. So that the site can tell, a cookie (<code>fascicle_commenter</code>) keeps the signed numbers of the last three replies this browser sent, for a year"
 	s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.FloodSeconds = false, 0 })
 	s.get(t, "/privacy").wantStatus(http.StatusOK).
-		wantContains("the reply form answers the same whatever email you type, except as said below: it never tells", caveat+". Someone who types your name and guesses your email could tell from this whether the guess was right.").
-		wantNotContains(known, "refused as too quick")
+		wantContains("the reply form answers the same whatever email you type, except as said below: it never tells", caveat).
+		wantNotContains("fascicle_commenter", "refused as too quick")
 	s.setPolicy(t, func(p *model.Policy) { p.AutoApproveKnown = true })
-	s.get(t, "/privacy").wantStatus(http.StatusOK).wantContains(caveat + known)
+	s.get(t, "/privacy").wantStatus(http.StatusOK).wantContains(caveat, known, "Your name and email alone, typed in another browser, are held like anyone")
 }
 
 func headRequest(target string) *http.Request {

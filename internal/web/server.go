@@ -108,7 +108,7 @@ func New(opt Options) (*Server, error) {
 		s.siteScheme, s.siteHost = u.Scheme, hostPort(u.Host, u.Scheme)
 	}
 	if s.accounts == nil {
-		s.accounts = accounts.New(opt.Store, opt.TokenKey)
+		s.accounts = accounts.New(opt.Store)
 		s.accounts.SetClock(opt.Now)
 	}
 	if s.publishing == nil {
