@@ -61,11 +61,40 @@ type Article struct {
 	ScheduledAt    *time.Time // when a scheduled article goes out
 	NextReviewAt   *time.Time // when its medical review is due again
 	CorrectionNote string     // one line shown on the page after a correction
+	CorrectedAt    *time.Time // when the correction note was last changed
 	ReviewerID     *int64
+
+	// Pending is a change to the published article that waits for review and
+	// publication, with its own Status (draft, in review or scheduled), review and
+	// schedule; nil when there is none. Only staff pages read it: readers always see
+	// the article itself. Its ID and Version are the article's.
+	Pending *Article
+	// ChangesRequested is what a reviewer last asked the author to change, until the
+	// article (or its pending change) is sent for review again; nil when nothing is.
+	ChangesRequested *ChangeRequest
+	// EditedBy is, for a pending change, who last changed its text; nil otherwise.
+	EditedBy *int64
 
 	Author     User        // filled by the store when reading one article
 	References []Reference // in order
 	Tags       []Tag       // in order
+}
+
+// ChangeRequest is a reviewer's "changes needed", with their notes.
+type ChangeRequest struct {
+	Notes     string
+	UserID    *int64
+	UserName  string // the reviewer, "" if their account is gone
+	CreatedAt time.Time
+}
+
+// Working returns the text staff work on: the pending change if there is one, else
+// the article itself.
+func (a *Article) Working() *Article {
+	if a.Pending != nil {
+		return a.Pending
+	}
+	return a
 }
 
 // Reviewed reports whether a medical reviewer has signed off on the article.

@@ -11,6 +11,7 @@ const (
 	PermEditAllArticles  Permission = "edit_all_articles"
 	PermEditOwnArticles  Permission = "edit_own_articles"
 	PermReviewArticles   Permission = "review_articles"
+	PermPublish          Permission = "publish" // publish, schedule, archive and take back articles and their changes
 	PermManageSettings   Permission = "manage_settings"
 	PermManageUsers      Permission = "manage_users"
 	PermPersonalData     Permission = "personal_data" // find, export and erase one commenter's replies
@@ -23,9 +24,9 @@ var Roles = []Role{RoleAdmin, RoleEditor, RoleAuthor, RoleReviewer, RoleModerato
 // It is unexported so that no caller can grant a role more at run time; Role.Can and
 // Role.Permissions read it.
 var rolePermissions = map[Role][]Permission{
-	RoleAdmin: {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermReviewArticles,
+	RoleAdmin: {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermReviewArticles, PermPublish,
 		PermManageSettings, PermManageUsers, PermPersonalData},
-	RoleEditor:    {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermPersonalData},
+	RoleEditor:    {PermModerateComments, PermEditAllArticles, PermEditOwnArticles, PermPublish, PermPersonalData},
 	RoleAuthor:    {PermEditOwnArticles},
 	RoleReviewer:  {PermReviewArticles},
 	RoleModerator: {PermModerateComments},

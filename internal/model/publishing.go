@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -198,14 +199,14 @@ type Transition struct {
 	Action string // the button's name, e.g. "publish"
 	Label  string
 	From   []ArticleStatus
-	To     ArticleStatus
+	To     ArticleStatus // "" for a pending change's discard: the change is gone
 	// NeedsReview means the article must have been medically reviewed, unless the
 	// site allows publishing without a review. An overdue review does not block it.
 	NeedsReview bool
 }
 
 // Transitions is the workflow: which status each action leads from and to. Who may
-// ask for them is decided by CanEditArticle.
+// ask for them is decided by CanTakeTransition.
 var Transitions = []Transition{
 	{Action: "submit", Label: "Send for medical review", From: []ArticleStatus{ArticleDraft}, To: ArticleInReview},
 	{Action: "withdraw", Label: "Back to draft", From: []ArticleStatus{ArticleInReview, ArticleScheduled, ArticlePublished, ArticleArchived}, To: ArticleDraft},
@@ -214,15 +215,32 @@ var Transitions = []Transition{
 	{Action: "archive", Label: "Archive (take off the site)", From: []ArticleStatus{ArticlePublished}, To: ArticleArchived},
 }
 
+// ChangeTransitions is the workflow of a pending change to a published article: the
+// same steps as a new article's, where publishing makes the change the live text,
+// and discarding drops it.
+var ChangeTransitions = []Transition{
+	{Action: "submit", Label: "Send the change for medical review", From: []ArticleStatus{ArticleDraft}, To: ArticleInReview},
+	{Action: "withdraw", Label: "Change back to draft", From: []ArticleStatus{ArticleInReview, ArticleScheduled}, To: ArticleDraft},
+	{Action: "publish", Label: "Publish the change now", From: []ArticleStatus{ArticleDraft, ArticleInReview, ArticleScheduled}, To: ArticlePublished, NeedsReview: true},
+	{Action: "schedule", Label: "Schedule the change", From: []ArticleStatus{ArticleDraft, ArticleInReview}, To: ArticleScheduled, NeedsReview: true},
+	{Action: "discard", Label: "Discard the change", From: []ArticleStatus{ArticleDraft, ArticleInReview, ArticleScheduled}},
+}
+
 // TransitionFor returns the transition named action from status from.
 func TransitionFor(action string, from ArticleStatus) (Transition, error) {
-	for _, t := range Transitions {
-		if t.Action == action {
-			for _, f := range t.From {
-				if f == from {
-					return t, nil
-				}
-			}
+	return transitionIn(Transitions, action, from)
+}
+
+// ChangeTransitionFor returns the pending change's transition named action from
+// status from.
+func ChangeTransitionFor(action string, from ArticleStatus) (Transition, error) {
+	return transitionIn(ChangeTransitions, action, from)
+}
+
+func transitionIn(list []Transition, action string, from ArticleStatus) (Transition, error) {
+	for _, t := range list {
+		if t.Action == action && slices.Contains(t.From, from) {
+			return t, nil
 		}
 	}
 	return Transition{}, ErrTransition
@@ -230,13 +248,40 @@ func TransitionFor(action string, from ArticleStatus) (Transition, error) {
 
 // AvailableTransitions lists what can be done to an article in status from.
 func AvailableTransitions(from ArticleStatus) []Transition {
-	var list []Transition
-	for _, t := range Transitions {
-		if _, err := TransitionFor(t.Action, from); err == nil {
-			list = append(list, t)
+	return availableIn(Transitions, from)
+}
+
+// AvailableChangeTransitions lists what can be done to a pending change in status from.
+func AvailableChangeTransitions(from ArticleStatus) []Transition {
+	return availableIn(ChangeTransitions, from)
+}
+
+func availableIn(list []Transition, from ArticleStatus) []Transition {
+	var out []Transition
+	for _, t := range list {
+		if slices.Contains(t.From, from) {
+			out = append(out, t)
 		}
 	}
-	return list
+	return out
+}
+
+// onSite reports whether status s puts text before readers or on the way to them.
+func onSite(s ArticleStatus) bool {
+	return s == ArticlePublished || s == ArticleScheduled || s == ArticleArchived
+}
+
+// IsPublishing reports whether taking t from status from is publishing: it puts text
+// on the site or on its schedule, or takes it off them. Only those who may publish
+// (PermPublish) do it; writers send their work for review and take it back from there.
+func (t Transition) IsPublishing(from ArticleStatus) bool {
+	return onSite(t.To) || onSite(from)
+}
+
+// CanTakeTransition reports whether u may take transition t from status from on
+// article a: they may edit it, and publishing steps need PermPublish.
+func CanTakeTransition(u *User, a *Article, t Transition, from ArticleStatus) bool {
+	return CanEditArticle(u, a) && (!t.IsPublishing(from) || u.Role.Can(PermPublish))
 }
 
 // CanWriteArticles reports whether u may start new articles: authors, editors and
@@ -258,9 +303,9 @@ func CanSeeArticle(u *User, a *Article) bool {
 }
 
 // CanReviewArticle reports whether u may record a medical review of a: reviewers and
-// admins, on any article not archived.
+// admins, on any article not archived that they did not write.
 func CanReviewArticle(u *User, a *Article) bool {
-	return u != nil && u.Role.Can(PermReviewArticles) && a.Status != ArticleArchived
+	return u != nil && u.Role.Can(PermReviewArticles) && a.Status != ArticleArchived && a.AuthorID != u.ID
 }
 
 // CanEditArticle reports whether user may change article a (its text and status):

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/publishing"
 )
 
 // Ensure a review records the reviewer's name and credentials, today, and the next
@@ -14,7 +15,7 @@ func TestReview_RecordsReviewer(t *testing.T) {
 	f := newFixture(t)
 	a := f.create(f.user(model.RoleAuthor, "Ada"), "To review")
 	reviewer := f.user(model.RoleReviewer, "Dr. Lena Ortiz")
-	if _, err := f.svc.Review(f.ctx, reviewer, a.ID, 1); err != nil {
+	if _, err := f.svc.Review(f.ctx, reviewer, a.ID, 1, publishing.Decision{}); err != nil {
 		t.Fatal(err)
 	}
 	got := f.stored(a.ID)
@@ -37,7 +38,7 @@ func TestReview_Refused(t *testing.T) {
 	editor, reviewer := f.user(model.RoleEditor, "Ed"), f.user(model.RoleReviewer, "Rev")
 	a := f.create(editor, "Under review")
 	for _, u := range []*model.User{editor, f.user(model.RoleAuthor, "Ada"), f.user(model.RoleModerator, "Mod")} {
-		_, err := f.svc.Review(f.ctx, u, a.ID, 1)
+		_, err := f.svc.Review(f.ctx, u, a.ID, 1, publishing.Decision{})
 		wantErr(t, err, model.ErrForbidden)
 	}
 	f.advance(time.Hour)
@@ -46,7 +47,7 @@ func TestReview_Refused(t *testing.T) {
 	if _, err := f.svc.Save(f.ctx, editor, a.ID, d); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.svc.Review(f.ctx, reviewer, a.ID, 1)
+	_, err := f.svc.Review(f.ctx, reviewer, a.ID, 1, publishing.Decision{})
 	wantErr(t, err, model.ErrStaleVersion)
 	if _, err := f.svc.ChangeStatus(f.ctx, editor, a.ID, 2, "publish", time.Time{}); err != nil {
 		t.Fatal(err)
@@ -54,7 +55,7 @@ func TestReview_Refused(t *testing.T) {
 	if _, err := f.svc.ChangeStatus(f.ctx, editor, a.ID, 3, "archive", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.svc.Review(f.ctx, reviewer, a.ID, 4)
+	_, err = f.svc.Review(f.ctx, reviewer, a.ID, 4, publishing.Decision{})
 	wantErr(t, err, model.ErrForbidden)
 	if got := f.stored(a.ID); got.Reviewed() {
 		t.Errorf("a refused review was recorded: %q", got.ReviewerName)

@@ -75,6 +75,7 @@ func (s *Service) Compare(ctx context.Context, u *model.User, id, fromID, toID i
 		section("Tags", from.Tags, to.Tags),
 		section("Body", from.Body, to.Body),
 		section("References", referenceLines(from.References), referenceLines(to.References)),
+		section("Correction note", from.CorrectionNote, to.CorrectionNote),
 	}}, nil
 }
 
@@ -105,13 +106,13 @@ func referenceLines(refs []model.Reference) string {
 }
 
 // Restore makes revision revID's text (title, address, summary, body, references,
-// tags) article id's current text, as a new save from version: it passes every rule
-// a save from the editor does, and can itself be undone. The status stays as it is.
-// Returns model.ErrNotFound if there is no such article or revision,
-// model.ErrForbidden if u may not change the article, *model.ValidationError if the
-// old text no longer passes the checks, model.ErrStaleVersion if someone saved the
-// article after version, and model.ErrSlugTaken if the revision's address now
-// belongs to another article.
+// tags, correction note) article id's text, as a new save from version: it passes
+// every rule a save from the editor does (a published article gets it as its pending
+// change, for review), and can itself be undone. Returns model.ErrNotFound if there
+// is no such article or revision, model.ErrForbidden if u may not change the article,
+// *model.ValidationError if the old text no longer passes the checks,
+// model.ErrStaleVersion if someone saved the article after version, and
+// model.ErrSlugTaken if the revision's address now belongs to another article.
 func (s *Service) Restore(ctx context.Context, u *model.User, id, revID int64, version int) (*model.Article, error) {
 	var restored *model.Article
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
@@ -123,14 +124,16 @@ func (s *Service) Restore(ctx context.Context, u *model.User, id, revID int64, v
 		if err != nil {
 			return err
 		}
-		restored = a
+		d := DraftOf(a.Working())
+		d.Version = version
+		d.Title, d.Slug, d.Summary, d.Body, d.Tags = rev.Title, rev.Slug, rev.Summary, rev.Body, rev.Tags
+		d.References, d.CorrectionNote = rev.References, rev.CorrectionNote
 		note := fmt.Sprintf("Restored the version of %s", rev.CreatedAt.UTC().Format("2 January 2006 15:04"))
-		return s.save(ctx, tx, u, a, func(a *model.Article, _ *model.ValidationError) {
-			a.Title, a.Slug, a.Summary, a.BodyMarkdown = rev.Title, rev.Slug, rev.Summary, rev.Body
-			a.References = rev.References
-			a.Tags = model.ParseTags(rev.Tags)
-			a.Version = version
-		}, note)
+		if err := s.edit(ctx, tx, u, a, d, note); err != nil {
+			return err
+		}
+		restored = a
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -79,8 +79,9 @@ func TestCompare_Refused(t *testing.T) {
 	wantErr(t, err, model.ErrForbidden)
 }
 
-// Ensure a restore makes an old revision's text current as a new save, keeping the
-// status, with a revision that says what was restored.
+// Ensure a restore makes an old revision's text current as a new save: of a
+// published article, as its pending change (readers keep the live text), with a
+// revision that says what was restored.
 func TestRestore_AsNewSave(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -98,12 +99,25 @@ func TestRestore_AsNewSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := f.stored(a.ID)
-	if restored.Version != 4 || got.Version != 4 || !strings.Contains(got.BodyMarkdown, "Caffeine can trigger") || got.Status != model.ArticlePublished {
-		t.Errorf("after restore: version %d/%d status %q body %q", restored.Version, got.Version, got.Status, got.BodyMarkdown)
+	if restored.Version != 4 || got.Version != 4 || got.BodyMarkdown != "A rewrite.\n" || got.Status != model.ArticlePublished {
+		t.Errorf("live after restore: version %d/%d status %q body %q", restored.Version, got.Version, got.Status, got.BodyMarkdown)
+	}
+	if got.Pending == nil || !strings.Contains(got.Pending.BodyMarkdown, "Caffeine can trigger") || got.Pending.Status != model.ArticleDraft {
+		t.Fatalf("pending change after restore: %+v", got.Pending)
 	}
 	revs, _ = f.st.Revisions(f.ctx, a.ID)
-	if want := "Restored the version of " + oldest.CreatedAt.Format("2 January 2006 15:04"); revs[0].Note != want {
+	if want := "Restored the version of " + oldest.CreatedAt.Format("2 January 2006 15:04") + " (a pending change, not on the site until published)"; revs[0].Note != want {
 		t.Errorf("note = %q, want %q", revs[0].Note, want)
+	}
+	// Unpublished, the restore is the article's text itself.
+	draftArticle := f.create(editor, "A draft")
+	first, _ := f.st.Revisions(f.ctx, draftArticle.ID)
+	f.revise(editor, draftArticle.ID, "Rewritten.\n")
+	if _, err := f.svc.Restore(f.ctx, editor, draftArticle.ID, first[0].ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.stored(draftArticle.ID); got.Pending != nil || !strings.Contains(got.BodyMarkdown, "Caffeine can trigger") {
+		t.Errorf("draft after restore: body %q, pending %v", got.BodyMarkdown, got.Pending)
 	}
 }
 

@@ -22,20 +22,21 @@ type Draft struct {
 	CorrectionNote string
 	NextReview     string // yyyy-mm-dd, or "" for none
 	References     []model.Reference
+	// Minor asks for a change to a published article to go live at once, without a
+	// medical review, for MinorReason (see minor.go).
+	Minor       bool
+	MinorReason string
 }
 
-// DraftOf returns the draft that shows article a in the editor.
+// DraftOf returns the draft that shows text a in the editor: pass an article's
+// Working text, so that the editor opens on its pending change when it has one.
 func DraftOf(a *model.Article) Draft {
 	d := Draft{
 		Version: a.Version, Title: a.Title, Slug: a.Slug, Summary: a.Summary, Body: a.BodyMarkdown,
 		CommentsOpen: a.CommentsOpen, CorrectionNote: a.CorrectionNote,
 		References: append([]model.Reference(nil), a.References...),
 	}
-	names := make([]string, len(a.Tags))
-	for i, t := range a.Tags {
-		names[i] = t.Name
-	}
-	d.Tags = strings.Join(names, ", ")
+	d.Tags = tagList(a.Tags)
 	if a.NextReviewAt != nil {
 		d.NextReview = a.NextReviewAt.UTC().Format(time.DateOnly)
 	}
@@ -72,16 +73,21 @@ func (s *Service) Create(ctx context.Context, u *model.User, d Draft) (*model.Ar
 	}
 	a := &model.Article{AuthorID: u.ID, Status: model.ArticleDraft}
 	d.Version = 0
-	if err := s.save(ctx, s.store, u, a, d.apply, "Created"); err != nil {
+	if err := s.save(ctx, s.store, u, a, d.apply, "Created", true); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
 // Save replaces article id's text with draft d, made from version d.Version, and
-// keeps a revision. Returns model.ErrNotFound if there is no such article,
-// model.ErrForbidden if u may not change it, *model.ValidationError if a field is
-// wrong, model.ErrStaleVersion if someone saved it after d.Version, and
+// keeps a revision. A published article's text goes into its pending change, and
+// readers keep the live text until the change is reviewed and published
+// (pending_change.go), unless an editor marks it minor (minor.go). Any change of text
+// drops the medical review the text had (review_gate.go).
+//
+// Returns model.ErrNotFound if there is no such article, model.ErrForbidden if u may
+// not change it, *model.ValidationError if a field is wrong (or a minor change is not
+// allowed), model.ErrStaleVersion if someone saved it after d.Version, and
 // model.ErrSlugTaken if another article has, or had, the address.
 func (s *Service) Save(ctx context.Context, u *model.User, id int64, d Draft) (*model.Article, error) {
 	var saved *model.Article
@@ -90,8 +96,11 @@ func (s *Service) Save(ctx context.Context, u *model.User, id int64, d Draft) (*
 		if err != nil {
 			return err
 		}
+		if err := s.edit(ctx, tx, u, a, d, "Saved"); err != nil {
+			return err
+		}
 		saved = a
-		return s.save(ctx, tx, u, a, d.apply, "Saved")
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -99,10 +108,31 @@ func (s *Service) Save(ctx context.Context, u *model.User, id int64, d Draft) (*
 	return saved, nil
 }
 
-// save is every change of an article's text, from the editor or from a revision:
-// change edits a, then a is validated and written through st with a revision noting
-// note. On success a holds what was saved.
-func (s *Service) save(ctx context.Context, st *store.Store, u *model.User, a *model.Article, change func(*model.Article, *model.ValidationError), note string) error {
+// edit is every change of a stored article's text, from the editor or from a
+// revision; on success a is the article as saved.
+func (s *Service) edit(ctx context.Context, tx *store.Store, u *model.User, a *model.Article, d Draft, note string) error {
+	if d.Version != a.Version {
+		return model.ErrStaleVersion
+	}
+	if d.Minor {
+		if err := minorAllowed(u, a, d); err != nil {
+			return err
+		}
+		if a.Status == model.ArticlePublished {
+			return s.save(ctx, tx, u, a, d.apply, minorNote(d), false)
+		}
+	}
+	if a.Status == model.ArticlePublished {
+		return s.saveChange(ctx, tx, u, a, d, note)
+	}
+	return s.save(ctx, tx, u, a, d.apply, note, true)
+}
+
+// save writes a change of article a's text (a new article when a.ID is 0): change
+// edits a copy of a, which is validated and written through st with a revision
+// noting note. With dropReview, a change of text drops the review the old text had.
+// On success a holds what was saved.
+func (s *Service) save(ctx context.Context, st *store.Store, u *model.User, a *model.Article, change func(*model.Article, *model.ValidationError), note string, dropReview bool) error {
 	var v model.ValidationError
 	edited := *a
 	change(&edited, &v)
@@ -112,9 +142,26 @@ func (s *Service) save(ctx context.Context, st *store.Store, u *model.User, a *m
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := st.SaveArticle(ctx, &edited, &u.ID, note, s.now()); err != nil {
+	now := s.now()
+	if dropReview && textChanged(a, &edited) {
+		unreview(&edited)
+	}
+	noteCorrection(a, &edited, now)
+	if err := st.SaveArticle(ctx, &edited, &u.ID, note, now); err != nil {
 		return err
 	}
 	*a = edited
 	return nil
+}
+
+// noteCorrection dates the correction note of edited, the new text of a, when it
+// changed.
+func noteCorrection(a, edited *model.Article, now time.Time) {
+	switch {
+	case edited.CorrectionNote == "":
+		edited.CorrectedAt = nil
+	case edited.CorrectionNote != a.CorrectionNote:
+		at := now.UTC()
+		edited.CorrectedAt = &at
+	}
 }

@@ -3,6 +3,9 @@ package publishing
 import (
 	"context"
 	"time"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
 )
 
 // scheduleTime returns ErrScheduleInPast unless at is after now: an article scheduled
@@ -15,8 +18,33 @@ func scheduleTime(at, now time.Time) (*time.Time, error) {
 	return &at, nil
 }
 
-// PublishDue publishes every scheduled article whose time has come at now, and
-// returns how many. The review gate was passed when each was scheduled.
+// PublishDue publishes every scheduled article and every scheduled pending change
+// whose time has come at now, and returns how many. The review gate was passed when
+// each was scheduled, and any change of text since took it off the schedule.
 func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
-	return s.store.PublishDue(ctx, now)
+	n, err := s.store.PublishDue(ctx, now)
+	if err != nil {
+		return n, err
+	}
+	ids, err := s.store.DueChanges(ctx, now)
+	if err != nil {
+		return n, err
+	}
+	for _, id := range ids {
+		err := s.store.Tx(ctx, func(tx *store.Store) error {
+			a, err := tx.Article(ctx, id)
+			if err != nil {
+				return err
+			}
+			if a.Pending == nil || a.Pending.Status != model.ArticleScheduled || a.Pending.ScheduledAt.After(now) {
+				return nil // published, withdrawn or moved by someone meanwhile
+			}
+			n++
+			return s.publishChange(ctx, tx, nil, a, "Published the scheduled change")
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

@@ -6,8 +6,10 @@ package publishing
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
@@ -19,6 +21,14 @@ var (
 	ErrReviewNeeded = errors.New("a medical review is needed first")
 	// ErrScheduleInPast means a publication time was not in the future.
 	ErrScheduleInPast = errors.New("the publication time is not in the future")
+	// ErrNotPublisher means the step publishes, schedules, archives or takes back
+	// published text, which only those with model.PermPublish do.
+	ErrNotPublisher = fmt.Errorf("%w: only editors and administrators publish", model.ErrForbidden)
+	// ErrPendingChange means the step would take the live article off the site while
+	// a change to it waits: the change is published or discarded first.
+	ErrPendingChange = errors.New("the article has a pending change")
+	// ErrOwnWriting means a reviewer tried to review text they wrote.
+	ErrOwnWriting = fmt.Errorf("%w: nobody reviews their own writing", model.ErrForbidden)
 )
 
 // Service applies the publishing rules and keeps articles in a store.

@@ -34,7 +34,7 @@ func TestPublish_AfterReview(t *testing.T) {
 	f := newFixture(t)
 	editor, reviewer := f.user(model.RoleEditor, "Ed"), f.user(model.RoleReviewer, "Dr. Rev")
 	a := f.create(editor, "Reviewed")
-	if _, err := f.svc.Review(f.ctx, reviewer, a.ID, 1); err != nil {
+	if _, err := f.svc.Review(f.ctx, reviewer, a.ID, 1, publishing.Decision{}); err != nil {
 		t.Fatal(err)
 	}
 	published, err := f.svc.ChangeStatus(f.ctx, editor, a.ID, 2, "publish", time.Time{})
@@ -156,7 +156,7 @@ func TestActions_FollowTheRules(t *testing.T) {
 	if err != nil || act.Edit || !act.Review || len(act.Transitions) != 0 {
 		t.Errorf("reviewer: %+v, %v", act, err)
 	}
-	reviewed, err := f.svc.Review(f.ctx, reviewer, a.ID, 1)
+	reviewed, err := f.svc.Review(f.ctx, reviewer, a.ID, 1, publishing.Decision{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ type articleRow struct {
 	ScheduledAt         *time.Time
 	NextReviewAt        *time.Time
 	CorrectionNote      string
+	CorrectedAt         *time.Time
 	ReviewerID          *int64
 }
 
@@ -41,7 +42,7 @@ func (r articleRow) model() model.Article {
 		ReviewedAt: utcPtr(r.ReviewedAt), PublishedAt: utcPtr(r.PublishedAt),
 		CommentsOpen: r.CommentsOpen, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		Version: r.Version, ScheduledAt: utcPtr(r.ScheduledAt), NextReviewAt: utcPtr(r.NextReviewAt),
-		CorrectionNote: r.CorrectionNote, ReviewerID: r.ReviewerID,
+		CorrectionNote: r.CorrectionNote, CorrectedAt: utcPtr(r.CorrectedAt), ReviewerID: r.ReviewerID,
 	}
 }
 
@@ -170,7 +171,7 @@ func (s *Store) createArticle(ctx context.Context, a *model.Article, userID *int
 		ReviewedAt: utcPtr(a.ReviewedAt), PublishedAt: utcPtr(a.PublishedAt),
 		CommentsOpen: a.CommentsOpen, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
 		Version: 1, ScheduledAt: utcPtr(a.ScheduledAt), NextReviewAt: utcPtr(a.NextReviewAt),
-		CorrectionNote: a.CorrectionNote, ReviewerID: a.ReviewerID,
+		CorrectionNote: a.CorrectionNote, CorrectedAt: utcPtr(a.CorrectedAt), ReviewerID: a.ReviewerID,
 	}
 	a.Version = 1
 	return s.Tx(ctx, func(tx *Store) error {

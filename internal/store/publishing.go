@@ -38,7 +38,9 @@ func (s *Store) setArticleTags(ctx context.Context, articleID int64, tags []mode
 }
 
 // Article returns the article with the given ID in any status, with its author,
-// references and tags, or model.ErrNotFound.
+// references and tags, and what staff work on beside it (its pending change and a
+// reviewer's change request), or model.ErrNotFound. Public pages read the published
+// article alone, never this.
 func (s *Store) Article(ctx context.Context, id int64) (*model.Article, error) {
 	var row articleRow
 	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
@@ -46,6 +48,9 @@ func (s *Store) Article(ctx context.Context, id int64) (*model.Article, error) {
 	}
 	a := row.model()
 	if err := s.FillArticle(ctx, &a); err != nil {
+		return nil, err
+	}
+	if err := s.fillWork(ctx, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -87,64 +92,74 @@ func (s *Store) slugTaken(ctx context.Context, slug string, articleID int64) (bo
 }
 
 // SaveArticle creates (ID 0) or updates an article with its references and tags, and
-// keeps a revision. An update must name the version it was made from: if the article
-// changed since, it returns model.ErrStaleVersion and saves nothing. A slug in use by
-// another article returns model.ErrSlugTaken. A changed slug keeps the old address
-// working as a redirect. On success a.Version is the new version. It checks no
-// publishing rule: callers go through publishing.Service.
+// keeps a revision. It writes every field a holds, status and review included, so a
+// caller changes an article it read. An update must name the version it was made
+// from: if the article changed since, it returns model.ErrStaleVersion and saves
+// nothing. A slug in use by another article returns model.ErrSlugTaken. A changed
+// slug keeps the old address working as a redirect. On success a.Version is the new
+// version. It checks no publishing rule: callers go through publishing.Service.
 func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64, note string, now time.Time) error {
 	now = now.UTC()
 	return s.Tx(ctx, func(tx *Store) error {
-		db := tx.db.WithContext(ctx)
 		if taken, err := tx.slugTaken(ctx, a.Slug, a.ID); err != nil || taken {
 			return errors.Join(err, model.ErrSlugTaken)
 		}
 		if a.ID == 0 {
 			a.CreatedAt, a.UpdatedAt = now, now
 			return tx.createArticle(ctx, a, userID, note)
-		} else {
-			var old articleRow
-			if err := db.Take(&old, a.ID).Error; err != nil {
-				return translate(err)
-			}
-			if old.Version != a.Version {
-				return model.ErrStaleVersion
-			}
-			res := db.Model(&articleRow{}).Where("id = ? AND version = ?", a.ID, a.Version).Updates(map[string]any{
-				"slug": a.Slug, "title": a.Title, "summary": a.Summary, "body_markdown": a.BodyMarkdown,
-				"comments_open": a.CommentsOpen, "correction_note": a.CorrectionNote,
-				"next_review_at": utcPtr(a.NextReviewAt), "updated_at": now, "version": a.Version + 1,
-			})
-			if res.Error != nil {
-				return translate(res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return model.ErrStaleVersion
-			}
-			a.Version++
-			a.UpdatedAt = now
-			if old.Slug != a.Slug {
-				if err := db.Exec(`DELETE FROM slug_redirects WHERE old_slug = ?`, a.Slug).Error; err != nil {
-					return translate(err)
-				}
-				if err := db.Exec(`INSERT INTO slug_redirects (old_slug, article_id, created_at) VALUES (?, ?, ?)
-					ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id`, old.Slug, a.ID, now).Error; err != nil {
-					return translate(err)
-				}
-			}
-			if err := db.Exec(`DELETE FROM article_references WHERE article_id = ?`, a.ID).Error; err != nil {
-				return translate(err)
-			}
-			if err := tx.insertReferences(ctx, a); err != nil {
-				return err
-			}
-			if err := tx.setArticleTags(ctx, a.ID, a.Tags); err != nil {
-				return err
-			}
-			a.Status = model.ArticleStatus(old.Status)
+		}
+		a.UpdatedAt = now
+		if err := tx.updateArticle(ctx, a); err != nil {
+			return err
 		}
 		return tx.addRevision(ctx, a, userID, note, now)
 	})
+}
+
+// updateArticle writes stored article a over the row at a.Version, with its
+// references and tags, and moves it to the next version; a changed slug leaves a
+// redirect behind. Returns model.ErrStaleVersion if the row is at another version.
+func (s *Store) updateArticle(ctx context.Context, a *model.Article) error {
+	db := s.db.WithContext(ctx)
+	var old articleRow
+	if err := db.Select("id", "slug", "version").Take(&old, a.ID).Error; err != nil {
+		return translate(err)
+	}
+	if old.Version != a.Version {
+		return model.ErrStaleVersion
+	}
+	res := db.Model(&articleRow{}).Where("id = ? AND version = ?", a.ID, a.Version).Updates(map[string]any{
+		"slug": a.Slug, "title": a.Title, "summary": a.Summary, "body_markdown": a.BodyMarkdown,
+		"status": string(a.Status), "comments_open": a.CommentsOpen,
+		"correction_note": a.CorrectionNote, "corrected_at": utcPtr(a.CorrectedAt),
+		"reviewer_id": a.ReviewerID, "reviewer_name": a.ReviewerName, "reviewer_credentials": a.ReviewerCredentials,
+		"reviewed_at": utcPtr(a.ReviewedAt), "next_review_at": utcPtr(a.NextReviewAt),
+		"scheduled_at": utcPtr(a.ScheduledAt), "published_at": utcPtr(a.PublishedAt),
+		"updated_at": a.UpdatedAt.UTC(), "version": a.Version + 1,
+	})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return model.ErrStaleVersion
+	}
+	a.Version++
+	if old.Slug != a.Slug {
+		if err := db.Exec(`DELETE FROM slug_redirects WHERE old_slug = ?`, a.Slug).Error; err != nil {
+			return translate(err)
+		}
+		if err := db.Exec(`INSERT INTO slug_redirects (old_slug, article_id, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id`, old.Slug, a.ID, a.UpdatedAt.UTC()).Error; err != nil {
+			return translate(err)
+		}
+	}
+	if err := db.Exec(`DELETE FROM article_references WHERE article_id = ?`, a.ID).Error; err != nil {
+		return translate(err)
+	}
+	if err := s.insertReferences(ctx, a); err != nil {
+		return err
+	}
+	return s.setArticleTags(ctx, a.ID, a.Tags)
 }
 
 // ChangeStatus moves an article to a new status, checking the version like
@@ -216,6 +231,8 @@ type Revision struct {
 	Body       string
 	References []model.Reference
 	Tags       string
+	// CorrectionNote is the correction shown on the page at the time.
+	CorrectionNote string
 }
 
 func (s *Store) addRevision(ctx context.Context, a *model.Article, userID *int64, note string, now time.Time) error {
@@ -228,9 +245,9 @@ func (s *Store) addRevision(ctx context.Context, a *model.Article, userID *int64
 		names[i] = t.Name
 	}
 	return translate(s.db.WithContext(ctx).Exec(`
-		INSERT INTO revisions (article_id, version, user_id, created_at, note, status, title, slug, summary, body_markdown, references_json, tags)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Version, userID, now, note, a.Status, a.Title, a.Slug, a.Summary, a.BodyMarkdown, string(refs), strings.Join(names, ", ")).Error)
+		INSERT INTO revisions (article_id, version, user_id, created_at, note, status, title, slug, summary, body_markdown, references_json, tags, correction_note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Version, userID, now, note, a.Status, a.Title, a.Slug, a.Summary, a.BodyMarkdown, string(refs), strings.Join(names, ", "), a.CorrectionNote).Error)
 }
 
 // Revisions returns an article's revisions, newest first, without their text.
@@ -266,10 +283,11 @@ func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]Rev
 		BodyMarkdown   string
 		ReferencesJSON string
 		Tags           string
+		CorrectionNote string
 	}
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT r.id, r.article_id, r.version, r.user_id, u.name AS user_name, r.created_at, r.note, r.status,
-		       r.title, r.slug, r.summary, r.body_markdown, r.references_json, r.tags
+		       r.title, r.slug, r.summary, r.body_markdown, r.references_json, r.tags, r.correction_note
 		  FROM revisions r LEFT JOIN users u ON u.id = r.user_id
 		 WHERE `+where+` ORDER BY r.id DESC`, args...).Scan(&rows).Error
 	if err != nil {
@@ -279,7 +297,7 @@ func (s *Store) revisions(ctx context.Context, where string, args ...any) ([]Rev
 	for i, r := range rows {
 		list[i] = Revision{ID: r.ID, ArticleID: r.ArticleID, Version: r.Version, UserID: r.UserID, CreatedAt: r.CreatedAt.UTC(),
 			Note: r.Note, Status: model.ArticleStatus(r.Status), Title: r.Title, Slug: r.Slug, Summary: r.Summary,
-			Body: r.BodyMarkdown, Tags: r.Tags}
+			Body: r.BodyMarkdown, Tags: r.Tags, CorrectionNote: r.CorrectionNote}
 		if r.UserName != nil {
 			list[i].UserName = *r.UserName
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,9 @@ type editorPage struct {
 	Preview   template.HTML
 	Action    string
 	SignedOut bool
+	// What the person may do from the editor besides saving, for a stored article.
+	Minor         bool // publish a minor change without review
+	SendForReview bool // save and send the text for medical review
 }
 
 // formFromRequest reads the editor form as posted.
@@ -46,6 +50,8 @@ func formFromRequest(c *gin.Context) editorForm {
 		CommentsOpen:   c.PostForm("comments_open") == "on",
 		CorrectionNote: strings.TrimSpace(c.PostForm("correction_note")),
 		NextReview:     strings.TrimSpace(c.PostForm("next_review")),
+		Minor:          c.PostForm("minor") == "on",
+		MinorReason:    strings.TrimSpace(c.PostForm("minor_reason")),
 	}}
 	f.ID, _ = strconv.ParseInt(c.Param("id"), 10, 64)
 	f.Version, _ = strconv.Atoi(c.PostForm("version"))
@@ -105,17 +111,20 @@ func (s *Server) adminArticleEdit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	preview, err := render.ArticleBody(a.BodyMarkdown, len(a.References))
+	work := a.Working()
+	preview, err := render.ArticleBody(work.BodyMarkdown, len(work.References))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.showEditor(c, http.StatusOK, editorPage{Form: editorForm{ID: a.ID, Draft: publishing.DraftOf(a)}, Article: a, Preview: preview})
+	s.showEditor(c, http.StatusOK, editorPage{Form: editorForm{ID: a.ID, Draft: publishing.DraftOf(work)}, Article: a, Preview: preview})
 }
 
-// POST /admin/articles/:id/edit saves the editor (action=save), previews it
-// (action=preview), adds reference rows (action=more-refs) or uploads an image into
-// the body (action=upload). Whatever happens, nothing typed is lost: a refused save
+// POST /admin/articles/:id/edit saves the editor (action=save; action=save-submit
+// also sends the text for medical review), previews it (action=preview), adds
+// reference rows (action=more-refs) or uploads an image into the body
+// (action=upload). A published article's text is saved as its pending change, unless
+// an editor ticks minor (with minor_reason). Whatever happens, nothing typed is lost: a refused save
 // shows the editor again with every value.
 func (s *Server) adminArticleUpdate(c *gin.Context) {
 	allowSlowUpload(c) // the form may carry an image; the route admits staff only
@@ -185,7 +194,37 @@ func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 		s.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(saved.ID, 10)+"/edit?done=saved")
+	s.afterSave(c, a, saved, f.Draft, page.Action)
+}
+
+// afterSave sends the person on after article a (nil for a new one) was saved as
+// saved from draft d: to the article, sending it for review first with
+// action=save-submit, or back to the editor.
+func (s *Server) afterSave(c *gin.Context, a, saved *model.Article, d publishing.Draft, action string) {
+	id := strconv.FormatInt(saved.ID, 10)
+	if action == "save-submit" {
+		if _, err := s.publishing.ChangeStatus(c.Request.Context(), staff(c), saved.ID, saved.Version, "submit", time.Time{}); err != nil {
+			// The text is saved; only the step failed, which the page says.
+			d, ok := describe(err)
+			if !ok {
+				s.fail(c, err)
+				return
+			}
+			s.renderErrorPage(c, errorPage{Status: d.status, Heading: "Saved, but not sent for review",
+				Message: "Your text is saved. " + d.message, Back: "/admin/articles/" + id, BackLabel: "Back to the article"})
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/articles/"+id+"?done=submitted")
+		return
+	}
+	done := "saved"
+	switch {
+	case a != nil && a.Status == model.ArticlePublished && d.Minor:
+		done = "saved-minor"
+	case saved.Pending != nil:
+		done = "saved-change"
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/articles/"+id+"/edit?done="+done)
 }
 
 // editorUpload stores an image sent from the editor and adds its Markdown to the
@@ -218,8 +257,16 @@ func (s *Server) editorUpload(c *gin.Context, page editorPage) {
 
 func (s *Server) showEditor(c *gin.Context, status int, page editorPage) {
 	title := "New article"
-	if page.Article != nil {
-		title = "Edit: " + page.Article.Title
+	page.SendForReview = !page.SignedOut
+	if a := page.Article; a != nil {
+		title = "Edit: " + a.Working().Title
+		act, err := s.publishing.Actions(c.Request.Context(), staff(c), a)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		page.Minor = act.Minor
+		page.SendForReview = act.Edit && (a.Working().Status == model.ArticleDraft || (a.Status == model.ArticlePublished && a.Pending == nil))
 	}
 	page.layout = s.adminLayout(c, title)
 	// Always offer a few blank reference rows to fill in.

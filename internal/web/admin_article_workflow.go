@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,57 +11,77 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/render"
 )
 
 type articleOverviewPage struct {
 	layout
-	Article     *model.Article
-	Body        template.HTML
+	Article *model.Article
+	// Work is the text staff work on: the pending change if there is one.
+	Work        *model.Article
+	Body        template.HTML // Work's body, as readers will see it
+	Changes     []publishing.DiffSection
 	Transitions []model.Transition
 	CanEdit     bool
 	CanReview   bool
+	OwnWriting  bool // a reviewer looking at their own writing
 	NeedsReview bool // publishing is blocked until a review
 	PublicURL   string
 	MinSchedule string
+	Review      reviewForm
 }
 
-// GET /admin/articles/:id shows an article as it will read, with its status, the
-// workflow actions the staff member may take, and the medical review.
+// reviewForm is a reviewer's request for changes as typed.
+type reviewForm struct {
+	Notes  string
+	Errors map[string]string
+}
+
+// GET /admin/articles/:id shows an article as it will read, with its status, its
+// pending change and what that would change, the workflow actions the staff member
+// may take, and the medical review.
 func (s *Server) adminArticleShow(c *gin.Context) {
 	id, ok := s.articleID(c)
 	if !ok {
 		return
 	}
-	ctx, u := c.Request.Context(), staff(c)
-	a, err := s.publishing.Article(ctx, u, id)
+	a, err := s.publishing.Article(c.Request.Context(), staff(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.showArticleOverview(c, http.StatusOK, a, reviewForm{})
+}
+
+func (s *Server) showArticleOverview(c *gin.Context, status int, a *model.Article, review reviewForm) {
+	ctx, u := c.Request.Context(), staff(c)
 	act, err := s.publishing.Actions(ctx, u, a)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	body, err := render.ArticleBody(a.BodyMarkdown, len(a.References))
+	work := a.Working()
+	body, err := render.ArticleBody(work.BodyMarkdown, len(work.References))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/article", articleOverviewPage{
-		layout: s.adminLayout(c, a.Title), Article: a, Body: body,
-		Transitions: act.Transitions, CanEdit: act.Edit, CanReview: act.Review, NeedsReview: act.ReviewNeeded,
-		PublicURL: "/articles/" + url.PathEscape(a.Slug), MinSchedule: s.now().UTC().Add(time.Minute).Format(scheduleLayout),
+	s.render(c, status, "admin/article", articleOverviewPage{
+		layout: s.adminLayout(c, work.Title), Article: a, Work: work, Body: body, Changes: publishing.ChangeSections(a),
+		Transitions: act.Transitions, CanEdit: act.Edit, CanReview: act.Review, OwnWriting: act.OwnWriting,
+		NeedsReview: act.ReviewNeeded, PublicURL: "/articles/" + url.PathEscape(a.Slug),
+		MinSchedule: s.now().UTC().Add(time.Minute).Format(scheduleLayout), Review: review,
 	})
 }
 
 // scheduleLayout is how a datetime-local field sends a time: UTC, to the minute.
 const scheduleLayout = "2006-01-02T15:04"
 
-// POST /admin/articles/:id/status moves an article through the workflow
-// (model.Transitions): action names the move, version the article as the person saw
-// it, scheduled_at (yyyy-mm-ddThh:mm, UTC) the time of a scheduled publication.
+// POST /admin/articles/:id/status moves an article, or its pending change, through
+// the workflow (model.Transitions, model.ChangeTransitions): action names the move,
+// version the article as the person saw it, scheduled_at (yyyy-mm-ddThh:mm, UTC) the
+// time of a scheduled publication.
 func (s *Server) adminArticleStatus(c *gin.Context) {
 	if !s.readForm(c) {
 		return
@@ -80,9 +101,10 @@ func (s *Server) adminArticleStatus(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(a.ID, 10)+"?done=status")
 }
 
-// POST /admin/articles/:id/review records that the signed-in reviewer medically
-// reviewed the article today, as they read it at version; the next review falls due
-// a year later.
+// POST /admin/articles/:id/review records the signed-in reviewer's decision on the
+// text they read at version: a medical review (the next falls due a year later), or,
+// with decision=changes, a request for changes described in notes. A request without
+// notes shows the page again with 422 and what was typed.
 func (s *Server) adminArticleReview(c *gin.Context) {
 	if !s.readForm(c) {
 		return
@@ -91,11 +113,27 @@ func (s *Server) adminArticleReview(c *gin.Context) {
 	if !ok {
 		return
 	}
+	ctx, u := c.Request.Context(), staff(c)
 	version, _ := strconv.Atoi(c.PostForm("version"))
-	a, err := s.publishing.Review(c.Request.Context(), staff(c), id, version)
-	if err != nil {
+	d := publishing.Decision{ChangesNeeded: c.PostForm("decision") == "changes", Notes: normaliseNewlines(c.PostForm("notes"))}
+	a, err := s.publishing.Review(ctx, u, id, version, d)
+	var invalid *model.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		a, err := s.publishing.Article(ctx, u, id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.showArticleOverview(c, http.StatusUnprocessableEntity, a, reviewForm{Notes: d.Notes, Errors: invalid.Fields})
+		return
+	case err != nil:
 		s.failIn(c, "review", err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(a.ID, 10)+"?done=reviewed")
+	done := "reviewed"
+	if d.ChangesNeeded {
+		done = "changes-requested"
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(a.ID, 10)+"?done="+done)
 }

@@ -162,7 +162,8 @@ func TestArticles_ExpiredSessionKeepsWork(t *testing.T) {
 }
 
 // Ensure the workflow follows the state table for every role: who may move an article
-// from which status to which, and that publishing needs a medical review.
+// from which status to which (only editors and administrators publish, schedule,
+// archive or take back), and that publishing needs a medical review.
 func TestArticles_WorkflowStateTable(t *testing.T) {
 	t.Parallel()
 	type want int
@@ -195,8 +196,11 @@ func TestArticles_WorkflowStateTable(t *testing.T) {
 					a := addArticle(t, s, "wf-"+r.Name+"-"+string(from)+"-"+action, from)
 					s.exec(t, `UPDATE articles SET author_id = ?, reviewer_name = 'Dr. R', reviewed_at = datetime('now') WHERE id = ?`, owner, a.ID)
 					expect := impossible
-					if _, err := model.TransitionFor(action, from); err == nil {
+					if tr, err := model.TransitionFor(action, from); err == nil {
 						expect = allowed
+						if tr.IsPublishing(from) && !r.Role.Can(model.PermPublish) {
+							expect = forbidden // authors send for review and take back from there
+						}
 					}
 					canEdit := r.Role.Can(model.PermEditAllArticles) || (r.Role.Can(model.PermEditOwnArticles) && r.Owner)
 					if !canEdit {
@@ -425,6 +429,8 @@ func TestArticles_SlugChange(t *testing.T) {
 	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	v := editorValues("Understanding Involuntary Muscle Twitches: Causes and Management", 1)
 	v.Set("slug", "muscle-twitches")
+	v.Set("minor", "on") // live at once: an address is not medical content
+	v.Set("minor_reason", "A shorter address")
 	s.postForm(t, "/admin/articles/1/edit", v, cookie).wantStatus(http.StatusSeeOther)
 	if slug, err := s.store.RedirectSlug(context.Background(), "understanding-involuntary-muscle-twitches"); err != nil || slug != "muscle-twitches" {
 		t.Fatalf("redirect = %q, %v", slug, err)

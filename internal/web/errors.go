@@ -43,6 +43,10 @@ var domainErrors = []domainError{
 		"There is no ban with this number. It may have been lifted already."},
 	{model.ErrNotFound, http.StatusNotFound, "Page not found",
 		"There is no page at this address. It may have moved, or the link may be mistyped."},
+	{publishing.ErrNotPublisher, http.StatusForbidden, "Editors publish",
+		"Only editors and administrators publish, schedule, archive or take back articles. Send the article for medical review; once it is reviewed, an editor publishes it."},
+	{publishing.ErrOwnWriting, http.StatusForbidden, "Not your own writing",
+		"Nobody reviews their own writing: another medical reviewer must sign this text off."},
 	{model.ErrForbidden, http.StatusForbidden, "Not allowed",
 		"cannot do this. Ask an administrator if you need it."}, // after the role, see fail
 	{model.ErrUnavailable, http.StatusServiceUnavailable, "Please try again",
@@ -55,6 +59,8 @@ var domainErrors = []domainError{
 		"The article cannot take this step from its present status. Go back and reload the article."},
 	{publishing.ErrReviewNeeded, http.StatusConflict, "Medical review needed",
 		"This article has not been medically reviewed. Send it for review; a reviewer must sign it off before it is published."},
+	{publishing.ErrPendingChange, http.StatusConflict, "A change is waiting",
+		"This article has a pending change. Publish or discard the change before taking the article off the site."},
 	{publishing.ErrScheduleInPast, http.StatusUnprocessableEntity, "Choose a time in the future",
 		"Enter the date and time (UTC) at which the article should be published; it must be in the future."},
 	{moderation.ErrRepliesClosed, http.StatusForbidden, "Replies are closed",
@@ -151,7 +157,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	switch {
 	case !ok:
 		s.serverError(c, err)
-	case d.status == http.StatusForbidden && errors.Is(err, model.ErrForbidden):
+	case d.err == model.ErrForbidden:
 		s.forbidden(c)
 	case d.status == http.StatusServiceUnavailable:
 		s.log.ErrorContext(c.Request.Context(), "database unavailable", "error", err.Error())
