@@ -13,8 +13,7 @@ import (
 // newest revision's ID.
 func (f *fixture) revise(u *model.User, id int64, body string) int64 {
 	f.t.Helper()
-	a := f.stored(id)
-	d := publishing.DraftOf(a)
+	d := publishing.DraftOf(f.stored(id).Working())
 	d.Body = body
 	f.advance(time.Minute)
 	if _, err := f.svc.Save(f.ctx, u, id, d); err != nil {
