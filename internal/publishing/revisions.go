@@ -105,6 +105,39 @@ func referenceLines(refs []model.Reference) string {
 	return b.String()
 }
 
+// RestorePlan is what restoring a revision would do, for a person to confirm.
+type RestorePlan struct {
+	Article  *model.Article
+	Revision *store.Revision
+	// Sections compare the article's working text (its pending change, if any) with
+	// the revision's.
+	Sections []DiffSection
+}
+
+// PlanRestore returns what restoring revision revID of article id would change.
+// Returns model.ErrNotFound if there is no such article or revision, and
+// model.ErrForbidden if u may not change the article.
+func (s *Service) PlanRestore(ctx context.Context, u *model.User, id, revID int64) (*RestorePlan, error) {
+	a, err := editable(ctx, s.store, u, id)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := s.store.RevisionByID(ctx, a.ID, revID)
+	if err != nil {
+		return nil, err
+	}
+	w := a.Working()
+	return &RestorePlan{Article: a, Revision: rev, Sections: []DiffSection{
+		section("Title", w.Title, rev.Title),
+		section("Address", w.Slug, rev.Slug),
+		section("Summary", w.Summary, rev.Summary),
+		section("Tags", tagList(w.Tags), rev.Tags),
+		section("Body", w.BodyMarkdown, rev.Body),
+		section("References", referenceLines(w.References), referenceLines(rev.References)),
+		section("Correction note", w.CorrectionNote, rev.CorrectionNote),
+	}}, nil
+}
+
 // Restore makes revision revID's text (title, address, summary, body, references,
 // tags, correction note) article id's text, as a new save from version: it passes
 // every rule a save from the editor does (a published article gets it as its pending

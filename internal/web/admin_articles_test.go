@@ -299,7 +299,7 @@ func TestArticles_ScheduledPublish(t *testing.T) {
 }
 
 // Ensure every save keeps a revision, two revisions can be compared, and an old one
-// restored as a new save.
+// restored as a new save once confirmed on a page of its own.
 func TestArticles_Revisions(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
@@ -314,7 +314,15 @@ func TestArticles_Revisions(t *testing.T) {
 	s.db.QueryRow(`SELECT min(id), max(id) FROM revisions WHERE article_id = ?`, id).Scan(&oldest, &newest)
 	diff := s.getAs(t, cookie, "/admin/articles/"+itoa(id)+"/revisions/diff?from="+itoa(oldest)+"&to="+itoa(newest)).wantStatus(http.StatusOK)
 	diff.wantContains(`class="diff-del">− Caffeine can trigger twitches [1].`, `class="diff-add">+ Coffee can trigger twitches [1].`, `class="diff-add">+ A new line.`)
-	s.postForm(t, "/admin/articles/"+itoa(id)+"/revisions/"+itoa(oldest)+"/restore", url.Values{"version": {"2"}}, cookie).wantStatus(http.StatusSeeOther)
+	restore := "/admin/articles/" + itoa(id) + "/revisions/" + itoa(oldest) + "/restore"
+	list.wantContains(`<a href="` + restore + `">Restore…</a>`).wantNotContains(`formaction="` + restore)
+	s.getAs(t, cookie, restore).wantStatus(http.StatusOK).
+		wantContains("Restore this revision?", `class="diff-del">− Coffee can trigger twitches [1].`, `class="diff-add">+ Caffeine can trigger twitches [1].`,
+			`<form action="`+restore+`" method="post"`, `name="version" value="2"`)
+	if a, _ := s.store.Article(context.Background(), id); a.Version != 2 {
+		t.Fatalf("opening the confirmation changed the article: version %d", a.Version)
+	}
+	s.postForm(t, restore, url.Values{"version": {"2"}}, cookie).wantStatus(http.StatusSeeOther)
 	a, _ := s.store.Article(context.Background(), id)
 	if !strings.Contains(a.BodyMarkdown, "Caffeine can trigger") || a.Version != 3 {
 		t.Errorf("after restore: version %d body %q", a.Version, a.BodyMarkdown)
@@ -345,7 +353,7 @@ func TestArticles_RevisionsCompareForm(t *testing.T) {
 	t.Run("ErrChoicesMissing", func(t *testing.T) {
 		for _, query := range []string{"", "?to=" + itoa(first), "?from=" + itoa(first), "?from=&to=", "?from=abc&to=" + itoa(first)} {
 			s.getAs(t, cookie, list+"/diff"+query).wantStatus(http.StatusUnprocessableEntity).
-				wantContains("<h1>Revisions</h1>", `<div class="form-errors" role="alert"><p><strong>Nothing was compared.</strong> Choose the two revisions to compare in the list below, then press “Compare selected”.</p></div>`,
+				wantContains("<h1>History</h1>", `<div class="form-errors" role="alert"><p><strong>Nothing was compared.</strong> Choose the two revisions to compare in the list below, then press “Compare selected”.</p></div>`,
 					"Only one revision so far").
 				wantNotContains("Error 400", "Choose two revisions")
 		}

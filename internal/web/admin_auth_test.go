@@ -52,6 +52,7 @@ var narrowed = map[string]model.Permission{
 	"POST /admin/articles/:id/review":                 model.PermReviewArticles,
 	"GET /admin/articles/:id/revisions":               model.PermEditAllArticles + "|" + model.PermReviewArticles,
 	"GET /admin/articles/:id/revisions/diff":          model.PermEditAllArticles + "|" + model.PermReviewArticles,
+	"GET /admin/articles/:id/revisions/:rev/restore":  model.PermEditAllArticles,
 	"POST /admin/articles/:id/revisions/:rev/restore": model.PermEditAllArticles,
 }
 

@@ -83,8 +83,41 @@ func (s *Server) adminRevisionDiff(c *gin.Context) {
 	})
 }
 
+type restorePage struct {
+	layout
+	Plan *publishing.RestorePlan
+	Same bool // the revision reads as the text does now
+}
+
+// GET /admin/articles/:id/revisions/:rev/restore asks to confirm a restore, showing
+// what it would change; nothing changes before the form it shows is sent.
+func (s *Server) adminRevisionRestoreConfirm(c *gin.Context) {
+	id, ok := s.articleID(c)
+	if !ok {
+		return
+	}
+	revID, err := strconv.ParseInt(c.Param("rev"), 10, 64)
+	if err != nil {
+		s.notFound(c)
+		return
+	}
+	plan, err := s.publishing.PlanRestore(c.Request.Context(), staff(c), id, revID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	same := true
+	for _, sec := range plan.Sections {
+		same = same && !sec.Changed
+	}
+	s.render(c, http.StatusOK, "admin/revision_restore", restorePage{
+		layout: s.adminLayout(c, "Restore a revision: "+plan.Article.Working().Title), Plan: plan, Same: same,
+	})
+}
+
 // POST /admin/articles/:id/revisions/:rev/restore makes a revision's text the
-// article's current text, as a new save (so the restore can itself be undone).
+// article's current text, as a new save (so the restore can itself be undone); of a
+// published article, as its pending change.
 func (s *Server) adminRevisionRestore(c *gin.Context) {
 	if !s.readForm(c) {
 		return
@@ -110,7 +143,11 @@ func (s *Server) adminRevisionRestore(c *gin.Context) {
 		s.failIn(c, "restore", err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(a.ID, 10)+"/revisions?done=restored")
+	done := "restored"
+	if a.Pending != nil {
+		done = "restored-change"
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/articles/"+strconv.FormatInt(a.ID, 10)+"?done="+done)
 }
 
 // fieldMessages joins a validation error's messages, for a page without the form.

@@ -659,7 +659,8 @@ func TestArticle_ReferenceMarkers(t *testing.T) {
 		`Sleep matters <sup class="ref-marker"><a href="#ref-2" id="cite-2-1" aria-label="Reference 2">[2]</a></sup>.`)
 }
 
-// Ensure a correction is shown, as written and escaped, next to the article's dates.
+// Ensure a correction is shown, as written and escaped, with its date when known,
+// next to the article's dates.
 func TestArticle_CorrectionNote(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
@@ -673,6 +674,9 @@ func TestArticle_CorrectionNote(t *testing.T) {
 	if dates := strings.Index(header, `<p class="dates">`); dates < 0 || strings.Index(header, "Correction:") < dates {
 		t.Error("the correction is not beside the dates, in the article's header")
 	}
+	s.exec(t, `UPDATE articles SET corrected_at = '2026-11-02 09:00:00' WHERE id = 1`)
+	s.get(t, articlePath).wantStatus(http.StatusOK).
+		wantContains(`<strong>Correction (<time datetime="2026-11-02T09:00:00Z">2 November 2026</time>):</strong> The dose in the second section`)
 }
 
 // Ensure each address of an article answers as it should: an archived article is gone,

@@ -90,6 +90,7 @@ var routeTable = []Route{
 	{Method: "POST", Path: "/admin/articles/:id/review", Access: Staff, Perms: writers, handle: (*Server).adminArticleReview},
 	{Method: "GET", Path: "/admin/articles/:id/revisions", Access: Staff, Perms: writers, handle: (*Server).adminRevisions},
 	{Method: "GET", Path: "/admin/articles/:id/revisions/diff", Access: Staff, Perms: writers, handle: (*Server).adminRevisionDiff},
+	{Method: "GET", Path: "/admin/articles/:id/revisions/:rev/restore", Access: Staff, Perms: writers, handle: (*Server).adminRevisionRestoreConfirm},
 	{Method: "POST", Path: "/admin/articles/:id/revisions/:rev/restore", Access: Staff, Perms: writers, handle: (*Server).adminRevisionRestore},
 	{Method: "POST", Path: "/admin/preview", Access: Staff, Perms: writers, handle: (*Server).adminPreview},
 
