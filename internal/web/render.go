@@ -207,7 +207,20 @@ func (s *Server) templateFuncs() template.FuncMap {
 		},
 		"number": groupDigits,
 		"plural": plural,
+		"waited": func(t time.Time) string { return waited(s.now().Sub(t)) },
 	}
+}
+
+// waited writes how long something has waited, for people: "3 days", "5 hours",
+// "less than an hour".
+func waited(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return plural(int(d.Hours()/24), "day", "days")
+	case d >= time.Hour:
+		return plural(int(d.Hours()), "hour", "hours")
+	}
+	return "less than an hour"
 }
 
 // plural writes a count with the word that goes with it: "1 reply", "1,200 replies".
