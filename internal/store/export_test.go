@@ -15,6 +15,9 @@ const (
 	PlainEmailsQuery       = plainEmailsQuery
 	ClearClientDataQuery   = clearClientDataQuery
 	RetentionBatch         = retentionBatch
+	WorkQuery              = workQuery
+	PendingByArticleQuery  = pendingByArticleQuery
+	DueChangesQuery        = dueChangesQuery
 )
 
 // Where returns the WHERE clause and arguments that CommentQueue uses for f.

@@ -39,9 +39,10 @@ func (w WorkItem) WorkStatus() model.ArticleStatus {
 	return w.Status
 }
 
-// workQuery lists the work items: each source of work is read on its own index
-// (articles by status, the pending changes and the change requests by their keys).
-// Times are read as columns, not expressions, so that they arrive as times.
+// workQuery lists the work items: articles not yet published, on a status index, and
+// every pending change and change request (each of those rows is work in progress, so
+// they are read whole). The CROSS JOIN keeps SQLite from walking every article to
+// find them. Times are read as columns, not expressions, so that they arrive as times.
 const workQuery = `
 	WITH work(id) AS (
 		SELECT id FROM articles WHERE status IN ('draft', 'in_review', 'scheduled')
@@ -54,7 +55,7 @@ const workQuery = `
 	       c.reviewed_at AS change_reviewed_at, c.reviewer_name AS change_reviewer_name, c.scheduled_at AS change_scheduled_at,
 	       rv.created_at AS since,
 	       r.notes AS request_notes, r.user_id AS request_by, ru.name AS request_by_name, r.created_at AS requested_at
-	  FROM work w JOIN articles a ON a.id = w.id JOIN users u ON u.id = a.author_id
+	  FROM work w CROSS JOIN articles a ON a.id = w.id JOIN users u ON u.id = a.author_id
 	  LEFT JOIN article_changes c ON c.article_id = a.id
 	  LEFT JOIN change_requests r ON r.article_id = a.id
 	  LEFT JOIN users ru ON ru.id = r.user_id
