@@ -14,10 +14,10 @@ type dashboardPage struct {
 	layout
 	Work *publishing.Dashboard // nil for those who work on no articles
 	// Replies, for moderators.
-	Counts          map[string]int // by status
-	WaitingReplies  []store.ArticleReplies
-	Articles        []model.ArticleSummary
-	DueSoonDays     int
+	Counts         map[string]int // by status
+	WaitingReplies []store.ArticleReplies
+	Articles       []model.ArticleSummary
+	DueSoonDays    int
 }
 
 // GET /admin/ is the staff home page: the work waiting for the signed-in person, by
