@@ -34,9 +34,10 @@ type editorPage struct {
 	Preview   template.HTML
 	Action    string
 	SignedOut bool
-	// What the person may do from the editor besides saving, for a stored article.
+	// What the person may do from the editor besides saving.
 	Minor         bool // publish a minor change without review
 	SendForReview bool // save and send the text for medical review
+	Publish       bool // save and publish, which works when the text keeps its review
 }
 
 // formFromRequest reads the editor form as posted.
@@ -198,23 +199,23 @@ func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 }
 
 // afterSave sends the person on after article a (nil for a new one) was saved as
-// saved from draft d: to the article, sending it for review first with
-// action=save-submit, or back to the editor.
+// saved from draft d: with action=save-submit or save-publish, through that step
+// first and to the article; otherwise back to the editor.
 func (s *Server) afterSave(c *gin.Context, a, saved *model.Article, d publishing.Draft, action string) {
 	id := strconv.FormatInt(saved.ID, 10)
-	if action == "save-submit" {
-		if _, err := s.publishing.ChangeStatus(c.Request.Context(), staff(c), saved.ID, saved.Version, "submit", time.Time{}); err != nil {
+	if step, ok := editorSteps[action]; ok {
+		if _, err := s.publishing.ChangeStatus(c.Request.Context(), staff(c), saved.ID, saved.Version, step.transition, time.Time{}); err != nil {
 			// The text is saved; only the step failed, which the page says.
 			d, ok := describe(err)
 			if !ok {
 				s.fail(c, err)
 				return
 			}
-			s.renderErrorPage(c, errorPage{Status: d.status, Heading: "Saved, but not sent for review",
+			s.renderErrorPage(c, errorPage{Status: d.status, Heading: "Saved, but " + step.failed,
 				Message: "Your text is saved. " + d.message, Back: "/admin/articles/" + id, BackLabel: "Back to the article"})
 			return
 		}
-		c.Redirect(http.StatusSeeOther, "/admin/articles/"+id+"?done=submitted")
+		c.Redirect(http.StatusSeeOther, "/admin/articles/"+id+"?done="+step.done)
 		return
 	}
 	done := "saved"
@@ -225,6 +226,12 @@ func (s *Server) afterSave(c *gin.Context, a, saved *model.Article, d publishing
 		done = "saved-change"
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/articles/"+id+"/edit?done="+done)
+}
+
+// editorSteps are the workflow steps the editor's buttons take after saving.
+var editorSteps = map[string]struct{ transition, done, failed string }{
+	"save-submit":  {"submit", "submitted", "not sent for review"},
+	"save-publish": {"publish", "published", "not published"},
 }
 
 // editorUpload stores an image sent from the editor and adds its Markdown to the
@@ -265,8 +272,10 @@ func (s *Server) showEditor(c *gin.Context, status int, page editorPage) {
 			s.fail(c, err)
 			return
 		}
+		work := a.Working()
 		page.Minor = act.Minor
-		page.SendForReview = act.Edit && (a.Working().Status == model.ArticleDraft || (a.Status == model.ArticlePublished && a.Pending == nil))
+		page.SendForReview = act.Edit && (work.Status == model.ArticleDraft || (a.Status == model.ArticlePublished && a.Pending == nil))
+		page.Publish = act.Edit && staff(c).Role.Can(model.PermPublish) && (a.Pending != nil || a.Status != model.ArticlePublished)
 	}
 	page.layout = s.adminLayout(c, title)
 	// Always offer a few blank reference rows to fill in.

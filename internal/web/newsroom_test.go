@@ -107,6 +107,19 @@ func TestNewsroom_WriteReviewPublishEdit(t *testing.T) {
 		wantContains("Only editors and administrators may publish a change without medical review", "An author&#39;s own quick fix.")
 	s.get(t, "/articles/sodium-and-cramps").wantNotContains("quick fix")
 
+	// "Save and publish" from the editor: the reviewed change goes out as it is; a
+	// changed text is saved, and the page says why it did not go out.
+	edit(author, id, "A reviewed second change.\n", "action", "save-submit").wantStatus(http.StatusSeeOther)
+	review(reviewer, id, "approve", "").wantStatus(http.StatusSeeOther)
+	s.getAs(t, author, "/admin/articles/"+itoa(id)+"/edit").wantNotContains(`value="save-publish"`)
+	s.getAs(t, editor, "/admin/articles/"+itoa(id)+"/edit").wantContains(`value="save-publish"`)
+	edit(editor, id, "A reviewed second change.\n", "action", "save-publish").
+		wantStatus(http.StatusSeeOther).wantSeeOtherTo("/admin/articles/" + itoa(id) + "?done=published")
+	s.get(t, "/articles/sodium-and-cramps").wantContains("A reviewed second change.")
+	edit(editor, id, "An unreviewed third change.\n", "action", "save-publish").
+		wantStatus(http.StatusConflict).wantContains("Saved, but not published", "has not been medically reviewed")
+	s.get(t, "/articles/sodium-and-cramps").wantContains("A reviewed second change.").wantNotContains("third change")
+
 	// The moderator's dashboard is of replies, not articles.
 	s.getAs(t, moderator, "/admin/").wantStatus(http.StatusOK).wantContains("Replies", "waiting").
 		wantNotContains("Waiting for your review", "Reviewed, ready to publish", "Your drafts")

@@ -121,6 +121,7 @@ var flashMessages = map[string]string{
 	"saved-change":      "Saved as a pending change. Readers keep seeing the live version until the change is reviewed and published.",
 	"saved-minor":       "Minor change published, without a new medical review.",
 	"submitted":         "Saved and sent for medical review.",
+	"published":         "Saved and published.",
 	"replies-opened":    "Replies are open on that article.",
 	"replies-closed":    "Replies are closed on that article; its existing replies stay.",
 	"uploaded":          "Image uploaded. Copy its Markdown into an article.",
