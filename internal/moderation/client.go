@@ -37,14 +37,35 @@ func NewClientHasher(key, pepper []byte) ClientHasher {
 	return ClientHasher{key: append([]byte(nil), key...), pepper: append([]byte(nil), pepper...)}
 }
 
-// Hash returns the keyed hash of a client address, as 64 hex digits: the same for one
-// address (an IPv4 address mapped into IPv6 counts as the IPv4 one), and meaningless
-// without the key. It returns "" for an invalid address.
+// Hash returns the keyed hash of the client an address belongs to (ClientOf), as 64
+// hex digits: the same for every address of one client, and meaningless without the
+// key. It returns "" for an invalid address.
 func (h ClientHasher) Hash(addr netip.Addr) string {
+	client := ClientOf(addr)
+	if client == "" {
+		return ""
+	}
+	return h.Rekey(hmacHex(h.pepper, client))
+}
+
+// ClientOf names the client an address belongs to, for every limit keyed by client
+// (the flood check, the burst limiter, bans by address, the sign-in lock-out): an
+// IPv4 address itself (also when written as IPv4-mapped IPv6), and for IPv6 its /64,
+// since every IPv6 host owns a whole /64 and could otherwise rotate through it to slip
+// past each limit. "" for an invalid address.
+func ClientOf(addr netip.Addr) string {
 	if !addr.IsValid() {
 		return ""
 	}
-	return h.Rekey(hmacHex(h.pepper, addr.Unmap().String()))
+	addr = addr.Unmap().WithZone("")
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, err := addr.Prefix(64)
+	if err != nil {
+		return ""
+	}
+	return p.String()
 }
 
 // Rekey returns what a hash made by an earlier version, HMAC(pepper, address), becomes

@@ -48,3 +48,28 @@ func TestClientHasher_Layers(t *testing.T) {
 		t.Error("no address must give no hash")
 	}
 }
+
+// Ensure an IPv6 client is its /64 (any address in it hashes alike, another /64 does
+// not) and an IPv4 client its address, also when IPv4-mapped.
+func TestClientOf(t *testing.T) {
+	t.Parallel()
+	h := moderation.NewClientHasher([]byte("client-key-client-key-client-key"), nil)
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", true},
+		{"2001:db8:1:2::1", "2001:db8:1:3::1", false},
+		{"fe80::1%eth0", "fe80::2", true},
+		{"192.0.2.1", "::ffff:192.0.2.1", true},
+		{"192.0.2.1", "192.0.2.2", false},
+	} {
+		a, b := netip.MustParseAddr(tc.a), netip.MustParseAddr(tc.b)
+		if got := h.Hash(a) == h.Hash(b); got != tc.same {
+			t.Errorf("%s and %s: same client %v, want %v (%s, %s)", tc.a, tc.b, got, tc.same, moderation.ClientOf(a), moderation.ClientOf(b))
+		}
+	}
+	if got := moderation.ClientOf(netip.MustParseAddr("2001:db8:1:2:3:4:5:6")); got != "2001:db8:1:2::/64" {
+		t.Errorf("ClientOf = %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"sync"
@@ -51,10 +52,19 @@ func checkFlood(ctx context.Context, tx *store.Store, p *model.Policy, c *model.
 	return nil
 }
 
-// burstLimiter is the in-memory half of the flood rule: a token bucket per client.
+// burstLimiter is the in-memory half of the flood rule: a token bucket per client,
+// for at most maxClients clients. When full, it forgets the client seen longest ago,
+// so that a sender rotating through addresses cannot empty it to start afresh.
 type burstLimiter struct {
 	mu      sync.Mutex
-	clients map[string]*rate.Limiter
+	max     int                      // maxClients when 0
+	clients map[string]*list.Element // of *burstClient, in recent, newest first
+	recent  list.List
+}
+
+type burstClient struct {
+	key     string
+	limiter *rate.Limiter
 }
 
 // allow takes a token from client's bucket at now, and reports whether there was one.
@@ -64,13 +74,24 @@ func (b *burstLimiter) allow(client string, now time.Time) bool {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.clients == nil || len(b.clients) >= maxClients {
-		b.clients = make(map[string]*rate.Limiter) // bounded memory: forget everyone at once
+	if b.clients == nil {
+		b.clients = make(map[string]*list.Element)
 	}
-	l, ok := b.clients[client]
-	if !ok {
-		l = rate.NewLimiter(rate.Every(burstRefill), burstSize)
-		b.clients[client] = l
+	e, ok := b.clients[client]
+	if ok {
+		b.recent.MoveToFront(e)
+	} else {
+		max := b.max
+		if max == 0 {
+			max = maxClients
+		}
+		for b.recent.Len() >= max {
+			oldest := b.recent.Back()
+			delete(b.clients, oldest.Value.(*burstClient).key)
+			b.recent.Remove(oldest)
+		}
+		e = b.recent.PushFront(&burstClient{key: client, limiter: rate.NewLimiter(rate.Every(burstRefill), burstSize)})
+		b.clients[client] = e
 	}
-	return l.AllowN(now, 1)
+	return e.Value.(*burstClient).limiter.AllowN(now, 1)
 }

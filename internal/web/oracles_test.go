@@ -5,10 +5,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -140,4 +142,36 @@ func TestFlood_NoEmailOracle(t *testing.T) {
 	s.advance(5 * time.Second)
 	from("203.0.113.7:4000", "Another network, same email.").wantStatus(http.StatusSeeOther)
 	from("203.0.113.7:4001", "The same network again at once.").wantStatus(http.StatusTooManyRequests)
+}
+
+// Ensure an IPv6 host counts as one client across its /64, for the flood rule and the
+// sign-in lock-out: rotating addresses inside it buys nothing, while another /64 is
+// another client.
+func TestLimits_IPv6SlashSixtyFourIsOneClient(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	stamp := s.formStamp(t, articlePath)
+	s.advance(5 * time.Second)
+	reply := func(addr string, i int) *response {
+		form := url.Values{"comment": {"Reply number " + strconv.Itoa(i) + "."}, "author": {"Rotating " + strconv.Itoa(i)},
+			"email": {"rotating" + strconv.Itoa(i) + "@example.com"}, "url": {""}, "comment_parent": {"0"}, "form_shown": {stamp}}
+		req := httptest.NewRequest(http.MethodPost, articlePath+"/comments", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.RemoteAddr = addr
+		return s.do(t, req)
+	}
+	reply("[2001:db8:7:7::1]:4000", 0).wantStatus(http.StatusSeeOther)
+	for i := 1; i < 5; i++ {
+		reply("[2001:db8:7:7:"+strconv.Itoa(i)+"::"+strconv.Itoa(i)+"]:4000", i).wantStatus(http.StatusTooManyRequests)
+	}
+	reply("[2001:db8:7:8::1]:4000", 5).wantStatus(http.StatusSeeOther)
+
+	for i := range accounts.MaxSignInFailures {
+		form := url.Values{"email": {"nobody" + strconv.Itoa(i) + "@example.com"}, "password": {"wrong password " + strconv.Itoa(i)}}
+		s.authLogin(t, "[2001:db8:9:9::"+strconv.Itoa(i+1)+"]:5000", form).wantStatus(http.StatusUnauthorized)
+	}
+	other := url.Values{"email": {"someone@example.com"}, "password": {"another wrong one"}}
+	s.authLogin(t, "[2001:db8:9:9:abcd::1]:5000", other).wantStatus(http.StatusTooManyRequests)
+	s.authLogin(t, "[2001:db8:9:a::1]:5000", other).wantStatus(http.StatusUnauthorized)
 }
