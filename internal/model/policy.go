@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,6 +15,13 @@ type Policy struct {
 	HoldLinks        int      // hold a reply with this many links or more; 0 never holds for links
 	HoldWords        []string // hold a reply that contains one of these
 	SpamWords        []string // mark a reply that contains one of these as spam
+	// HoldMedical holds a reply that mentions a dose ("500 mg") or names one of
+	// Medicines, even when the other rules would publish it.
+	HoldMedical bool
+	Medicines   []string // names of medicines, lower-case, one per entry
+	// LinkDomains, when not empty, holds a reply that links to a site outside these
+	// domains (each also allows its subdomains).
+	LinkDomains []string
 	CloseAfterDays   int      // close replies on articles published longer ago than this; 0 never closes
 	ThreadDepth      int      // how deeply replies nest
 	FloodSeconds     int      // minimum time between two replies from one address; 0 turns flood checks off
@@ -37,7 +46,24 @@ const (
 // DefaultPolicy is the policy of a new site: every reply is held.
 func DefaultPolicy() Policy {
 	return Policy{HoldAll: true, HoldLinks: 2, ThreadDepth: 5, FloodSeconds: 15, MinFormSeconds: 3,
-		RetainSpamDays: 30, RetainPendingDays: 90, RetainClientDays: 30}
+		RetainSpamDays: 30, RetainPendingDays: 90, RetainClientDays: 30,
+		HoldMedical: true, Medicines: slices.Clone(DefaultMedicines), LinkDomains: slices.Clone(DefaultLinkDomains)}
+}
+
+// DefaultMedicines are common medicines a reply may name, held for a moderator to
+// read before other readers act on them.
+var DefaultMedicines = []string{
+	"acetaminophen", "paracetamol", "ibuprofen", "naproxen", "aspirin", "diclofenac", "codeine", "tramadol",
+	"oxycodone", "morphine", "gabapentin", "pregabalin", "baclofen", "cyclobenzaprine", "diazepam", "clonazepam",
+	"quinine", "metformin", "insulin", "levothyroxine", "prednisone", "prednisolone", "amoxicillin", "warfarin",
+	"statin", "atorvastatin", "simvastatin", "sertraline", "fluoxetine", "melatonin",
+}
+
+// DefaultLinkDomains are the public health sources a reply may link to without being
+// held for it.
+var DefaultLinkDomains = []string{
+	"who.int", "cdc.gov", "nih.gov", "medlineplus.gov", "nhs.uk", "cochrane.org", "ema.europa.eu", "fda.gov",
+	"mayoclinic.org", "clevelandclinic.org", "doi.org",
 }
 
 // Validate checks the numbers and word lists.
@@ -66,7 +92,13 @@ func (p *Policy) Validate() error {
 	if p.ContactEmail != "" && (len(p.ContactEmail) > MaxCommentEmail || !ValidEmail(p.ContactEmail)) {
 		v.Add("contact_email", "Enter an email address like editors@example.com, or leave it empty.")
 	}
-	for field, words := range map[string][]string{"hold_words": p.HoldWords, "spam_words": p.SpamWords} {
+	for _, d := range p.LinkDomains {
+		if !domainPattern.MatchString(d) {
+			v.Add("link_domains", fmt.Sprintf("“%s” is not a domain: write one per line, such as nhs.uk, without https:// or a path.", d))
+			break
+		}
+	}
+	for field, words := range map[string][]string{"hold_words": p.HoldWords, "spam_words": p.SpamWords, "medicines": p.Medicines, "link_domains": p.LinkDomains} {
 		if len(words) > maxWords {
 			v.Add(field, fmt.Sprintf("At most %d words or phrases.", maxWords))
 		}
@@ -78,6 +110,8 @@ func (p *Policy) Validate() error {
 	}
 	return v.Err()
 }
+
+var domainPattern = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 // WordList splits text into one lower-cased word or phrase per line, dropping blanks
 // and repeats.

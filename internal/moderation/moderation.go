@@ -169,6 +169,12 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 	if reason := linkReason(p, c); reason != "" {
 		return model.CommentPending, reason, nil
 	}
+	if reason := linkDomainReason(p, c); reason != "" {
+		return model.CommentPending, reason, nil
+	}
+	if reason := medicalReason(p, c); reason != "" {
+		return model.CommentPending, reason, nil
+	}
 	if p.HoldAll {
 		return model.CommentPending, "every reply is held (manual moderation)", nil
 	}

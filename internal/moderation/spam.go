@@ -61,7 +61,9 @@ func linkReason(p *model.Policy, c *model.Comment) string {
 	return ""
 }
 
-var linkPattern = regexp.MustCompile(`(?i)https?://|www\.`)
+// linkPattern finds a web address: its scheme, or a www. that does not follow one
+// (so that https://www.example.org counts once).
+var linkPattern = regexp.MustCompile(`(?i)https?://|(?:^|[^/\w.])www\.`)
 
 // CountLinks counts the web addresses in a reply's text.
 func CountLinks(text string) int {

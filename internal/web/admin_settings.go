@@ -23,6 +23,9 @@ type settingsForm struct {
 	HoldLinks        string
 	HoldWords        string
 	SpamWords        string
+	HoldMedical      bool
+	Medicines        string
+	LinkDomains      string
 	CloseAfterDays   string
 	ThreadDepth      string
 	FloodSeconds     string
@@ -39,6 +42,7 @@ func policyForm(p model.Policy) settingsForm {
 	return settingsForm{
 		HoldAll: p.HoldAll, AutoApproveKnown: p.AutoApproveKnown,
 		HoldLinks: strconv.Itoa(p.HoldLinks), HoldWords: strings.Join(p.HoldWords, "\n"), SpamWords: strings.Join(p.SpamWords, "\n"),
+		HoldMedical: p.HoldMedical, Medicines: strings.Join(p.Medicines, "\n"), LinkDomains: strings.Join(p.LinkDomains, "\n"),
 		CloseAfterDays: strconv.Itoa(p.CloseAfterDays), ThreadDepth: strconv.Itoa(p.ThreadDepth),
 		FloodSeconds: strconv.Itoa(p.FloodSeconds), MinFormSeconds: strconv.Itoa(p.MinFormSeconds),
 		PublishWithoutReview: p.PublishWithoutReview,
@@ -68,6 +72,9 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		HoldLinks:            strings.TrimSpace(c.PostForm("hold_links")),
 		HoldWords:            c.PostForm("hold_words"),
 		SpamWords:            c.PostForm("spam_words"),
+		HoldMedical:          c.PostForm("hold_medical") == "on",
+		Medicines:            c.PostForm("medicines"),
+		LinkDomains:          c.PostForm("link_domains"),
 		CloseAfterDays:       strings.TrimSpace(c.PostForm("close_after_days")),
 		ThreadDepth:          strings.TrimSpace(c.PostForm("thread_depth")),
 		FloodSeconds:         strings.TrimSpace(c.PostForm("flood_seconds")),
@@ -89,6 +96,7 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 	p := model.Policy{
 		HoldAll: f.HoldAll, AutoApproveKnown: f.AutoApproveKnown,
 		HoldLinks: number("hold_links", f.HoldLinks), HoldWords: model.WordList(f.HoldWords), SpamWords: model.WordList(f.SpamWords),
+		HoldMedical: f.HoldMedical, Medicines: model.WordList(f.Medicines), LinkDomains: model.WordList(f.LinkDomains),
 		CloseAfterDays: number("close_after_days", f.CloseAfterDays), ThreadDepth: number("thread_depth", f.ThreadDepth),
 		FloodSeconds: number("flood_seconds", f.FloodSeconds), MinFormSeconds: number("min_form_seconds", f.MinFormSeconds),
 		PublishWithoutReview: f.PublishWithoutReview,

@@ -194,7 +194,8 @@ func TestPolicy_AutoApproveKnown(t *testing.T) {
 }
 
 // Ensure a reply with as many links as the policy's limit is held, whatever the other
-// settings, and that a limit of 0 never holds for links.
+// settings, and that a limit of 0 never holds for links (with the trusted-sites rule
+// off: TestPolicy_HealthAwareHolds).
 func TestPolicy_HoldLinks(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -216,7 +217,7 @@ func TestPolicy_HoldLinks(t *testing.T) {
 		t.Run(tt.Name, func(t *testing.T) {
 			t.Parallel()
 			s := newSite(t)
-			s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.HoldLinks = false, tt.HoldLinks })
+			s.setPolicy(t, func(p *model.Policy) { p.HoldAll, p.HoldLinks, p.LinkDomains = false, tt.HoldLinks, nil })
 			form := validReply()
 			form.Set("comment", tt.Body)
 			res := s.postReply(t, articlePath+"/comments", form)
@@ -658,4 +659,47 @@ func TestPolicy_ThreadDepth(t *testing.T) {
 		page.wantContains(`<li id="comment-1" class="comment depth-1">`, `<li id="comment-2" class="comment depth-1">`, `<li id="comment-3" class="comment depth-1">`)
 		page.wantNotContains("depth-2", `<ol class="children">`, "?replytocom=")
 	})
+}
+
+// Ensure that, with replies not all held, a reply that mentions a dose or names a
+// medicine, or links outside the trusted sites, is held with the reason naming what
+// was found, and that each rule can be turned off.
+func TestPolicy_HealthAwareHolds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		Name   string
+		Policy func(*model.Policy)
+		Body   string
+		Status string
+		Reason string
+	}{
+		{"Dose", nil, "I took 500mg twice a day and it stopped.", "pending", "mentions a dose: 500mg"},
+		{"DoseSpaced", nil, "Try 2 x 200 mg with food.", "pending", "mentions a dose: 2 x 200 mg"},
+		{"Medicine", nil, "Ibuprofen made my cramps go away.", "pending", "names a medicine: ibuprofen"},
+		{"NotADose", nil, "Since 2019 I walk 5 km a day.", "approved", ""},
+		{"TrustedSite", nil, "The NHS page https://www.nhs.uk/conditions/ helped.", "approved", ""},
+		{"UntrustedSite", nil, "Buy it at https://cheap-pills.example/now", "pending", "links to cheap-pills.example, which is not on the list of trusted sites"},
+		{"DoseRuleOff", func(p *model.Policy) { p.HoldMedical = false }, "I took 500mg of ibuprofen.", "approved", ""},
+		{"SiteRuleOff", func(p *model.Policy) { p.LinkDomains = nil }, "See https://cheap-pills.example/now", "approved", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			s := newSite(t)
+			s.setPolicy(t, func(p *model.Policy) {
+				p.HoldAll = false
+				if tt.Policy != nil {
+					tt.Policy(p)
+				}
+			})
+			form := validReply()
+			form.Set("comment", tt.Body)
+			res := s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+			id := s.wantReply(t, tt.Status, tt.Reason)
+			if tt.Status == "pending" {
+				s.wantHeldRedirect(t, res, id)
+				s.get(t, articlePath).wantNotContains(`id="comment-` + itoa(id) + `"`)
+			}
+		})
+	}
 }
