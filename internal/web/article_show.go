@@ -169,7 +169,7 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		tc := &threadComment{
 			ID:         cm.ID,
 			AuthorName: cm.AuthorName,
-			anonymised: cm.EmailIndex == "",
+			anonymised: cm.EmailIndex == "" && cm.UserID == nil, // staff replies have no email either
 			source:     cm.Body,
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,
