@@ -57,9 +57,13 @@ type Comment struct {
 	// PreviousStatus is the status before it went to spam or trash, where a restore
 	// returns it.
 	PreviousStatus CommentStatus
-	UserID         *int64 // the staff account that wrote it, if any
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	UserID         *int64 // the staff account that wrote it, if any; the only thing that marks a reply Staff
+	// StaffRole and StaffCredentials describe the account of UserID as it is now, for
+	// the signature of its replies; filled only where a page shows them.
+	StaffRole        Role
+	StaffCredentials string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Valid reports whether s is one of the statuses.

@@ -83,7 +83,7 @@ func TestSubmit_StaffNotBanned(t *testing.T) {
 		f.ban(t, model.Ban{Kind: model.BanEmail, Value: f.keys.EmailIndex(email), Reason: "mistake"})
 		f.ban(t, model.Ban{Kind: model.BanClient, Value: f.svc.ClientHash(netip.MustParseAddr(addr)), Reason: "office"})
 		u := &model.User{ID: 1, Name: "Staff", Email: &email, Role: role}
-		c := f.submit(t, email, addr, func(s *moderation.Submission) { s.Staff = u })
+		c := f.submit(t, email, addr, func(s *moderation.Submission) { s.Staff, s.ShownTo = u, u.ID })
 		want := map[model.Role]model.CommentStatus{model.RoleModerator: model.CommentApproved, model.RoleAuthor: model.CommentPending}[role]
 		if c.Status != want || c.HeldReason == "banned: mistake" || c.HeldReason == "banned: office" {
 			t.Errorf("%s: status %q, reason %q; want %q and no ban", role, c.Status, c.HeldReason, want)

@@ -110,3 +110,27 @@ func TestEdit_UnknownReplyNotFound(t *testing.T) {
 		t.Error("editing a missing reply changed the replies")
 	}
 }
+
+// Ensure an edit of a staff reply changes its text only: it keeps its account's name
+// and has no website, so the Staff mark never stands beside a typed name.
+func TestEdit_StaffReplyKeepsTheAccountsName(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	c, err := f.svc.StaffReply(ctx, f.staff, 1, "Thanks for this.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := moderation.ReplyEdit{Name: "Reader 45", Website: "https://reader45.example/", Text: "Thanks for this, Priya."}
+	if err := f.svc.Edit(ctx, c.ID, edit); err != nil {
+		t.Fatal(err)
+	}
+	after, err := f.st.Comment(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.AuthorName != "Mo Moderator" || after.AuthorURL != "" || after.Body != "Thanks for this, Priya." || after.UserID == nil {
+		t.Errorf("after the edit: name %q, website %q, text %q, account %v; want the account's name, no website, the new text",
+			after.AuthorName, after.AuthorURL, after.Body, after.UserID)
+	}
+}

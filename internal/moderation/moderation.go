@@ -60,17 +60,22 @@ type Submission struct {
 	// ShownAt is when the form was shown, from its signed timestamp; zero if the
 	// timestamp was missing or forged.
 	ShownAt time.Time
-	// Staff is the signed-in staff member sending it, if any: exempt from flood checks.
+	// Staff is the signed-in staff member sending it, if any: the reply is then the
+	// account's, whatever Name, Email and Website say (see sender.go).
 	Staff *model.User
+	// ShownTo is the staff account the form was shown to, as the form says; 0 for the
+	// reader's form. It must name Staff (see checkSender).
+	ShownTo int64
 	// EarlierReplies are replies sent before from the same browser, as a signed cookie
 	// proves (see known.go).
 	EarlierReplies []int64
 }
 
-// Submit checks a reader's reply to article and saves it with the status the policy
-// gives it: approved, pending (with the reason it was held) or spam. Returns
-// *model.ValidationError if a field is wrong or the parent cannot be replied to,
-// ErrRepliesClosed, ErrFlood or ErrDuplicate.
+// Submit checks a reply to article, from a reader or from signed-in staff, and saves
+// it with the status the policy gives it: approved, pending (with the reason it was
+// held) or spam. Returns *model.ValidationError if a field is wrong or the parent
+// cannot be replied to, ErrRepliesClosed, ErrStaffSignedOut or ErrConfirmStaff (the
+// sender is not the one the form was shown to), ErrFlood or ErrDuplicate.
 func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submission) (*model.Comment, error) {
 	now := s.now().UTC()
 	policy, err := s.store.Policy(ctx)
@@ -79,6 +84,9 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	}
 	if !policy.RepliesOpen(article, now) {
 		return nil, ErrRepliesClosed
+	}
+	if err := checkSender(sub); err != nil {
+		return nil, err
 	}
 	clientHash := s.ClientHash(sub.ClientAddr)
 	if floodApplies(&policy, sub) && !s.bursts.allow(clientHash, now) {
@@ -96,7 +104,12 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		CreatedAt:    now,
 	}
 	verr := &model.ValidationError{}
-	if err := verr.Merge(c.Validate()); err != nil {
+	if sub.Staff != nil {
+		signAsStaff(c, sub.Staff)
+		if err := validateStaff(c, verr); err != nil {
+			return nil, err
+		}
+	} else if err := verr.Merge(c.Validate()); err != nil {
 		return nil, err
 	}
 	if sub.ParentID != 0 {
@@ -112,9 +125,6 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	}
 	if err := verr.Err(); err != nil {
 		return nil, err
-	}
-	if sub.Staff != nil {
-		c.UserID = &sub.Staff.ID
 	}
 	// The checks and the insert share one transaction, which takes the write lock at
 	// its start: two replies sent at once cannot both pass the flood check. Replies
@@ -145,13 +155,18 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 
 // classify decides a new reply's status under the policy, and why: the rules in the
 // order they apply, the first that holds or refuses the reply winning.
+//
+// Staff who moderate publish at once (PublishesAtOnce). Other staff go through the
+// rules about what a reply says (words, links, hold every reply) like readers; the
+// rules about who sends it are answered by their signed-in account instead: it is
+// never banned, never a robot, and a known commenter.
 func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy, c *model.Comment, sub Submission, now time.Time) (model.CommentStatus, string, error) {
-	if sub.Staff != nil && sub.Staff.Role.Can(model.PermModerateComments) {
+	if PublishesAtOnce(sub.Staff) {
 		return model.CommentApproved, "", nil
 	}
-	// A banned commenter's reply goes to spam before any other rule, and silently: the
-	// sender is shown it as held, like any other.
 	if sub.Staff == nil {
+		// A banned commenter's reply goes to spam before any other rule, and silently:
+		// the sender is shown it as held, like any other.
 		reason, err := banReason(ctx, tx, c, now)
 		if err != nil {
 			return "", "", err
@@ -159,9 +174,9 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 		if reason != "" {
 			return model.CommentSpam, reason, nil
 		}
-	}
-	if reason := robotReason(p, sub, now); reason != "" {
-		return model.CommentSpam, reason, nil
+		if reason := robotReason(p, sub, now); reason != "" {
+			return model.CommentSpam, reason, nil
+		}
 	}
 	if status, reason := wordRule(p, c); reason != "" {
 		return status, reason, nil
@@ -178,7 +193,7 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 	if p.HoldAll {
 		return model.CommentPending, "every reply is held (manual moderation)", nil
 	}
-	if p.AutoApproveKnown {
+	if p.AutoApproveKnown && sub.Staff == nil {
 		known, err := knownCommenter(ctx, tx, c, sub)
 		if err != nil {
 			return "", "", err

@@ -9,29 +9,22 @@ import (
 )
 
 // StaffReply saves a staff member's answer to the reply parentID, approved at once and
-// marked as theirs. Answering a held reply approves it too, as a moderator answering
+// marked as theirs (see signAsStaff). Answering a held reply approves it too, as a moderator answering
 // it has read it; spam and trash cannot be answered. Returns *model.ValidationError
 // for an empty or wrong text (model.FieldBody) or a parent in spam or trash
 // (model.FieldParent), and ErrReplyNotFound if there is no reply parentID.
 func (s *Service) StaffReply(ctx context.Context, staff *model.User, parentID int64, body string) (*model.Comment, error) {
 	now := s.now().UTC()
 	c := &model.Comment{
-		ParentID:    &parentID,
-		AuthorName:  staff.Name,
-		AuthorEmail: staff.EmailAddress(),
-		Body:        strings.ReplaceAll(body, "\r\n", "\n"),
-		Status:      model.CommentApproved,
-		UserID:      &staff.ID,
-		CreatedAt:   now,
+		ParentID:  &parentID,
+		Body:      strings.ReplaceAll(body, "\r\n", "\n"),
+		Status:    model.CommentApproved,
+		CreatedAt: now,
 	}
+	signAsStaff(c, staff)
 	var v model.ValidationError
-	if err := v.Merge(c.Validate()); err != nil {
+	if err := validateStaff(c, &v); err != nil {
 		return nil, err
-	}
-	for field := range v.Fields {
-		if field != model.FieldBody {
-			delete(v.Fields, field) // the account's name and email are not the form's
-		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -266,17 +266,24 @@ func (b *Bulk) AddComment(ctx context.Context, c *model.Comment) error {
 	if c.UpdatedAt.IsZero() {
 		c.UpdatedAt = c.CreatedAt
 	}
-	index, ok := b.emailIndex[c.AuthorEmail]
-	if !ok {
-		if len(b.emailIndex) >= maxCachedIndexes {
-			clear(b.emailIndex)
+	// A reply without an email (a staff member's) gets no ciphertext and an empty index,
+	// as CreateComment stores it.
+	var sealed []byte
+	index := ""
+	if c.AuthorEmail != "" {
+		var ok bool
+		if index, ok = b.emailIndex[c.AuthorEmail]; !ok {
+			if len(b.emailIndex) >= maxCachedIndexes {
+				clear(b.emailIndex)
+			}
+			index = b.keys.EmailIndex(c.AuthorEmail)
+			b.emailIndex[c.AuthorEmail] = index
 		}
-		index = b.keys.EmailIndex(c.AuthorEmail)
-		b.emailIndex[c.AuthorEmail] = index
+		sealed = b.keys.Seal(c.AuthorEmail)
 	}
 	c.EmailIndex = index
 	b.commentArgs = append(b.commentArgs, c.ID, c.ArticleID, c.ParentID, c.AuthorName,
-		b.keys.Seal(c.AuthorEmail), index, c.AuthorURL, c.Body, store.BodyHash(c.Body), string(c.Status), c.UserAgent,
+		sealed, index, c.AuthorURL, c.Body, store.BodyHash(c.Body), string(c.Status), c.UserAgent,
 		c.ClientHash, c.ClientPrefix, c.HeldReason, string(c.PreviousStatus), c.UserID,
 		c.CreatedAt.UTC(), c.UpdatedAt.UTC())
 	if len(b.commentArgs) == bulkCommentRows*commentArgCount {

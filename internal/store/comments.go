@@ -66,11 +66,14 @@ func (s *Store) commentModel(r commentRow) (model.Comment, error) {
 }
 
 const approvedCommentsQuery = `
-	SELECT id, parent_id, author_name, author_email_index, author_url, body, user_id, created_at, updated_at
-	  FROM comments WHERE article_id = ? AND status = ? ORDER BY created_at, id`
+	SELECT c.id, c.parent_id, c.author_name, c.author_email_index, c.author_url, c.body, c.user_id,
+	       ifnull(u.role, ''), ifnull(u.credentials, ''), c.created_at, c.updated_at
+	  FROM comments c LEFT JOIN users u ON u.id = c.user_id
+	 WHERE c.article_id = ? AND c.status = ? ORDER BY c.created_at, c.id`
 
 // ApprovedComments returns the approved replies to an article, oldest first, with the
-// columns a public page may show: no email (only its blind index), no client data.
+// columns a public page may show: no email (only its blind index), no client data;
+// a staff reply comes with its account's role and credentials.
 // It reads the rows without reflection, as it runs on every rendered article page.
 func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.Comment, error) {
 	rows, err := s.db.WithContext(ctx).Raw(approvedCommentsQuery, articleID, model.CommentApproved).Rows()
@@ -82,7 +85,8 @@ func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.
 	for rows.Next() {
 		c := model.Comment{ArticleID: articleID, Status: model.CommentApproved}
 		var parentID, userID sql.NullInt64
-		if err := rows.Scan(&c.ID, &parentID, &c.AuthorName, &c.EmailIndex, &c.AuthorURL, &c.Body, &userID, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		if err := rows.Scan(&c.ID, &parentID, &c.AuthorName, &c.EmailIndex, &c.AuthorURL, &c.Body, &userID,
+			&c.StaffRole, &c.StaffCredentials, &c.CreatedAt, &c.UpdatedAt); err != nil {
 			return nil, translate(err)
 		}
 		if parentID.Valid {
@@ -110,7 +114,9 @@ func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
 	return &c, nil
 }
 
-// CreateComment saves a new reply as it is; the caller decides its status.
+// CreateComment saves a new reply as it is; the caller decides its status. A reply
+// without an email (a staff member's) is stored with no ciphertext and an empty blind
+// index, which no email's index can equal, so no request about an email finds it.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = time.Now().UTC()
@@ -120,10 +126,14 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	if err != nil {
 		return err
 	}
-	c.EmailIndex = keys.EmailIndex(c.AuthorEmail)
+	var sealed []byte
+	c.EmailIndex = ""
+	if c.AuthorEmail != "" {
+		sealed, c.EmailIndex = keys.Seal(c.AuthorEmail), keys.EmailIndex(c.AuthorEmail)
+	}
 	r := commentRow{
 		ArticleID: c.ArticleID, ParentID: c.ParentID,
-		AuthorName: c.AuthorName, AuthorEmailEnc: keys.Seal(c.AuthorEmail), AuthorEmailIdx: c.EmailIndex,
+		AuthorName: c.AuthorName, AuthorEmailEnc: sealed, AuthorEmailIdx: c.EmailIndex,
 		AuthorURL: c.AuthorURL, Body: c.Body, BodyHash: new(BodyHash(c.Body)),
 		Status: string(c.Status), UserAgent: c.UserAgent, ClientHash: c.ClientHash, ClientPrefix: c.ClientPrefix,
 		HeldReason: c.HeldReason, UserID: c.UserID,

@@ -16,7 +16,7 @@ type QueueComment struct {
 	ArticleTitle string
 	ArticleSlug  string
 	ParentAuthor string // empty for a reply to the article
-	StaffName    string // the staff account that wrote it, if any
+	StaffName    string // the staff account that wrote it, if any (its role is in Comment)
 }
 
 // CommentFilter selects replies for the moderation queue.
@@ -37,7 +37,7 @@ const queueSearchClause = `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESC
 const (
 	queueListQuery = `
 		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
-		       p.author_name AS parent_author, u.name AS staff_name
+		       p.author_name AS parent_author, u.name AS staff_name, u.role AS staff_role
 		  FROM comments c
 		  JOIN articles a ON a.id = c.article_id
 		  LEFT JOIN comments p ON p.id = c.parent_id
@@ -96,6 +96,7 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 		ArticleSlug  string
 		ParentAuthor *string
 		StaffName    *string
+		StaffRole    *string
 	}
 	err := s.db.WithContext(ctx).Raw(fmt.Sprintf(queueListQuery, where), append(args, limit, offset)...).Scan(&rows).Error
 	if err != nil {
@@ -113,6 +114,9 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 		}
 		if r.StaffName != nil {
 			list[i].StaffName = *r.StaffName
+		}
+		if r.StaffRole != nil {
+			list[i].Comment.StaffRole = model.Role(*r.StaffRole)
 		}
 	}
 	return list, nil

@@ -70,7 +70,9 @@ func (s *Server) showLoginError(c *gin.Context, err error, email, next string) {
 	s.showLogin(c, d.status, email, next, d.message)
 }
 
-// POST /admin/logout ends the session.
+// POST /admin/logout ends the session. Signing out from an article's reply form
+// (next=/articles/…) goes back to the article, where the reader's form now is;
+// anything else, and a session that had already ended, goes to the sign-in page.
 func (s *Server) logout(c *gin.Context) {
 	if !s.readForm(c) {
 		return
@@ -81,7 +83,11 @@ func (s *Server) logout(c *gin.Context) {
 		return
 	}
 	s.clearSessionCookie(c)
-	c.Redirect(http.StatusSeeOther, "/admin/login?signed_out=1")
+	target := "/admin/login?signed_out=1"
+	if staff(c) != nil {
+		target = localPath(c.PostForm("next"), "/articles/", target)
+	}
+	c.Redirect(http.StatusSeeOther, target)
 }
 
 type setupPage struct {
@@ -174,7 +180,13 @@ func (s *Server) clientSubject(c *gin.Context) string {
 // safeNext returns next if it is a path on this site's staff pages, and fallback
 // otherwise, so that a sign-in link cannot send anyone to another site.
 func safeNext(next, fallback string) string {
-	if strings.HasPrefix(next, "/admin") && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") {
+	return localPath(next, "/admin", fallback)
+}
+
+// localPath returns next if it is a path on this site that starts with prefix, and
+// fallback otherwise.
+func localPath(next, prefix, fallback string) string {
+	if strings.HasPrefix(next, prefix) && !strings.HasPrefix(next, "//") && !strings.ContainsAny(next, "\\\r\n") {
 		if u, err := url.Parse(next); err == nil && u.Host == "" && u.Scheme == "" {
 			return next
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
 )
 
 type articlePage struct {
@@ -33,10 +34,14 @@ type threadComment struct {
 	Head       template.HTML // the rendered reply without its answers; see replyCache
 	CreatedAt  time.Time
 	Pending    bool
-	Staff      bool // written by a staff member from the moderation queue
-	Depth      int
-	ReplyURL   string // empty when the thread is too deep to nest further
-	Children   []*threadComment
+	Staff      bool // carries a staff account: the only thing that marks a reply Staff
+	// StaffRole and Credentials sign a staff reply ("Dr. Amara Okafor, MD, neurologist ·
+	// Medical reviewer"): from the account as it is now, never from the form.
+	StaffRole   string
+	Credentials string
+	Depth       int
+	ReplyURL    string // empty when the thread is too deep to nest further
+	Children    []*threadComment
 
 	anonymised bool   // its author's data was erased: the avatar is the placeholder
 	source     string // the text as the reader typed it
@@ -56,6 +61,21 @@ type replyForm struct {
 	Message     string // a problem with the whole reply, such as sending too fast
 	Closed      bool
 	ShownStamp  string // signed time the form was shown
+	// Staff is the signed-in staff member the form is for, who replies as their
+	// account; nil for the reader's form, which is the same for every reader.
+	Staff *replyStaff
+	// SessionEnded says a staff reply came back without its session: the form says
+	// how to send it now.
+	SessionEnded bool
+}
+
+// replyStaff is "Replying as NAME (role)" in the staff member's form.
+type replyStaff struct {
+	ID       int64
+	Name     string
+	Role     model.Role
+	AtOnce   bool   // published at once (moderators), or moderated like a reader's reply
+	ThisPage string // where signing out comes back to
 }
 
 // GET /articles/:slug shows an article, its references, its approved replies and the
@@ -100,6 +120,12 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		// Spam is shown to its sender as held, so that a robot learns nothing.
 		case err == nil && pc.ArticleID == article.ID && (pc.Status == model.CommentPending || pc.Status == model.CommentSpam):
 			pc.Status = model.CommentPending
+			if pc.UserID != nil {
+				// A held staff reply is shown to its sender as it will be published.
+				if author, err := s.store.User(ctx, *pc.UserID); err == nil {
+					pc.StaffRole, pc.StaffCredentials = author.Role, author.Credentials
+				}
+			}
 			comments = append(comments, *pc)
 		case err != nil && !errors.Is(err, model.ErrNotFound):
 			s.fail(c, err)
@@ -128,6 +154,13 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 	form.Action = articleURL + "/comments#respond"
 	form.CancelURL = articleURL + "#respond"
 	form.ShownStamp = s.tokens.FormStamp(s.now())
+	// Signed-in staff reply as their account. Only requests with a session cookie get
+	// here with staff (cachePage lets them through uncached), and their page is
+	// marked private below, so it is never kept for anyone else.
+	u := staff(c)
+	if u != nil {
+		form.Staff = &replyStaff{ID: u.ID, Name: u.Name, Role: u.Role, AtOnce: moderation.PublishesAtOnce(u), ThisPage: articleURL + "#respond"}
+	}
 	if form.ParentID != 0 {
 		if parent, ok := byID[form.ParentID]; ok && !parent.Pending && !form.Closed {
 			form.ReplyToName = parent.AuthorName
@@ -155,6 +188,9 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		view.NoIndex = true
 		c.Header("Cache-Control", "private, no-store")
 	}
+	if u != nil {
+		c.Header("Cache-Control", "private, no-store") // nobody else's cache may keep a staff page
+	}
 	s.render(c, status, "article", view)
 }
 
@@ -169,11 +205,14 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		tc := &threadComment{
 			ID:         cm.ID,
 			AuthorName: cm.AuthorName,
-			anonymised: cm.EmailIndex == "",
+			anonymised: cm.EmailIndex == "" && cm.UserID == nil, // staff replies have no email either
 			source:     cm.Body,
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,
 			Staff:      cm.UserID != nil,
+		}
+		if tc.Staff {
+			tc.StaffRole, tc.Credentials = cm.StaffRole.Label(), cm.StaffCredentials
 		}
 		if model.ValidWebURL(cm.AuthorURL) {
 			tc.AuthorURL = cm.AuthorURL

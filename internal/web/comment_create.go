@@ -17,6 +17,8 @@ import (
 // comment, author, email, url and comment_parent. A valid reply is held for moderation
 // and the reader is sent back to the article, where a signed link shows it to them.
 // An invalid one re-shows the page with 422, the problems and everything they typed.
+// Signed-in staff reply from a form without the name fields, which names their
+// account in replying_as; see moderation's sender.go for who a reply is from.
 func (s *Server) commentCreate(c *gin.Context) {
 	ctx := c.Request.Context()
 	// The checks need the article's own fields only; the references, tags and author
@@ -43,6 +45,7 @@ func (s *Server) commentCreate(c *gin.Context) {
 		Email:   f.Get("email"),
 		URL:     f.Get("url"),
 	}
+	shownTo, _ := strconv.ParseInt(f.Get(replyingAsField), 10, 64)
 	sub := moderation.Submission{
 		Body:       form.Comment,
 		Name:       form.Author,
@@ -53,6 +56,7 @@ func (s *Server) commentCreate(c *gin.Context) {
 		Honeypot:   f.Get(honeypotField),
 		ShownAt:    s.tokens.FormShownAt(f.Get("form_shown")),
 		Staff:      staff(c),
+		ShownTo:    shownTo,
 	}
 	sub.EarlierReplies = s.earlierReplies(c)
 	if raw := f.Get("comment_parent"); raw != "" && raw != "0" {
@@ -75,6 +79,15 @@ func (s *Server) commentCreate(c *gin.Context) {
 		return
 	case errors.Is(err, moderation.ErrRepliesClosed):
 		reshow(http.StatusForbidden, form)
+		return
+	case errors.Is(err, moderation.ErrStaffSignedOut), errors.Is(err, moderation.ErrConfirmStaff):
+		// The form comes back as the sender may now send it: the reader's form if the
+		// session ended, their own if they are signed in; the text is kept either way.
+		d, _ := describe(err)
+		form.Message = d.message
+		form.SessionEnded = errors.Is(err, moderation.ErrStaffSignedOut)
+		form.ParentID = max(sub.ParentID, 0)
+		reshow(d.status, form)
 		return
 	case errors.Is(err, moderation.ErrFlood), errors.Is(err, moderation.ErrDuplicate), errors.Is(err, model.ErrUnavailable):
 		// Refused for now, not for what was typed: the form comes back with it all.
@@ -111,3 +124,6 @@ const PendingTokenTTL = 24 * time.Hour
 
 // honeypotField is a reply-form field hidden from people; robots fill it in.
 const honeypotField = "contact_me_by_fax_only"
+
+// replyingAsField names, in a staff member's reply form, the account it was shown to.
+const replyingAsField = "replying_as"

@@ -107,6 +107,12 @@ func (w *captureWriter) Written() bool                     { return w.status != 
 // it, with an ETag (If-None-Match answers 304) and gzip when the reader accepts it.
 // Staff (any session cookie) and pages made for one reader (?pending=, ?replytocom=)
 // bypass it.
+//
+// Staff see the article's reply form as their own ("Replying as NAME (role)"), so a
+// request with a session cookie is rendered for them, never read from or stored in
+// the cache: anonymous readers keep one cached page, the same bytes for all, and a
+// staff page can never reach them. A cookie whose session has ended is cleared by
+// loadStaff, so the next request is served from the cache again.
 func (s *Server) cachePage(c *gin.Context) {
 	if !s.pageCacheOn || !cacheable(c, s.sessionCookieName()) {
 		c.Next()
@@ -135,7 +141,10 @@ func (s *Server) cachePage(c *gin.Context) {
 		status = http.StatusOK
 	}
 	h := real.Header()
-	if status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store") || strings.Contains(h.Get("Cache-Control"), "private") {
+	// A page made for staff is never kept (they bypass the cache above; this is the
+	// second lock on that door).
+	personal := staff(c) != nil || strings.Contains(h.Get("Cache-Control"), "no-store") || strings.Contains(h.Get("Cache-Control"), "private")
+	if status != http.StatusOK || personal {
 		real.WriteHeader(status)
 		real.Write(capture.body.Bytes())
 		return

@@ -468,9 +468,7 @@ func TestFlood_StaffNeverRefused(t *testing.T) {
 	s := newSite(t)
 	staff := s.addUser(t, model.RoleModerator)
 	cookie := s.signIn(t, staff)
-	form := s.stamped(t, validReply())
-	form.Set("author", "Dr. Staff")
-	form.Set("email", staff.EmailAddress())
+	form := s.staffForm(t, cookie, "")
 	var ids []int64
 	for _, text := range []string{"Staff answer one.", "Staff answer two.", "Staff answer three."} {
 		form.Set("comment", text)

@@ -27,6 +27,7 @@ type replyKey struct {
 	ID                              int64
 	AuthorName, AuthorURL, ReplyURL string
 	Source                          string
+	StaffRole, Credentials          string
 	CreatedAt                       time.Time
 	Depth                           int
 	Staff, Anonymised               bool
@@ -38,7 +39,8 @@ type replyKey struct {
 func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment) error {
 	for _, tc := range thread {
 		key := replyKey{ID: tc.ID, AuthorName: tc.AuthorName, AuthorURL: tc.AuthorURL, ReplyURL: tc.ReplyURL,
-			Source: tc.source, CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff, Anonymised: tc.anonymised}
+			Source: tc.source, StaffRole: tc.StaffRole, Credentials: tc.Credentials,
+			CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff, Anonymised: tc.anonymised}
 		c.mu.Lock()
 		head, ok := c.entries[key]
 		c.mu.Unlock()
@@ -62,7 +64,7 @@ func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment
 }
 
 func (c *replyCache) put(key replyKey, head template.HTML) {
-	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL)
+	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL) + len(key.Credentials)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil || c.bytes+size > maxReplyCacheBytes {

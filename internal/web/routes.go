@@ -134,8 +134,11 @@ func (s *Server) routes() {
 			if r.Cached {
 				chain = append(chain, s.cachePage)
 			}
-			if r.Method == http.MethodPost {
-				chain = append(chain, s.loadStaff) // a reply from a signed-in staff member
+			// Staff see pages signed in (the article's reply form is theirs) and reply as
+			// themselves. cachePage lets only requests with a session cookie through to
+			// here uncached; static files never look a session up.
+			if r.Cached || r.Method == http.MethodPost {
+				chain = append(chain, s.loadStaff)
 			}
 		case Open:
 			chain = append(chain, s.loadStaff, noIndex)
