@@ -21,11 +21,11 @@ type Policy struct {
 	Medicines   []string // names of medicines, lower-case, one per entry
 	// LinkDomains, when not empty, holds a reply that links to a site outside these
 	// domains (each also allows its subdomains).
-	LinkDomains []string
-	CloseAfterDays   int      // close replies on articles published longer ago than this; 0 never closes
-	ThreadDepth      int      // how deeply replies nest
-	FloodSeconds     int      // minimum time between two replies from one address; 0 turns flood checks off
-	MinFormSeconds   int      // a reply sent sooner after the page was shown is spam; 0 turns the check off
+	LinkDomains    []string
+	CloseAfterDays int // close replies on articles published longer ago than this; 0 never closes
+	ThreadDepth    int // how deeply replies nest
+	FloodSeconds   int // minimum time between two replies from one address; 0 turns flood checks off
+	MinFormSeconds int // a reply sent sooner after the page was shown is spam; 0 turns the check off
 	// PublishWithoutReview lets articles go out before a medical review.
 	PublishWithoutReview bool
 	// How long commenters' data is kept, in days; 0 keeps it until it is deleted.

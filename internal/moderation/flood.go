@@ -1,10 +1,8 @@
 package moderation
 
 import (
-	"container/list"
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -53,18 +51,9 @@ func checkFlood(ctx context.Context, tx *store.Store, p *model.Policy, c *model.
 }
 
 // burstLimiter is the in-memory half of the flood rule: a token bucket per client,
-// for at most maxClients clients. When full, it forgets the client seen longest ago,
-// so that a sender rotating through addresses cannot empty it to start afresh.
+// for at most maxClients clients, forgetting the one seen longest ago when full.
 type burstLimiter struct {
-	mu      sync.Mutex
-	max     int                      // maxClients when 0
-	clients map[string]*list.Element // of *burstClient, in recent, newest first
-	recent  list.List
-}
-
-type burstClient struct {
-	key     string
-	limiter *rate.Limiter
+	buckets recent[*rate.Limiter]
 }
 
 // allow takes a token from client's bucket at now, and reports whether there was one.
@@ -72,26 +61,10 @@ func (b *burstLimiter) allow(client string, now time.Time) bool {
 	if client == "" {
 		return true
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.clients == nil {
-		b.clients = make(map[string]*list.Element)
+	if b.buckets.max == 0 {
+		b.buckets.max = maxClients
 	}
-	e, ok := b.clients[client]
-	if ok {
-		b.recent.MoveToFront(e)
-	} else {
-		max := b.max
-		if max == 0 {
-			max = maxClients
-		}
-		for b.recent.Len() >= max {
-			oldest := b.recent.Back()
-			delete(b.clients, oldest.Value.(*burstClient).key)
-			b.recent.Remove(oldest)
-		}
-		e = b.recent.PushFront(&burstClient{key: client, limiter: rate.NewLimiter(rate.Every(burstRefill), burstSize)})
-		b.clients[client] = e
-	}
-	return e.Value.(*burstClient).limiter.AllowN(now, 1)
+	return b.buckets.with(client,
+		func() *rate.Limiter { return rate.NewLimiter(rate.Every(burstRefill), burstSize) },
+		func(l **rate.Limiter) bool { return (*l).AllowN(now, 1) })
 }

@@ -30,6 +30,7 @@ type Service struct {
 	client ClientHasher
 	now    func() time.Time
 	bursts burstLimiter
+	stamps recent[int] // uses of each form stamp by each client (form_time.go)
 }
 
 // New returns a Service that stores replies in st and hashes client addresses with
@@ -58,8 +59,10 @@ type Submission struct {
 	// Honeypot is the value of a form field that people cannot see; only robots fill it.
 	Honeypot string
 	// ShownAt is when the form was shown, from its signed timestamp; zero if the
-	// timestamp was missing or forged.
-	ShownAt time.Time
+	// timestamp was missing or forged. FormStamp is that timestamp as sent, whose
+	// uses are counted (form_time.go).
+	ShownAt   time.Time
+	FormStamp string
 	// Staff is the signed-in staff member sending it, if any: the reply is then the
 	// account's, whatever Name, Email and Website say (see sender.go).
 	Staff *model.User
@@ -75,7 +78,8 @@ type Submission struct {
 // it with the status the policy gives it: approved, pending (with the reason it was
 // held) or spam. Returns *model.ValidationError if a field is wrong or the parent
 // cannot be replied to, ErrRepliesClosed, ErrStaffSignedOut or ErrConfirmStaff (the
-// sender is not the one the form was shown to), ErrFlood or ErrDuplicate.
+// sender is not the one the form was shown to), ErrFormExpired (the form was shown
+// more than a day ago), ErrFlood or ErrDuplicate.
 func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submission) (*model.Comment, error) {
 	now := s.now().UTC()
 	policy, err := s.store.Policy(ctx)
@@ -84,6 +88,9 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	}
 	if !policy.RepliesOpen(article, now) {
 		return nil, ErrRepliesClosed
+	}
+	if formExpired(&policy, sub, now) {
+		return nil, ErrFormExpired
 	}
 	if err := checkSender(sub); err != nil {
 		return nil, err
@@ -175,6 +182,9 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 			return model.CommentSpam, reason, nil
 		}
 		if reason := robotReason(p, sub, now); reason != "" {
+			return model.CommentSpam, reason, nil
+		}
+		if reason := s.stampReuseReason(p, sub, c.ClientHash); reason != "" {
 			return model.CommentSpam, reason, nil
 		}
 	}

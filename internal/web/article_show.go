@@ -153,7 +153,9 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 
 	form.Action = articleURL + "/comments#respond"
 	form.CancelURL = articleURL + "#respond"
-	form.ShownStamp = s.tokens.FormStamp(s.now())
+	if form.ShownStamp == "" {
+		form.ShownStamp = s.formStampFor(c)
+	}
 	// Signed-in staff reply as their account. Only requests with a session cookie get
 	// here with staff (cachePage lets them through uncached), and their page is
 	// marked private below, so it is never kept for anyone else.

@@ -55,8 +55,14 @@ func (s *Server) commentCreate(c *gin.Context) {
 		ClientAddr: clientAddr(c),
 		Honeypot:   f.Get(honeypotField),
 		ShownAt:    s.tokens.FormShownAt(f.Get("form_shown")),
+		FormStamp:  f.Get("form_shown"),
 		Staff:      staff(c),
 		ShownTo:    shownTo,
+	}
+	// A refused reply comes back with the form's own stamp while it is good: the
+	// time it was shown does not restart because the reader must send it again.
+	if !sub.ShownAt.IsZero() && s.now().Sub(sub.ShownAt) <= moderation.FormMaxAge {
+		form.ShownStamp = sub.FormStamp
 	}
 	sub.EarlierReplies = s.earlierReplies(c)
 	if raw := f.Get("comment_parent"); raw != "" && raw != "0" {
@@ -87,6 +93,11 @@ func (s *Server) commentCreate(c *gin.Context) {
 		form.Message = d.message
 		form.SessionEnded = errors.Is(err, moderation.ErrStaffSignedOut)
 		form.ParentID = max(sub.ParentID, 0)
+		reshow(d.status, form)
+		return
+	case errors.Is(err, moderation.ErrFormExpired):
+		d, _ := describe(err)
+		form.Message, form.ShownStamp = d.message, ""
 		reshow(d.status, form)
 		return
 	case errors.Is(err, moderation.ErrFlood), errors.Is(err, moderation.ErrDuplicate), errors.Is(err, model.ErrUnavailable):

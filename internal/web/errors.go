@@ -69,6 +69,8 @@ var domainErrors = []domainError{
 		"Your staff sign-in ended while you were writing, so your reply was not posted."},
 	{moderation.ErrConfirmStaff, http.StatusUnprocessableEntity, "Signed in",
 		"You are signed in, so this reply goes out under your staff account, named below, and not under a name typed in the form. Post it again to confirm, or sign out first to reply as a private person."},
+	{moderation.ErrFormExpired, http.StatusUnprocessableEntity, "Please send it again",
+		"This page was open for more than a day, so your comment was not sent. Everything you wrote is below: please send it again."},
 	{moderation.ErrFlood, http.StatusTooManyRequests, "Too quick",
 		"You are posting comments too quickly. Slow down."},
 	{moderation.ErrDuplicate, http.StatusConflict, "Duplicate",

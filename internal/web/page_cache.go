@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,8 @@ type cachedPage struct {
 	created     time.Time
 	contentType string
 	body        []byte
-	gzipped     []byte
+	gzipped     []byte // the body compressed, for a page without a form stamp slot
+	slot        formSlot
 	etag        string
 }
 
@@ -64,8 +66,13 @@ func (pc *pageCache) get(key string, version int64, now time.Time) *cachedPage {
 	return p
 }
 
+// size is how much memory p holds.
+func (p *cachedPage) size() int {
+	return len(p.body) + len(p.gzipped) + len(p.slot.gzBefore) + len(p.slot.gzAfter)
+}
+
 func (pc *pageCache) put(p *cachedPage) {
-	size := len(p.body) + len(p.gzipped)
+	size := p.size()
 	if size > pageCacheBytes/8 {
 		return // one huge page must not push out everything else
 	}
@@ -85,7 +92,7 @@ func (pc *pageCache) remove(el *list.Element) {
 	p := el.Value.(*cachedPage)
 	pc.lru.Remove(el)
 	delete(pc.entries, p.key)
-	pc.bytes -= len(p.body) + len(p.gzipped)
+	pc.bytes -= p.size()
 }
 
 // captureWriter holds a handler's response so that it can be cached before it is sent.
@@ -127,7 +134,7 @@ func (s *Server) cachePage(c *gin.Context) {
 	key := c.Request.URL.Path + "?" + c.Request.URL.RawQuery
 	now := s.now()
 	if p := s.cache.get(key, version, now); p != nil {
-		servePage(c, p, "hit")
+		s.servePage(c, p, "hit")
 		c.Abort()
 		return
 	}
@@ -146,21 +153,24 @@ func (s *Server) cachePage(c *gin.Context) {
 	personal := staff(c) != nil || strings.Contains(h.Get("Cache-Control"), "no-store") || strings.Contains(h.Get("Cache-Control"), "private")
 	if status != http.StatusOK || personal {
 		real.WriteHeader(status)
-		real.Write(capture.body.Bytes())
+		real.Write(fillFormStamp(capture.body.Bytes(), s.tokens.FormStamp(s.now())))
 		return
 	}
 	p := &cachedPage{key: key, version: version, created: now, contentType: h.Get("Content-Type"),
 		body: bytes.Clone(capture.body.Bytes())}
 	sum := fnv.New64a()
 	sum.Write(p.body)
-	p.etag = fmt.Sprintf(`"%d-%x"`, version, sum.Sum64())
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
-	zw.Write(p.body)
-	zw.Close()
-	p.gzipped = gz.Bytes()
+	// Weak: a page with a reply form differs in its stamp from one response to the next.
+	p.etag = fmt.Sprintf(`W/"%d-%x"`, version, sum.Sum64())
+	if p.slot = newFormSlot(p.body); p.slot.at < 0 {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+		zw.Write(p.body)
+		zw.Close()
+		p.gzipped = gz.Bytes()
+	}
 	s.cache.put(p)
-	servePage(c, p, "miss")
+	s.servePage(c, p, "miss")
 }
 
 // cacheable reports whether the request is for a page that is the same for every
@@ -179,8 +189,9 @@ func cacheable(c *gin.Context, sessionCookie string) bool {
 	return true
 }
 
-// servePage answers with a cached page; X-Cache says whether it was in the cache.
-func servePage(c *gin.Context, p *cachedPage, outcome string) {
+// servePage answers with a cached page, its form stamp slot filled in for this
+// response; X-Cache says whether it was in the cache.
+func (s *Server) servePage(c *gin.Context, p *cachedPage, outcome string) {
 	h := c.Writer.Header()
 	h.Set("X-Cache", outcome)
 	h.Set("ETag", p.etag)
@@ -192,15 +203,39 @@ func servePage(c *gin.Context, p *cachedPage, outcome string) {
 		return
 	}
 	h.Set("Content-Type", p.contentType)
-	body := p.body
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+	gz := acceptsGzip(c.GetHeader("Accept-Encoding"))
+	if gz {
 		h.Set("Content-Encoding", "gzip")
-		body = p.gzipped
 	}
-	h.Set("Content-Length", fmt.Sprint(len(body)))
+	head := c.Request.Method == http.MethodHead
+	if p.slot.at < 0 {
+		body := p.body
+		if gz {
+			body = p.gzipped
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		c.Writer.WriteHeader(http.StatusOK)
+		if !head {
+			c.Writer.Write(body)
+		}
+		return
+	}
+	stamp := s.tokens.FormStamp(s.now())
+	if gz {
+		h.Set("Content-Length", strconv.Itoa(p.slot.gzipLen(len(stamp))))
+		c.Writer.WriteHeader(http.StatusOK)
+		if !head {
+			p.slot.writeGzip(c.Writer, p.body, stamp)
+		}
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(p.body)-len(formStampSlot)+len(stamp)))
 	c.Writer.WriteHeader(http.StatusOK)
-	if c.Request.Method != http.MethodHead {
-		c.Writer.Write(body)
+	if !head {
+		at := p.slot.at
+		c.Writer.Write(p.body[:at])
+		c.Writer.WriteString(stamp)
+		c.Writer.Write(p.body[at+len(formStampSlot):])
 	}
 }
 
