@@ -20,6 +20,7 @@ import (
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/privacy"
@@ -107,7 +108,15 @@ func (a *App) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	mediaDir := filepath.Join(filepath.Dir(a.Config.DBPath), "media")
 	a.Accounts = accounts.New(a.Store)
+	a.Accounts.SetMedia(media.New(a.Store, mediaDir, nil))
+	// Accounts made before profiles existed, or by other tools, get their address.
+	if n, err := a.Accounts.AssignMissingSlugs(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.Logger.Info("gave profile addresses to staff accounts", "count", n)
+	}
 	a.Moderation = moderation.NewWithHasher(a.Store, clients)
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
@@ -122,7 +131,7 @@ func (a *App) init(ctx context.Context) error {
 		TrustedProxies: a.Config.TrustedProxies,
 		NoPageCache:    a.Config.NoPageCache,
 		TokenKey:       tokenKey,
-		MediaDir:       filepath.Join(filepath.Dir(a.Config.DBPath), "media"),
+		MediaDir:       mediaDir,
 	})
 	return err
 }

@@ -64,6 +64,7 @@ type Article struct {
 	ReviewerID     *int64
 
 	Author     User        // filled by the store when reading one article
+	Reviewer   *User       // the reviewer's account, filled with Author; nil when the review names none
 	References []Reference // in order
 	Tags       []Tag       // in order
 }
