@@ -104,6 +104,10 @@ func addContent(ctx context.Context, tx *store.Store) error {
 			{Title: "Muscle twitching: when to see a doctor", URL: "https://wexnermedical.osu.edu/", Publisher: "The Ohio State University Wexner Medical Center"},
 			{Title: "Electrolytes, hydration and muscle function", URL: "https://www.ncsu.edu/", Publisher: "North Carolina State University"},
 			{Title: "Functional movement disorders", URL: "https://www.bcm.edu/healthcare", Publisher: "Baylor Medicine"},
+			// The study behind the section on AMRF syndrome (Badhwar et al., Brain 2004;127:2173–82).
+			{Title: "Action myoclonus-renal failure syndrome: characterization of a unique cerebro-renal disorder",
+				URL: "https://doi.org/10.1093/brain/awh263", Publisher: "Brain (Oxford University Press)",
+				DOI: "10.1093/brain/awh263", PMID: "15364701"},
 		},
 	}
 	if err := tx.CreateArticle(ctx, article); err != nil {

@@ -609,8 +609,8 @@ func TestArticle_JSONLD(t *testing.T) {
 		t.Errorf("description = %q", d)
 	}
 	citations, _ := data["citation"].([]any)
-	if len(citations) != 6 {
-		t.Fatalf("%d citations, want 6", len(citations))
+	if len(citations) != 7 {
+		t.Fatalf("%d citations, want 7", len(citations))
 	}
 	first := mustJSON(t, citations[0])
 	wantFirst := mustJSON(t, map[string]any{
@@ -626,6 +626,12 @@ func TestArticle_JSONLD(t *testing.T) {
 	}
 	if second, _ := citations[1].(map[string]any); second["identifier"] != nil || second["url"] != "https://www.rush.edu/" {
 		t.Errorf("second citation = %v", second)
+	}
+	if last, _ := citations[6].(map[string]any); mustJSON(t, last["identifier"]) != mustJSON(t, []any{
+		map[string]any{"@type": "PropertyValue", "propertyID": "DOI", "value": "10.1093/brain/awh263"},
+		map[string]any{"@type": "PropertyValue", "propertyID": "PMID", "value": "15364701"},
+	}) {
+		t.Errorf("the demo's seventh citation = %v, want its DOI and PubMed ID", last)
 	}
 }
 

@@ -64,6 +64,9 @@ func TestPublicPages(t *testing.T) {
 				// references, in order, as links
 				`<li id="ref-1"><a href="https://stanfordmedicine25.stanford.edu/" rel="external noopener">`,
 				"Stanford Medicine 25", "RUSH University Medical Center", "North Carolina State University", "Baylor Medicine",
+				// a source's DOI and PubMed ID, as links
+				`<span class="ref-ids"><a href="https://doi.org/10.1093/brain/awh263" rel="external noopener">doi:10.1093/brain/awh263</a> · ` +
+					`<a class="pmid" href="https://pubmed.ncbi.nlm.nih.gov/15364701/" rel="external noopener">PMID 15364701</a></span></li>`,
 				"Not medical advice.",
 				// replies, threaded, with permalinks and reply links
 				`id="comment-1"`, `href="#comment-1"`, "Priya N.", `<ol class="children">`, "Tom Whitaker",
