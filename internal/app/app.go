@@ -241,15 +241,22 @@ func (a *App) SetupLink(ctx context.Context) (string, error) {
 	return base + "/admin/setup?token=" + token, nil
 }
 
-// AddUser is the "fascicle user add" command: it creates a staff account with the
-// password read from the first line of password. The account is checked before the
-// database is opened, so that a refused command leaves no file behind.
+// AddUser is AddAccount for an account without credentials.
 func AddUser(ctx context.Context, cfg config.Config, email, name string, role model.Role, password io.Reader, stdout io.Writer) error {
+	return AddAccount(ctx, cfg, accounts.NewAccount{Email: email, Name: name, Role: role}, password, stdout)
+}
+
+// AddAccount is the "fascicle user add" command: it creates the staff account with
+// the password read from the first line of password (account.Password is not read).
+// The account is checked before the database is opened, so that a refused command
+// leaves no file behind.
+func AddAccount(ctx context.Context, cfg config.Config, account accounts.NewAccount, password io.Reader, stdout io.Writer) error {
 	line, err := bufio.NewReader(password).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read the password from standard input: %w", err)
 	}
-	account := accounts.NewAccount{Name: name, Email: email, Role: role, Password: strings.TrimRight(line, "\r\n")}
+	account.Password = strings.TrimRight(line, "\r\n")
+	role, email := account.Role, account.Email
 	if err := account.Validate(); err != nil {
 		return commandLineProblems(err, role)
 	}
@@ -285,13 +292,14 @@ func commandLineProblems(err error, role model.Role) error {
 		roles[i] = string(r)
 	}
 	words := map[string]string{
-		model.UserFieldRole:     fmt.Sprintf("unknown role %q; choose one of %s", role, strings.Join(roles, ", ")),
-		model.UserFieldName:     fmt.Sprintf("--name is required (at most %d bytes)", model.MaxUserName),
-		model.UserFieldEmail:    "--email must be an email address like name@example.com",
-		model.UserFieldPassword: "password (from standard input): " + v.Fields[model.UserFieldPassword],
+		model.UserFieldRole:        fmt.Sprintf("unknown role %q; choose one of %s", role, strings.Join(roles, ", ")),
+		model.UserFieldName:        fmt.Sprintf("--name is required (at most %d bytes)", model.MaxUserName),
+		model.UserFieldEmail:       "--email must be an email address like name@example.com",
+		model.UserFieldCredentials: fmt.Sprintf("--credentials is too long (at most %d bytes)", model.MaxCredentials),
+		model.UserFieldPassword:    "password (from standard input): " + v.Fields[model.UserFieldPassword],
 	}
 	var msgs []string
-	for _, f := range []string{model.UserFieldRole, model.UserFieldName, model.UserFieldEmail, model.UserFieldPassword} {
+	for _, f := range []string{model.UserFieldRole, model.UserFieldName, model.UserFieldEmail, model.UserFieldCredentials, model.UserFieldPassword} {
 		if _, ok := v.Fields[f]; ok {
 			msgs = append(msgs, words[f])
 		}
