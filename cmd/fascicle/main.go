@@ -4,7 +4,7 @@
 //	fascicle migrate [--db FILE]
 //	fascicle backup [--db FILE] BACKUP-FILE
 //	fascicle rotate-key [--db FILE]
-//	fascicle user add --email E --name N --role R [--db FILE] < password
+//	fascicle user add --email E --name N --role R [--credentials C] [--db FILE] < password
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 package main
 
@@ -19,6 +19,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/model"
@@ -31,7 +32,8 @@ const usage = `Usage:
   fascicle backup [--db FILE] BACKUP-FILE                          copy the live database
   fascicle rotate-key [--db FILE]                                  re-encrypt commenters' emails
                                                                   under a new key (server stopped)
-  fascicle user add --email E --name N --role R [--db FILE]       add a staff account; the
+  fascicle user add --email E --name N --role R [--credentials C] [--db FILE]
+                                                                  add a staff account; the
                                                                   password is read from stdin
   fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
                                                                   fill the database with generated
@@ -104,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // userCommand runs "fascicle user add".
 func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: fascicle user add --email E --name N --role R [--db FILE] (password on standard input)")
+		return errors.New("usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)")
 	}
 	cfg, fields, rest, err := config.LoadUserAdd(args[1:], os.Getenv, stderr)
 	if err != nil {
@@ -113,7 +115,8 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(rest) > 0 {
 		return fmt.Errorf("user add takes no arguments, got %q", rest)
 	}
-	return app.AddUser(ctx, cfg, fields.Email, fields.Name, model.Role(fields.Role), os.Stdin, stdout)
+	account := accounts.NewAccount{Email: fields.Email, Name: fields.Name, Role: model.Role(fields.Role), Credentials: fields.Credentials}
+	return app.AddAccount(ctx, cfg, account, os.Stdin, stdout)
 }
 
 // seedCommand runs "fascicle seed".

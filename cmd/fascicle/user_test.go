@@ -170,6 +170,31 @@ func TestRun_UserAdd(t *testing.T) {
 	})
 }
 
+// Ensure "fascicle user add --credentials" stores the credentials shown beside the
+// person's name, trimmed, and that the account gets a private profile with an address
+// made from the name.
+func TestRun_UserAddCredentials(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "site.db")
+	if _, err := runUser(t, goodPassword+"\n", "user", "add", "--db", db, "--email", "rita@example.org",
+		"--name", "Dr. Rita Reviewer", "--role", "reviewer", "--credentials", " MD, neurologist "); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	conn, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var credentials, slug string
+	var public bool
+	if err := conn.QueryRow(`SELECT credentials, slug, profile_public FROM users WHERE email = 'rita@example.org'`).
+		Scan(&credentials, &slug, &public); err != nil {
+		t.Fatal(err)
+	}
+	if credentials != "MD, neurologist" || slug != "dr-rita-reviewer" || public {
+		t.Errorf("stored credentials %q, slug %q, public %v; want %q, %q, false", credentials, slug, public, "MD, neurologist", "dr-rita-reviewer")
+	}
+}
+
 // Ensure the password is the first line of standard input, whatever ends it: a
 // Windows line end, or none at all.
 func TestRun_UserAddPasswordLineEnds(t *testing.T) {
@@ -234,6 +259,8 @@ func TestRun_UserAddRefused(t *testing.T) {
 				"--email must be an email address like name@example.com; password (from standard input): Use at least 8 characters."},
 		{"StrayArgument", []string{"--email", "a@example.com", "--name", "Ann", "--role", "admin", "extra"}, goodPassword + "\n",
 			`user add takes no arguments, got ["extra"]`},
+		{"CredentialsTooLong", []string{"--email", "a@example.com", "--name", "Ann", "--role", "reviewer", "--credentials", strings.Repeat("c", 246)},
+			goodPassword + "\n", "--credentials is too long (at most 245 bytes)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "site.db")
@@ -256,7 +283,7 @@ func TestRun_UserAddRefused(t *testing.T) {
 
 // Ensure "fascicle user" needs the "add" subcommand, and says how to use it.
 func TestRun_UserWithoutAdd(t *testing.T) {
-	const usage = "usage: fascicle user add --email E --name N --role R [--db FILE] (password on standard input)"
+	const usage = "usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)"
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -20,6 +21,7 @@ var ErrEmailTaken = errors.New("an account with this email already exists")
 // Service manages staff accounts.
 type Service struct {
 	store *store.Store
+	media *media.Service // profile photos; see SetMedia
 	now   func() time.Time
 }
 
@@ -98,10 +100,23 @@ func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		if errors.Is(err, model.ErrConflict) {
-			return nil, ErrEmailTaken
+	// The profile address is chosen in the transaction that takes it, so a conflict
+	// can only be the email's.
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		slug, err := FreeSlug(ctx, tx, u.Name, 0)
+		if err != nil {
+			return err
 		}
+		u.Slug = slug
+		if err := tx.CreateUser(ctx, u); err != nil {
+			if errors.Is(err, model.ErrConflict) {
+				return ErrEmailTaken
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -110,4 +125,10 @@ func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error
 // Users returns every account that can sign in, by name.
 func (s *Service) Users(ctx context.Context) ([]*model.User, error) {
 	return s.store.Users(ctx)
+}
+
+// NamedPeople returns the people named on articles who cannot sign in (such as a
+// reviewer without an account), by name; administrators edit their profiles.
+func (s *Service) NamedPeople(ctx context.Context) ([]*model.User, error) {
+	return s.store.NamedPeople(ctx)
 }

@@ -85,6 +85,11 @@ func (s *Service) Setup(ctx context.Context, token string, na NewAccount) (*mode
 			}
 			return err
 		}
+		slug, err := FreeSlug(ctx, tx, admin.Name, 0)
+		if err != nil {
+			return err
+		}
+		admin.Slug = slug
 		if err := tx.CreateUser(ctx, admin); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				return ErrEmailTaken

@@ -20,6 +20,7 @@ import (
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/privacy"
@@ -107,7 +108,15 @@ func (a *App) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	mediaDir := filepath.Join(filepath.Dir(a.Config.DBPath), "media")
 	a.Accounts = accounts.New(a.Store)
+	a.Accounts.SetMedia(media.New(a.Store, mediaDir, nil))
+	// Accounts made before profiles existed, or by other tools, get their address.
+	if n, err := a.Accounts.AssignMissingSlugs(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.Logger.Info("gave profile addresses to staff accounts", "count", n)
+	}
 	a.Moderation = moderation.NewWithHasher(a.Store, clients)
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
@@ -122,7 +131,7 @@ func (a *App) init(ctx context.Context) error {
 		TrustedProxies: a.Config.TrustedProxies,
 		NoPageCache:    a.Config.NoPageCache,
 		TokenKey:       tokenKey,
-		MediaDir:       filepath.Join(filepath.Dir(a.Config.DBPath), "media"),
+		MediaDir:       mediaDir,
 	})
 	return err
 }
@@ -232,15 +241,22 @@ func (a *App) SetupLink(ctx context.Context) (string, error) {
 	return base + "/admin/setup?token=" + token, nil
 }
 
-// AddUser is the "fascicle user add" command: it creates a staff account with the
-// password read from the first line of password. The account is checked before the
-// database is opened, so that a refused command leaves no file behind.
+// AddUser is AddAccount for an account without credentials.
 func AddUser(ctx context.Context, cfg config.Config, email, name string, role model.Role, password io.Reader, stdout io.Writer) error {
+	return AddAccount(ctx, cfg, accounts.NewAccount{Email: email, Name: name, Role: role}, password, stdout)
+}
+
+// AddAccount is the "fascicle user add" command: it creates the staff account with
+// the password read from the first line of password (account.Password is not read).
+// The account is checked before the database is opened, so that a refused command
+// leaves no file behind.
+func AddAccount(ctx context.Context, cfg config.Config, account accounts.NewAccount, password io.Reader, stdout io.Writer) error {
 	line, err := bufio.NewReader(password).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read the password from standard input: %w", err)
 	}
-	account := accounts.NewAccount{Name: name, Email: email, Role: role, Password: strings.TrimRight(line, "\r\n")}
+	account.Password = strings.TrimRight(line, "\r\n")
+	role, email := account.Role, account.Email
 	if err := account.Validate(); err != nil {
 		return commandLineProblems(err, role)
 	}
@@ -276,13 +292,14 @@ func commandLineProblems(err error, role model.Role) error {
 		roles[i] = string(r)
 	}
 	words := map[string]string{
-		model.UserFieldRole:     fmt.Sprintf("unknown role %q; choose one of %s", role, strings.Join(roles, ", ")),
-		model.UserFieldName:     fmt.Sprintf("--name is required (at most %d bytes)", model.MaxUserName),
-		model.UserFieldEmail:    "--email must be an email address like name@example.com",
-		model.UserFieldPassword: "password (from standard input): " + v.Fields[model.UserFieldPassword],
+		model.UserFieldRole:        fmt.Sprintf("unknown role %q; choose one of %s", role, strings.Join(roles, ", ")),
+		model.UserFieldName:        fmt.Sprintf("--name is required (at most %d bytes)", model.MaxUserName),
+		model.UserFieldEmail:       "--email must be an email address like name@example.com",
+		model.UserFieldCredentials: fmt.Sprintf("--credentials is too long (at most %d bytes)", model.MaxCredentials),
+		model.UserFieldPassword:    "password (from standard input): " + v.Fields[model.UserFieldPassword],
 	}
 	var msgs []string
-	for _, f := range []string{model.UserFieldRole, model.UserFieldName, model.UserFieldEmail, model.UserFieldPassword} {
+	for _, f := range []string{model.UserFieldRole, model.UserFieldName, model.UserFieldEmail, model.UserFieldCredentials, model.UserFieldPassword} {
 		if _, ok := v.Fields[f]; ok {
 			msgs = append(msgs, words[f])
 		}

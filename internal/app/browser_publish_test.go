@@ -147,9 +147,14 @@ func TestBrowser_AuthorWritesReviewerSignsEditorPublishesReaderFindsIt(t *testin
 	if !strings.Contains(review, "Medically reviewed by Dr. Rui Costa, MD, sports physician") {
 		t.Errorf("review line = %q", review)
 	}
-	refs := mustRun(t, readerB, "count the references", chromedp.Evaluate[int](`document.querySelectorAll(".references li a").length`))
+	refs := mustRun(t, readerB, "count the references", chromedp.Evaluate[int](`document.querySelectorAll(".references li").length`))
 	if refs != 2 {
 		t.Errorf("%d references shown, want 2", refs)
+	}
+	pubmed := mustRun(t, readerB, "read the second reference's PubMed link", chromedp.Evaluate[string](
+		`(document.querySelector('#ref-2 a[href="https://pubmed.ncbi.nlm.nih.gov/32956536/"]') || {}).textContent || ""`))
+	if pubmed != "PMID 32956536" {
+		t.Errorf("the PubMed link of reference 2 reads %q, want PMID 32956536", pubmed)
 	}
 	marker := mustRun(t, readerB, "follow a citation marker", chromedp.Evaluate[string](`(document.querySelector('.prose a[href="#ref-2"]') || {}).textContent || ""`))
 	if marker != "[2]" {

@@ -126,6 +126,7 @@ func splitList(s string) []string {
 // UserFields are the flags of "fascicle user add".
 type UserFields struct {
 	Email, Name, Role string
+	Credentials       string // optional, e.g. "MD, neurologist"
 }
 
 // LoadUserAdd reads the settings and flags of "fascicle user add".
@@ -142,6 +143,7 @@ func LoadUserAdd(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&u.Email, "email", "", "the account's email, used to sign in")
 	fs.StringVar(&u.Name, "name", "", "the account's name, as shown to readers on staff replies")
 	fs.StringVar(&u.Role, "role", "", "admin, editor, author, reviewer or moderator")
+	fs.StringVar(&u.Credentials, "credentials", "", `optional, shown beside the name on articles and the profile, e.g. "MD, neurologist"`)
 	if err := fs.Parse(args); err != nil {
 		return cfg, u, nil, err
 	}

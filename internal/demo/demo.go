@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -40,14 +41,34 @@ func Install(ctx context.Context, st *store.Store) error {
 	})
 }
 
+// People named on the demo article. They cannot sign in (no password); their public
+// profiles show what a byline links to.
+var (
+	demoAuthor = model.User{Name: "Daniel Reyes", Role: model.RoleAuthor, Credentials: "health writer",
+		ProfilePublic: true,
+		Bio: "Daniel writes about everyday health questions: sleep, exercise, and the symptoms that " +
+			"send people searching late at night. He trained as a science journalist and works with " +
+			"medical reviewers on every article.\n\nHe is most interested in explaining what is *common " +
+			"and harmless*, and what deserves a doctor's attention."}
+	demoReviewer = model.User{Name: "Dr. Amara Okafor", Role: model.RoleReviewer, Credentials: "MD, neurologist",
+		ProfilePublic: true,
+		Bio: "Dr. Okafor is a neurologist who sees people with movement disorders, from harmless twitches " +
+			"to myoclonus and tremor. She reviews articles on the brain, nerves and muscles for accuracy " +
+			"and for what they leave out.\n\nShe checks each article against its sources and current " +
+			"clinical practice before it is published, and again when it is due for review."}
+)
+
 func addContent(ctx context.Context, tx *store.Store) error {
-	author := &model.User{Name: "Daniel Reyes", Role: model.RoleAuthor, Credentials: "health writer"}
-	if err := tx.CreateUser(ctx, author); err != nil {
-		return err
-	}
-	reviewer := &model.User{Name: "Dr. Amara Okafor", Role: model.RoleReviewer, Credentials: "MD, neurologist"}
-	if err := tx.CreateUser(ctx, reviewer); err != nil {
-		return err
+	author, reviewer := demoAuthor, demoReviewer
+	for _, u := range []*model.User{&author, &reviewer} {
+		slug, err := accounts.FreeSlug(ctx, tx, u.Name, 0)
+		if err != nil {
+			return err
+		}
+		u.Slug = slug
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
 	}
 	day := func(s string) *time.Time {
 		t, err := time.Parse(time.RFC3339, s)
@@ -83,6 +104,10 @@ func addContent(ctx context.Context, tx *store.Store) error {
 			{Title: "Muscle twitching: when to see a doctor", URL: "https://wexnermedical.osu.edu/", Publisher: "The Ohio State University Wexner Medical Center"},
 			{Title: "Electrolytes, hydration and muscle function", URL: "https://www.ncsu.edu/", Publisher: "North Carolina State University"},
 			{Title: "Functional movement disorders", URL: "https://www.bcm.edu/healthcare", Publisher: "Baylor Medicine"},
+			// The study behind the section on AMRF syndrome (Badhwar et al., Brain 2004;127:2173–82).
+			{Title: "Action myoclonus-renal failure syndrome: characterization of a unique cerebro-renal disorder",
+				URL: "https://doi.org/10.1093/brain/awh263", Publisher: "Brain (Oxford University Press)",
+				DOI: "10.1093/brain/awh263", PMID: "15364701"},
 		},
 	}
 	if err := tx.CreateArticle(ctx, article); err != nil {

@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"net/url"
+	"strings"
+	"time"
+)
 
 // ArticleStatus is where an article is in its life.
 type ArticleStatus string
@@ -76,6 +80,7 @@ type Article struct {
 	EditedBy *int64
 
 	Author     User        // filled by the store when reading one article
+	Reviewer   *User       // the reviewer's account, filled with Author; nil when the review names none
 	References []Reference // in order
 	Tags       []Tag       // in order
 }
@@ -132,6 +137,28 @@ type Reference struct {
 	Publisher string
 	DOI       string // e.g. 10.1000/xyz123
 	PMID      string // PubMed ID, digits
+}
+
+// DOIURL returns the address that resolves the reference's DOI, "" when it has none.
+// Each part of the DOI between slashes is escaped, so that characters a DOI may hold
+// (?, #, %, quotes) stay part of it.
+func (r Reference) DOIURL() string {
+	if r.DOI == "" {
+		return ""
+	}
+	parts := strings.Split(r.DOI, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return "https://doi.org/" + strings.Join(parts, "/")
+}
+
+// PubMedURL returns the reference's PubMed page, "" when it has no PubMed ID.
+func (r Reference) PubMedURL() string {
+	if r.PMID == "" {
+		return ""
+	}
+	return "https://pubmed.ncbi.nlm.nih.gov/" + url.PathEscape(r.PMID) + "/"
 }
 
 // Tag groups articles on a subject.

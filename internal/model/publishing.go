@@ -70,6 +70,12 @@ func Slugify(title string) string {
 	return b.String()
 }
 
+// ValidSlug reports whether s is an address Slugify could have made: lower-case ASCII
+// letters and digits joined by single hyphens, at most MaxSlug bytes.
+func ValidSlug(s string) bool {
+	return len(s) <= MaxSlug && slugPattern.MatchString(s)
+}
+
 // Validate checks an article before it is saved: required fields, lengths, the address,
 // and the references, where a repeated address or title is refused (a list copied
 // together easily names a source twice).

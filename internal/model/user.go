@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"net/url"
+	"time"
+)
 
 // Role decides what a staff account may do.
 type Role string
@@ -20,6 +23,7 @@ const (
 	MaxUserName    = 245
 	MaxUserEmail   = 100
 	MaxCredentials = 245
+	MaxBio         = 2000
 )
 
 // Field names used in a staff account's validation errors; they are also the names of
@@ -30,6 +34,10 @@ const (
 	UserFieldRole        = "role"
 	UserFieldCredentials = "credentials"
 	UserFieldPassword    = "password"
+	UserFieldSlug        = "slug"
+	UserFieldBio         = "bio"
+	UserFieldPhoto       = "photo"
+	UserFieldPublic      = "public"
 )
 
 // User is a staff account: an author, reviewer, moderator, editor or administrator.
@@ -44,6 +52,29 @@ type User struct {
 	LastSignInAt *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// The public profile, shown at /authors/Slug only while ProfilePublic is set.
+	Slug          string // "" until one is given
+	Bio           string // a little Markdown, at most MaxBio bytes
+	Photo         string // the file name of an uploaded image (Media.FileName), "" for none
+	ProfilePublic bool
+}
+
+// ProfileURL returns the address of the account's public profile, relative to the
+// site, or "" when it has none that readers may see.
+func (u *User) ProfileURL() string {
+	if u == nil || !u.ProfilePublic || u.Slug == "" {
+		return ""
+	}
+	return "/authors/" + url.PathEscape(u.Slug)
+}
+
+// PhotoURL returns the address of the account's photo, or "" when it has none.
+func (u *User) PhotoURL() string {
+	if u.Photo == "" {
+		return ""
+	}
+	return (&Media{FileName: u.Photo}).URL()
 }
 
 // EmailAddress returns the account's email, or "" if it has none.

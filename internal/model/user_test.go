@@ -95,3 +95,30 @@ func TestRolePermissions_Copy(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a profile has a public address only while it is public and has a slug, and
+// that the address is path-escaped.
+func TestUserProfileURL(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		Name string
+		User *model.User
+		Want string
+	}{
+		{"Public", &model.User{Slug: "daniel-reyes", ProfilePublic: true}, "/authors/daniel-reyes"},
+		{"Private", &model.User{Slug: "daniel-reyes"}, ""},
+		{"NoSlugYet", &model.User{ProfilePublic: true}, ""},
+		{"NoAccount", nil, ""},
+		{"Escaped", &model.User{Slug: "a/b?c", ProfilePublic: true}, "/authors/a%2Fb%3Fc"},
+	} {
+		if got := tt.User.ProfileURL(); got != tt.Want {
+			t.Errorf("%s: ProfileURL = %q, want %q", tt.Name, got, tt.Want)
+		}
+	}
+	if got := (&model.User{Photo: "0123456789abcdef.png"}).PhotoURL(); got != "/media/0123456789abcdef.png" {
+		t.Errorf("PhotoURL = %q", got)
+	}
+	if got := (&model.User{}).PhotoURL(); got != "" {
+		t.Errorf("PhotoURL without a photo = %q", got)
+	}
+}

@@ -114,13 +114,13 @@ func takePublishedArticle(db *gorm.DB, slug string, row *articleRow) *gorm.DB {
 	return db.Where("slug = ? AND status = ?", slug, model.ArticlePublished).Take(row)
 }
 
-// FillArticle reads an article's author, references and tags.
+// FillArticle reads an article's author and reviewer (their public columns: no
+// email), references and tags.
 func (s *Store) FillArticle(ctx context.Context, a *model.Article) error {
-	author, err := s.User(ctx, a.AuthorID)
+	err := s.fillArticlePeople(ctx, a)
 	if err != nil {
 		return err
 	}
-	a.Author = *author
 	if a.References, err = s.References(ctx, a.ID); err != nil {
 		return err
 	}

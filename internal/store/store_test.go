@@ -82,11 +82,11 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM comments WHERE parent_id IS NOT NULL`); n != 1 {
 		t.Errorf("replies to replies = %d, want 1", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM article_references WHERE article_id = 1`); n != 6 {
-		t.Errorf("references = %d, want 6", n)
+	if n := count(t, db, `SELECT count(*) FROM article_references WHERE article_id = 1`); n != 7 {
+		t.Errorf("references = %d, want 7", n)
 	}
-	if n := count(t, db, `SELECT count(DISTINCT url) FROM article_references`); n != 6 {
-		t.Errorf("distinct reference URLs = %d, want 6: the demo must not repeat a source", n)
+	if n := count(t, db, `SELECT count(DISTINCT url) FROM article_references`); n != 7 {
+		t.Errorf("distinct reference URLs = %d, want 7: the demo must not repeat a source", n)
 	}
 
 	if _, err := db.Exec(`DELETE FROM articles`); err != nil {

@@ -9,24 +9,45 @@ import (
 )
 
 type userRow struct {
-	ID           int64 `gorm:"primaryKey"`
-	Name         string
-	Email        *string
-	Role         string
-	Credentials  string
-	PasswordHash string
-	LastSignInAt *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID            int64 `gorm:"primaryKey"`
+	Name          string
+	Email         *string
+	Role          string
+	Credentials   string
+	PasswordHash  string
+	LastSignInAt  *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Slug          *string
+	Bio           string
+	Photo         string
+	ProfilePublic bool
 }
 
 func (userRow) TableName() string { return "users" }
 
 func (r userRow) model() *model.User {
-	return &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
+	u := &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
 		PasswordHash: r.PasswordHash, LastSignInAt: utcPtr(r.LastSignInAt),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Bio: r.Bio, Photo: r.Photo, ProfilePublic: r.ProfilePublic}
+	if r.Slug != nil {
+		u.Slug = *r.Slug
+	}
+	return u
 }
+
+// nullSlug stores "" as NULL, which the unique index of slugs allows many times.
+func nullSlug(slug string) *string {
+	if slug == "" {
+		return nil
+	}
+	return &slug
+}
+
+// publicUserColumns are the columns of users that public pages show: never the email
+// or the password hash, so that no public page reads them.
+const publicUserColumns = "id, name, role, credentials, slug, bio, photo, profile_public, created_at, updated_at"
 
 // User returns the account with the given ID, or model.ErrNotFound.
 func (s *Store) User(ctx context.Context, id int64) (*model.User, error) {
@@ -61,6 +82,19 @@ func (s *Store) Users(ctx context.Context) ([]*model.User, error) {
 	return users, nil
 }
 
+// NamedPeople returns the people named on articles who cannot sign in, by name.
+func (s *Store) NamedPeople(ctx context.Context) ([]*model.User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Where("password_hash = ''").Order("name, id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	users := make([]*model.User, len(rows))
+	for i, r := range rows {
+		users[i] = r.model()
+	}
+	return users, nil
+}
+
 // CountAccounts returns how many users can sign in.
 func (s *Store) CountAccounts(ctx context.Context) (int, error) {
 	var n int64
@@ -69,7 +103,7 @@ func (s *Store) CountAccounts(ctx context.Context) (int, error) {
 }
 
 // CreateUser saves a new account, with its email lower-cased. Returns
-// model.ErrConflict if the email is taken.
+// model.ErrConflict if the email or the slug is taken.
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	now := time.Now().UTC()
 	if u.Email != nil {
@@ -77,7 +111,8 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 		u.Email = &lower
 	}
 	r := userRow{Name: u.Name, Email: u.Email, Role: string(u.Role), Credentials: u.Credentials,
-		PasswordHash: u.PasswordHash, CreatedAt: now, UpdatedAt: now}
+		PasswordHash: u.PasswordHash, CreatedAt: now, UpdatedAt: now,
+		Slug: nullSlug(u.Slug), Bio: u.Bio, Photo: u.Photo, ProfilePublic: u.ProfilePublic}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return translate(err)
 	}

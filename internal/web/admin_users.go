@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,7 @@ import (
 type usersPage struct {
 	layout
 	Users  []*model.User
+	Named  []*model.User // people named on articles, who cannot sign in
 	Roles  []model.Role
 	Form   userForm
 	Errors map[string]string
@@ -38,7 +40,13 @@ func (s *Server) showUsers(c *gin.Context, status int, form userForm, errs map[s
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "admin/users", usersPage{layout: s.adminLayout(c, "Accounts"), Users: users, Roles: model.Roles, Form: form, Errors: errs})
+	named, err := s.accounts.NamedPeople(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "admin/users", usersPage{layout: s.adminLayout(c, "Accounts"), Users: users, Named: named,
+		Roles: model.Roles, Form: form, Errors: errs})
 }
 
 // POST /admin/users creates a staff account.
@@ -68,4 +76,32 @@ func (s *Server) adminUsersPost(c *gin.Context) {
 	default:
 		s.fail(c, err)
 	}
+}
+
+// GET /admin/users/:id/profile shows anyone's profile form, for administrators.
+func (s *Server) adminUserProfile(c *gin.Context) {
+	id, ok := s.userID(c)
+	if !ok {
+		return
+	}
+	s.showProfileForm(c, id, "/admin/users/"+strconv.FormatInt(id, 10)+"/profile")
+}
+
+// POST /admin/users/:id/profile saves anyone's profile, for administrators.
+func (s *Server) adminUserProfilePost(c *gin.Context) {
+	id, ok := s.userID(c)
+	if !ok {
+		return
+	}
+	s.saveProfile(c, id, "/admin/users/"+strconv.FormatInt(id, 10)+"/profile")
+}
+
+// userID reads the :id of an account's address; a malformed one is not found.
+func (s *Server) userID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.notFound(c)
+		return 0, false
+	}
+	return id, true
 }

@@ -31,6 +31,7 @@ type schemaPerson struct {
 	Type     string `json:"@type"`
 	Name     string `json:"name"`
 	JobTitle string `json:"jobTitle,omitempty"` // the credentials shown beside the name, e.g. "MD, neurologist"
+	URL      string `json:"url,omitempty"`      // the public profile, absolute; only when public
 }
 
 type schemaOrg struct {
@@ -65,7 +66,7 @@ func (s *Server) articleJSONLD(a *model.Article, pageURL string) (template.JS, e
 		URL:          pageURL,
 		Headline:     a.Title,
 		Description:  a.Summary,
-		Author:       schemaPerson{Type: "Person", Name: a.Author.Name, JobTitle: a.Author.Credentials},
+		Author:       schemaPerson{Type: "Person", Name: a.Author.Name, JobTitle: a.Author.Credentials, URL: s.absoluteURL(a.Author.ProfileURL())},
 		Publisher:    schemaOrg{Type: "Organization", Name: s.siteName},
 		DateModified: a.UpdatedAt.UTC().Format(time.RFC3339),
 	}
@@ -74,6 +75,9 @@ func (s *Server) articleJSONLD(a *model.Article, pageURL string) (template.JS, e
 	}
 	if a.Reviewed() {
 		page.ReviewedBy = &schemaPerson{Type: "Person", Name: a.ReviewerName, JobTitle: a.ReviewerCredentials}
+		if a.Reviewer != nil {
+			page.ReviewedBy.URL = s.absoluteURL(a.Reviewer.ProfileURL())
+		}
 		page.LastReviewed = a.ReviewedAt.UTC().Format(time.DateOnly)
 	}
 	names := make([]string, len(a.Tags))
@@ -99,4 +103,12 @@ func (s *Server) articleJSONLD(a *model.Article, pageURL string) (template.JS, e
 		return "", err
 	}
 	return template.JS(data), nil
+}
+
+// absoluteURL makes a site address absolute with the site's public URL; "" stays "".
+func (s *Server) absoluteURL(path string) string {
+	if path == "" {
+		return ""
+	}
+	return s.publicURL + path
 }

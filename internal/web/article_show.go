@@ -16,11 +16,13 @@ import (
 
 type articlePage struct {
 	layout
-	Article    *model.Article
-	Body       template.HTML
-	Thread     []*threadComment
-	ReplyCount int
-	Form       replyForm
+	Article     *model.Article
+	AuthorURL   string // the author's public profile, "" when not public
+	ReviewerURL string // the medical reviewer's, likewise
+	Body        template.HTML
+	Thread      []*threadComment
+	ReplyCount  int
+	Form        replyForm
 }
 
 // threadComment is a reply as readers see it. It has no email field, so no template
@@ -178,6 +180,10 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		Thread:     thread,
 		ReplyCount: replyCount,
 		Form:       form,
+	}
+	view.AuthorURL = article.Author.ProfileURL()
+	if article.Reviewer != nil {
+		view.ReviewerURL = article.Reviewer.ProfileURL()
 	}
 	view.OGType, view.RepliesFeed = "article", articleURL+"/comments.xml"
 	if view.JSONLD, err = s.articleJSONLD(article, s.publicURL+articleURL); err != nil {

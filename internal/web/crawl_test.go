@@ -680,7 +680,8 @@ func TestCrawl_MethodNotAllowed(t *testing.T) {
 
 // largeBodyRoutes take bodies up to MaxUploadBody: the forms that carry an image, and
 // the live preview, which sends a whole article body.
-var largeBodyRoutes = []string{"/admin/media", "/admin/articles/new", "/admin/articles/:id/edit", "/admin/preview"}
+var largeBodyRoutes = []string{"/admin/media", "/admin/articles/new", "/admin/articles/:id/edit", "/admin/preview",
+	"/admin/profile", "/admin/users/:id/profile"}
 
 // Ensure every route that takes a POST refuses a body over its limit with 413 and its
 // error page, signed in or not, length declared or not, without changing anything:

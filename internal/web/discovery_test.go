@@ -375,12 +375,15 @@ func TestRepliesFeed(t *testing.T) {
 }
 
 // Ensure the sitemap lists the home page, every published article and every tag with
-// a published article, each with when it last changed, and nothing else.
+// a published article, each with when it last changed, the medical review board and
+// every public profile, and nothing else: no private profile, no email.
 func TestSitemap(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	publish(t, s, 3, model.Article{Slug: "sleep-and-cramps", Tags: []model.Tag{{Slug: "sleep", Name: "Sleep"}}})
 	publish(t, s, 4, model.Article{Slug: "a-draft", Status: model.ArticleDraft, Tags: []model.Tag{{Slug: "secret", Name: "Secret"}}})
+	s.exec(t, `INSERT INTO users (name, email, role, slug, created_at, updated_at)
+		VALUES ('Private Person', 'private@staff.example', 'author', 'private-person', '2026-01-01', '2026-01-01')`)
 	res := s.get(t, "/sitemap.xml").wantStatus(http.StatusOK)
 	if got := res.Header.Get("Content-Type"); got != "application/xml; charset=utf-8" {
 		t.Errorf("Content-Type = %q", got)
@@ -406,7 +409,26 @@ func TestSitemap(t *testing.T) {
 		"http://fascicle.test/tags/neurology":               "2026-10-20T16:45:00Z",
 		"http://fascicle.test/tags/muscle-health":           "2026-10-20T16:45:00Z",
 		"http://fascicle.test/tags/sleep":                   "2026-11-03T08:00:00Z",
+		"http://fascicle.test/medical-review-board":         "",
 	}
+	// Public profiles, changed when their accounts were.
+	rows, err := s.db.Query(`SELECT slug, updated_at FROM users WHERE profile_public = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var slug string
+		var updated time.Time
+		if err := rows.Scan(&slug, &updated); err != nil {
+			t.Fatal(err)
+		}
+		want["http://fascicle.test/authors/"+slug] = updated.UTC().Format(time.RFC3339)
+	}
+	rows.Close()
+	if want["http://fascicle.test/authors/daniel-reyes"] == "" || want["http://fascicle.test/authors/dr-amara-okafor"] == "" {
+		t.Fatalf("the demo's author and reviewer have no public profile: %v", want)
+	}
+
 	if len(got) != len(want) || len(set.URLs) != len(want) {
 		t.Errorf("sitemap has %d addresses, want %d:\n%s", len(set.URLs), len(want), res.Body)
 	}
@@ -415,7 +437,7 @@ func TestSitemap(t *testing.T) {
 			t.Errorf("%s: lastmod %q, want %q", loc, got[loc], lastmod)
 		}
 	}
-	res.wantNotContains("a-draft", "secret", "/admin", "/search")
+	res.wantNotContains("a-draft", "secret", "/admin", "/search", "private-person", "@")
 }
 
 // Ensure robots.txt opens the public pages, closes the staff pages and names the
@@ -572,9 +594,11 @@ func TestArticle_JSONLD(t *testing.T) {
 		"dateModified":  "2026-10-20T16:45:00Z",
 		"lastReviewed":  "2026-09-08",
 		"keywords":      "Neurology, Muscle health",
-		"author":        map[string]any{"@type": "Person", "name": "Daniel Reyes", "jobTitle": "health writer"},
-		"reviewedBy":    map[string]any{"@type": "Person", "name": "Dr. Amara Okafor", "jobTitle": "MD, neurologist"},
-		"publisher":     map[string]any{"@type": "Organization", "name": "Fascicle"},
+		"author": map[string]any{"@type": "Person", "name": "Daniel Reyes", "jobTitle": "health writer",
+			"url": "http://fascicle.test/authors/daniel-reyes"},
+		"reviewedBy": map[string]any{"@type": "Person", "name": "Dr. Amara Okafor", "jobTitle": "MD, neurologist",
+			"url": "http://fascicle.test/authors/dr-amara-okafor"},
+		"publisher": map[string]any{"@type": "Organization", "name": "Fascicle"},
 	}
 	for key, value := range want {
 		if got, _ := json.Marshal(data[key]); string(got) != mustJSON(t, value) {
@@ -585,8 +609,8 @@ func TestArticle_JSONLD(t *testing.T) {
 		t.Errorf("description = %q", d)
 	}
 	citations, _ := data["citation"].([]any)
-	if len(citations) != 6 {
-		t.Fatalf("%d citations, want 6", len(citations))
+	if len(citations) != 7 {
+		t.Fatalf("%d citations, want 7", len(citations))
 	}
 	first := mustJSON(t, citations[0])
 	wantFirst := mustJSON(t, map[string]any{
@@ -602,6 +626,12 @@ func TestArticle_JSONLD(t *testing.T) {
 	}
 	if second, _ := citations[1].(map[string]any); second["identifier"] != nil || second["url"] != "https://www.rush.edu/" {
 		t.Errorf("second citation = %v", second)
+	}
+	if last, _ := citations[6].(map[string]any); mustJSON(t, last["identifier"]) != mustJSON(t, []any{
+		map[string]any{"@type": "PropertyValue", "propertyID": "DOI", "value": "10.1093/brain/awh263"},
+		map[string]any{"@type": "PropertyValue", "propertyID": "PMID", "value": "15364701"},
+	}) {
+		t.Errorf("the demo's seventh citation = %v, want its DOI and PubMed ID", last)
 	}
 }
 

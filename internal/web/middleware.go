@@ -190,6 +190,8 @@ var uploadRoutes = map[string]bool{
 	"/admin/preview":           true,
 	"/admin/articles/new":      true,
 	"/admin/articles/:id/edit": true,
+	"/admin/profile":           true, // a profile photo
+	"/admin/users/:id/profile": true,
 }
 
 // bodyLimit returns the largest body the request's route accepts.

@@ -18,6 +18,12 @@ func TestPublicPages(t *testing.T) {
 	s := newSite(t)
 	addArticle(t, s, "a-draft-article", model.ArticleDraft)
 	addArticle(t, s, "an-archived-article", model.ArticleArchived)
+	// Staff emails that no public page may show, and a profile that is not public.
+	s.exec(t, `UPDATE users SET email = 'daniel.reyes@staff.example' WHERE slug = 'daniel-reyes'`)
+	s.exec(t, `UPDATE users SET email = 'amara.okafor@staff.example' WHERE slug = 'dr-amara-okafor'`)
+	s.exec(t, `INSERT INTO users (name, email, role, credentials, slug, bio, created_at, updated_at)
+		VALUES ('Private Reviewer', 'private.reviewer@staff.example', 'reviewer', 'MD', 'private-reviewer', 'Not for readers yet.', '2026-01-01', '2026-01-01')`)
+	staffEmails := []string{"daniel.reyes@staff.example", "amara.okafor@staff.example", "private.reviewer@staff.example", "@staff.example"}
 
 	tests := []struct {
 		Name               string
@@ -33,6 +39,7 @@ func TestPublicPages(t *testing.T) {
 			ExpectedContent: []string{
 				`<a href="/articles/understanding-involuntary-muscle-twitches">Understanding Involuntary Muscle Twitches: Causes and Management</a>`,
 				"Most muscle twitches are harmless", "14 September 2026", "3 replies", "By Daniel Reyes",
+				`reviewed by <a href="/medical-review-board">medical professionals</a>`, // the footer
 			},
 			NotExpectedContent: []string{"a-draft-article", "an-archived-article", `rel="next"`, `rel="prev"`},
 		},
@@ -45,8 +52,9 @@ func TestPublicPages(t *testing.T) {
 			Name: "Article", URL: articlePath, ExpectedStatus: http.StatusOK,
 			ExpectedContent: []string{
 				"<h1>Understanding Involuntary Muscle Twitches: Causes and Management</h1>",
-				"By <span class=\"author\">Daniel Reyes</span>",
-				"Medically reviewed by <strong>Dr. Amara Okafor</strong>, MD, neurologist",
+				// bylines link to the public profiles
+				`By <a class="author" href="/authors/daniel-reyes">Daniel Reyes</a>, health writer`,
+				`Medically reviewed by <strong><a href="/authors/dr-amara-okafor">Dr. Amara Okafor</a></strong>, MD, neurologist`,
 				"Last reviewed <time datetime=\"2026-09-08T10:00:00Z\">8 September 2026</time>",
 				"Updated <time datetime=\"2026-10-20T16:45:00Z\">20 October 2026</time>",
 				// Markdown rendered
@@ -56,6 +64,9 @@ func TestPublicPages(t *testing.T) {
 				// references, in order, as links
 				`<li id="ref-1"><a href="https://stanfordmedicine25.stanford.edu/" rel="external noopener">`,
 				"Stanford Medicine 25", "RUSH University Medical Center", "North Carolina State University", "Baylor Medicine",
+				// a source's DOI and PubMed ID, as links
+				`<span class="ref-ids"><a href="https://doi.org/10.1093/brain/awh263" rel="external noopener">doi:10.1093/brain/awh263</a> · ` +
+					`<a class="pmid" href="https://pubmed.ncbi.nlm.nih.gov/15364701/" rel="external noopener">PMID 15364701</a></span></li>`,
 				"Not medical advice.",
 				// replies, threaded, with permalinks and reply links
 				`id="comment-1"`, `href="#comment-1"`, "Priya N.", `<ol class="children">`, "Tom Whitaker",
@@ -72,7 +83,44 @@ func TestPublicPages(t *testing.T) {
 				`<a id="cancel-comment-reply-link" href="/articles/understanding-involuntary-muscle-twitches#respond" hidden>`,
 				`<link rel="canonical" href="http://fascicle.test/articles/understanding-involuntary-muscle-twitches">`,
 			},
-			NotExpectedContent: []string{"awaiting moderation", `name="robots"`, "not posted"},
+			NotExpectedContent: append([]string{"awaiting moderation", `name="robots"`, "not posted", "Private Reviewer"}, staffEmails...),
+		},
+		{
+			Name: "AuthorProfile", URL: "/authors/daniel-reyes", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				"<title>Daniel Reyes – Fascicle</title>", `<link rel="canonical" href="http://fascicle.test/authors/daniel-reyes">`,
+				`<p class="listing-kind">Author</p>`, "<h1>Daniel Reyes</h1>", `<p class="person-credentials">health writer</p>`,
+				"He trained as a science journalist", "<em>common and harmless</em>", // the bio's Markdown
+				`<span class="person-photo person-initials" aria-hidden="true">DR</span>`, // no photo
+				"Articles by Daniel Reyes",
+				`<a href="/articles/understanding-involuntary-muscle-twitches">Understanding Involuntary Muscle Twitches: Causes and Management</a>`,
+			},
+			NotExpectedContent: append([]string{"Articles medically reviewed by", "Private Reviewer", "<img"}, staffEmails...),
+		},
+		{
+			Name: "ReviewerProfile", URL: "/authors/dr-amara-okafor", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				`<p class="listing-kind">Medical reviewer</p>`, "<h1>Dr. Amara Okafor</h1>", "MD, neurologist",
+				"Articles medically reviewed by Dr. Amara Okafor",
+				`<a href="/articles/understanding-involuntary-muscle-twitches">Understanding Involuntary Muscle Twitches: Causes and Management</a>`,
+			},
+			NotExpectedContent: append([]string{"Articles by Dr. Amara Okafor"}, staffEmails...),
+		},
+		{
+			Name: "PrivateProfile", URL: "/authors/private-reviewer", ExpectedStatus: http.StatusNotFound,
+			ExpectedContent:    []string{"Page not found"},
+			NotExpectedContent: append([]string{"Private Reviewer", "Not for readers yet"}, staffEmails...),
+		},
+		{Name: "UnknownProfile", URL: "/authors/no-one", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
+		{
+			Name: "ReviewBoard", URL: "/medical-review-board", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				"<h1>Medical review board</h1>", `<a href="/authors/dr-amara-okafor">Dr. Amara Okafor</a>`,
+				`<p class="person-credentials">MD, neurologist</p>`,
+				// the bio's first paragraph only
+				"Dr. Okafor is a neurologist who sees people with movement disorders",
+			},
+			NotExpectedContent: append([]string{"Daniel Reyes", "Private Reviewer", "She checks each article", "No reviewer has a public profile"}, staffEmails...),
 		},
 		{
 			Name: "ArticleReplyToWithoutJavaScript", URL: articlePath + "?replytocom=1", ExpectedStatus: http.StatusOK,

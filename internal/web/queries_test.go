@@ -41,7 +41,8 @@ func TestPublicPages_NoQueryPerItem(t *testing.T) {
 		large.exec(t, `INSERT INTO tags (slug, name) VALUES ('tag-`+strconv.Itoa(i)+`', 'Tag') ON CONFLICT DO NOTHING`)
 		large.exec(t, `INSERT INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE slug IN ('neurology', 'tag-`+strconv.Itoa(i)+`')`, a.ID)
 	}
-	for _, path := range []string{"/", articlePath, "/tags/neurology", "/search?q=twitch", "/feed.xml", articlePath + "/comments.xml", "/sitemap.xml"} {
+	for _, path := range []string{"/", articlePath, "/tags/neurology", "/search?q=twitch", "/feed.xml", articlePath + "/comments.xml", "/sitemap.xml",
+		"/authors/daniel-reyes", "/medical-review-board"} {
 		t.Run(path, func(t *testing.T) {
 			few, many := count(t, small, path), count(t, large, path)
 			if many != few {

@@ -112,6 +112,7 @@ var flashMessages = map[string]string{
 	"settings":          "Settings saved.",
 	"none":              "Nothing was selected, so nothing changed.",
 	"user-added":        "Account created.",
+	"profile-saved":     "Profile saved.",
 	"saved":             "Article saved.",
 	"status":            "Status changed.",
 	"reviewed":          "Your medical review is recorded.",

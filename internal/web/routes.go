@@ -65,6 +65,8 @@ var routeTable = []Route{
 	{Method: "GET", Path: "/sitemap.xml", Cached: true, handle: (*Server).sitemap},
 	{Method: "GET", Path: "/robots.txt", Cached: true, handle: (*Server).robots},
 	{Method: "POST", Path: "/articles/:slug/comments", handle: (*Server).commentCreate},
+	{Method: "GET", Path: "/authors/:slug", Cached: true, handle: (*Server).authorShow},
+	{Method: "GET", Path: "/medical-review-board", Cached: true, handle: (*Server).reviewBoard},
 	{Method: "GET", Path: "/privacy", handle: (*Server).privacyPolicy},
 	{Method: "GET", Path: "/healthz", handle: (*Server).healthz},
 	{Method: "GET", Path: "/static/*path", handle: (*Server).staticFile},
@@ -77,6 +79,9 @@ var routeTable = []Route{
 	{Method: "POST", Path: "/admin/setup", Access: Open, handle: (*Server).setupPost},
 
 	{Method: "GET", Path: "/admin/", Access: Staff, handle: (*Server).adminHome},
+	// Everyone edits their own profile; administrators anyone's (/admin/users/:id/profile).
+	{Method: "GET", Path: "/admin/profile", Access: Staff, handle: (*Server).adminProfile},
+	{Method: "POST", Path: "/admin/profile", Access: Staff, handle: (*Server).adminProfilePost},
 
 	// Articles: authors (their own), editors, admins and reviewers; each handler checks
 	// what the staff member may do to the article at hand.
@@ -111,6 +116,8 @@ var routeTable = []Route{
 
 	{Method: "GET", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsers},
 	{Method: "POST", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsersPost},
+	{Method: "GET", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfile},
+	{Method: "POST", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfilePost},
 
 	{Method: "GET", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettings},
 	{Method: "POST", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettingsPost},

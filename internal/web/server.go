@@ -110,6 +110,7 @@ func New(opt Options) (*Server, error) {
 	if s.accounts == nil {
 		s.accounts = accounts.New(opt.Store)
 		s.accounts.SetClock(opt.Now)
+		s.accounts.SetMedia(s.media) // profile photos
 	}
 	if s.publishing == nil {
 		s.publishing = publishing.New(opt.Store)

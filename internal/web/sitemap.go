@@ -23,8 +23,9 @@ type sitemapURL struct {
 }
 
 // GET /sitemap.xml lists the pages search engines should know: the home page, every
-// published article and every tag that has one, each with when it last changed.
-// Search results and staff pages are not in it.
+// published article and every tag that has one, each with when it last changed, the
+// medical review board and every public staff profile. Search results and staff pages
+// are not in it.
 func (s *Server) sitemap(c *gin.Context) {
 	ctx := c.Request.Context()
 	articles, err := s.store.SitemapArticles(ctx)
@@ -33,6 +34,11 @@ func (s *Server) sitemap(c *gin.Context) {
 		return
 	}
 	tags, err := s.store.SitemapTags(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	profiles, err := s.store.SitemapProfiles(ctx)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -57,6 +63,12 @@ func (s *Server) sitemap(c *gin.Context) {
 	for _, t := range tags {
 		set.URLs = append(set.URLs, sitemapURL{
 			Loc: s.publicURL + "/tags/" + url.PathEscape(t.Slug), LastMod: t.UpdatedAt.Format(time.RFC3339),
+		})
+	}
+	set.URLs = append(set.URLs, sitemapURL{Loc: s.publicURL + "/medical-review-board"})
+	for _, p := range profiles {
+		set.URLs = append(set.URLs, sitemapURL{
+			Loc: s.publicURL + "/authors/" + url.PathEscape(p.Slug), LastMod: p.UpdatedAt.Format(time.RFC3339),
 		})
 	}
 	body, err := xml.MarshalIndent(set, "", "  ")

@@ -90,3 +90,12 @@ func (s *Server) formUpload(c *gin.Context, field string) (file *multipart.FileH
 	}
 	return nil, false
 }
+
+// postedFile returns the file sent in a form field, once readForm has read the form,
+// or nil when none was chosen or the form is not multipart.
+func postedFile(c *gin.Context, field string) *multipart.FileHeader {
+	if f := c.Request.MultipartForm; f != nil && len(f.File[field]) > 0 {
+		return f.File[field][0]
+	}
+	return nil
+}

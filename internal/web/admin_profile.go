@@ -1,0 +1,110 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/accounts"
+	"github.com/fascicle/fascicle/internal/media"
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+type profilePage struct {
+	layout
+	Heading     string
+	Action      string      // where the form posts
+	Person      *model.User // as stored: its photo and public address
+	Form        profileForm
+	Errors      map[string]string
+	PhotoChosen bool // a refused form had a photo, which the browser cannot keep
+	MaxBio      int
+}
+
+// profileForm is the profile form as typed.
+type profileForm struct {
+	Name        string
+	Credentials string
+	Slug        string
+	Bio         string
+	Public      bool
+	RemovePhoto bool
+}
+
+func profileFormOf(u *model.User) profileForm {
+	return profileForm{Name: u.Name, Credentials: u.Credentials, Slug: u.Slug, Bio: u.Bio, Public: u.ProfilePublic}
+}
+
+// GET /admin/profile shows the signed-in staff member's own profile form.
+func (s *Server) adminProfile(c *gin.Context) {
+	me := staff(c)
+	s.showProfileForm(c, me.ID, "/admin/profile")
+}
+
+// POST /admin/profile saves the signed-in staff member's own profile.
+func (s *Server) adminProfilePost(c *gin.Context) {
+	me := staff(c)
+	s.saveProfile(c, me.ID, "/admin/profile")
+}
+
+// showProfileForm shows the profile of account userID, as stored, in a form that posts
+// to action.
+func (s *Server) showProfileForm(c *gin.Context, userID int64, action string) {
+	u, err := s.accounts.EditableProfile(c.Request.Context(), staff(c), userID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderProfileForm(c, http.StatusOK, profilePage{Action: action, Person: u, Form: profileFormOf(u)})
+}
+
+func (s *Server) renderProfileForm(c *gin.Context, status int, page profilePage) {
+	page.Heading = "Your profile"
+	if me := staff(c); me == nil || me.ID != page.Person.ID {
+		page.Heading = "Profile of " + page.Person.Name
+	}
+	page.layout = s.adminLayout(c, page.Heading)
+	page.MaxBio = model.MaxBio
+	s.render(c, status, "admin/profile", page)
+}
+
+// saveProfile saves the posted profile form of account userID, or shows it again with
+// what was typed and what is wrong (422).
+func (s *Server) saveProfile(c *gin.Context, userID int64, action string) {
+	allowSlowUpload(c) // the form may carry a photo; the route admits staff only
+	if !s.readForm(c) {
+		return
+	}
+	ctx, me := c.Request.Context(), staff(c)
+	stored, err := s.accounts.EditableProfile(ctx, me, userID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	form := profileForm{
+		Name:        c.PostForm("name"),
+		Credentials: c.PostForm("credentials"),
+		Slug:        c.PostForm("slug"),
+		Bio:         normaliseNewlines(c.PostForm("bio")),
+		Public:      c.PostForm("profile_public") != "",
+		RemovePhoto: c.PostForm("remove_photo") != "",
+	}
+	change := accounts.ProfileChange{Name: form.Name, Credentials: form.Credentials, Slug: form.Slug, Bio: form.Bio,
+		Public: form.Public, RemovePhoto: form.RemovePhoto}
+	if file := postedFile(c, "photo"); file != nil {
+		change.Photo = &media.Upload{Open: func() (io.ReadCloser, error) { return file.Open() }, Size: file.Size}
+	}
+	_, err = s.accounts.UpdateProfile(ctx, me, userID, change)
+	var invalid *model.ValidationError
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, action+"?done=profile-saved")
+	case errors.As(err, &invalid):
+		s.renderProfileForm(c, http.StatusUnprocessableEntity, profilePage{Action: action, Person: stored,
+			Form: form, Errors: invalid.Fields, PhotoChosen: change.Photo != nil})
+	default:
+		s.fail(c, err)
+	}
+}
