@@ -39,7 +39,7 @@ func (s ArticleStatus) Label() string {
 	return ""
 }
 
-// Article is a health article written in Markdown.
+// Article is a health article written in Markdown, or a page (see ArticleKind).
 type Article struct {
 	ID                  int64
 	Slug                string
@@ -62,10 +62,19 @@ type Article struct {
 	NextReviewAt   *time.Time // when its medical review is due again
 	CorrectionNote string     // one line shown on the page after a correction
 	ReviewerID     *int64
+	Kind           ArticleKind // set when the article is created, never changed
+	// FooterPosition is where a page is listed in the footer of public pages, first
+	// at 1; nil for a page not in the footer, and always nil for an article.
+	FooterPosition *int
 
 	Author     User        // filled by the store when reading one article
 	References []Reference // in order
 	Tags       []Tag       // in order
+}
+
+// IsPage reports whether a is a standalone page rather than an article.
+func (a *Article) IsPage() bool {
+	return a.Kind == KindPage
 }
 
 // Reviewed reports whether a medical reviewer has signed off on the article.

@@ -11,7 +11,7 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 )
 
-// Ensure every query of the tag, search and sitemap pages reads through an index (or
+// Ensure every query of the tag, search and sitemap pages and of the footer reads through an index (or
 // the full-text index), never a whole table, and that the search and the tag page
 // start from the few rows that match rather than from every article.
 func TestDiscoveryQueries_UseIndexes(t *testing.T) {
@@ -40,6 +40,10 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		{"SummaryTags", summaryTagsQuery, []any{[]int64{1, 2}}, "", false},
 		{"SitemapArticles", sitemapArticlesQuery, nil, "", false},
 		{"SitemapTags", sitemapTagsQuery, nil, "", false},
+		// Every public page's footer, when its content version is new, and the sitemap:
+		// on the partial index of pages, never the articles.
+		{"FooterPages", footerPagesQuery, nil, "articles_pages", true},
+		{"SitemapPages", sitemapPagesQuery, nil, "articles_pages", false},
 		{"Search", searchQuery, []any{`"x"`, MaxSearchMatches + 1, MaxSearchMatches, 10, 0}, "VIRTUAL TABLE", false},
 		{"SearchSnippets", searchSnippetQuery, []any{`"x"`, []int64{1}}, "VIRTUAL TABLE", false},
 	}

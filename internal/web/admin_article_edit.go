@@ -74,7 +74,7 @@ func normaliseNewlines(s string) string {
 
 // GET /admin/articles/new shows an empty editor.
 func (s *Server) adminArticleNew(c *gin.Context) {
-	if err := s.publishing.MayCreate(staff(c)); err != nil {
+	if err := s.publishing.MayCreate(staff(c), model.KindArticle); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -87,7 +87,7 @@ func (s *Server) adminArticleCreate(c *gin.Context) {
 	if !s.readForm(c) {
 		return
 	}
-	if err := s.publishing.MayCreate(staff(c)); err != nil {
+	if err := s.publishing.MayCreate(staff(c), model.KindArticle); err != nil {
 		s.fail(c, err)
 		return
 	}

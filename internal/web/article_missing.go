@@ -29,7 +29,7 @@ func (s *Server) articleMissing(c *gin.Context, err error, suffix string) {
 		s.fail(c, err)
 		return
 	}
-	_, status, err := s.store.ArticleStatusBySlug(ctx, slug)
+	_, status, _, err := s.store.ArticleStatusBySlug(ctx, slug)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		s.notFound(c)
