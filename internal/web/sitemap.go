@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
 )
 
 // sitemapURLSet is a sitemap (https://www.sitemaps.org/protocol.html).
@@ -23,7 +25,8 @@ type sitemapURL struct {
 }
 
 // GET /sitemap.xml lists the pages search engines should know: the home page, every
-// published article and every tag that has one, each with when it last changed.
+// published article, every tag that has one and every published page (at its /pages/
+// address), each with when it last changed.
 // Search results and staff pages are not in it.
 func (s *Server) sitemap(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -33,6 +36,11 @@ func (s *Server) sitemap(c *gin.Context) {
 		return
 	}
 	tags, err := s.store.SitemapTags(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pages, err := s.store.SitemapPages(ctx)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -57,6 +65,11 @@ func (s *Server) sitemap(c *gin.Context) {
 	for _, t := range tags {
 		set.URLs = append(set.URLs, sitemapURL{
 			Loc: s.publicURL + "/tags/" + url.PathEscape(t.Slug), LastMod: t.UpdatedAt.Format(time.RFC3339),
+		})
+	}
+	for _, p := range pages {
+		set.URLs = append(set.URLs, sitemapURL{
+			Loc: s.publicURL + publicPath(model.KindPage, p.Slug), LastMod: p.UpdatedAt.Format(time.RFC3339),
 		})
 	}
 	body, err := xml.MarshalIndent(set, "", "  ")
