@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -51,7 +50,7 @@ func (s *Server) adminArticleShow(c *gin.Context) {
 	s.render(c, http.StatusOK, "admin/article", articleOverviewPage{
 		layout: s.adminLayout(c, a.Title), Article: a, Body: body,
 		Transitions: act.Transitions, CanEdit: act.Edit, CanReview: act.Review, NeedsReview: act.ReviewNeeded,
-		PublicURL: "/articles/" + url.PathEscape(a.Slug), MinSchedule: s.now().UTC().Add(time.Minute).Format(scheduleLayout),
+		PublicURL: publicPath(a.Kind, a.Slug), MinSchedule: s.now().UTC().Add(time.Minute).Format(scheduleLayout),
 	})
 }
 
