@@ -10,6 +10,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/web"
 )
 
 // footerLinks returns the links of the footer's list on a page, as "Title=/address".
@@ -227,5 +228,37 @@ func TestPages_InvalidSaveKeepsWork(t *testing.T) {
 				t.Error("a refused page was saved")
 			}
 		})
+	}
+}
+
+// Ensure the footer costs no query on a page rendered between changes: its pages are
+// read once per content version, a page the page cache renders uses the version the
+// cache read, and a change makes the next page read them again.
+func TestFooter_ReadOncePerContentVersion(t *testing.T) {
+	t.Parallel()
+	queries := func(t *testing.T, s *site, path string) int64 {
+		t.Helper()
+		before := s.store.QueryCount()
+		s.get(t, path).wantStatus(http.StatusOK).wantContains(`<a href="/pages/about">`)
+		return s.store.QueryCount() - before
+	}
+	s := newSite(t)
+	first := queries(t, s, "/privacy")
+	if again := queries(t, s, "/privacy"); again != first-1 {
+		t.Errorf("/privacy again with nothing changed: %d queries, want %d (the first view's %d less the footer's)", again, first-1, first)
+	}
+	s.exec(t, `UPDATE articles SET title = 'About the site' WHERE slug = ?`, demo.AboutSlug)
+	if changed := queries(t, s, "/privacy"); changed != first {
+		t.Errorf("/privacy after a change: %d queries, want %d, as the first view", changed, first)
+	}
+	s.get(t, "/privacy").wantContains(`<a href="/pages/about">About the site</a>`)
+
+	// A page the cache renders reads the version once, for the cache and the footer
+	// both: as many queries as without the cache, where the footer reads it.
+	uncached := newSiteWith(t, func(o *web.Options) { o.NoPageCache = true })
+	queries(t, s, "/?page=1")
+	queries(t, uncached, "/?page=1")
+	if with, without := queries(t, s, "/"), queries(t, uncached, "/"); with != without {
+		t.Errorf("the home page rendered by the page cache makes %d queries, %d without the cache", with, without)
 	}
 }
