@@ -16,6 +16,12 @@ import (
 //go:embed muscle-twitches.md
 var articleBody string
 
+//go:embed about.md
+var aboutBody string
+
+//go:embed editorial-policy.md
+var editorialPolicyBody string
+
 // installedKey marks an installation that was given the demo content, so that it is
 // never added again, even after every article is deleted. (The value is stored in
 // databases, so it keeps the name it was first given.)
@@ -24,8 +30,15 @@ const installedKey = "demo_seeded_at"
 // ArticleSlug is the address of the demo article: /articles/ArticleSlug.
 const ArticleSlug = "understanding-involuntary-muscle-twitches"
 
-// Install gives a new, empty database the demo article and a few approved replies. It
-// does nothing on a database that has content or was given them before.
+// The addresses of the demo pages, /pages/SLUG, first and second in the footer.
+const (
+	AboutSlug           = "about"
+	EditorialPolicySlug = "editorial-policy"
+)
+
+// Install gives a new, empty database the demo article, a few approved replies, and
+// the About and Editorial policy pages. It does nothing on a database that has
+// content or was given them before.
 func Install(ctx context.Context, st *store.Store) error {
 	return st.Tx(ctx, func(tx *store.Store) error {
 		if _, err := tx.Meta(ctx, installedKey); !errors.Is(err, model.ErrNotFound) {
@@ -147,5 +160,52 @@ func addContent(ctx context.Context, tx *store.Store) error {
 		Status:    model.CommentApproved,
 		CreatedAt: *day("2026-10-02T13:05:00Z"),
 	}
-	return tx.CreateComment(ctx, question)
+	if err := tx.CreateComment(ctx, question); err != nil {
+		return err
+	}
+	return addPages(ctx, tx, &reviewer, day)
+}
+
+// addPages adds the site's own pages, written by an editor (pages are theirs to
+// write), reviewed and listed in the footer.
+func addPages(ctx context.Context, tx *store.Store, reviewer *model.User, day func(string) *time.Time) error {
+	editor := &model.User{Name: "Helen Marsh", Role: model.RoleEditor, Credentials: "editor-in-chief"}
+	if err := tx.CreateUser(ctx, editor); err != nil {
+		return err
+	}
+	pages := []struct {
+		slug, title, summary, body string
+	}{
+		{AboutSlug, "About us",
+			"Who we are, what we publish, and how each article tells you who wrote it, who checked it and what it rests on.",
+			aboutBody},
+		{EditorialPolicySlug, "Editorial policy",
+			"How our articles are written and sourced, medically reviewed before publication and after every change, corrected, and kept up to date; and how readers' replies are moderated.",
+			editorialPolicyBody},
+	}
+	for i, p := range pages {
+		position := i + 1
+		page := &model.Article{
+			Kind:                model.KindPage,
+			Slug:                p.slug,
+			Title:               p.title,
+			Summary:             p.summary,
+			BodyMarkdown:        p.body,
+			Status:              model.ArticlePublished,
+			AuthorID:            editor.ID,
+			ReviewerName:        reviewer.Name,
+			ReviewerCredentials: reviewer.Credentials,
+			ReviewedAt:          day("2026-08-28T14:00:00Z"),
+			NextReviewAt:        day("2027-08-28T14:00:00Z"),
+			ReviewerID:          &reviewer.ID,
+			PublishedAt:         day("2026-09-01T08:00:00Z"),
+			FooterPosition:      &position,
+			CreatedAt:           *day("2026-08-20T10:00:00Z"),
+			UpdatedAt:           *day("2026-09-01T08:00:00Z"),
+		}
+		if err := tx.CreateArticle(ctx, page); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func (s ArticleStatus) Label() string {
 	return ""
 }
 
-// Article is a health article written in Markdown.
+// Article is a health article written in Markdown, or a page (see ArticleKind).
 type Article struct {
 	ID                  int64
 	Slug                string
@@ -67,6 +67,10 @@ type Article struct {
 	CorrectionNote string     // one line shown on the page after a correction
 	CorrectedAt    *time.Time // when the correction note was last changed
 	ReviewerID     *int64
+	Kind           ArticleKind // set when the article is created, never changed
+	// FooterPosition is where a page is listed in the footer of public pages, first
+	// at 1; nil for a page not in the footer, and always nil for an article.
+	FooterPosition *int
 
 	// Pending is a change to the published article that waits for review and
 	// publication, with its own Status (draft, in review or scheduled), review and
@@ -100,6 +104,11 @@ func (a *Article) Working() *Article {
 		return a.Pending
 	}
 	return a
+}
+
+// IsPage reports whether a is a standalone page rather than an article.
+func (a *Article) IsPage() bool {
+	return a.Kind == KindPage
 }
 
 // Reviewed reports whether a medical reviewer has signed off on the article.

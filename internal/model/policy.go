@@ -129,8 +129,9 @@ func WordList(text string) []string {
 }
 
 // RepliesOpen reports whether article a takes replies at now under policy p.
+// A page never takes replies.
 func (p *Policy) RepliesOpen(a *Article, now time.Time) bool {
-	if !a.CommentsOpen {
+	if !a.CommentsOpen || a.IsPage() {
 		return false
 	}
 	if p.CloseAfterDays > 0 && a.PublishedAt != nil {

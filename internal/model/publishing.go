@@ -118,6 +118,7 @@ func (a *Article) Validate() error {
 	if msg := ReferencesProblem(a.References); msg != "" {
 		v.Add("references", msg)
 	}
+	a.validateKind(&v)
 	return v.Err()
 }
 
@@ -315,10 +316,14 @@ func CanReviewArticle(u *User, a *Article) bool {
 }
 
 // CanEditArticle reports whether user may change article a (its text and status):
-// editors and admins any article, authors their own.
+// editors and admins any article, authors their own, and pages only those who may
+// write pages (CanWritePages).
 func CanEditArticle(u *User, a *Article) bool {
 	if u == nil {
 		return false
+	}
+	if a.IsPage() {
+		return CanWritePages(u)
 	}
 	return u.Role.Can(PermEditAllArticles) || (u.Role.Can(PermEditOwnArticles) && a.AuthorID == u.ID)
 }

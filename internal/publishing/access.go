@@ -11,12 +11,16 @@ import (
 // (CanSeeArticle, CanEditArticle…), so that pages can show only what is allowed;
 // the service is where they are enforced.
 
-// MayCreate returns model.ErrForbidden if u may not start a new article.
-func (s *Service) MayCreate(u *model.User) error {
-	if !model.CanWriteArticles(u) {
-		return model.ErrForbidden
+// MayCreate returns model.ErrForbidden if u may not start a new article of kind k,
+// and model.ErrPagesForEditors if k is a page and u may write articles only.
+func (s *Service) MayCreate(u *model.User, k model.ArticleKind) error {
+	switch {
+	case model.CanCreate(u, k):
+		return nil
+	case k == model.KindPage && model.CanWriteArticles(u):
+		return model.ErrPagesForEditors
 	}
-	return nil
+	return model.ErrForbidden
 }
 
 // Article returns article id, with its author, references and tags, for u to read in
@@ -27,7 +31,8 @@ func (s *Service) Article(ctx context.Context, u *model.User, id int64) (*model.
 }
 
 // EditableArticle returns article id for u to edit. Returns model.ErrNotFound if
-// there is no such article, and model.ErrForbidden if u may not change it.
+// there is no such article, and model.ErrForbidden (model.ErrPagesForEditors for a
+// page an author cannot change) if u may not change it.
 func (s *Service) EditableArticle(ctx context.Context, u *model.User, id int64) (*model.Article, error) {
 	return editable(ctx, s.store, u, id)
 }
@@ -65,6 +70,9 @@ func editable(ctx context.Context, st *store.Store, u *model.User, id int64) (*m
 		return nil, err
 	}
 	if !model.CanEditArticle(u, a) {
+		if a.IsPage() && model.CanWriteArticles(u) {
+			return nil, model.ErrPagesForEditors
+		}
 		return nil, model.ErrForbidden
 	}
 	return a, nil

@@ -14,8 +14,8 @@ import (
 // the live text, with its own review; discarding it drops it.
 
 // saveChange saves draft d of published article a into a's pending change, starting
-// one from the live text if there is none. Whether replies are open is not text: it
-// applies to the live article at once. On success a is the article as saved.
+// one from the live text if there is none. Whether replies are open, and a page's
+// place in the footer, are not text: they apply to the live article at once. On success a is the article as saved.
 func (s *Service) saveChange(ctx context.Context, tx *store.Store, u *model.User, a *model.Article, d Draft, note string) error {
 	base := a.Pending
 	if base == nil {
@@ -32,15 +32,18 @@ func (s *Service) saveChange(ctx context.Context, tx *store.Store, u *model.User
 	}
 	now := s.now()
 	live := *a
-	live.CommentsOpen = edited.CommentsOpen
+	live.CommentsOpen, live.FooterPosition = edited.CommentsOpen, edited.FooterPosition
 	changed := textChanged(base, &edited)
 	if a.Pending == nil && !changed {
-		if live.CommentsOpen == a.CommentsOpen {
+		if live.CommentsOpen == a.CommentsOpen && samePosition(live.FooterPosition, a.FooterPosition) {
 			return nil // nothing to save
 		}
-		note := "Closed replies"
-		if live.CommentsOpen {
+		note := "Changed the footer position"
+		switch {
+		case live.CommentsOpen && !a.CommentsOpen:
 			note = "Opened replies"
+		case !live.CommentsOpen && a.CommentsOpen:
+			note = "Closed replies"
 		}
 		if err := tx.SaveArticle(ctx, &live, &u.ID, note, now); err != nil {
 			return err
@@ -114,4 +117,8 @@ func tagList(tags []model.Tag) string {
 		names[i] = t.Name
 	}
 	return strings.Join(names, ", ")
+}
+
+func samePosition(a, b *int) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }

@@ -327,3 +327,27 @@ func TestPendingChange_RepliesSwitchIsNotText(t *testing.T) {
 		t.Errorf("after closing replies: open %v, pending %v", got.CommentsOpen, got.Pending)
 	}
 }
+
+// Ensure a published page's place in the footer changes at once, like the replies
+// switch, while a change of its text waits for review.
+func TestPendingChange_FooterPositionIsNotText(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	n := f.newsroom()
+	page, err := f.svc.Create(f.ctx, n.editor, publishing.Draft{Title: "Contact", Body: "Write to us.", Kind: model.KindPage, FooterPosition: "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.step(n.editor, page.ID, "submit")
+	f.review(n.reviewer, page.ID)
+	f.step(n.editor, page.ID, "publish")
+	d := publishing.DraftOf(f.stored(page.ID))
+	d.FooterPosition, d.Body = "1", "Write to the editors."
+	if _, err := f.svc.Save(f.ctx, n.editor, page.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	got := f.stored(page.ID)
+	if got.FooterPosition == nil || *got.FooterPosition != 1 || got.BodyMarkdown != "Write to us." || got.Pending == nil {
+		t.Errorf("live page: footer %v, body %q, pending %v", got.FooterPosition, got.BodyMarkdown, got.Pending != nil)
+	}
+}

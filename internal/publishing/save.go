@@ -2,6 +2,7 @@ package publishing
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ type Draft struct {
 	// medical review, for MinorReason (see minor.go).
 	Minor       bool
 	MinorReason string
+	// Kind is read by Create only (an article when empty): an article stays an
+	// article and a page a page.
+	Kind model.ArticleKind
+	// FooterPosition is a page's place in the footer as typed, "" for none.
+	FooterPosition string
 }
 
 // DraftOf returns the draft that shows text a in the editor: pass an article's
@@ -35,6 +41,10 @@ func DraftOf(a *model.Article) Draft {
 		Version: a.Version, Title: a.Title, Slug: a.Slug, Summary: a.Summary, Body: a.BodyMarkdown,
 		CommentsOpen: a.CommentsOpen, CorrectionNote: a.CorrectionNote,
 		References: append([]model.Reference(nil), a.References...),
+		Kind:       a.Kind,
+	}
+	if a.FooterPosition != nil {
+		d.FooterPosition = strconv.Itoa(*a.FooterPosition)
 	}
 	d.Tags = tagList(a.Tags)
 	if a.NextReviewAt != nil {
@@ -62,16 +72,30 @@ func (d Draft) apply(a *model.Article, v *model.ValidationError) {
 			a.NextReviewAt = &t
 		}
 	}
+	a.FooterPosition = nil
+	if d.FooterPosition != "" {
+		n, err := strconv.Atoi(d.FooterPosition)
+		if err != nil {
+			v.Add("footer_position", "Enter a whole number, such as 1 for the first link, or leave it empty.")
+		} else {
+			a.FooterPosition = &n
+		}
+	}
 }
 
-// Create saves draft d as a new article by u, in status draft, with a first revision.
-// Returns model.ErrForbidden if u may not write articles, *model.ValidationError if a
-// field is wrong, and model.ErrSlugTaken if another article has, or had, the address.
+// Create saves draft d as a new article (or page, by d.Kind) by u, in status draft,
+// with a first revision. Returns model.ErrForbidden if u may not write articles,
+// model.ErrPagesForEditors if d is a page and u may not write pages,
+// *model.ValidationError if a field is wrong, and model.ErrSlugTaken if another
+// article has, or had, the address.
 func (s *Service) Create(ctx context.Context, u *model.User, d Draft) (*model.Article, error) {
-	if err := s.MayCreate(u); err != nil {
+	if d.Kind == "" {
+		d.Kind = model.KindArticle
+	}
+	if err := s.MayCreate(u, d.Kind); err != nil {
 		return nil, err
 	}
-	a := &model.Article{AuthorID: u.ID, Status: model.ArticleDraft}
+	a := &model.Article{AuthorID: u.ID, Status: model.ArticleDraft, Kind: d.Kind}
 	d.Version = 0
 	if err := s.save(ctx, s.store, u, a, d.apply, "Created", true); err != nil {
 		return nil, err
@@ -80,14 +104,15 @@ func (s *Service) Create(ctx context.Context, u *model.User, d Draft) (*model.Ar
 }
 
 // Save replaces article id's text with draft d, made from version d.Version, and
-// keeps a revision. A published article's text goes into its pending change, and
-// readers keep the live text until the change is reviewed and published
-// (pending_change.go), unless an editor marks it minor (minor.go). Any change of text
-// drops the medical review the text had (review_gate.go).
+// keeps a revision; d.Kind is ignored. A published article's text goes into its
+// pending change, and readers keep the live text until the change is reviewed and
+// published (pending_change.go), unless an editor marks it minor (minor.go). Any
+// change of text drops the medical review the text had (review_gate.go).
 //
-// Returns model.ErrNotFound if there is no such article, model.ErrForbidden if u may
-// not change it, *model.ValidationError if a field is wrong (or a minor change is not
-// allowed), model.ErrStaleVersion if someone saved it after d.Version, and
+// Returns model.ErrNotFound if there is no such article, model.ErrForbidden
+// (model.ErrPagesForEditors for a page) if u may not change it,
+// *model.ValidationError if a field is wrong (or a minor change is not allowed),
+// model.ErrStaleVersion if someone saved it after d.Version, and
 // model.ErrSlugTaken if another article has, or had, the address.
 func (s *Service) Save(ctx context.Context, u *model.User, id int64, d Draft) (*model.Article, error) {
 	var saved *model.Article

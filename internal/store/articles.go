@@ -30,6 +30,8 @@ type articleRow struct {
 	CorrectionNote      string
 	CorrectedAt         *time.Time
 	ReviewerID          *int64
+	Kind                string
+	FooterPosition      *int
 }
 
 func (articleRow) TableName() string { return "articles" }
@@ -43,6 +45,7 @@ func (r articleRow) model() model.Article {
 		CommentsOpen: r.CommentsOpen, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		Version: r.Version, ScheduledAt: utcPtr(r.ScheduledAt), NextReviewAt: utcPtr(r.NextReviewAt),
 		CorrectionNote: r.CorrectionNote, CorrectedAt: utcPtr(r.CorrectedAt), ReviewerID: r.ReviewerID,
+		Kind: model.ArticleKind(r.Kind), FooterPosition: r.FooterPosition,
 	}
 }
 
@@ -61,13 +64,14 @@ func (referenceRow) TableName() string { return "article_references" }
 
 // publishedArticlesQuery lists a page of published articles, newest first, on the
 // (status, published_at) index, counting each one's approved replies on the
-// (article_id, status, created_at) index of comments.
+// (article_id, status, created_at) index of comments. Pages are skipped: they are
+// listed in the footer, not with the articles.
 const publishedArticlesQuery = `
 	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
 	       (SELECT count(*) FROM comments c
 	         WHERE c.article_id = a.id AND c.status = 'approved') AS reply_count
 	  FROM articles a JOIN users u ON u.id = a.author_id
-	 WHERE a.status = 'published'
+	 WHERE a.status = 'published' AND a.kind = 'article'
 	 ORDER BY a.published_at DESC, a.id DESC
 	 LIMIT ? OFFSET ?`
 
@@ -82,8 +86,8 @@ func (s *Store) PublishedArticles(ctx context.Context, limit, offset int) ([]mod
 	return s.summaries(ctx, rows)
 }
 
-// PublishedArticle returns the published article with the given slug, with its author
-// and references. Returns model.ErrNotFound if there is none.
+// PublishedArticle returns the published article or page with the given slug, with
+// its author and references. Returns model.ErrNotFound if there is none.
 func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Article, error) {
 	a, err := s.PublishedArticleAlone(ctx, slug)
 	if err != nil {
@@ -164,6 +168,9 @@ func (s *Store) createArticle(ctx context.Context, a *model.Article, userID *int
 	if a.UpdatedAt.IsZero() {
 		a.UpdatedAt = a.CreatedAt
 	}
+	if a.Kind == "" {
+		a.Kind = model.KindArticle
+	}
 	row := articleRow{
 		Slug: a.Slug, Title: a.Title, Summary: a.Summary, BodyMarkdown: a.BodyMarkdown,
 		Status: string(a.Status), AuthorID: a.AuthorID,
@@ -172,6 +179,7 @@ func (s *Store) createArticle(ctx context.Context, a *model.Article, userID *int
 		CommentsOpen: a.CommentsOpen, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(),
 		Version: 1, ScheduledAt: utcPtr(a.ScheduledAt), NextReviewAt: utcPtr(a.NextReviewAt),
 		CorrectionNote: a.CorrectionNote, CorrectedAt: utcPtr(a.CorrectedAt), ReviewerID: a.ReviewerID,
+		Kind: string(a.Kind), FooterPosition: a.FooterPosition,
 	}
 	a.Version = 1
 	return s.Tx(ctx, func(tx *Store) error {

@@ -128,9 +128,11 @@ type SitemapEntry struct {
 	UpdatedAt time.Time
 }
 
-// sitemapArticlesQuery lists published articles on the (status, published_at) index.
+// sitemapArticlesQuery lists published articles on the (status, published_at) index;
+// pages have a query of their own (sitemapPagesQuery), for their own address.
 const sitemapArticlesQuery = `
-	SELECT slug, updated_at FROM articles WHERE status = 'published' ORDER BY published_at DESC, id DESC`
+	SELECT slug, updated_at FROM articles WHERE status = 'published' AND kind = 'article'
+	 ORDER BY published_at DESC, id DESC`
 
 // sitemapTagsQuery lists each tag with the change times of its published articles;
 // the newest is chosen in Go because SQLite's max() would return the time as text.

@@ -11,8 +11,8 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 )
 
-// Ensure every query of the tag, search, sitemap and profile pages reads through an
-// index (or the full-text index), never a whole table, and that the search and the tag page
+// Ensure every query of the tag, search, sitemap and profile pages and of the footer
+// reads through an index (or the full-text index), never a whole table, and that the search and the tag page
 // start from the few rows that match rather than from every article.
 func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 	t.Parallel()
@@ -40,6 +40,10 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		{"SummaryTags", summaryTagsQuery, []any{[]int64{1, 2}}, "", false},
 		{"SitemapArticles", sitemapArticlesQuery, nil, "", false},
 		{"SitemapTags", sitemapTagsQuery, nil, "", false},
+		// Every public page's footer, when its content version is new, and the sitemap:
+		// on the partial index of pages, never the articles.
+		{"FooterPages", footerPagesQuery, nil, "articles_pages", true},
+		{"SitemapPages", sitemapPagesQuery, nil, "articles_pages", false},
 		{"Search", searchQuery, []any{`"x"`, MaxSearchMatches + 1, MaxSearchMatches, 10, 0}, "VIRTUAL TABLE", false},
 		{"SearchSnippets", searchSnippetQuery, []any{`"x"`, []int64{1}}, "VIRTUAL TABLE", false},
 		{"ArticlesWrittenBy", writtenByQuery, []any{1, 51}, "articles_author_status_published", true},

@@ -1,6 +1,10 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // The SQL of the store's queries, for the query-plan tests of package store_test, so
 // that they check what production runs rather than a copy.
@@ -46,4 +50,15 @@ func (s *Store) dryRunDB() *gorm.DB {
 // dryRun returns the statement that tx built.
 func dryRun(tx *gorm.DB) (string, []any, error) {
 	return tx.Statement.SQL.String(), tx.Statement.Vars, tx.Error
+}
+
+// MigrateDownTo undoes every migration after version, for the tests of a migration's
+// Down.
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
 }

@@ -110,8 +110,8 @@ func (s *Store) fillWork(ctx context.Context, a *model.Article) error {
 }
 
 // SaveChange writes pending change a.Pending of published article a (creating or
-// replacing it), writes whether a's replies are open (not part of the change: it
-// applies at once), moves a to the next version and keeps a revision of the change's
+// replacing it), writes whether a's replies are open and its footer position (not
+// part of the change: they apply at once), moves a to the next version and keeps a revision of the change's
 // text. Returns model.ErrStaleVersion if a is no longer at a.Version, and
 // model.ErrSlugTaken if the change's slug belongs to another article.
 func (s *Store) SaveChange(ctx context.Context, a *model.Article, userID *int64, note string, now time.Time) error {
@@ -121,7 +121,7 @@ func (s *Store) SaveChange(ctx context.Context, a *model.Article, userID *int64,
 		if taken, err := tx.slugTaken(ctx, p.Slug, a.ID); err != nil || taken {
 			return errors.Join(err, model.ErrSlugTaken)
 		}
-		if err := tx.bumpVersion(ctx, a, map[string]any{"comments_open": a.CommentsOpen}); err != nil {
+		if err := tx.bumpVersion(ctx, a, map[string]any{"comments_open": a.CommentsOpen, "footer_position": a.FooterPosition}); err != nil {
 			return err
 		}
 		p.ID, p.Version, p.UpdatedAt = a.ID, a.Version, now

@@ -56,15 +56,15 @@ func (s *Store) Article(ctx context.Context, id int64) (*model.Article, error) {
 	return &a, nil
 }
 
-// ArticleStatusBySlug returns the ID and status of the article at slug, in any status,
-// or model.ErrNotFound.
-func (s *Store) ArticleStatusBySlug(ctx context.Context, slug string) (int64, model.ArticleStatus, error) {
+// ArticleStatusBySlug returns the ID, status and kind of the article at slug, in any
+// status, or model.ErrNotFound.
+func (s *Store) ArticleStatusBySlug(ctx context.Context, slug string) (int64, model.ArticleStatus, model.ArticleKind, error) {
 	var row articleRow
-	err := s.db.WithContext(ctx).Select("id", "status").Where("slug = ?", slug).Take(&row).Error
+	err := s.db.WithContext(ctx).Select("id", "status", "kind").Where("slug = ?", slug).Take(&row).Error
 	if err != nil {
-		return 0, "", translate(err)
+		return 0, "", "", translate(err)
 	}
-	return row.ID, model.ArticleStatus(row.Status), nil
+	return row.ID, model.ArticleStatus(row.Status), model.ArticleKind(row.Kind), nil
 }
 
 // RedirectSlug returns the current slug of the article that used to live at oldSlug,
@@ -122,7 +122,7 @@ func (s *Store) SaveArticle(ctx context.Context, a *model.Article, userID *int64
 func (s *Store) updateArticle(ctx context.Context, a *model.Article) error {
 	db := s.db.WithContext(ctx)
 	var old articleRow
-	if err := db.Select("id", "slug", "version").Take(&old, a.ID).Error; err != nil {
+	if err := db.Select("id", "slug", "version", "kind").Take(&old, a.ID).Error; err != nil {
 		return translate(err)
 	}
 	if old.Version != a.Version {
@@ -135,7 +135,7 @@ func (s *Store) updateArticle(ctx context.Context, a *model.Article) error {
 		"reviewer_id": a.ReviewerID, "reviewer_name": a.ReviewerName, "reviewer_credentials": a.ReviewerCredentials,
 		"reviewed_at": utcPtr(a.ReviewedAt), "next_review_at": utcPtr(a.NextReviewAt),
 		"scheduled_at": utcPtr(a.ScheduledAt), "published_at": utcPtr(a.PublishedAt),
-		"updated_at": a.UpdatedAt.UTC(), "version": a.Version + 1,
+		"footer_position": a.FooterPosition, "updated_at": a.UpdatedAt.UTC(), "version": a.Version + 1,
 	})
 	if res.Error != nil {
 		return translate(res.Error)
@@ -144,6 +144,7 @@ func (s *Store) updateArticle(ctx context.Context, a *model.Article) error {
 		return model.ErrStaleVersion
 	}
 	a.Version++
+	a.Kind = model.ArticleKind(old.Kind) // an article stays an article, a page a page
 	if old.Slug != a.Slug {
 		if err := db.Exec(`DELETE FROM slug_redirects WHERE old_slug = ?`, a.Slug).Error; err != nil {
 			return translate(err)
@@ -323,11 +324,15 @@ type ArticleListItem struct {
 	NextReviewAt *time.Time
 	Replies      int
 	Pending      int
+	Kind         model.ArticleKind
+	// FooterPosition is a page's place in the footer; nil when it is not there.
+	FooterPosition *int
 }
 
 // ArticleFilter selects articles for the staff list; zero values select everything.
 type ArticleFilter struct {
 	Status   model.ArticleStatus
+	Kind     model.ArticleKind
 	AuthorID int64
 	// DueBy lists published articles whose next review is due at or before it.
 	DueBy  time.Time
@@ -344,6 +349,10 @@ func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]ArticleLis
 	if f.Status != "" {
 		clauses = append(clauses, "a.status = ?")
 		args = append(args, f.Status)
+	}
+	if f.Kind != "" {
+		clauses = append(clauses, "a.kind = ?")
+		args = append(args, f.Kind)
 	}
 	if f.AuthorID != 0 {
 		clauses = append(clauses, "a.author_id = ?")
@@ -366,7 +375,7 @@ func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]ArticleLis
 	var items []ArticleListItem
 	err := db.Raw(`
 		SELECT a.id, a.slug, a.title, a.status, a.author_id, u.name AS author_name, a.updated_at, a.published_at,
-		       a.scheduled_at, a.reviewed_at, a.next_review_at,
+		       a.scheduled_at, a.reviewed_at, a.next_review_at, a.kind, a.footer_position,
 		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved') AS replies,
 		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'pending') AS pending
 		  FROM articles a JOIN users u ON u.id = a.author_id

@@ -145,8 +145,8 @@ const MaxSearchMatches = 1000
 // first, and tells on each row how many it ranked (total) and how many published
 // matches there were, up to MaxSearchMatches+1 (matches: more than MaxSearchMatches
 // means there are more). The full-text index yields the matches newest first, each
-// joined to its article by primary key to keep the published ones (drafts are in the
-// index too), and stops at the limit, so scores are computed for those only. The
+// joined to its article by primary key to keep the published articles (drafts and
+// pages are in the index too; pages are not search results), and stops at the limit, so scores are computed for those only. The
 // ranking reads only each candidate's date; titles and summaries are read for the
 // page's rows alone.
 const searchQuery = `
@@ -154,7 +154,7 @@ const searchQuery = `
 	    SELECT articles_search.docid, matchinfo(articles_search, 'pcnalx') AS info, p.published_at
 	      FROM articles_search
 	     CROSS JOIN articles p ON p.id = articles_search.docid
-	     WHERE articles_search MATCH ? AND p.status = 'published'
+	     WHERE articles_search MATCH ? AND p.status = 'published' AND p.kind = 'article'
 	     ORDER BY articles_search.docid DESC
 	     LIMIT ?),
 	ranked AS (

@@ -73,8 +73,11 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 		st.Close()
 	}
 	db := rawDB(t, path)
-	if n := count(t, db, `SELECT count(*) FROM articles`); n != 1 {
+	if n := count(t, db, `SELECT count(*) FROM articles WHERE kind = 'article'`); n != 1 {
 		t.Errorf("articles = %d, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM articles WHERE kind = 'page' AND status = 'published' AND footer_position IS NOT NULL`); n != 2 {
+		t.Errorf("pages in the footer = %d, want 2 (About, Editorial policy)", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM comments WHERE status = 'approved'`); n != 3 {
 		t.Errorf("approved replies = %d, want 3", n)

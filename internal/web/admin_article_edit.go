@@ -26,7 +26,7 @@ type editorForm struct {
 
 type editorPage struct {
 	layout
-	Form      editorForm
+	Form      editorForm     // Form.Kind says whether the editor is for an article or a page
 	Article   *model.Article // the stored article; nil for a new one
 	Errors    map[string]string
 	Message   string // a problem with the whole form, such as a conflict
@@ -53,6 +53,8 @@ func formFromRequest(c *gin.Context) editorForm {
 		NextReview:     strings.TrimSpace(c.PostForm("next_review")),
 		Minor:          c.PostForm("minor") == "on",
 		MinorReason:    strings.TrimSpace(c.PostForm("minor_reason")),
+		Kind:           model.ArticleKind(c.PostForm("kind")),
+		FooterPosition: strings.TrimSpace(c.PostForm("footer_position")),
 	}}
 	f.ID, _ = strconv.ParseInt(c.Param("id"), 10, 64)
 	f.Version, _ = strconv.Atoi(c.PostForm("version"))
@@ -79,13 +81,19 @@ func normaliseNewlines(s string) string {
 	return strings.ReplaceAll(s, "\r\n", "\n")
 }
 
-// GET /admin/articles/new shows an empty editor.
+// GET /admin/articles/new?kind=page shows an empty editor for an article, or for a
+// page with kind=page.
 func (s *Server) adminArticleNew(c *gin.Context) {
-	if err := s.publishing.MayCreate(staff(c)); err != nil {
+	kind := model.ArticleKind(c.DefaultQuery("kind", string(model.KindArticle)))
+	if !kind.Valid() {
+		s.notFound(c)
+		return
+	}
+	if err := s.publishing.MayCreate(staff(c), kind); err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.showEditor(c, http.StatusOK, editorPage{Form: editorForm{Draft: publishing.Draft{CommentsOpen: true}}})
+	s.showEditor(c, http.StatusOK, editorPage{Form: editorForm{Draft: publishing.Draft{Kind: kind, CommentsOpen: kind == model.KindArticle}}})
 }
 
 // POST /admin/articles/new creates a draft from the editor, or previews it.
@@ -94,7 +102,7 @@ func (s *Server) adminArticleCreate(c *gin.Context) {
 	if !s.readForm(c) {
 		return
 	}
-	if err := s.publishing.MayCreate(staff(c)); err != nil {
+	if err := s.publishing.MayCreate(staff(c), model.ArticleKind(c.DefaultPostForm("kind", string(model.KindArticle)))); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -148,6 +156,9 @@ func (s *Server) adminArticleUpdate(c *gin.Context) {
 // is nil.
 func (s *Server) saveEditor(c *gin.Context, a *model.Article) {
 	f := formFromRequest(c)
+	if a != nil {
+		f.Kind = a.Kind // the kind of a stored article never changes
+	}
 	page := editorPage{Form: f, Article: a, Action: c.PostForm("action")}
 	switch page.Action {
 	case "preview":
@@ -263,7 +274,7 @@ func (s *Server) editorUpload(c *gin.Context, page editorPage) {
 }
 
 func (s *Server) showEditor(c *gin.Context, status int, page editorPage) {
-	title := "New article"
+	title := "New " + page.Noun()
 	page.SendForReview = !page.SignedOut
 	if a := page.Article; a != nil {
 		title = "Edit: " + a.Working().Title
@@ -289,6 +300,14 @@ func (s *Server) showEditor(c *gin.Context, status int, page editorPage) {
 		page.Form.References = append(page.Form.References, model.Reference{})
 	}
 	s.render(c, status, "admin/article_edit", page)
+}
+
+// Noun is what the editor calls what it edits: "article" or "page".
+func (p editorPage) Noun() string {
+	if p.Form.Kind == model.KindPage {
+		return "page"
+	}
+	return "article"
 }
 
 // editorSignedOut keeps a staff member's work when their session ended while they

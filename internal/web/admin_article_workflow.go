@@ -4,7 +4,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -70,7 +69,7 @@ func (s *Server) showArticleOverview(c *gin.Context, status int, a *model.Articl
 	s.render(c, status, "admin/article", articleOverviewPage{
 		layout: s.adminLayout(c, work.Title), Article: a, Work: work, Body: body, Changes: publishing.ChangeSections(a),
 		Transitions: act.Transitions, CanEdit: act.Edit, CanReview: act.Review, OwnWriting: act.OwnWriting,
-		NeedsReview: act.ReviewNeeded, PublicURL: "/articles/" + url.PathEscape(a.Slug),
+		NeedsReview: act.ReviewNeeded, PublicURL: publicPath(a.Kind, a.Slug),
 		MinSchedule: s.now().UTC().Add(time.Minute).Format(scheduleLayout), Review: review,
 	})
 }

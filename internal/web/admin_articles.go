@@ -17,34 +17,40 @@ type articlesPage struct {
 	layout
 	Articles []store.ArticleListItem
 	Status   model.ArticleStatus
+	Pages    bool // the Pages tab: pages instead of articles
 	Statuses []model.ArticleStatus
 	Authors  []*model.User
 	AuthorID int64
 	Due      bool
 	CanWrite bool
-	Total    int
-	Page     int
-	PrevURL  string
-	NextURL  string
+	// CanPages: may see the Pages tab; CanWritePages: may start a page.
+	CanPages      bool
+	CanWritePages bool
+	Total         int
+	Page          int
+	PrevURL       string
+	NextURL       string
 }
 
-// GET /admin/articles?status=S&author=ID&due=1&page=N lists articles: authors see
-// their own, editors, admins and reviewers all. due=1 lists published articles whose
-// medical review is due.
+// GET /admin/articles?status=S&kind=K&author=ID&due=1&page=N lists articles (or
+// pages, with kind=page): authors see their own, editors, admins and reviewers all.
+// due=1 lists the published articles and pages whose medical review is due.
 func (s *Server) adminArticles(c *gin.Context) {
 	ctx := c.Request.Context()
 	u := staff(c)
 	page, ok := pageNumber(c)
 	status := model.ArticleStatus(c.Query("status"))
-	if !ok || (status != "" && !status.Valid()) {
+	kind := model.ArticleKind(c.DefaultQuery("kind", string(model.KindArticle)))
+	if !ok || (status != "" && !status.Valid()) || !kind.Valid() {
 		s.notFound(c)
 		return
 	}
-	f := store.ArticleFilter{Status: status, Limit: ArticlesPerAdminPage, Offset: (page - 1) * ArticlesPerAdminPage}
+	f := store.ArticleFilter{Status: status, Kind: kind, Limit: ArticlesPerAdminPage, Offset: (page - 1) * ArticlesPerAdminPage}
 	f.AuthorID, _ = strconv.ParseInt(c.Query("author"), 10, 64)
 	due := c.Query("due") == "1"
 	if due {
 		f.DueBy = s.now()
+		f.Kind = "" // a page's review falls due like an article's
 	}
 	list, total, err := s.publishing.List(ctx, u, f)
 	if err != nil {
@@ -54,9 +60,13 @@ func (s *Server) adminArticles(c *gin.Context) {
 	view := articlesPage{
 		layout: s.adminLayout(c, "Articles"), Articles: list, Total: total, Status: status, Due: due, Page: page,
 		Statuses: model.ArticleStatuses, CanWrite: model.CanWriteArticles(u), AuthorID: f.AuthorID,
+		Pages: f.Kind == model.KindPage, CanPages: model.CanSeeAllArticles(u), CanWritePages: model.CanWritePages(u),
 	}
-	if due {
+	switch {
+	case due:
 		view.Title = "Due for review"
+	case view.Pages:
+		view.Title = "Pages"
 	}
 	if model.CanSeeAllArticles(u) {
 		if view.Authors, err = s.store.Users(ctx); err != nil {

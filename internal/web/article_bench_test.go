@@ -107,8 +107,13 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 }
 
 func benchmarkArticle(b *testing.B, noPageCache bool) {
+	benchmarkPage(b, articlePath, noPageCache)
+}
+
+// benchmarkPage measures GET path on the benchmark's database.
+func benchmarkPage(b *testing.B, path string, noPageCache bool) {
 	h := newBenchHandler(b, noPageCache)
-	req := httptest.NewRequest(http.MethodGet, articlePath, nil)
+	req := httptest.NewRequest(http.MethodGet, path, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -131,4 +136,16 @@ func BenchmarkArticleShow_Cached(b *testing.B) {
 // every time (the page cache off): the first view after a change.
 func BenchmarkArticleShow_Rendered(b *testing.B) {
 	benchmarkArticle(b, true)
+}
+
+// BenchmarkHome_Cached measures the home page as an anonymous reader usually gets it:
+// from the page cache.
+func BenchmarkHome_Cached(b *testing.B) {
+	benchmarkPage(b, "/", false)
+}
+
+// BenchmarkHome_Rendered measures the home page rendered from the database every time
+// (the page cache off).
+func BenchmarkHome_Rendered(b *testing.B) {
+	benchmarkPage(b, "/", true)
 }

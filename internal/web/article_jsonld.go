@@ -17,7 +17,7 @@ type medicalWebPage struct {
 	URL           string         `json:"url"`
 	Headline      string         `json:"headline"`
 	Description   string         `json:"description,omitempty"`
-	Author        schemaPerson   `json:"author"`
+	Author        *schemaPerson  `json:"author,omitempty"` // none on a page, which speaks for the site
 	Publisher     schemaOrg      `json:"publisher"`
 	DatePublished string         `json:"datePublished,omitempty"`
 	DateModified  string         `json:"dateModified"`
@@ -54,7 +54,8 @@ type propertyValue struct {
 	Value      string `json:"value"`
 }
 
-// articleJSONLD describes an article as a schema.org MedicalWebPage, for the page's
+// articleJSONLD describes an article as a schema.org MedicalWebPage (a page as a
+// WebPage, without an author), for the page's
 // <script type="application/ld+json"> block. html/template treats that block as
 // script and copies a template.JS into it as it is, so the value must be safe there:
 // encoding/json writes <, > and & as \u003c, \u003e and \u0026, so no text of the
@@ -66,9 +67,13 @@ func (s *Server) articleJSONLD(a *model.Article, pageURL string) (template.JS, e
 		URL:          pageURL,
 		Headline:     a.Title,
 		Description:  a.Summary,
-		Author:       schemaPerson{Type: "Person", Name: a.Author.Name, JobTitle: a.Author.Credentials, URL: s.absoluteURL(a.Author.ProfileURL())},
 		Publisher:    schemaOrg{Type: "Organization", Name: s.siteName},
 		DateModified: a.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+	if a.IsPage() {
+		page.Type = "WebPage"
+	} else {
+		page.Author = &schemaPerson{Type: "Person", Name: a.Author.Name, JobTitle: a.Author.Credentials, URL: s.absoluteURL(a.Author.ProfileURL())}
 	}
 	if a.PublishedAt != nil {
 		page.DatePublished = a.PublishedAt.UTC().Format(time.RFC3339)

@@ -83,11 +83,16 @@ type replyStaff struct {
 // GET /articles/:slug shows an article, its references, its approved replies and the
 // reply form. ?replytocom=ID prepares the form to answer a reply (the way it works
 // without JavaScript); ?pending=TOKEN shows a reader their own held reply. An old
-// address of a renamed article redirects, an archived article is gone (410).
+// address of a renamed article redirects, an archived article is gone (410), and a
+// page moves to its own address, /pages/SLUG (301).
 func (s *Server) articleShow(c *gin.Context) {
 	article, err := s.store.PublishedArticle(c.Request.Context(), c.Param("slug"))
 	if err != nil {
-		s.articleMissing(c, err, "")
+		s.articleMissing(c, err, model.KindArticle, "")
+		return
+	}
+	if article.IsPage() {
+		c.Redirect(http.StatusMovedPermanently, publicPath(article.Kind, article.Slug))
 		return
 	}
 	var pendingID int64

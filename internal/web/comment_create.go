@@ -24,6 +24,9 @@ func (s *Server) commentCreate(c *gin.Context) {
 	// The checks need the article's own fields only; the references, tags and author
 	// are read when the page must be shown again.
 	article, err := s.store.PublishedArticleAlone(ctx, c.Param("slug"))
+	if err == nil && article.IsPage() {
+		err = model.ErrNotFound // a page takes no replies, and is not at /articles/
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

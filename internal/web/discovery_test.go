@@ -311,7 +311,8 @@ func TestSiteFeed(t *testing.T) {
 		t.Fatalf("%d entries, want 20", len(feed.Entries))
 	}
 	first := feed.Entries[0]
-	want := atomEntry{Title: "Feed article 20", ID: "tag:fascicle.test,2026-11-20:article-21",
+	// Article 23: the demo article is 1 and its pages 2 and 3.
+	want := atomEntry{Title: "Feed article 20", ID: "tag:fascicle.test,2026-11-20:article-23",
 		Updated: "2026-11-20T08:00:00Z", Published: "2026-11-20T08:00:00Z", Summary: "Summary 20: salt &amp; &lt;water&gt;"}
 	want.Link.Href, want.Link.Rel = "http://fascicle.test/articles/feed-20", "alternate"
 	want.Author.Name = "Daniel Reyes"
@@ -322,7 +323,7 @@ func TestSiteFeed(t *testing.T) {
 		t.Errorf("last entry = %q, want Feed article 01 (the demo article is 21st)", last.Title)
 	}
 	for _, e := range feed.Entries {
-		if e.Title == "Feed draft" || e.Title == demoTitle {
+		if e.Title == "Feed draft" || e.Title == demoTitle || strings.Contains(e.Link.Href, "/pages/") {
 			t.Errorf("feed has %q", e.Title)
 		}
 	}
@@ -374,9 +375,10 @@ func TestRepliesFeed(t *testing.T) {
 	s.get(t, "/articles/an-archived-article/comments.xml").wantStatus(http.StatusGone)
 }
 
-// Ensure the sitemap lists the home page, every published article and every tag with
-// a published article, each with when it last changed, the medical review board and
-// every public profile, and nothing else: no private profile, no email.
+// Ensure the sitemap lists the home page, every published article, every tag with a
+// published article and every published page at its /pages/ address, each with when
+// it last changed, the medical review board and every public profile, and nothing
+// else: no private profile, no email.
 func TestSitemap(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
@@ -384,6 +386,8 @@ func TestSitemap(t *testing.T) {
 	publish(t, s, 4, model.Article{Slug: "a-draft", Status: model.ArticleDraft, Tags: []model.Tag{{Slug: "secret", Name: "Secret"}}})
 	s.exec(t, `INSERT INTO users (name, email, role, slug, created_at, updated_at)
 		VALUES ('Private Person', 'private@staff.example', 'author', 'private-person', '2026-01-01', '2026-01-01')`)
+	publish(t, s, 5, model.Article{Slug: "unlisted-page", Kind: model.KindPage})
+	publish(t, s, 6, model.Article{Slug: "draft-page", Kind: model.KindPage, Status: model.ArticleDraft})
 	res := s.get(t, "/sitemap.xml").wantStatus(http.StatusOK)
 	if got := res.Header.Get("Content-Type"); got != "application/xml; charset=utf-8" {
 		t.Errorf("Content-Type = %q", got)
@@ -410,6 +414,10 @@ func TestSitemap(t *testing.T) {
 		"http://fascicle.test/tags/muscle-health":           "2026-10-20T16:45:00Z",
 		"http://fascicle.test/tags/sleep":                   "2026-11-03T08:00:00Z",
 		"http://fascicle.test/medical-review-board":         "",
+		// Pages, in the footer or not; they do not date the home page.
+		"http://fascicle.test/pages/" + demo.AboutSlug:           "2026-09-01T08:00:00Z",
+		"http://fascicle.test/pages/" + demo.EditorialPolicySlug: "2026-09-01T08:00:00Z",
+		"http://fascicle.test/pages/unlisted-page":               "2026-11-05T08:00:00Z",
 	}
 	// Public profiles, changed when their accounts were.
 	rows, err := s.db.Query(`SELECT slug, updated_at FROM users WHERE profile_public = 1`)
@@ -437,7 +445,7 @@ func TestSitemap(t *testing.T) {
 			t.Errorf("%s: lastmod %q, want %q", loc, got[loc], lastmod)
 		}
 	}
-	res.wantNotContains("a-draft", "secret", "/admin", "/search", "private-person", "@")
+	res.wantNotContains("a-draft", "secret", "/admin", "/search", "private-person", "@", "draft-page", "/articles/unlisted-page", "/articles/"+demo.AboutSlug)
 }
 
 // Ensure robots.txt opens the public pages, closes the staff pages and names the

@@ -47,6 +47,8 @@ var domainErrors = []domainError{
 		"Only editors and administrators publish, schedule, archive or take back articles. Send the article for medical review; once it is reviewed, an editor publishes it."},
 	{publishing.ErrOwnWriting, http.StatusForbidden, "Not your own writing",
 		"Nobody reviews their own writing: another medical reviewer must sign this text off."},
+	{model.ErrPagesForEditors, http.StatusForbidden, "Not allowed",
+		"cannot write or change pages: pages such as About or Editorial policy speak for the whole site, so editors and administrators write them. Ask an editor if a page needs a change."}, // after the role, see fail
 	{model.ErrForbidden, http.StatusForbidden, "Not allowed",
 		"cannot do this. Ask an administrator if you need it."}, // after the role, see fail
 	{model.ErrUnavailable, http.StatusServiceUnavailable, "Please try again",
@@ -163,8 +165,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 	switch {
 	case !ok:
 		s.serverError(c, err)
-	case d.err == model.ErrForbidden:
-		s.forbidden(c)
+	case d.err == model.ErrForbidden || d.err == model.ErrPagesForEditors:
+		s.forbiddenAs(c, d)
 	case d.status == http.StatusServiceUnavailable:
 		s.log.ErrorContext(c.Request.Context(), "database unavailable", "error", err.Error())
 		c.Header("Retry-After", "5")
@@ -177,11 +179,16 @@ func (s *Server) fail(c *gin.Context, err error) {
 
 // forbidden answers 403, naming the signed-in person's role.
 func (s *Server) forbidden(c *gin.Context) {
+	d, _ := describe(model.ErrForbidden)
+	s.forbiddenAs(c, d)
+}
+
+// forbiddenAs answers 403 with d's page, its message after the person's role.
+func (s *Server) forbiddenAs(c *gin.Context, d domainError) {
 	role := "Your account"
 	if u := staff(c); u != nil {
 		role = "Your account (" + u.Role.Label() + ")"
 	}
-	d, _ := describe(model.ErrForbidden)
 	s.renderError(c, d.status, d.heading, role+" "+d.message)
 }
 
@@ -225,10 +232,11 @@ func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	page.layout = s.layout(c, page.Heading, "")
 	if staff(c) != nil && strings.HasPrefix(c.Request.URL.Path, "/admin/") {
 		// A staff member who meets an error in the staff pages keeps their header.
 		page.layout = s.adminLayout(c, page.Heading)
+	} else {
+		page.layout = s.layout(c, page.Heading, "")
 	}
 	page.NoIndex = true
 	s.render(c, page.Status, "error", page)

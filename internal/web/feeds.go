@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gorilla/feeds"
 
+	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/render"
 )
 
@@ -61,7 +62,11 @@ func (s *Server) repliesFeed(c *gin.Context) {
 	ctx := c.Request.Context()
 	article, err := s.store.PublishedArticle(ctx, c.Param("slug"))
 	if err != nil {
-		s.articleMissing(c, err, "/comments.xml")
+		s.articleMissing(c, err, model.KindArticle, "/comments.xml")
+		return
+	}
+	if article.IsPage() {
+		s.notFound(c) // a page has no replies
 		return
 	}
 	comments, err := s.store.ApprovedComments(ctx, article.ID) // oldest first

@@ -138,6 +138,7 @@ func (s *Server) cachePage(c *gin.Context) {
 		c.Abort()
 		return
 	}
+	c.Set(contentVersionKey, version) // for the footer (see footerCache)
 	real := c.Writer
 	capture := &captureWriter{ResponseWriter: real}
 	c.Writer = capture

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -24,6 +25,11 @@ func TestPublicPages(t *testing.T) {
 	s.exec(t, `INSERT INTO users (name, email, role, credentials, slug, bio, created_at, updated_at)
 		VALUES ('Private Reviewer', 'private.reviewer@staff.example', 'reviewer', 'MD', 'private-reviewer', 'Not for readers yet.', '2026-01-01', '2026-01-01')`)
 	staffEmails := []string{"daniel.reyes@staff.example", "amara.okafor@staff.example", "private.reviewer@staff.example", "@staff.example"}
+	addPage(t, s, "a-draft-page", model.ArticleDraft, 3)
+	addPage(t, s, "an-archived-page", model.ArticleArchived, 4)
+	// What a page must not have: a byline, tags, replies, the reply form or its feed.
+	notOnPages := []string{"Leave a Reply", `name="comment"`, `id="respond"`, `id="comments"`, `class="byline"`,
+		"Helen Marsh", `class="tag-list"`, "comments.xml", "Not medical advice.", `"author"`}
 
 	tests := []struct {
 		Name               string
@@ -41,7 +47,9 @@ func TestPublicPages(t *testing.T) {
 				"Most muscle twitches are harmless", "14 September 2026", "3 replies", "By Daniel Reyes",
 				`reviewed by <a href="/medical-review-board">medical professionals</a>`, // the footer
 			},
-			NotExpectedContent: []string{"a-draft-article", "an-archived-article", `rel="next"`, `rel="prev"`},
+			// Pages are in the footer, never in the list.
+			NotExpectedContent: []string{"a-draft-article", "an-archived-article", `rel="next"`, `rel="prev"`,
+				`href="/articles/about"`, `href="/articles/editorial-policy"`, "Who we are, what we publish"},
 		},
 		{Name: "HomePageOne", URL: "/?page=1", ExpectedStatus: http.StatusOK, ExpectedContent: []string{"Understanding Involuntary"}},
 		{Name: "HomePageBeyondLast", URL: "/?page=2", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
@@ -134,6 +142,40 @@ func TestPublicPages(t *testing.T) {
 			ExpectedContent:    []string{`<span id="reply-title-text">Leave a Reply</span>`, `id="comment_parent" value="0"`},
 			NotExpectedContent: []string{`<span id="reply-title-text">Reply to`},
 		},
+		{
+			Name: "PageAbout", URL: "/pages/about", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				"<title>About us – Fascicle</title>", "<h1>About us</h1>",
+				`<p class="article-summary">Who we are, what we publish`,
+				`Medically reviewed by <strong><a href="/authors/dr-amara-okafor">Dr. Amara Okafor</a></strong>, MD, neurologist`,
+				`Last reviewed <time datetime="2026-08-28T14:00:00Z">28 August 2026</time>`,
+				`Last updated <time datetime="2026-09-01T08:00:00Z">1 September 2026</time>`,
+				`<h2 id="h-who-we-are">Who we are</h2>`, `<a href="/pages/editorial-policy">editorial policy</a>`,
+				`<link rel="canonical" href="http://fascicle.test/pages/about">`, `"@type":"WebPage"`,
+				`"reviewedBy":{"@type":"Person","name":"Dr. Amara Okafor"`,
+			},
+			NotExpectedContent: notOnPages,
+		},
+		{
+			Name: "PageEditorialPolicy", URL: "/pages/editorial-policy", ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				"<h1>Editorial policy</h1>", `Medically reviewed by <strong><a href="/authors/dr-amara-okafor">Dr. Amara Okafor</a></strong>`,
+				"<h2 id=\"h-medical-review\">Medical review</h2>", "at least every 12 months",
+				"a correction note under its title", "Every reply is read by a moderator before it appears",
+				"are never medical advice",
+			},
+			NotExpectedContent: notOnPages,
+		},
+		{Name: "DraftPage", URL: "/pages/a-draft-page", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Draft body"}},
+		{Name: "ArchivedPage", URL: "/pages/an-archived-page", ExpectedStatus: http.StatusGone,
+			ExpectedContent: []string{"This page has been withdrawn"}, NotExpectedContent: []string{"Draft body"}},
+		{Name: "UnknownPage", URL: "/pages/no-such-page", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found"}},
+		// An article lives at /articles/ only; a page asked for there moves to /pages/.
+		{Name: "ArticleAtPageAddress", URL: "/pages/" + demo.ArticleSlug, ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Fasciculations"}},
+		{Name: "PageAtArticleAddress", URL: "/articles/about", ExpectedStatus: http.StatusMovedPermanently, NotExpectedContent: []string{"Who we are"}},
+		{Name: "DraftPageAtArticleAddress", URL: "/articles/a-draft-page", ExpectedStatus: http.StatusNotFound},
+		{Name: "PageRepliesFeed", URL: "/articles/about/comments.xml", ExpectedStatus: http.StatusNotFound},
+		{Name: "ReplyToPage", Method: http.MethodPost, URL: "/articles/about/comments", ExpectedStatus: http.StatusNotFound},
 		{Name: "UnknownArticle", URL: "/articles/no-such-article", ExpectedStatus: http.StatusNotFound, ExpectedContent: []string{"Page not found", "Error 404"}},
 		{Name: "DraftArticle", URL: "/articles/a-draft-article", ExpectedStatus: http.StatusNotFound, NotExpectedContent: []string{"Draft body"}},
 		{Name: "ArchivedArticle", URL: "/articles/an-archived-article", ExpectedStatus: http.StatusGone, ExpectedContent: []string{"This article has been withdrawn"}, NotExpectedContent: []string{"Draft body"}},
@@ -243,6 +285,26 @@ func TestHead_AnsweredLikeGet(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.ContentLength == 0 {
 		t.Errorf("HEAD: status %d, length %d", res.StatusCode, res.ContentLength)
 	}
+}
+
+// addPage adds a page in status, at footer position footer (0: not in the footer).
+func addPage(t testing.TB, s *site, slug string, status model.ArticleStatus, footer int) *model.Article {
+	t.Helper()
+	now := time.Now().UTC()
+	a := &model.Article{
+		Kind: model.KindPage, Slug: slug, Title: "Title of " + slug, Summary: "Summary of " + slug,
+		BodyMarkdown: "Draft body of " + slug, Status: status, AuthorID: 1,
+	}
+	if footer > 0 {
+		a.FooterPosition = &footer
+	}
+	if status == model.ArticlePublished {
+		a.PublishedAt = &now
+	}
+	if err := s.store.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 func addArticle(t testing.TB, s *site, slug string, status model.ArticleStatus) *model.Article {

@@ -34,6 +34,10 @@ type layout struct {
 	RepliesFeed string      // the address of the replies feed of the article shown
 	JSONLD      template.JS // schema.org data, made by encoding/json (see articleJSONLD)
 	SearchPage  bool        // the search page, which has its own search box instead of the header's
+
+	// Footer lists the pages an editor placed in the footer, then the site's own
+	// links, rendered once per content version (see footerCache).
+	Footer template.HTML
 }
 
 // staffBar is the top of every staff page.
@@ -49,20 +53,29 @@ type staffBar struct {
 	CanArticles   bool // write or review articles
 }
 
+// layout is what a public page needs besides its own content, its footer included.
 func (s *Server) layout(c *gin.Context, title, description string) layout {
+	l := s.bareLayout(c, title, description)
+	l.Footer = s.footer(c)
+	return l
+}
+
+// bareLayout is layout with the site's own footer links only, read from nothing.
+func (s *Server) bareLayout(c *gin.Context, title, description string) layout {
 	return layout{
 		SiteName:     s.siteName,
 		Title:        title,
 		Description:  description,
 		CanonicalURL: s.publicURL + c.Request.URL.Path,
 		Year:         s.now().Year(),
+		Footer:       s.fixedFooter,
 	}
 }
 
 // adminLayout is layout for staff pages: never cached or indexed, with the staff
-// header and the number of replies waiting.
+// header and the number of replies waiting. Its footer has the site's own links only.
 func (s *Server) adminLayout(c *gin.Context, title string) layout {
-	l := s.layout(c, title, "")
+	l := s.bareLayout(c, title, "")
 	l.NoIndex, l.Admin = true, true
 	l.Flash = flashMessages[c.Query("done")]
 	if n, err := strconv.Atoi(c.Query("n")); err == nil && l.Flash != "" && c.Query("done") != "none" {
@@ -133,7 +146,8 @@ var flashMessages = map[string]string{
 
 // pages holds one template set per page: the base layout, every partial and the page.
 type pages struct {
-	sets map[string]*template.Template
+	sets   map[string]*template.Template
+	footer *template.Template // the footer's links alone (see footerCache)
 }
 
 // loadPages parses every page once. A page that fails to parse, or that lacks the
@@ -153,6 +167,9 @@ func loadPages(funcs template.FuncMap) (*pages, error) {
 	}
 	files = append(files, adminFiles...)
 	p := &pages{sets: map[string]*template.Template{}}
+	if p.footer = template.Must(base.Clone()).Lookup("footer_links"); p.footer == nil {
+		return nil, fmt.Errorf("no footer_links partial")
+	}
 	for _, file := range files {
 		set, err := template.Must(base.Clone()).ParseFS(templates.FS, file)
 		if err != nil {

@@ -59,6 +59,7 @@ var routeTable = []Route{
 	{Method: "GET", Path: "/", Cached: true, handle: (*Server).home},
 	{Method: "GET", Path: "/articles/:slug", Cached: true, handle: (*Server).articleShow},
 	{Method: "GET", Path: "/articles/:slug/comments.xml", Cached: true, handle: (*Server).repliesFeed},
+	{Method: "GET", Path: "/pages/:slug", Cached: true, handle: (*Server).pageShow},
 	{Method: "GET", Path: "/tags/:tag", Cached: true, handle: (*Server).tagShow},
 	{Method: "GET", Path: "/search", Cached: true, handle: (*Server).search},
 	{Method: "GET", Path: "/feed.xml", Cached: true, handle: (*Server).siteFeed},

@@ -3,6 +3,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -65,6 +66,9 @@ type Server struct {
 	pageCacheOn bool
 	bodies      bodyCache
 	replies     replyCache
+	footers     footerCache
+	fixedLinks  []footerLink  // see siteFooterLinks
+	fixedFooter template.HTML // the footer of fixedLinks alone, for staff pages
 	engine      *gin.Engine
 }
 
@@ -99,6 +103,7 @@ func New(opt Options) (*Server, error) {
 		headerless:  headerlessRoutes(),
 		cache:       newPageCache(),
 		pageCacheOn: !opt.NoPageCache,
+		fixedLinks:  fixedFooterLinks(routeTable),
 	}
 	if opt.CheckHost {
 		u, err := url.Parse(opt.PublicURL)
@@ -124,6 +129,9 @@ func New(opt Options) (*Server, error) {
 		return nil, err
 	}
 	if s.pages, err = loadPages(s.templateFuncs()); err != nil {
+		return nil, err
+	}
+	if s.fixedFooter, err = s.renderFooter(s.fixedLinks); err != nil {
 		return nil, err
 	}
 	gin.SetMode(gin.ReleaseMode)

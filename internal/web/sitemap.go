@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/model"
 )
 
 // sitemapURLSet is a sitemap (https://www.sitemaps.org/protocol.html).
@@ -23,9 +25,9 @@ type sitemapURL struct {
 }
 
 // GET /sitemap.xml lists the pages search engines should know: the home page, every
-// published article and every tag that has one, each with when it last changed, the
-// medical review board and every public staff profile. Search results and staff pages
-// are not in it.
+// published article, every tag that has one and every published page (at its /pages/
+// address), each with when it last changed, the medical review board and every public
+// staff profile. Search results and staff pages are not in it.
 func (s *Server) sitemap(c *gin.Context) {
 	ctx := c.Request.Context()
 	articles, err := s.store.SitemapArticles(ctx)
@@ -34,6 +36,11 @@ func (s *Server) sitemap(c *gin.Context) {
 		return
 	}
 	tags, err := s.store.SitemapTags(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pages, err := s.store.SitemapPages(ctx)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -63,6 +70,11 @@ func (s *Server) sitemap(c *gin.Context) {
 	for _, t := range tags {
 		set.URLs = append(set.URLs, sitemapURL{
 			Loc: s.publicURL + "/tags/" + url.PathEscape(t.Slug), LastMod: t.UpdatedAt.Format(time.RFC3339),
+		})
+	}
+	for _, p := range pages {
+		set.URLs = append(set.URLs, sitemapURL{
+			Loc: s.publicURL + publicPath(model.KindPage, p.Slug), LastMod: p.UpdatedAt.Format(time.RFC3339),
 		})
 	}
 	set.URLs = append(set.URLs, sitemapURL{Loc: s.publicURL + "/medical-review-board"})
