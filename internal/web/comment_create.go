@@ -104,9 +104,10 @@ func (s *Server) commentCreate(c *gin.Context) {
 		reshow(d.status, form)
 		return
 	case errors.Is(err, moderation.ErrFlood), errors.Is(err, moderation.ErrDuplicate), errors.Is(err, model.ErrUnavailable):
-		// Refused for now, not for what was typed: the form comes back with it all.
+		// Refused for now, not for what was typed: the form comes back with it all,
+		// still answering the reply it answered.
 		d, _ := describe(err)
-		form.Message = d.message
+		form.Message, form.ParentID = d.message, max(sub.ParentID, 0)
 		switch d.status {
 		case http.StatusTooManyRequests:
 			c.Header("Retry-After", "15")

@@ -539,6 +539,12 @@ func TestDuplicate_Reply(t *testing.T) {
 		form.Set("comment_parent", "1")
 		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 	})
+	t.Run("RefusedStillAnswersItsParent", func(t *testing.T) {
+		form := validReply()
+		form.Set("comment_parent", "1")
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusConflict).
+			wantContains(`id="comment_parent" value="1"`, `<span id="reply-title-text">Reply to`)
+	})
 	t.Run("OtherNameIsNew", func(t *testing.T) {
 		form := validReply()
 		form.Set("author", "Reader O.")
