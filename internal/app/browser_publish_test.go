@@ -78,7 +78,9 @@ func TestBrowser_AuthorWritesReviewerSignsEditorPublishesReaderFindsIt(t *testin
 	signInBrowser(t, authorB, base, "ana.author@example.com", "writing by lamplight")
 	mustRun(t, authorB, "open the editor", chromedp.Navigate(base+"/admin/articles/new"))
 	const title = "Magnesium and Night Cramps"
-	mustRun(t, authorB, "write the article", chromedp.Steps(
+	// Typing key by key, with the live preview answering, is the slowest step of all
+	// on a loaded machine: it gets the bound of a step per field.
+	mustRunWithin(t, authorB, "write the article", 9*actionTimeout, chromedp.Steps(
 		chromedp.SendKeys(chromedp.CSS("#title"), title),
 		chromedp.SendKeys(chromedp.CSS("#summary"), "What the evidence says about magnesium for cramps at night."),
 		chromedp.SendKeys(chromedp.CSS("#body"), "Night cramps are common in older adults [1].\n\nMagnesium has been tried widely, with mixed results [2]."),

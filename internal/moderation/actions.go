@@ -67,10 +67,11 @@ func replyNotFound(err error) error {
 	return err
 }
 
-// Moderate does action to the reply id, and reports whether that changed it:
-// approving an approved reply, or deleting a pending one, does not. Returns
-// ErrReplyNotFound if there is no reply id, and ErrUnknownAction.
-func (s *Service) Moderate(ctx context.Context, action Action, id int64) (bool, error) {
+// Moderate does action to the reply id as moderator by, and reports whether that
+// changed it: approving an approved reply, or deleting a pending one, does not. The
+// reply remembers who moved it and when. Returns ErrReplyNotFound if there is no
+// reply id, and ErrUnknownAction.
+func (s *Service) Moderate(ctx context.Context, by *model.User, action Action, id int64) (bool, error) {
 	if !action.Valid() {
 		return false, ErrUnknownAction
 	}
@@ -84,7 +85,7 @@ func (s *Service) Moderate(ctx context.Context, action Action, id int64) (bool, 
 		if len(states) == 0 {
 			return ErrReplyNotFound
 		}
-		n, err := apply(ctx, tx, action, states, now)
+		n, err := apply(ctx, tx, by, action, states, now)
 		changed = n > 0
 		return err
 	})
@@ -94,11 +95,11 @@ func (s *Service) Moderate(ctx context.Context, action Action, id int64) (bool, 
 	return changed, nil
 }
 
-// ModerateAll does action to the replies ids, and returns how many it changed. The IDs
-// of replies that do not exist (deleted by another moderator since the queue was
-// loaded, say) are skipped, as are replies the action does not change. Returns
-// ErrUnknownAction.
-func (s *Service) ModerateAll(ctx context.Context, action Action, ids []int64) (int, error) {
+// ModerateAll does action to the replies ids as moderator by, and returns how many it
+// changed. The IDs of replies that do not exist (deleted by another moderator since
+// the queue was loaded, say) are skipped, as are replies the action does not change.
+// Returns ErrUnknownAction.
+func (s *Service) ModerateAll(ctx context.Context, by *model.User, action Action, ids []int64) (int, error) {
 	if !action.Valid() {
 		return 0, ErrUnknownAction
 	}
@@ -112,7 +113,7 @@ func (s *Service) ModerateAll(ctx context.Context, action Action, ids []int64) (
 		if err != nil {
 			return err
 		}
-		n, err = apply(ctx, tx, action, states, now)
+		n, err = apply(ctx, tx, by, action, states, now)
 		return err
 	})
 	if err != nil {
@@ -121,8 +122,9 @@ func (s *Service) ModerateAll(ctx context.Context, action Action, ids []int64) (
 	return n, nil
 }
 
-// apply does action to the replies in states, inside tx, and returns how many changed.
-func apply(ctx context.Context, tx *store.Store, action Action, states []store.CommentState, now time.Time) (int, error) {
+// apply does action to the replies in states as moderator by, inside tx, and returns
+// how many changed.
+func apply(ctx context.Context, tx *store.Store, by *model.User, action Action, states []store.CommentState, now time.Time) (int, error) {
 	if action == ActionDelete {
 		var binned []int64
 		for _, st := range states {
@@ -147,6 +149,11 @@ func apply(ctx context.Context, tx *store.Store, action Action, states []store.C
 		n, err := tx.SetCommentStatus(ctx, ids, o.status, o.previous, now)
 		if err != nil {
 			return 0, err
+		}
+		if by != nil {
+			if err := tx.NoteModerator(ctx, ids, by.ID, now); err != nil {
+				return 0, err
+			}
 		}
 		changed += n
 	}

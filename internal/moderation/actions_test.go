@@ -17,13 +17,13 @@ func TestModerate_UnknownReplyNotFound(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	gone := f.add(t, model.Comment{Status: model.CommentTrash})
-	if changed, err := f.svc.Moderate(ctx, moderation.ActionDelete, gone); err != nil || !changed {
+	if changed, err := f.svc.Moderate(ctx, nil, moderation.ActionDelete, gone); err != nil || !changed {
 		t.Fatalf("deleting a reply in the trash = %v, %v; want true, nil", changed, err)
 	}
 	before := f.snapshot(t)
 	for _, id := range []int64{gone, 9999, 0, -1} {
 		for _, action := range moderation.Actions {
-			changed, err := f.svc.Moderate(ctx, action, id)
+			changed, err := f.svc.Moderate(ctx, nil, action, id)
 			if !errors.Is(err, moderation.ErrReplyNotFound) || !errors.Is(err, model.ErrNotFound) || changed {
 				t.Errorf("Moderate(%s, %d) = %v, %v; want false, ErrReplyNotFound", action, id, changed, err)
 			}
@@ -43,13 +43,13 @@ func TestModerate_UnknownActionRefused(t *testing.T) {
 	id := f.add(t, model.Comment{})
 	before := f.snapshot(t)
 	for _, action := range []moderation.Action{"", "publish", "Approve", "approve "} {
-		if changed, err := f.svc.Moderate(ctx, action, id); !errors.Is(err, moderation.ErrUnknownAction) || changed {
+		if changed, err := f.svc.Moderate(ctx, nil, action, id); !errors.Is(err, moderation.ErrUnknownAction) || changed {
 			t.Errorf("Moderate(%q) = %v, %v; want false, ErrUnknownAction", action, changed, err)
 		}
-		if n, err := f.svc.ModerateAll(ctx, action, []int64{id, 1}); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
+		if n, err := f.svc.ModerateAll(ctx, nil, action, []int64{id, 1}); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
 			t.Errorf("ModerateAll(%q) = %d, %v; want 0, ErrUnknownAction", action, n, err)
 		}
-		if n, err := f.svc.ModerateAll(ctx, action, nil); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
+		if n, err := f.svc.ModerateAll(ctx, nil, action, nil); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
 			t.Errorf("ModerateAll(%q, no IDs) = %d, %v; want 0, ErrUnknownAction", action, n, err)
 		}
 		if action.Valid() {
@@ -106,7 +106,7 @@ func TestModerate_StatusRules(t *testing.T) {
 			for _, action := range tt.Actions {
 				f.now = f.now.Add(time.Minute)
 				var err error
-				if changed, err = f.svc.Moderate(ctx, action, id); err != nil {
+				if changed, err = f.svc.Moderate(ctx, nil, action, id); err != nil {
 					t.Fatalf("%s: %v", action, err)
 				}
 			}
@@ -136,7 +136,7 @@ func TestModerate_DeleteOnlyFromSpamOrTrash(t *testing.T) {
 	ctx := context.Background()
 	for _, status := range []model.CommentStatus{model.CommentPending, model.CommentApproved} {
 		id := f.add(t, model.Comment{Status: status})
-		if changed, err := f.svc.Moderate(ctx, moderation.ActionDelete, id); err != nil || changed {
+		if changed, err := f.svc.Moderate(ctx, nil, moderation.ActionDelete, id); err != nil || changed {
 			t.Errorf("deleting a %s reply = %v, %v; want false, nil", status, changed, err)
 		}
 		if r, ok := f.row(t, id); !ok || r.Status != string(status) {
@@ -146,7 +146,7 @@ func TestModerate_DeleteOnlyFromSpamOrTrash(t *testing.T) {
 	// Demo reply 2 answers reply 1; one more level under it.
 	under := f.add(t, model.Comment{Status: model.CommentApproved, ParentID: new(int64(2))})
 	for _, action := range []moderation.Action{moderation.ActionSpam, moderation.ActionDelete} {
-		if changed, err := f.svc.Moderate(ctx, action, 2); err != nil || !changed {
+		if changed, err := f.svc.Moderate(ctx, nil, action, 2); err != nil || !changed {
 			t.Fatalf("%s reply 2 = %v, %v; want true, nil", action, changed, err)
 		}
 	}
@@ -173,7 +173,7 @@ func TestModerateAll_CountsOnlyChanged(t *testing.T) {
 	total := f.count(t, `SELECT count(*) FROM comments`)
 
 	f.now = f.now.Add(time.Minute)
-	n, err := f.svc.ModerateAll(ctx, moderation.ActionApprove, []int64{a, b, already, 9999, a})
+	n, err := f.svc.ModerateAll(ctx, nil, moderation.ActionApprove, []int64{a, b, already, 9999, a})
 	if err != nil || n != 2 {
 		t.Fatalf("ModerateAll(approve) = %d, %v; want 2, nil", n, err)
 	}
@@ -185,10 +185,10 @@ func TestModerateAll_CountsOnlyChanged(t *testing.T) {
 	if r, _ := f.row(t, already); !r.UpdatedAt.Equal(alreadyBefore.UpdatedAt) {
 		t.Errorf("the reply approved already has updated_at %v, want it untouched at %v", r.UpdatedAt, alreadyBefore.UpdatedAt)
 	}
-	if n, err := f.svc.ModerateAll(ctx, moderation.ActionApprove, []int64{a, b, already}); err != nil || n != 0 {
+	if n, err := f.svc.ModerateAll(ctx, nil, moderation.ActionApprove, []int64{a, b, already}); err != nil || n != 0 {
 		t.Errorf("approving approved replies again = %d, %v; want 0, nil", n, err)
 	}
-	if n, err := f.svc.ModerateAll(ctx, moderation.ActionApprove, nil); err != nil || n != 0 {
+	if n, err := f.svc.ModerateAll(ctx, nil, moderation.ActionApprove, nil); err != nil || n != 0 {
 		t.Errorf("ModerateAll with no IDs = %d, %v; want 0, nil", n, err)
 	}
 	if got := f.count(t, `SELECT count(*) FROM comments`); got != total {
@@ -207,7 +207,7 @@ func TestModerateAll_DeleteSkipsRepliesOutsideTheBin(t *testing.T) {
 	pending := f.add(t, model.Comment{Status: model.CommentPending})
 	approved := f.add(t, model.Comment{Status: model.CommentApproved})
 
-	n, err := f.svc.ModerateAll(ctx, moderation.ActionDelete, []int64{spam, pending, trash, approved, 9999})
+	n, err := f.svc.ModerateAll(ctx, nil, moderation.ActionDelete, []int64{spam, pending, trash, approved, 9999})
 	if err != nil || n != 2 {
 		t.Fatalf("ModerateAll(delete) = %d, %v; want 2, nil", n, err)
 	}

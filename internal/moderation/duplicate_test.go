@@ -32,7 +32,7 @@ func TestSubmit_DuplicateUnlessTrashed(t *testing.T) {
 	}
 	for _, action := range []moderation.Action{"", moderation.ActionApprove, moderation.ActionSpam} {
 		if action != "" {
-			if _, err := f.svc.Moderate(ctx, action, first); err != nil {
+			if _, err := f.svc.Moderate(ctx, nil, action, first); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -44,7 +44,7 @@ func TestSubmit_DuplicateUnlessTrashed(t *testing.T) {
 			t.Errorf("a duplicate was saved (%d replies, want %d)", got, before)
 		}
 	}
-	if _, err := f.svc.Moderate(ctx, moderation.ActionTrash, first); err != nil {
+	if _, err := f.svc.Moderate(ctx, nil, moderation.ActionTrash, first); err != nil {
 		t.Fatal(err)
 	}
 	if err := send(); err != nil {

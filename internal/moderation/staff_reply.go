@@ -36,7 +36,7 @@ func (s *Service) StaffReply(ctx context.Context, staff *model.User, parentID in
 		}
 		switch parent.Status {
 		case model.CommentPending:
-			if _, err := apply(ctx, tx, ActionApprove, []store.CommentState{{ID: parent.ID, Status: parent.Status, PreviousStatus: parent.PreviousStatus}}, now); err != nil {
+			if _, err := apply(ctx, tx, staff, ActionApprove, []store.CommentState{{ID: parent.ID, Status: parent.Status, PreviousStatus: parent.PreviousStatus}}, now); err != nil {
 				return err
 			}
 		case model.CommentApproved:

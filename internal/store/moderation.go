@@ -17,6 +17,10 @@ type QueueComment struct {
 	ArticleSlug  string
 	ParentAuthor string // empty for a reply to the article
 	StaffName    string // the staff account that wrote it, if any (its role is in Comment)
+	// StatusByName is the moderator who last moved it to its status, and StatusAt
+	// when; empty when the rules gave it its status on arrival (HeldReason says why).
+	StatusByName string
+	StatusAt     *time.Time
 }
 
 // CommentFilter selects replies for the moderation queue.
@@ -37,11 +41,13 @@ const queueSearchClause = `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESC
 const (
 	queueListQuery = `
 		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
-		       p.author_name AS parent_author, u.name AS staff_name, u.role AS staff_role
+		       p.author_name AS parent_author, u.name AS staff_name, u.role AS staff_role,
+		       m.name AS status_by_name
 		  FROM comments c
 		  JOIN articles a ON a.id = c.article_id
 		  LEFT JOIN comments p ON p.id = c.parent_id
 		  LEFT JOIN users u ON u.id = c.user_id
+		  LEFT JOIN users m ON m.id = c.status_by
 		 WHERE %s
 		 ORDER BY c.created_at DESC, c.id DESC
 		 LIMIT ? OFFSET ?`
@@ -97,6 +103,8 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 		ParentAuthor *string
 		StaffName    *string
 		StaffRole    *string
+		StatusByName *string
+		StatusAt     *time.Time
 	}
 	err := s.db.WithContext(ctx).Raw(fmt.Sprintf(queueListQuery, where), append(args, limit, offset)...).Scan(&rows).Error
 	if err != nil {
@@ -117,6 +125,9 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 		}
 		if r.StaffRole != nil {
 			list[i].Comment.StaffRole = model.Role(*r.StaffRole)
+		}
+		if r.StatusByName != nil {
+			list[i].StatusByName, list[i].StatusAt = *r.StatusByName, utcPtr(r.StatusAt)
 		}
 	}
 	return list, nil
@@ -177,6 +188,15 @@ func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status, previ
 	res := s.db.WithContext(ctx).Exec(`UPDATE comments SET status = ?, previous_status = ?, updated_at = ? WHERE id IN ?`,
 		status, previous, now.UTC(), ids)
 	return int(res.RowsAffected), translate(res.Error)
+}
+
+// NoteModerator records that moderator by moved the replies ids to their status at
+// now.
+func (s *Store) NoteModerator(ctx context.Context, ids []int64, by int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return translate(s.db.WithContext(ctx).Exec(`UPDATE comments SET status_by = ?, status_at = ? WHERE id IN ?`, by, now.UTC(), ids).Error)
 }
 
 // DeleteComments removes the replies ids, in any status, for good, and returns how

@@ -125,7 +125,7 @@ func (s *Server) adminCommentAction(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	changed, err := s.moderation.Moderate(c.Request.Context(), action, id)
+	changed, err := s.moderation.Moderate(c.Request.Context(), staff(c), action, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -150,7 +150,7 @@ func (s *Server) adminCommentsBulk(c *gin.Context) {
 			ids = append(ids, id)
 		}
 	}
-	n, err := s.moderation.ModerateAll(c.Request.Context(), action, ids)
+	n, err := s.moderation.ModerateAll(c.Request.Context(), staff(c), action, ids)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -908,3 +908,28 @@ casino
 free   money</textarea>`, `name="thread_depth" type="number" min="1" max="10" value="3"`, `name="min_form_seconds" type="number" min="0" max="60" value="0"`)
 	})
 }
+
+// Ensure the queue says who moved a reply and when ("Marked as spam by NAME"), not the
+// rule that once held it, and still names the rule for what the rules sent to spam;
+// and that an approved reply shows no reason for being held.
+func TestQueue_SaysWhoMovedAReply(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	mod := s.moderator(t)
+	s.postReply(t, articlePath+"/comments", validReply()).wantStatus(http.StatusSeeOther)
+	held := s.wantReply(t, "pending", "every reply is held (manual moderation)")
+	robot := validReply()
+	robot.Set("comment", "Sent by a robot.")
+	robot.Set("contact_me_by_fax_only", "filled")
+	s.postReply(t, articlePath+"/comments", robot).wantStatus(http.StatusSeeOther)
+	s.wantReply(t, "spam", "filled in the hidden field that only robots see")
+
+	s.postForm(t, "/admin/comments/"+itoa(held)+"/action/spam", nil, mod).wantStatus(http.StatusSeeOther)
+	spam := s.getAs(t, mod, "/admin/comments?status=spam").wantStatus(http.StatusOK)
+	spam.wantContains("Marked as spam by Staff moderator, <time", "<strong>Spam because:</strong> filled in the hidden field that only robots see").
+		wantNotContains("Spam because:</strong> every reply is held")
+	s.postForm(t, "/admin/comments/"+itoa(held)+"/action/restore", nil, mod).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/comments/"+itoa(held)+"/action/approve", nil, mod).wantStatus(http.StatusSeeOther)
+	s.getAs(t, mod, "/admin/comments?status=approved").wantStatus(http.StatusOK).
+		wantNotContains("Held because:", "every reply is held (manual moderation)", "Marked as spam by")
+}
