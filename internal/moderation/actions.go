@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -109,18 +110,28 @@ func (s *Service) ModerateAll(ctx context.Context, by *model.User, action Action
 	now := s.now().UTC()
 	n := 0
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		states, err := tx.CommentStates(ctx, ids)
-		if err != nil {
-			return err
+		// In chunks, so that no statement carries more values than SQLite takes.
+		for chunk := range slices.Chunk(ids, bulkChunk) {
+			states, err := tx.CommentStates(ctx, chunk)
+			if err != nil {
+				return err
+			}
+			changed, err := apply(ctx, tx, by, action, states, now)
+			if err != nil {
+				return err
+			}
+			n += changed
 		}
-		n, err = apply(ctx, tx, by, action, states, now)
-		return err
+		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
 }
+
+// bulkChunk is how many replies one statement of a bulk action reaches.
+const bulkChunk = 500
 
 // apply does action to the replies in states as moderator by, inside tx, and returns
 // how many changed.

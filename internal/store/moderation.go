@@ -95,6 +95,27 @@ func (s *Store) CommentQueue(ctx context.Context, f CommentFilter) ([]QueueComme
 	return list, int(total), nil
 }
 
+// MaxMatching is how many replies a bulk action on every reply matching a filter
+// reaches at most.
+const MaxMatching = 10_000
+
+// queueIDsQuery lists the IDs of the replies a filter selects, newest first.
+const queueIDsQuery = `SELECT c.id FROM comments c WHERE %s ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
+
+// CommentQueueIDs returns the IDs of the replies f selects (its Limit and Offset
+// aside), newest first, at most MaxMatching.
+func (s *Store) CommentQueueIDs(ctx context.Context, f CommentFilter) ([]int64, error) {
+	keys, err := s.emailKeys()
+	if err != nil {
+		return nil, err
+	}
+	f.emailIndex = keys.EmailIndex(f.Query)
+	where, args := f.where()
+	var ids []int64
+	err = s.db.WithContext(ctx).Raw(fmt.Sprintf(queueIDsQuery, where), append(args, MaxMatching)...).Scan(&ids).Error
+	return ids, translate(err)
+}
+
 func (s *Store) queueComments(ctx context.Context, where string, args []any, limit, offset int) ([]QueueComment, error) {
 	var rows []struct {
 		Comment      commentRow `gorm:"embedded"`

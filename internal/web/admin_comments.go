@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,8 +17,12 @@ import (
 	"github.com/fascicle/fascicle/internal/store"
 )
 
-// CommentsPerPage is the length of a page of the moderation queue.
+// CommentsPerPage is the length of a page of the moderation queue, unless the
+// moderator chooses another of QueuePageSizes (per_page).
 const CommentsPerPage = 20
+
+// QueuePageSizes are the lengths of a queue page a moderator may choose.
+var QueuePageSizes = []int{20, 50, 100}
 
 type commentsPage struct {
 	layout
@@ -29,6 +34,9 @@ type commentsPage struct {
 	Comments  []queueRow
 	Total     int
 	Page      int
+	Pages     int // how many pages the filter fills
+	PerPage   int
+	PageSizes []int
 	PrevURL   string
 	NextURL   string
 	ReturnTo  string // this page's address, where actions come back to
@@ -58,9 +66,13 @@ func (s *Server) adminComments(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	articleID, _ := strconv.ParseInt(c.Query("article"), 10, 64)
-	query := model.Truncate(strings.TrimSpace(strings.ToValidUTF8(c.Query("q"), "")), 200)
-	filter := store.CommentFilter{Status: status, ArticleID: articleID, Query: query, Limit: CommentsPerPage, Offset: (page - 1) * CommentsPerPage}
+	perPage := CommentsPerPage
+	if n, err := strconv.Atoi(c.Query("per_page")); err == nil && slices.Contains(QueuePageSizes, n) {
+		perPage = n
+	}
+	filter := queueFilter(c.Query)
+	filter.Status, filter.Limit, filter.Offset = status, perPage, (page-1)*perPage
+	articleID, query := filter.ArticleID, filter.Query
 	comments, total, err := s.store.CommentQueue(ctx, filter)
 	if err != nil {
 		s.fail(c, err)
@@ -79,6 +91,7 @@ func (s *Server) adminComments(c *gin.Context) {
 	view := commentsPage{
 		layout: s.adminLayout(c, status.Label()+" replies"), Status: status,
 		Articles: articles, ArticleID: articleID, Query: query, Total: total, Page: page,
+		Pages: max(1, (total+perPage-1)/perPage), PerPage: perPage, PageSizes: QueuePageSizes,
 		ReturnTo: c.Request.URL.RequestURI(),
 	}
 	queryFor := func(st model.CommentStatus, p int) string {
@@ -92,6 +105,9 @@ func (s *Server) adminComments(c *gin.Context) {
 		if p > 1 {
 			q.Set("page", strconv.Itoa(p))
 		}
+		if perPage != CommentsPerPage {
+			q.Set("per_page", strconv.Itoa(perPage))
+		}
 		return "/admin/comments?" + q.Encode()
 	}
 	for _, st := range model.CommentStatuses {
@@ -100,7 +116,7 @@ func (s *Server) adminComments(c *gin.Context) {
 	if page > 1 {
 		view.PrevURL = queryFor(status, page-1)
 	}
-	if page*CommentsPerPage < total {
+	if page*perPage < total {
 		view.NextURL = queryFor(status, page+1)
 	}
 	for _, qc := range comments {
@@ -145,10 +161,23 @@ func (s *Server) adminCommentsBulk(c *gin.Context) {
 	}
 	action := moderation.Action(c.PostForm("action"))
 	var ids []int64
-	for _, raw := range c.PostFormArray("ids") {
-		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
-			ids = append(ids, id)
+	switch c.PostForm("scope") {
+	case "matching": // every reply the queue's filter selects, on every page
+		filter := queueFilter(c.PostForm)
+		filter.Status = model.CommentStatus(c.PostForm("status"))
+		if !filter.Status.Valid() {
+			s.notFound(c)
+			return
 		}
+		var err error
+		if ids, err = s.store.CommentQueueIDs(c.Request.Context(), filter); err != nil {
+			s.fail(c, err)
+			return
+		}
+	case "page":
+		ids = formIDs(c.PostFormArray("page_ids"))
+	default:
+		ids = formIDs(c.PostFormArray("ids"))
 	}
 	n, err := s.moderation.ModerateAll(c.Request.Context(), staff(c), action, ids)
 	if err != nil {
@@ -160,6 +189,23 @@ func (s *Server) adminCommentsBulk(c *gin.Context) {
 		done = "none"
 	}
 	s.redirectBack(c, done, n)
+}
+
+// queueFilter reads the queue's filter (article, q) through get, a query or a form.
+func queueFilter(get func(string) string) store.CommentFilter {
+	articleID, _ := strconv.ParseInt(get("article"), 10, 64)
+	return store.CommentFilter{ArticleID: articleID, Query: model.Truncate(strings.TrimSpace(strings.ToValidUTF8(get("q"), "")), 200)}
+}
+
+// formIDs reads reply IDs, skipping what is not one.
+func formIDs(raw []string) []int64 {
+	var ids []int64
+	for _, r := range raw {
+		if id, err := strconv.ParseInt(r, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // redirectBack returns to the queue page the action came from, with its outcome.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -202,6 +203,48 @@ func TestQueue_Paginates(t *testing.T) {
 		s.getAs(t, mod, "/admin/comments?q=Generated&page=2").wantStatus(http.StatusOK).
 			wantContains("Generated reply 01", `<a rel="prev" href="/admin/comments?q=Generated&amp;status=pending">← Newer</a>`)
 	})
+}
+
+// Ensure a moderator can choose 20, 50 or 100 replies a page, sees "Page N of M", and
+// can apply an action to every reply on the page or to every reply the filter selects
+// on every page, without ticking each.
+func TestQueue_PageSizesAndBulkScopes(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	mod := s.moderator(t)
+	const total = 45
+	for i := 1; i <= total; i++ {
+		s.addReplyRow(t, replyRow{Body: fmt.Sprintf("Waiting reply %02d", i), Age: time.Duration(total-i+1) * time.Minute})
+	}
+	other := s.addReplyRow(t, replyRow{Body: "Not in the filter", Age: time.Hour})
+	s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK).
+		wantContains("Page 1 of 3", `<option value="20" selected>20</option>`, "all 20 on this page", "all 46 pending replies")
+	fifty := s.getAs(t, mod, "/admin/comments?per_page=50").wantStatus(http.StatusOK)
+	fifty.wantContains(`<option value="50" selected>50</option>`, "Waiting reply 01", "Not in the filter").
+		wantNotContains(`rel="next"`, "Page 1 of", "all 46 pending replies") // the page holds them all
+	s.getAs(t, mod, "/admin/comments?per_page=7").wantStatus(http.StatusOK).wantContains("Page 1 of 3") // not a choice: 20
+
+	page := s.getAs(t, mod, "/admin/comments?q=Waiting").wantStatus(http.StatusOK)
+	var pageIDs []string
+	for _, m := range regexp.MustCompile(`name="page_ids" value="(\d+)"`).FindAllStringSubmatch(page.Body, -1) {
+		pageIDs = append(pageIDs, m[1])
+	}
+	if len(pageIDs) != web.CommentsPerPage {
+		t.Fatalf("%d page IDs in the form, want %d", len(pageIDs), web.CommentsPerPage)
+	}
+	s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"approve"}, "scope": {"page"}, "page_ids": pageIDs,
+		"return": {"/admin/comments?q=Waiting"}}, mod).wantSeeOtherTo("/admin/comments?done=approve&n=20&q=Waiting")
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE status = 'approved' AND body LIKE 'Waiting%'`); n != 20 {
+		t.Fatalf("%d approved after the page's action, want 20", n)
+	}
+	s.postForm(t, "/admin/comments/bulk", url.Values{"action": {"spam"}, "scope": {"matching"}, "status": {"pending"}, "q": {"Waiting"},
+		"return": {"/admin/comments?q=Waiting"}}, mod).wantSeeOtherTo("/admin/comments?done=spam&n=25&q=Waiting")
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE status = 'spam' AND body LIKE 'Waiting%'`); n != 25 {
+		t.Errorf("%d marked as spam across pages, want the 25 still pending", n)
+	}
+	if n := s.count(t, `SELECT count(*) FROM comments WHERE id = ? AND status = 'pending'`, other); n != 1 {
+		t.Error("a reply outside the filter was moved")
+	}
 }
 
 // Ensure the queue can be narrowed to one article and searched by text, name and email,
