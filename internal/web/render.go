@@ -224,9 +224,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"lower": func(v any) string {
 			return strings.ToLower(fmt.Sprint(v))
 		},
-		"number": groupDigits,
-		"plural": plural,
-		"waited": func(t time.Time) string { return waited(s.now().Sub(t)) },
+		"number":  groupDigits,
+		"plural":  plural,
+		"browser": browserSummary,
+		"waited":  func(t time.Time) string { return waited(s.now().Sub(t)) },
 	}
 }
 
