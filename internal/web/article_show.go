@@ -178,8 +178,12 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		}
 	}
 
+	title := article.Title
+	if status >= http.StatusBadRequest {
+		title = "Error: " + title // a refused reply: the tab says so before anything else is read
+	}
 	view := articlePage{
-		layout:     s.layout(c, article.Title, article.Summary),
+		layout:     s.layout(c, title, article.Summary),
 		Article:    article,
 		Body:       body,
 		Thread:     thread,

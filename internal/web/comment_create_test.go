@@ -362,3 +362,21 @@ func TestCommentCreate_DatabaseBusyKeepsForm(t *testing.T) {
 		t.Error("no Retry-After")
 	}
 }
+
+// Ensure a refused reply is announced where a keyboard or screen-reader user lands:
+// the page title says "Error", the focus goes to the alert, which links each problem
+// to its field, and the reply box says whom it answers.
+func TestReply_RefusedIsAccessible(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	form := validReply()
+	form.Set("author", "")
+	form.Set("email", "not an email")
+	res := s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusUnprocessableEntity)
+	res.wantContains("<title>Error: Understanding Involuntary Muscle Twitches",
+		`<div class="form-errors" role="alert" id="form-errors" tabindex="-1" autofocus>`,
+		`<li><a href="#author">Name: `, `<li><a href="#email">Email: `,
+		`aria-describedby="reply-title-text"`)
+	res.wantNotContains(`<li><a href="#comment">`)
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantNotContains("<title>Error:", "autofocus")
+}
