@@ -108,7 +108,7 @@ func (s *Server) adminTwoStepEnable(c *gin.Context) {
 	case errors.Is(err, accounts.ErrTwoStepOn):
 		c.Redirect(http.StatusSeeOther, "/admin/account/2fa")
 	case errors.Is(err, accounts.ErrWrongCode), errors.Is(err, accounts.ErrTwoStepSetupExpired):
-		d, _ := describe(err)
+		d, _ := describeIn("two-step-setup", err)
 		s.showTwoStep(c, http.StatusUnprocessableEntity, twoStepPage{Message: d.message})
 	default:
 		s.fail(c, err)

@@ -126,6 +126,10 @@ var domainErrorsIn = map[string][]domainError{
 		{model.ErrStaleVersion, http.StatusConflict, "The article changed",
 			"Someone changed this article after you opened it. Reload it, read the changes, and record your review again."},
 	},
+	"two-step-setup": {
+		{accounts.ErrWrongCode, http.StatusUnprocessableEntity, "Wrong code",
+			"That code is not right. Enter the 6-digit code your authenticator app shows now for this site. If it keeps failing, check that your phone sets its time automatically."},
+	},
 	"restore": {
 		{model.ErrStaleVersion, http.StatusConflict, "The article changed",
 			"Someone saved this article after you opened the revisions. Reload the list and restore again."},

@@ -110,7 +110,7 @@ func TestTwoStep_SetUpAndSignIn(t *testing.T) {
 	cookie := s.signIn(t, u)
 
 	page := s.getAs(t, cookie, "/admin/account/2fa").wantStatus(http.StatusOK).
-		wantContains("<h1>Set up two-step sign-in</h1>", `<img class="two-step-qr" src="/admin/account/2fa/qr.png"`,
+		wantContains("<h1>Set up two-step <span class=\"nowrap\">sign-in</span></h1>", `<img class="two-step-qr" src="/admin/account/2fa/qr.png"`,
 			`id="totp-secret"`, `name="code"`, `action="/admin/account/2fa"`).
 		wantNotContains("data:", "otpauth://", "api.qrserver", "chart.googleapis")
 	secret := html.UnescapeString(shownSecret.FindStringSubmatch(page.Body)[1])
@@ -146,7 +146,7 @@ func TestTwoStep_SetUpAndSignIn(t *testing.T) {
 	t.Run("ErrWrongCode", func(t *testing.T) {
 		wrong := totpCode(t, secret, s.clock().Add(-10*time.Minute))
 		s.postForm(t, "/admin/account/2fa", url.Values{"code": {wrong}}, cookie).wantStatus(http.StatusUnprocessableEntity).
-			wantContains("That code is not right.", `id="totp-secret">`+secret+`<`).
+			wantContains("That code is not right. Enter the 6-digit code your authenticator app shows now for this site.", `id="totp-secret">`+secret+`<`).
 			wantNotContains("Your recovery codes")
 		if got := s.userField(t, u.ID, "totp_enabled_at IS NOT NULL"); got != "0" {
 			t.Fatal("a wrong code turned two-step sign-in on")
@@ -520,7 +520,7 @@ func TestTwoStep_TurnOff(t *testing.T) {
 	if on() {
 		t.Fatal("a right code did not turn it off")
 	}
-	s.getAs(t, cookie, "/admin/account/2fa?done=two-step-off").wantContains("Two-step sign-in is off.", "<h1>Set up two-step sign-in</h1>").
+	s.getAs(t, cookie, "/admin/account/2fa?done=two-step-off").wantContains("Two-step sign-in is off.", "<h1>Set up two-step <span class=\"nowrap\">sign-in</span></h1>").
 		wantNotContains(setUp.Secret)
 
 	s.enableTwoStep(t, cookie)
