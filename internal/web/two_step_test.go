@@ -536,3 +536,36 @@ func TestTwoStep_TurnOff(t *testing.T) {
 		t.Errorf("after turning it off, sign-in goes to %q", loc)
 	}
 }
+
+// Ensure the page asked for before signing in is opened after the code, as after a
+// password alone, and that an address on another site is dropped on the way.
+func TestTwoStep_NextKept(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	u := s.addUser(t, model.RoleEditor)
+	setUp := s.enableTwoStep(t, s.signIn(t, u))
+	for _, tt := range []struct{ Name, Next, Code, Want string }{
+		{"Local", "/admin/articles", "/admin/login/code?next=%2Fadmin%2Farticles", "/admin/articles"},
+		{"ErrOtherSite", "https://evil.example/admin/", "/admin/login/code", "/admin/"},
+	} {
+		t.Run(tt.Name, func(t *testing.T) {
+			res := s.authLogin(t, "", url.Values{"email": {u.EmailAddress()}, "password": {staffPassword}, "next": {tt.Next}}).
+				wantStatus(http.StatusSeeOther)
+			if loc := res.Header.Get("Location"); loc != tt.Code {
+				t.Fatalf("after the password, Location = %q, want %q", loc, tt.Code)
+			}
+			challenge := authCookie(res, "fascicle_two_step")
+			page := s.getAs(t, challenge, tt.Code).wantStatus(http.StatusOK).wantNotContains("evil.example")
+			form := url.Values{"code": {totpCode(t, setUp.Secret, s.clock())}}
+			if tt.Next == "/admin/articles" {
+				page.wantContains(`name="next" value="/admin/articles"`)
+			}
+			form.Set("next", tt.Next)
+			res = s.postForm(t, "/admin/login/code", form, challenge).wantStatus(http.StatusSeeOther)
+			if loc := res.Header.Get("Location"); loc != tt.Want {
+				t.Errorf("after the code, Location = %q, want %q", loc, tt.Want)
+			}
+			s.advance(30 * time.Second)
+		})
+	}
+}
