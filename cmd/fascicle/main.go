@@ -5,6 +5,7 @@
 //	fascicle backup [--db FILE] BACKUP-FILE
 //	fascicle rotate-key [--db FILE]
 //	fascicle user add --email E --name N --role R [--credentials C] [--db FILE] < password
+//	fascicle user reset-2fa --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 package main
 
@@ -35,6 +36,9 @@ const usage = `Usage:
   fascicle user add --email E --name N --role R [--credentials C] [--db FILE]
                                                                   add a staff account; the
                                                                   password is read from stdin
+  fascicle user reset-2fa --email E [--db FILE]                   turn off an account's two-step
+                                                                  sign-in, for someone who lost
+                                                                  their phone and recovery codes
   fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
                                                                   fill the database with generated
                                                                   articles and replies, for load tests
@@ -103,10 +107,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// userCommand runs "fascicle user add".
+// userCommand runs "fascicle user add" and "fascicle user reset-2fa".
 func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-2fa" {
+		return resetTwoStepCommand(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)")
+		return errors.New("usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)\n       fascicle user reset-2fa --email E [--db FILE]")
 	}
 	cfg, fields, rest, err := config.LoadUserAdd(args[1:], os.Getenv, stderr)
 	if err != nil {
@@ -117,6 +124,18 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	account := accounts.NewAccount{Email: fields.Email, Name: fields.Name, Role: model.Role(fields.Role), Credentials: fields.Credentials}
 	return app.AddAccount(ctx, cfg, account, os.Stdin, stdout)
+}
+
+// resetTwoStepCommand runs "fascicle user reset-2fa".
+func resetTwoStepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, email, rest, err := config.LoadUserEmail("reset-2fa", args, os.Getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("user reset-2fa takes no arguments, got %q", rest)
+	}
+	return app.ResetTwoStep(ctx, cfg, email, stdout)
 }
 
 // seedCommand runs "fascicle seed".

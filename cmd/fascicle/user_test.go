@@ -281,9 +281,10 @@ func TestRun_UserAddRefused(t *testing.T) {
 	}
 }
 
-// Ensure "fascicle user" needs the "add" subcommand, and says how to use it.
+// Ensure "fascicle user" needs a subcommand it knows, and says how to use them.
 func TestRun_UserWithoutAdd(t *testing.T) {
-	const usage = "usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)"
+	const usage = "usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)\n" +
+		"       fascicle user reset-2fa --email E [--db FILE]"
 	for _, tc := range []struct {
 		name string
 		args []string

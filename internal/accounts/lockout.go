@@ -49,17 +49,18 @@ func (e *LockedOutError) Is(target error) bool { return target == ErrLockedOut }
 // earlier failures stay, so that signing in to one's own account buys no more guesses
 // at others. An unknown email takes as long as a wrong password.
 //
+// For an account with two-step sign-in on, a right password returns
+// *SecondStepError (ErrSecondStep), whose token lets that browser alone finish with
+// SignInSecondStep within SecondStepLifetime.
+//
 // Returns ErrWrongCredentials (wrapping the cause when a stored hash could not be
-// checked at all, which the caller should log), or *LockedOutError (ErrLockedOut).
+// checked at all, which the caller should log), *LockedOutError (ErrLockedOut), or
+// *SecondStepError.
 func (s *Service) SignIn(ctx context.Context, email, password, client string) (*model.User, error) {
 	now := s.now().UTC()
-	account, err := s.store.EmailIndex(email)
+	subjects, err := s.lockoutSubjects(email, client)
 	if err != nil {
 		return nil, err
-	}
-	subjects := []string{"account:" + account}
-	if client != "" {
-		subjects = append(subjects, "client:"+client)
 	}
 	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
 	if err != nil {
@@ -81,6 +82,15 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (*
 			return nil, ErrWrongCredentials
 		}
 		return nil, fmt.Errorf("%w: account %d: %w", ErrWrongCredentials, user.ID, err)
+	}
+	if user.TwoStepOn() {
+		// The password alone clears none of the account's failures: the codes that
+		// follow are counted by the same lock-out, and a right password must not buy
+		// more guesses at them.
+		if err := s.store.ForgetSignInAttempt(ctx, attempt, ""); err != nil {
+			return nil, err
+		}
+		return nil, s.startSecondStep(ctx, user, now)
 	}
 	if err := s.store.ForgetSignInAttempt(ctx, attempt, subjects[0]); err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func TestStartSession_ReplacesPreviousAndRecordsSignIn(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	u := f.addAccount(t, "ed@example.org", placeholderHash)
-	first, err := f.svc.StartSession(f.ctx, u, "")
+	first, err := f.svc.StartSession(f.ctx, u, "", accounts.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestStartSession_ReplacesPreviousAndRecordsSignIn(t *testing.T) {
 		t.Fatalf("SessionUser(first) = %v, %v", got, err)
 	}
 	f.advance(time.Minute)
-	second, err := f.svc.StartSession(f.ctx, u, first)
+	second, err := f.svc.StartSession(f.ctx, u, first, accounts.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestStartSession_FailureLeavesNoHalfWrittenSession(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	u := f.addAccount(t, "ed@example.org", placeholderHash)
-	previous, err := f.svc.StartSession(f.ctx, u, "")
+	previous, err := f.svc.StartSession(f.ctx, u, "", accounts.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestStartSession_FailureLeavesNoHalfWrittenSession(t *testing.T) {
 	signedInAt := f.now
 	f.advance(time.Minute)
 	// Creating a session for an account that does not exist fails after both deletes.
-	token, err := f.svc.StartSession(f.ctx, &model.User{ID: u.ID + 100}, previous)
+	token, err := f.svc.StartSession(f.ctx, &model.User{ID: u.ID + 100}, previous, accounts.Client{})
 	if !errors.Is(err, model.ErrNotFound) || token != "" {
 		t.Fatalf("StartSession for a missing account = %q, %v; want model.ErrNotFound", token, err)
 	}
@@ -94,7 +94,7 @@ func TestSessionUser_IdleAndLifetime(t *testing.T) {
 	t.Parallel()
 	t.Run("ErrIdle", func(t *testing.T) {
 		f := newFixture(t)
-		token, err := f.svc.StartSession(f.ctx, f.addAccount(t, "ed@example.org", placeholderHash), "")
+		token, err := f.svc.StartSession(f.ctx, f.addAccount(t, "ed@example.org", placeholderHash), "", accounts.Client{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestSessionUser_IdleAndLifetime(t *testing.T) {
 	})
 	t.Run("ErrLifetime", func(t *testing.T) {
 		f := newFixture(t)
-		token, err := f.svc.StartSession(f.ctx, f.addAccount(t, "ed@example.org", placeholderHash), "")
+		token, err := f.svc.StartSession(f.ctx, f.addAccount(t, "ed@example.org", placeholderHash), "", accounts.Client{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestSessionUser_IdleAndLifetime(t *testing.T) {
 	})
 	t.Run("TouchedAtMostOnceAMinute", func(t *testing.T) {
 		f := newFixture(t)
-		token, err := f.svc.StartSession(f.ctx, f.addAccount(t, "ed@example.org", placeholderHash), "")
+		token, err := f.svc.StartSession(f.ctx, f.addAccount(t, "ed@example.org", placeholderHash), "", accounts.Client{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func TestSessionUser_NoSession(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	u := f.addAccount(t, "ed@example.org", placeholderHash)
-	token, err := f.svc.StartSession(f.ctx, u, "")
+	token, err := f.svc.StartSession(f.ctx, u, "", accounts.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,11 +181,11 @@ func TestSignOut_EndsOnlyThatSession(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	u := f.addAccount(t, "ed@example.org", placeholderHash)
-	laptop, err := f.svc.StartSession(f.ctx, u, "")
+	laptop, err := f.svc.StartSession(f.ctx, u, "", accounts.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	phone, err := f.svc.StartSession(f.ctx, u, "")
+	phone, err := f.svc.StartSession(f.ctx, u, "", accounts.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -280,6 +280,37 @@ func AddAccount(ctx context.Context, cfg config.Config, account accounts.NewAcco
 	return nil
 }
 
+// ResetTwoStep is the "fascicle user reset-2fa" command: it turns off the two-step
+// sign-in of the account with email, for someone who lost their phone and recovery
+// codes (see accounts.Service.ResetTwoStep), and records that the command line did.
+func ResetTwoStep(ctx context.Context, cfg config.Config, email string, stdout io.Writer) error {
+	st, err := store.Open(cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	u, err := st.UserByEmail(ctx, email)
+	if errors.Is(err, model.ErrNotFound) || err == nil && u.PasswordHash == "" {
+		return fmt.Errorf("no account signs in with the email %s", strings.TrimSpace(email))
+	}
+	if err != nil {
+		return err
+	}
+	was, err := accounts.New(st).ResetTwoStep(ctx, nil, u.ID)
+	if err != nil {
+		return err
+	}
+	if !was {
+		fmt.Fprintf(stdout, "two-step sign-in was already off for %s; nothing changed\n", u.EmailAddress())
+		return nil
+	}
+	fmt.Fprintf(stdout, "two-step sign-in reset for %s: they sign in with their password alone until they set it up again\n", u.EmailAddress())
+	return nil
+}
+
 // commandLineProblems words the fields of a *model.ValidationError as the flags of
 // "fascicle user add", in the order of its usage line; other errors pass unchanged.
 func commandLineProblems(err error, role model.Role) error {

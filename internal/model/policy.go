@@ -33,6 +33,9 @@ type Policy struct {
 	RetainPendingDays int    // replies still pending that nobody has handled
 	RetainClientDays  int    // the browser's user agent and the address hash and network of each reply
 	ContactEmail      string // where readers ask for their data or its erasure; shown on /privacy
+	// TwoStepRoles are the roles that must sign in with two steps: a person of one of
+	// them without it is sent to set it up before using the staff pages.
+	TwoStepRoles []Role `json:",omitempty"`
 }
 
 // Limits of the policy's numbers.
@@ -91,6 +94,12 @@ func (p *Policy) Validate() error {
 	}
 	if p.ContactEmail != "" && (len(p.ContactEmail) > MaxCommentEmail || !ValidEmail(p.ContactEmail)) {
 		v.Add("contact_email", "Enter an email address like editors@example.com, or leave it empty.")
+	}
+	for _, r := range p.TwoStepRoles {
+		if !r.Valid() {
+			v.Add("two_step_roles", "Choose roles from the list.")
+			break
+		}
 	}
 	for _, d := range p.LinkDomains {
 		if !domainPattern.MatchString(d) {

@@ -50,6 +50,8 @@ type User struct {
 	// PasswordHash is empty for people named on articles who have no account.
 	PasswordHash string
 	LastSignInAt *time.Time
+	// TwoStepSince is when two-step sign-in was turned on, nil while it is off.
+	TwoStepSince *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 
@@ -75,6 +77,11 @@ func (u *User) PhotoURL() string {
 		return ""
 	}
 	return (&Media{FileName: u.Photo}).URL()
+}
+
+// TwoStepOn reports whether the account signs in with a code after its password.
+func (u *User) TwoStepOn() bool {
+	return u.TwoStepSince != nil
 }
 
 // EmailAddress returns the account's email, or "" if it has none.

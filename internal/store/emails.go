@@ -158,6 +158,9 @@ func (s *Store) RotateKeys(ctx context.Context, next *secret.Keys) (int, error) 
 				}
 			}
 		}
+		if err := tx.resealTOTPSecrets(ctx, current, next); err != nil {
+			return err
+		}
 		// The client-address key is kept, sealed anew (see ClientKey).
 		if err := tx.resealClientKey(ctx, current, next); err != nil {
 			return err
@@ -187,4 +190,27 @@ func (s *Store) CommentsByEmail(ctx context.Context, email string) ([]QueueComme
 		list[i], list[j] = list[j], list[i]
 	}
 	return list, nil
+}
+
+// resealTOTPSecrets encrypts the two-step secrets, set up or being set up, under next.
+func (s *Store) resealTOTPSecrets(ctx context.Context, current, next *secret.Keys) error {
+	for _, column := range []string{"totp_secret_enc", "totp_pending_enc"} {
+		var rows []struct {
+			ID     int64
+			Sealed []byte
+		}
+		if err := s.db.WithContext(ctx).Raw(`SELECT id, ` + column + ` AS sealed FROM users WHERE ` + column + ` IS NOT NULL`).Scan(&rows).Error; err != nil {
+			return translate(err)
+		}
+		for _, r := range rows {
+			plain, err := current.Open(r.Sealed)
+			if err != nil {
+				return fmt.Errorf("two-step secret of account %d: %w", r.ID, err)
+			}
+			if err := s.db.WithContext(ctx).Exec(`UPDATE users SET `+column+` = ? WHERE id = ?`, next.Seal(plain), r.ID).Error; err != nil {
+				return translate(err)
+			}
+		}
+	}
+	return nil
 }

@@ -14,6 +14,8 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	Network    string // the client's /24 or /48 network, never its address
+	Browser    string // the browser in a few words, such as "Firefox 128 on Linux"
 }
 
 // TableName tells GORM where sessions live.
@@ -56,6 +58,39 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash string, now time.Tim
 // DeleteSession ends a session.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return translate(s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&Session{}).Error)
+}
+
+// UserSessions returns the sessions of account userID that are still open at now
+// (unexpired and used within idle), newest first.
+func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time, idle time.Duration) ([]Session, error) {
+	var list []Session
+	err := s.db.WithContext(ctx).
+		Where("user_id = ? AND expires_at > ? AND last_seen_at > ?", userID, now.UTC(), now.Add(-idle).UTC()).
+		Order("created_at DESC").Find(&list).Error
+	for i := range list {
+		list[i].CreatedAt, list[i].LastSeenAt, list[i].ExpiresAt = list[i].CreatedAt.UTC(), list[i].LastSeenAt.UTC(), list[i].ExpiresAt.UTC()
+	}
+	return list, translate(err)
+}
+
+// DeleteOtherSessions ends every session of account userID but the one with the
+// token hash keep, and returns how many it ended.
+func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keep string) (int, error) {
+	res := s.db.WithContext(ctx).Where("user_id = ? AND token_hash != ?", userID, keep).Delete(&Session{})
+	return int(res.RowsAffected), translate(res.Error)
+}
+
+// SetPasswordHash replaces the password hash of account userID. Returns
+// model.ErrNotFound if there is no such account.
+func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string, now time.Time) error {
+	res := s.db.WithContext(ctx).Exec(`UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now.UTC(), userID)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return model.ErrNotFound
+	}
+	return nil
 }
 
 // DeleteStaleSessions removes sessions that expired or sat idle longer than idle.

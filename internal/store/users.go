@@ -22,6 +22,7 @@ type userRow struct {
 	Bio           string
 	Photo         string
 	ProfilePublic bool
+	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
 }
 
 func (userRow) TableName() string { return "users" }
@@ -30,7 +31,7 @@ func (r userRow) model() *model.User {
 	u := &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
 		PasswordHash: r.PasswordHash, LastSignInAt: utcPtr(r.LastSignInAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		Bio: r.Bio, Photo: r.Photo, ProfilePublic: r.ProfilePublic}
+		Bio: r.Bio, Photo: r.Photo, ProfilePublic: r.ProfilePublic, TwoStepSince: utcPtr(r.TOTPEnabledAt)}
 	if r.Slug != nil {
 		u.Slug = *r.Slug
 	}

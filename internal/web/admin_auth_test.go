@@ -57,7 +57,8 @@ var narrowed = map[string]model.Permission{
 }
 
 // openStaffRoutes are the staff routes anyone may reach: they are how one signs in.
-var openStaffRoutes = []string{"GET /admin/login", "POST /admin/login", "POST /admin/logout", "GET /admin/setup", "POST /admin/setup"}
+var openStaffRoutes = []string{"GET /admin/login", "POST /admin/login", "GET /admin/login/code", "POST /admin/login/code",
+	"POST /admin/logout", "GET /admin/setup", "POST /admin/setup", "GET /admin/profile"}
 
 // Ensure the server answers exactly the declared route table, that every route under
 // /admin/ is a staff route, and that only the ways to sign in are open to anyone.

@@ -43,14 +43,30 @@ func (s *Server) loginPost(c *gin.Context) {
 	}
 	email := strings.TrimSpace(c.PostForm("email"))
 	next := c.PostForm("next")
+	// A half-finished two-step sign-in of this browser ends with a new try.
+	if old, _ := c.Cookie(s.twoStepCookieName()); old != "" {
+		if err := s.accounts.AbandonSecondStep(c.Request.Context(), old); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.setTwoStepCookie(c, "", -1)
+	}
 	user, err := s.accounts.SignIn(c.Request.Context(), email, c.PostForm("password"), s.clientSubject(c))
 	if err == nil {
 		err = s.startSession(c, user)
 	}
 	var locked *accounts.LockedOutError
+	var second *accounts.SecondStepError
 	switch {
 	case err == nil:
-		c.Redirect(http.StatusSeeOther, safeNext(next, "/admin/"))
+		s.afterSignIn(c, user, next)
+	case errors.As(err, &second):
+		s.setTwoStepCookie(c, second.Token, int(accounts.SecondStepLifetime.Seconds()))
+		target := "/admin/login/code"
+		if next = safeNext(next, ""); next != "" {
+			target += "?next=" + url.QueryEscape(next)
+		}
+		c.Redirect(http.StatusSeeOther, target)
 	case errors.As(err, &locked):
 		c.Header("Retry-After", strconv.Itoa(int(locked.RetryAfter.Seconds())))
 		s.showLoginError(c, err, email, next)
@@ -62,6 +78,21 @@ func (s *Server) loginPost(c *gin.Context) {
 	default:
 		s.fail(c, err)
 	}
+}
+
+// afterSignIn sends a person who has just signed in where they were going, or to set
+// up two-step sign-in first when their role requires it.
+func (s *Server) afterSignIn(c *gin.Context, user *model.User, next string) {
+	required, err := s.accounts.TwoStepRequired(c.Request.Context(), user)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if required {
+		c.Redirect(http.StatusSeeOther, twoStepRequiredPath)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(next, "/admin/"))
 }
 
 // showLoginError shows the sign-in form again with what err means for the person.

@@ -15,8 +15,9 @@ import (
 type profilePage struct {
 	layout
 	Heading     string
-	Action      string      // where the form posts
-	Person      *model.User // as stored: its photo and public address
+	Action      string           // where the form posts
+	Person      *model.User      // as stored: its photo and public address
+	Account     *accountSections // one's own account page: password, two-step sign-in, sign-ins
 	Form        profileForm
 	Errors      map[string]string
 	PhotoChosen bool // a refused form had a photo, which the browser cannot keep
@@ -37,16 +38,10 @@ func profileFormOf(u *model.User) profileForm {
 	return profileForm{Name: u.Name, Credentials: u.Credentials, Slug: u.Slug, Bio: u.Bio, Public: u.ProfilePublic}
 }
 
-// GET /admin/profile shows the signed-in staff member's own profile form.
-func (s *Server) adminProfile(c *gin.Context) {
-	me := staff(c)
-	s.showProfileForm(c, me.ID, "/admin/profile")
-}
-
-// POST /admin/profile saves the signed-in staff member's own profile.
-func (s *Server) adminProfilePost(c *gin.Context) {
-	me := staff(c)
-	s.saveProfile(c, me.ID, "/admin/profile")
+// GET /admin/profile is the old address of one's own profile, now part of one's
+// account page.
+func (s *Server) adminProfileMoved(c *gin.Context) {
+	c.Redirect(http.StatusMovedPermanently, "/admin/account")
 }
 
 // showProfileForm shows the profile of account userID, as stored, in a form that posts
@@ -64,6 +59,15 @@ func (s *Server) renderProfileForm(c *gin.Context, status int, page profilePage)
 	page.Heading = "Your profile"
 	if me := staff(c); me == nil || me.ID != page.Person.ID {
 		page.Heading = "Profile of " + page.Person.Name
+	} else if page.Action == accountPath {
+		page.Heading = "Your account"
+		if page.Account == nil {
+			page.Account = &accountSections{}
+		}
+		if err := s.loadAccountSections(c, me, page.Account); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	page.layout = s.adminLayout(c, page.Heading)
 	page.MaxBio = model.MaxBio

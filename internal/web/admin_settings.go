@@ -14,6 +14,7 @@ type settingsPage struct {
 	layout
 	Form   settingsForm
 	Errors map[string]string
+	Roles  []model.Role // the roles two-step sign-in may be required for
 }
 
 // settingsForm holds the policy as typed, so a refused form shows it unchanged.
@@ -36,6 +37,7 @@ type settingsForm struct {
 	RetainPendingDays    string
 	RetainClientDays     string
 	ContactEmail         string
+	TwoStepRoles         map[model.Role]bool
 }
 
 func policyForm(p model.Policy) settingsForm {
@@ -48,7 +50,17 @@ func policyForm(p model.Policy) settingsForm {
 		PublishWithoutReview: p.PublishWithoutReview,
 		RetainSpamDays:       strconv.Itoa(p.RetainSpamDays), RetainPendingDays: strconv.Itoa(p.RetainPendingDays),
 		RetainClientDays: strconv.Itoa(p.RetainClientDays), ContactEmail: p.ContactEmail,
+		TwoStepRoles: roleSet(p.TwoStepRoles),
 	}
+}
+
+// roleSet returns roles as a set, for the settings form's checkboxes.
+func roleSet(roles []model.Role) map[model.Role]bool {
+	set := map[model.Role]bool{}
+	for _, r := range roles {
+		set[r] = true
+	}
+	return set
 }
 
 // GET /admin/settings shows the moderation policy.
@@ -58,7 +70,7 @@ func (s *Server) adminSettings(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: policyForm(p)})
+	s.render(c, http.StatusOK, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: policyForm(p), Roles: model.Roles})
 }
 
 // POST /admin/settings saves the moderation policy.
@@ -85,6 +97,11 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		RetainClientDays:     strings.TrimSpace(c.PostForm("retain_client_days")),
 		ContactEmail:         strings.TrimSpace(c.PostForm("contact_email")),
 	}
+	var twoStepRoles []model.Role
+	for _, r := range c.PostFormArray("two_step_roles") {
+		twoStepRoles = append(twoStepRoles, model.Role(r))
+	}
+	f.TwoStepRoles = roleSet(twoStepRoles)
 	var v model.ValidationError
 	number := func(field, value string) int {
 		n, err := strconv.Atoi(value)
@@ -102,13 +119,14 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		PublishWithoutReview: f.PublishWithoutReview,
 		RetainSpamDays:       number("retain_spam_days", f.RetainSpamDays), RetainPendingDays: number("retain_pending_days", f.RetainPendingDays),
 		RetainClientDays: number("retain_client_days", f.RetainClientDays), ContactEmail: f.ContactEmail,
+		TwoStepRoles: twoStepRoles,
 	}
 	if err := v.Merge(p.Validate()); err != nil {
 		s.fail(c, err)
 		return
 	}
 	if v.Err() != nil {
-		s.render(c, http.StatusUnprocessableEntity, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: f, Errors: v.Fields})
+		s.render(c, http.StatusUnprocessableEntity, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: f, Errors: v.Fields, Roles: model.Roles})
 		return
 	}
 	if err := s.store.SavePolicy(c.Request.Context(), p); err != nil {

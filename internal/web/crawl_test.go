@@ -304,6 +304,9 @@ var unlinkedRoutes = map[string]string{
 	"/healthz":     "for monitors, not readers",
 	"/admin/setup": "reached only by the link the server prints while there is no account",
 	"/media/:name": "the demo site has no uploaded image",
+	// Signing in to an account with two-step sign-in redirects here.
+	"/admin/login/code": "reached by a redirect after the password of an account with two-step sign-in",
+	"/admin/profile":    "the old address of /admin/account, kept for bookmarks",
 }
 
 // crawlSite is the demo site crawled by a reader and by an administrator.
@@ -335,6 +338,9 @@ func newCrawlSite(t testing.TB) *crawlSite {
 	s.postReply(t, articlePath+"/comments", spam).wantStatus(http.StatusSeeOther)
 	s.postForm(t, "/admin/bans", url.Values{"comment": {"1"}, "kind": {"email"}, "duration": {"30d"}, "reason": {"crawl"}}, c.admin).
 		wantStatus(http.StatusSeeOther)
+	// An account with two-step sign-in on, which an administrator can reset.
+	twoStep := s.addUser(t, model.RoleAuthor)
+	s.exec(t, `UPDATE users SET totp_enabled_at = ? WHERE id = ?`, s.clock().UTC(), twoStep.ID)
 	a, err := s.store.Article(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -681,7 +687,7 @@ func TestCrawl_MethodNotAllowed(t *testing.T) {
 // largeBodyRoutes take bodies up to MaxUploadBody: the forms that carry an image, and
 // the live preview, which sends a whole article body.
 var largeBodyRoutes = []string{"/admin/media", "/admin/articles/new", "/admin/articles/:id/edit", "/admin/preview",
-	"/admin/profile", "/admin/users/:id/profile"}
+	"/admin/account", "/admin/users/:id/profile"}
 
 // Ensure every route that takes a POST refuses a body over its limit with 413 and its
 // error page, signed in or not, length declared or not, without changing anything:

@@ -190,7 +190,7 @@ var uploadRoutes = map[string]bool{
 	"/admin/preview":           true,
 	"/admin/articles/new":      true,
 	"/admin/articles/:id/edit": true,
-	"/admin/profile":           true, // a profile photo
+	"/admin/account":           true, // a profile photo
 	"/admin/users/:id/profile": true,
 }
 

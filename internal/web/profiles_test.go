@@ -215,8 +215,9 @@ func TestProfileEdit_CachedPagesShowNewName(t *testing.T) {
 	s.get(t, "/authors/daniel-reyes").wantStatus(http.StatusNotFound)
 }
 
-// Ensure any staff member edits their own profile at /admin/profile, and that it then
-// shows to readers at the address made from their name.
+// Ensure any staff member edits their own profile on their account page, that its old
+// address sends there, and that it then shows to readers at the address made from
+// their name.
 func TestProfileForm_EditOwn(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
@@ -224,18 +225,21 @@ func TestProfileForm_EditOwn(t *testing.T) {
 		t.Run(string(role), func(t *testing.T) {
 			u := s.addUser(t, role)
 			cookie := s.signIn(t, u)
-			s.getAs(t, cookie, "/admin/profile").wantStatus(http.StatusOK).
-				wantContains("<h1>Your profile</h1>", `value="Staff `+string(role)+`"`, `action="/admin/profile"`).
+			if res := s.getAs(t, cookie, "/admin/profile").wantStatus(http.StatusMovedPermanently); res.Header.Get("Location") != "/admin/account" {
+				t.Errorf("/admin/profile sends to %q, want /admin/account", res.Header.Get("Location"))
+			}
+			s.getAs(t, cookie, "/admin/account").wantStatus(http.StatusOK).
+				wantContains("<h1>Your account</h1>", `value="Staff `+string(role)+`"`, `action="/admin/account"`).
 				wantNotContains(`id="profile_public" name="profile_public" type="checkbox" value="1" checked`)
 			name := "Sam " + string(role) + " Lee"
 			form := url.Values{"name": {name}, "credentials": {"RN"}, "slug": {""},
 				"bio": {"Twenty years on a *neurology* ward.\r\n\r\nNow writes."}, "profile_public": {"1"}}
-			res := s.postProfile(t, "/admin/profile", form, nil, cookie).wantStatus(http.StatusSeeOther)
-			if loc := res.Header.Get("Location"); loc != "/admin/profile?done=profile-saved" {
+			res := s.postProfile(t, "/admin/account", form, nil, cookie).wantStatus(http.StatusSeeOther)
+			if loc := res.Header.Get("Location"); loc != "/admin/account?done=profile-saved" {
 				t.Errorf("Location = %q", loc)
 			}
 			slug := model.Slugify(name)
-			s.getAs(t, cookie, "/admin/profile?done=profile-saved").wantStatus(http.StatusOK).
+			s.getAs(t, cookie, "/admin/account?done=profile-saved").wantStatus(http.StatusOK).
 				wantContains("Profile saved.", `value="`+slug+`"`, `<a href="/authors/`+slug+`">View the public profile</a>`)
 			s.get(t, "/authors/"+slug).wantStatus(http.StatusOK).
 				wantContains("<h1>"+name+"</h1>", "RN", "<em>neurology</em>", "<p>Now writes.</p>", "No published articles yet.").
@@ -258,7 +262,7 @@ func TestProfileForm_RefusedKeepsTyped(t *testing.T) {
 		"bio":            {"Line one <script>x</script>\n\n" + strings.Repeat("b", model.MaxBio)},
 		"profile_public": {"1"},
 	}
-	res := s.postProfile(t, "/admin/profile", form, nil, cookie).wantStatus(http.StatusUnprocessableEntity)
+	res := s.postProfile(t, "/admin/account", form, nil, cookie).wantStatus(http.StatusUnprocessableEntity)
 	res.wantContains(
 		"The profile was not saved.",
 		`<span class="field-error" id="name-error">Name is required.</span>`,
@@ -272,12 +276,12 @@ func TestProfileForm_RefusedKeepsTyped(t *testing.T) {
 
 	t.Run("ErrBadAddress", func(t *testing.T) {
 		bad := url.Values{"name": {"Sam Lee"}, "slug": {"Sam Lee!"}}
-		s.postProfile(t, "/admin/profile", bad, nil, cookie).wantStatus(http.StatusUnprocessableEntity).
+		s.postProfile(t, "/admin/account", bad, nil, cookie).wantStatus(http.StatusUnprocessableEntity).
 			wantContains("Use only lower-case letters, digits and single hyphens", `value="Sam Lee!"`, `value="Sam Lee"`)
 	})
 	t.Run("ErrPhotoNotAnImage", func(t *testing.T) {
 		ok := url.Values{"name": {"Sam Lee"}, "slug": {""}}
-		s.postProfile(t, "/admin/profile", ok, []byte("not an image at all"), cookie).wantStatus(http.StatusUnprocessableEntity).
+		s.postProfile(t, "/admin/account", ok, []byte("not an image at all"), cookie).wantStatus(http.StatusUnprocessableEntity).
 			wantContains(`id="photo-error"`, "choose the photo again", `value="Sam Lee"`)
 	})
 	if got := s.userField(t, u.ID, "name"); got != u.Name {
@@ -296,17 +300,17 @@ func TestProfileForm_SlugsUnique(t *testing.T) {
 	first, second := s.addUser(t, model.RoleAuthor), s.addUser(t, model.RoleAuthor)
 	firstCookie, secondCookie := s.signIn(t, first), s.signIn(t, second)
 	same := url.Values{"name": {"Daniel Reyes"}, "slug": {""}, "profile_public": {"1"}}
-	s.postProfile(t, "/admin/profile", same, nil, firstCookie).wantStatus(http.StatusSeeOther)
-	s.postProfile(t, "/admin/profile", same, nil, secondCookie).wantStatus(http.StatusSeeOther)
+	s.postProfile(t, "/admin/account", same, nil, firstCookie).wantStatus(http.StatusSeeOther)
+	s.postProfile(t, "/admin/account", same, nil, secondCookie).wantStatus(http.StatusSeeOther)
 	if a, b := s.userField(t, first.ID, "slug"), s.userField(t, second.ID, "slug"); a != "daniel-reyes-2" || b != "daniel-reyes-3" {
 		t.Errorf("slugs = %q and %q, want daniel-reyes-2 and daniel-reyes-3 (the demo author has daniel-reyes)", a, b)
 	}
 	taken := cloneValues(same)
 	taken.Set("slug", "daniel-reyes-2")
-	s.postProfile(t, "/admin/profile", taken, nil, secondCookie).wantStatus(http.StatusUnprocessableEntity).
+	s.postProfile(t, "/admin/account", taken, nil, secondCookie).wantStatus(http.StatusUnprocessableEntity).
 		wantContains("Another person&#39;s profile has this address.")
 	// Keeping one's own address is not a conflict.
-	s.postProfile(t, "/admin/profile", taken, nil, firstCookie).wantStatus(http.StatusSeeOther)
+	s.postProfile(t, "/admin/account", taken, nil, firstCookie).wantStatus(http.StatusSeeOther)
 	s.get(t, "/authors/daniel-reyes").wantStatus(http.StatusOK).wantContains("health writer")
 	s.get(t, "/authors/daniel-reyes-3").wantStatus(http.StatusOK).wantNotContains("health writer")
 }
@@ -332,7 +336,7 @@ func TestProfileForm_OthersOnlyForAdministrators(t *testing.T) {
 	withID.Set("id", "1")
 	withID.Set("user_id", "1")
 	withID.Set("slug", "")
-	s.postProfile(t, "/admin/profile", withID, nil, s.signIn(t, author)).wantStatus(http.StatusSeeOther)
+	s.postProfile(t, "/admin/account", withID, nil, s.signIn(t, author)).wantStatus(http.StatusSeeOther)
 	if got := s.userField(t, author.ID, "name"); got != "Hijacked" {
 		t.Errorf("the author's own name = %q, want the one typed", got)
 	}

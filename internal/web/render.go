@@ -142,6 +142,11 @@ var flashMessages = map[string]string{
 	"uploaded-again":    "This image was already uploaded, so the same file is used. Copy its Markdown into an article.",
 	"banned":            "Ban saved. New replies from this commenter go to spam.",
 	"lifted":            "Ban lifted.",
+	"password-changed":  "Password changed. Your other sign-ins have ended; this one goes on.",
+	"signed-out-others": "Signed out everywhere else: only this browser is still signed in.",
+	"two-step-off":      "Two-step sign-in is off. You sign in with your password alone.",
+	"two-step-reset":    "Two-step sign-in is reset: this person signs in with their password alone until they set it up again.",
+	"two-step-was-off":  "Two-step sign-in was already off for this person; nothing changed.",
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.

@@ -29,7 +29,11 @@ type Route struct {
 	KeepsForm bool
 	// Cached public pages are the same for every anonymous reader (see cachePage).
 	Cached bool
-	handle func(*Server, *gin.Context)
+	// BeforeTwoStep marks the Staff routes that a person whose role requires two-step
+	// sign-in may reach before setting it up: those that set it up. Every other staff
+	// route sends them there (see requireTwoStepSetUp).
+	BeforeTwoStep bool
+	handle        func(*Server, *gin.Context)
 }
 
 // Access is who may reach a route.
@@ -75,14 +79,25 @@ var routeTable = []Route{
 
 	{Method: "GET", Path: "/admin/login", Access: Open, handle: (*Server).login},
 	{Method: "POST", Path: "/admin/login", Access: Open, handle: (*Server).loginPost},
+	{Method: "GET", Path: "/admin/login/code", Access: Open, handle: (*Server).loginCode},
+	{Method: "POST", Path: "/admin/login/code", Access: Open, handle: (*Server).loginCodePost},
 	{Method: "POST", Path: "/admin/logout", Access: Open, handle: (*Server).logout},
 	{Method: "GET", Path: "/admin/setup", Access: Open, handle: (*Server).setup},
 	{Method: "POST", Path: "/admin/setup", Access: Open, handle: (*Server).setupPost},
 
 	{Method: "GET", Path: "/admin/", Access: Staff, handle: (*Server).adminHome},
-	// Everyone edits their own profile; administrators anyone's (/admin/users/:id/profile).
-	{Method: "GET", Path: "/admin/profile", Access: Staff, handle: (*Server).adminProfile},
-	{Method: "POST", Path: "/admin/profile", Access: Staff, handle: (*Server).adminProfilePost},
+	// Everyone edits their own profile, password and two-step sign-in; administrators
+	// anyone's profile (/admin/users/:id/profile).
+	{Method: "GET", Path: "/admin/account", Access: Staff, handle: (*Server).adminAccount},
+	{Method: "POST", Path: "/admin/account", Access: Staff, handle: (*Server).adminAccountPost},
+	{Method: "POST", Path: "/admin/account/password", Access: Staff, handle: (*Server).adminAccountPassword},
+	{Method: "POST", Path: "/admin/account/sign-out-others", Access: Staff, handle: (*Server).adminAccountSignOutOthers},
+	{Method: "GET", Path: "/admin/account/2fa", Access: Staff, BeforeTwoStep: true, handle: (*Server).adminTwoStep},
+	{Method: "GET", Path: "/admin/account/2fa/qr.png", Access: Staff, BeforeTwoStep: true, handle: (*Server).adminTwoStepQR},
+	{Method: "POST", Path: "/admin/account/2fa", Access: Staff, BeforeTwoStep: true, handle: (*Server).adminTwoStepEnable},
+	{Method: "POST", Path: "/admin/account/2fa/disable", Access: Staff, handle: (*Server).adminTwoStepDisable},
+	// The profile's old address; it says nothing, so it answers anyone.
+	{Method: "GET", Path: "/admin/profile", Access: Open, handle: (*Server).adminProfileMoved},
 
 	// Articles: authors (their own), editors, admins and reviewers; each handler checks
 	// what the staff member may do to the article at hand.
@@ -119,6 +134,8 @@ var routeTable = []Route{
 	{Method: "POST", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsersPost},
 	{Method: "GET", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfile},
 	{Method: "POST", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfilePost},
+	{Method: "GET", Path: "/admin/users/:id/two-step", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStep},
+	{Method: "POST", Path: "/admin/users/:id/two-step/reset", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStepReset},
 
 	{Method: "GET", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettings},
 	{Method: "POST", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettingsPost},
@@ -159,6 +176,9 @@ func (s *Server) routes() {
 				chain = append(chain, s.requirePermission(""))
 			} else {
 				chain = append(chain, s.requireAnyPermission(r.Perms...))
+			}
+			if !r.BeforeTwoStep {
+				chain = append(chain, s.requireTwoStepSetUp)
 			}
 		}
 		handle := r.handle

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
 )
 
 const staffKey = "fascicle.staff"
@@ -90,11 +91,42 @@ func (s *Server) requireAnyPermission(perms ...model.Permission) gin.HandlerFunc
 	}
 }
 
+// requireTwoStepSetUp sends a person whose role requires two-step sign-in, and who
+// has not set it up, to set it up: no other staff page opens for them until then.
+func (s *Server) requireTwoStepSetUp(c *gin.Context) {
+	required, err := s.accounts.TwoStepRequired(c.Request.Context(), staff(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if required {
+		c.Redirect(http.StatusSeeOther, twoStepRequiredPath)
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// twoStepRequiredPath is where a person who must set up two-step sign-in is sent.
+const twoStepRequiredPath = "/admin/account/2fa?required=1"
+
+// client describes the request's client for the accounts service: a keyed hash of its
+// address for the lock-out, its anonymised network and its browser.
+func (s *Server) client(c *gin.Context) accounts.Client {
+	return accounts.Client{Subject: s.clientSubject(c), Network: moderation.AnonymisedPrefix(clientAddr(c)), UserAgent: c.Request.UserAgent()}
+}
+
+// sessionToken returns the token of the browser's session cookie, or "".
+func (s *Server) sessionToken(c *gin.Context) string {
+	token, _ := c.Cookie(s.sessionCookieName())
+	return token
+}
+
 // startSession signs user in with a new session, ending the one whose cookie the
 // browser had, and sets the new session's cookie.
 func (s *Server) startSession(c *gin.Context, user *model.User) error {
 	previous, _ := c.Cookie(s.sessionCookieName())
-	token, err := s.accounts.StartSession(c.Request.Context(), user, previous)
+	token, err := s.accounts.StartSession(c.Request.Context(), user, previous, s.client(c))
 	if err != nil {
 		return err
 	}
@@ -116,4 +148,26 @@ func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
 
 func (s *Server) clearSessionCookie(c *gin.Context) {
 	s.setSessionCookie(c, "", -1)
+}
+
+// twoStepCookieName names the cookie of a half-finished two-step sign-in.
+func (s *Server) twoStepCookieName() string {
+	if s.secure {
+		return "__Host-fascicle_two_step"
+	}
+	return "fascicle_two_step"
+}
+
+// setTwoStepCookie binds a half-finished sign-in to this browser; maxAge -1 deletes
+// the cookie.
+func (s *Server) setTwoStepCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     s.twoStepCookieName(),
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteStrictMode,
+	})
 }

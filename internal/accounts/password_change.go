@@ -1,0 +1,109 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fascicle/fascicle/internal/auth"
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+)
+
+// Field names of the change-password form, used in its validation errors.
+const (
+	FieldCurrentPassword = "current_password"
+	FieldNewPassword     = "new_password"
+)
+
+// ErrWrongPassword means the password typed to confirm an action on one's own account
+// is not the account's.
+var ErrWrongPassword = errors.New("wrong password")
+
+// checkNewPassword returns what is wrong with password as the new password of u, or
+// "" if it is acceptable. Every password a person chooses for their account passes
+// here, so that the strength rule is one call to change.
+func checkNewPassword(password string, u *model.User) string {
+	return auth.PasswordProblem(password, u.Name, u.EmailAddress())
+}
+
+// PasswordChange is the change-password form as typed.
+type PasswordChange struct {
+	Current string
+	New     string
+}
+
+// ChangePassword replaces the password of user, who is signed in with the session of
+// token, after checking the current one. Every other session of the account ends and
+// its half-finished two-step sign-ins with it; the session of token goes on.
+//
+// A wrong current password is counted by the sign-in lock-out, like a wrong password at
+// sign-in, so that someone holding only an open session cannot try passwords here
+// without limit.
+//
+// Returns *model.ValidationError naming FieldNewPassword when the new password is
+// refused (checked first: a refused password costs no guess), ErrWrongPassword (with
+// the cause wrapped when the stored hash could not be checked), or *LockedOutError.
+func (s *Service) ChangePassword(ctx context.Context, user *model.User, token string, change PasswordChange, client string) error {
+	if problem := checkNewPassword(change.New, user); problem != "" {
+		v := &model.ValidationError{}
+		v.Add(FieldNewPassword, problem)
+		return v
+	}
+	if err := s.confirmPassword(ctx, user, change.Current, client); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(change.New)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	return s.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetPasswordHash(ctx, user.ID, hash, now); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteOtherSessions(ctx, user.ID, auth.TokenHash(token)); err != nil {
+			return err
+		}
+		return tx.DeleteTwoStepChallenges(ctx, user.ID)
+	})
+}
+
+// confirmPassword checks that password is user's, counting the try in the sign-in
+// lock-out of the account and of client ("" for none). Returns ErrWrongPassword or
+// *LockedOutError.
+func (s *Service) confirmPassword(ctx context.Context, user *model.User, password, client string) error {
+	now := s.now().UTC()
+	subjects, err := s.lockoutSubjects(user.EmailAddress(), client)
+	if err != nil {
+		return err
+	}
+	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		return &LockedOutError{RetryAfter: SignInWindow}
+	}
+	if err := auth.VerifyPassword(user.PasswordHash, password); err != nil {
+		if errors.Is(err, auth.ErrWrongPassword) {
+			return ErrWrongPassword
+		}
+		return fmt.Errorf("%w: account %d: %w", ErrWrongPassword, user.ID, err)
+	}
+	return s.store.ForgetSignInAttempt(ctx, attempt, subjects[0])
+}
+
+// lockoutSubjects returns the names the lock-out counts failures under: the account's,
+// by its email's blind index, and the client's when there is one.
+func (s *Service) lockoutSubjects(email, client string) ([]string, error) {
+	account, err := s.store.EmailIndex(email)
+	if err != nil {
+		return nil, err
+	}
+	subjects := []string{"account:" + account}
+	if client != "" {
+		subjects = append(subjects, "client:"+client)
+	}
+	return subjects, nil
+}
