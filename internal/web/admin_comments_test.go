@@ -323,7 +323,7 @@ func TestQueue_RowShowsEverything(t *testing.T) {
 		`<a class="queue-email" href="mailto:reader.one@example.com">reader.one@example.com</a>`,
 		`<a class="queue-url" href="https://reader.example.org/" rel="nofollow noopener noreferrer">https://reader.example.org/</a>`,
 		`<span class="queue-client" title="Network of the sender (anonymised)">192.0.2.0/24</span>`,
-		`<details class="queue-ua"><summary>Another program</summary>Mozilla/5.0 (test)</details>`,
+		`<details class="queue-ua"><summary>Unknown browser</summary>Mozilla/5.0 (test)</details>`,
 		`<a href="/articles/understanding-involuntary-muscle-twitches">Understanding Involuntary Muscle Twitches: Causes and Management</a>`,
 		"· in reply to Tom Whitaker",
 		"&lt;script&gt;alert(1)&lt;/script&gt; Calves too.",

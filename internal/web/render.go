@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/templates"
 )
@@ -231,7 +232,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		},
 		"number":  groupDigits,
 		"plural":  plural,
-		"browser": browserSummary,
+		"browser": accounts.BrowserSummary,
 		"waited":  func(t time.Time) string { return waited(s.now().Sub(t)) },
 	}
 }
