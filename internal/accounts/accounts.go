@@ -54,17 +54,16 @@ func (na NewAccount) user() *model.User {
 }
 
 // Validate checks the account's fields (model.User.Validate) and its password
-// (auth.PasswordProblem, which also refuses the account's name and email), without
-// the database. Returns *model.ValidationError naming every field that is wrong, or
-// nil.
+// (CheckPassword, with the account's name and email), without the database. Returns
+// *model.ValidationError naming every field that is wrong, or nil.
 func (na NewAccount) Validate() error {
 	u := na.user()
 	v := &model.ValidationError{}
 	if err := v.Merge(u.Validate()); err != nil {
 		return err
 	}
-	if problem := auth.PasswordProblem(na.Password, u.Name, u.EmailAddress()); problem != "" {
-		v.Add(model.UserFieldPassword, problem)
+	if err := CheckPassword(na.Password, u.Name, u.EmailAddress()); err != nil {
+		v.Add(model.UserFieldPassword, err.Error())
 	}
 	return v.Err()
 }

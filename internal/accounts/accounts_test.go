@@ -147,13 +147,13 @@ func TestCreate_Refused(t *testing.T) {
 		Want   map[string]string
 	}{
 		{"ErrCommonPassword", func(a *accounts.NewAccount) { a.Password = "password1" },
-			map[string]string{"password": "This password is one of the most commonly used, and easy to guess. Choose another."}},
+			map[string]string{"password": "This is a very common password. Add another word or two. Uncommon words are better."}},
 		{"ErrShortPassword", func(a *accounts.NewAccount) { a.Password = "k9#vQ2" },
 			map[string]string{"password": "Use at least 8 characters."}},
 		{"ErrPasswordIsEmail", func(a *accounts.NewAccount) { a.Password = "MO@example.org" },
-			map[string]string{"password": "Do not use your name or email address as your password."}},
+			map[string]string{"password": "Do not use your name, your email address or the site's name. Add another word or two. Uncommon words are better."}},
 		{"ErrPasswordIsName", func(a *accounts.NewAccount) { a.Name, a.Password = "  Moss Lantern Quietly ", "moss lantern quietly" },
-			map[string]string{"password": "Do not use your name or email address as your password."}},
+			map[string]string{"password": "Do not use your name, your email address or the site's name. Add another word or two. Uncommon words are better."}},
 		{"ErrUnknownRole", func(a *accounts.NewAccount) { a.Role = "superuser" },
 			map[string]string{"role": "Choose a role."}},
 		{"ErrEverything", func(a *accounts.NewAccount) { *a = accounts.NewAccount{Name: "  ", Email: "mo at example"} },
