@@ -82,9 +82,14 @@ func (na NewAccount) prepare() (*model.User, error) {
 	return u, nil
 }
 
-// Create adds a staff account that can sign in at once. Returns
-// *model.ValidationError if a field or the password is wrong, or ErrEmailTaken.
-func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error) {
+// Create adds a staff account that can sign in at once, for by (an administrator, or
+// nil for the command line), and writes it to the audit log. Returns
+// model.ErrForbidden when by may not manage accounts, *model.ValidationError if a
+// field or the password is wrong, or ErrEmailTaken.
+func (s *Service) Create(ctx context.Context, by *model.User, na NewAccount) (*model.User, error) {
+	if err := mayManage(by); err != nil {
+		return nil, err
+	}
 	if err := na.Validate(); err != nil {
 		return nil, err
 	}
@@ -113,7 +118,7 @@ func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error
 			}
 			return err
 		}
-		return nil
+		return s.record(ctx, tx, by, u.ID, auditLine{store.StaffCreated, u.Role.Label()})
 	})
 	if err != nil {
 		return nil, err

@@ -50,8 +50,11 @@ type User struct {
 	// PasswordHash is empty for people named on articles who have no account.
 	PasswordHash string
 	LastSignInAt *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DisabledAt is when an administrator disabled the account, nil while it is
+	// active. A disabled account cannot sign in; what it wrote stays.
+	DisabledAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	// The public profile, shown at /authors/Slug only while ProfilePublic is set.
 	Slug          string // "" until one is given
@@ -75,6 +78,11 @@ func (u *User) PhotoURL() string {
 		return ""
 	}
 	return (&Media{FileName: u.Photo}).URL()
+}
+
+// Disabled reports whether the account has been disabled.
+func (u *User) Disabled() bool {
+	return u.DisabledAt != nil
 }
 
 // EmailAddress returns the account's email, or "" if it has none.

@@ -27,8 +27,8 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 }
 
 // SessionUser returns the session with the given token hash and its account, if the
-// session has not expired at now and was used within idle. Returns model.ErrNotFound
-// otherwise.
+// session has not expired at now and was used within idle, and the account can sign
+// in (has a password and is not disabled). Returns model.ErrNotFound otherwise.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, *model.User, error) {
 	var sess Session
 	err := s.db.WithContext(ctx).
@@ -41,7 +41,7 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.PasswordHash == "" {
+	if u.PasswordHash == "" || u.Disabled() {
 		return nil, nil, model.ErrNotFound
 	}
 	return &sess, u, nil
@@ -56,6 +56,12 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash string, now time.Tim
 // DeleteSession ends a session.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return translate(s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&Session{}).Error)
+}
+
+// DeleteUserSessions ends every session of an account and returns how many there were.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+	res := s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{})
+	return int(res.RowsAffected), translate(res.Error)
 }
 
 // DeleteStaleSessions removes sessions that expired or sat idle longer than idle.

@@ -60,7 +60,7 @@ func (s *Server) adminUsersPost(c *gin.Context) {
 		Role:        c.PostForm("role"),
 		Credentials: strings.TrimSpace(c.PostForm("credentials")),
 	}
-	_, err := s.accounts.Create(c.Request.Context(), accounts.NewAccount{
+	_, err := s.accounts.Create(c.Request.Context(), staff(c), accounts.NewAccount{
 		Name: form.Name, Email: form.Email, Role: model.Role(form.Role), Credentials: form.Credentials,
 		Password: c.PostForm("password"),
 	})
