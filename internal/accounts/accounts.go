@@ -126,11 +126,6 @@ func (s *Service) Create(ctx context.Context, by *model.User, na NewAccount) (*m
 	return u, nil
 }
 
-// Users returns every account that can sign in, by name.
-func (s *Service) Users(ctx context.Context) ([]*model.User, error) {
-	return s.store.Users(ctx)
-}
-
 // NamedPeople returns the people named on articles who cannot sign in (such as a
 // reviewer without an account), by name; administrators edit their profiles.
 func (s *Service) NamedPeople(ctx context.Context) ([]*model.User, error) {

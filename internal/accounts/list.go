@@ -25,13 +25,13 @@ func (s *Service) List(ctx context.Context, by *model.User) ([]Listed, error) {
 	}
 	list := make([]Listed, len(users))
 	for i, u := range users {
-		list[i] = Listed{User: u, TwoStep: twoStepOn(u)}
+		list[i] = Listed{User: u, TwoStep: TwoStepOn(u)}
 	}
 	return list, nil
 }
 
-// twoStepOn reports whether u signs in with a second step. It is the one place the
-// account lists read it from; until two-step sign-in exists, nobody does.
-func twoStepOn(*model.User) bool {
+// TwoStepOn reports whether u signs in with a second step. It is the one place the
+// account pages and lists read it from; until two-step sign-in exists, nobody does.
+func TwoStepOn(*model.User) bool {
 	return false
 }

@@ -14,7 +14,7 @@ import (
 
 type usersPage struct {
 	layout
-	Users  []*model.User
+	Users  []accounts.Listed
 	Named  []*model.User // people named on articles, who cannot sign in
 	Roles  []model.Role
 	Form   userForm
@@ -35,7 +35,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 }
 
 func (s *Server) showUsers(c *gin.Context, status int, form userForm, errs map[string]string) {
-	users, err := s.accounts.Users(c.Request.Context())
+	users, err := s.accounts.List(c.Request.Context(), staff(c))
 	if err != nil {
 		s.fail(c, err)
 		return
