@@ -5,6 +5,9 @@
 //	fascicle backup [--db FILE] BACKUP-FILE
 //	fascicle rotate-key [--db FILE]
 //	fascicle user add --email E --name N --role R [--credentials C] [--db FILE] < password
+//	fascicle user list [--db FILE]
+//	fascicle user set-password --email E [--db FILE] < password
+//	fascicle user disable|enable --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 package main
 
@@ -35,6 +38,12 @@ const usage = `Usage:
   fascicle user add --email E --name N --role R [--credentials C] [--db FILE]
                                                                   add a staff account; the
                                                                   password is read from stdin
+  fascicle user list [--db FILE]                                  list the staff accounts
+  fascicle user set-password --email E [--db FILE]                set an account's password (from
+                                                                  stdin) and end its sessions
+  fascicle user disable --email E [--db FILE]                     sign an account out and refuse
+                                                                  its sign-ins; its work stays
+  fascicle user enable --email E [--db FILE]                      let a disabled account sign in
   fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
                                                                   fill the database with generated
                                                                   articles and replies, for load tests
@@ -103,20 +112,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// userCommand runs "fascicle user add".
+// userUsage lists the "fascicle user" commands.
+const userUsage = `usage:
+  fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)
+  fascicle user list [--db FILE]
+  fascicle user set-password --email E [--db FILE] (password on standard input)
+  fascicle user disable --email E [--db FILE]
+  fascicle user enable --email E [--db FILE]`
+
+// userCommand runs "fascicle user add|list|set-password|disable|enable".
 func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)")
+	if len(args) == 0 {
+		return errors.New(userUsage)
 	}
-	cfg, fields, rest, err := config.LoadUserAdd(args[1:], os.Getenv, stderr)
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "add":
+		cfg, fields, rest, err := config.LoadUserAdd(args, os.Getenv, stderr)
+		if err != nil {
+			return err
+		}
+		if len(rest) > 0 {
+			return fmt.Errorf("user add takes no arguments, got %q", rest)
+		}
+		account := accounts.NewAccount{Email: fields.Email, Name: fields.Name, Role: model.Role(fields.Role), Credentials: fields.Credentials}
+		return app.AddAccount(ctx, cfg, account, os.Stdin, stdout)
+	case "list", "set-password", "disable", "enable":
+	default:
+		return fmt.Errorf("unknown command \"user %s\"\n%s", sub, userUsage)
+	}
+	cfg, email, rest, err := config.LoadUserCommand(sub, args, os.Getenv, stderr)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("user add takes no arguments, got %q", rest)
+		return fmt.Errorf("user %s takes no arguments, got %q", sub, rest)
 	}
-	account := accounts.NewAccount{Email: fields.Email, Name: fields.Name, Role: model.Role(fields.Role), Credentials: fields.Credentials}
-	return app.AddAccount(ctx, cfg, account, os.Stdin, stdout)
+	switch sub {
+	case "list":
+		return app.ListAccounts(ctx, cfg, stdout)
+	case "set-password":
+		return app.SetAccountPassword(ctx, cfg, email, os.Stdin, stdout)
+	default:
+		return app.SetAccountDisabled(ctx, cfg, email, sub == "disable", stdout)
+	}
 }
 
 // seedCommand runs "fascicle seed".

@@ -281,23 +281,29 @@ func TestRun_UserAddRefused(t *testing.T) {
 	}
 }
 
-// Ensure "fascicle user" needs the "add" subcommand, and says how to use it.
-func TestRun_UserWithoutAdd(t *testing.T) {
-	const usage = "usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)"
+// Ensure "fascicle user" needs a known subcommand, says how to use each, and touches
+// no database file when it has none.
+func TestRun_UserWithoutSubcommand(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args []string
+		want string
 	}{
-		{"NoSubcommand", []string{"user"}},
-		{"UnknownSubcommand", []string{"user", "remove", "--email", "a@example.com"}},
-		{"FlagsFirst", []string{"user", "--email", "a@example.com", "add"}},
+		{"NoSubcommand", []string{"user"}, userUsage},
+		{"UnknownSubcommand", []string{"user", "remove", "--email", "a@example.com"}, "unknown command \"user remove\"\n" + userUsage},
+		{"FlagsFirst", []string{"user", "--email", "a@example.com", "add"}, "unknown command \"user --email\"\n" + userUsage},
+		{"DisableWithoutEmail", []string{"user", "disable"}, "user disable: --email is required"},
+		{"SetPasswordWithoutEmail", []string{"user", "set-password", "--email", " "}, "user set-password: --email is required"},
+		{"ListWithArguments", []string{"user", "list", "everyone"}, `user list takes no arguments, got ["everyone"]`},
+		{"ListWithoutDatabase", []string{"user", "list"}, "no database at ./fascicle.db (set --db or FASCICLE_DB)"},
+		{"EnableWithoutDatabase", []string{"user", "enable", "--email", "a@example.com"}, "no database at ./fascicle.db (set --db or FASCICLE_DB)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			t.Chdir(dir) // the default database is ./fascicle.db; none must appear
 			out, err := runUser(t, goodPassword+"\n", tc.args...)
-			if err == nil || err.Error() != usage {
-				t.Errorf("run(%q): err = %v, want %q", tc.args, err, usage)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("run(%q): err = %v, want %q", tc.args, err, tc.want)
 			}
 			if out != "" {
 				t.Errorf("run(%q) printed %q, want nothing", tc.args, out)
