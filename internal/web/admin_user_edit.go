@@ -93,13 +93,17 @@ func (s *Server) adminUserPost(c *gin.Context) {
 		s.showUser(c, http.StatusUnprocessableEntity, userPage{Person: stored, Form: form, Errors: invalid.Fields})
 	case errors.Is(err, accounts.ErrLastAdmin), errors.Is(err, accounts.ErrDisableSelf):
 		d, _ := describe(err)
-		// The message stands beside the field whose change was refused, too.
+		// The whole message stands above the form; the field whose change was refused
+		// says which.
 		errs := map[string]string{}
-		if form.Disabled && !stored.Disabled() {
-			errs["disabled"] = d.message
+		switch {
+		case errors.Is(err, accounts.ErrDisableSelf):
+			errs["disabled"] = "You cannot disable your own account."
+		case form.Disabled && !stored.Disabled():
+			errs["disabled"] = "The last active administrator cannot be disabled."
 		}
-		if model.Role(form.Role) != stored.Role && errors.Is(err, accounts.ErrLastAdmin) {
-			errs[model.UserFieldRole] = d.message
+		if errors.Is(err, accounts.ErrLastAdmin) && model.Role(form.Role) != stored.Role {
+			errs[model.UserFieldRole] = "The last active administrator keeps this role."
 		}
 		s.showUser(c, d.status, userPage{Person: stored, Form: form, Errors: errs, Refusal: d.message})
 	default:

@@ -205,14 +205,14 @@ func TestUsers_LastAdministrator(t *testing.T) {
 		form := url.Values{"name": {"Ada Renamed"}, "role": {"editor"}, "credentials": {"MD"}}
 		res := s.postForm(t, userPath(ada), form, cookie).wantStatus(http.StatusConflict)
 		res.wantContains("The account was not saved.", lastAdmin,
-			`<span class="field-error" id="role-error">`+lastAdmin,
+			`<span class="field-error" id="role-error">The last active administrator keeps this role.</span>`,
 			`value="Ada Renamed"`, `<option value="editor" selected>Editor</option>`, `value="MD"`).
 			wantNotContains(`id="disabled-error"`)
 	})
 	t.Run("ErrDisable", func(t *testing.T) {
 		form := url.Values{"name": {"Ada Admin"}, "role": {"admin"}, "credentials": {""}, "disabled": {"1"}}
 		res := s.postForm(t, userPath(ada), form, cookie).wantStatus(http.StatusConflict)
-		res.wantContains(lastAdmin, `<span class="field-error" id="disabled-error">`+lastAdmin,
+		res.wantContains(lastAdmin, `<span class="field-error" id="disabled-error">The last active administrator cannot be disabled.</span>`,
 			`type="checkbox" value="1" checked`, `<option value="admin" selected>Administrator</option>`).
 			wantNotContains(`id="role-error"`)
 	})
@@ -232,7 +232,8 @@ func TestUsers_LastAdministrator(t *testing.T) {
 		form := accountForm(ada)
 		form.Set("disabled", "1")
 		res := s.postForm(t, userPath(ada), form, cookie).wantStatus(http.StatusConflict)
-		res.wantContains("You cannot disable your own account: you would be signed out at once.", `type="checkbox" value="1" checked`)
+		res.wantContains("You cannot disable your own account: you would be signed out at once.", `type="checkbox" value="1" checked`,
+			`<span class="field-error" id="disabled-error">You cannot disable your own account.</span>`)
 		s.getAs(t, cookie, "/admin/users").wantStatus(http.StatusOK)
 	})
 	t.Run("StepDown", func(t *testing.T) {
