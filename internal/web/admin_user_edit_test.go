@@ -317,3 +317,25 @@ func TestUsers_WeakPasswordRefused(t *testing.T) {
 		t.Error("an account was created with a weak password")
 	}
 }
+
+// Ensure a role change reaches cached article pages at once: a staff reply shows its
+// account's role to readers.
+func TestUsers_RoleChangeReachesCachedPages(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	admin := s.signIn(t, s.addStaff(t, "Ada Admin", model.RoleAdmin, ""))
+	mo := s.addStaff(t, "Mo Moderator", model.RoleModerator, "")
+	cookie := s.signIn(t, mo)
+	s.sendReply(t, s.staffForm(t, cookie, "Stretching the calf before bed helps many people."), nil, cookie)
+	s.postForm(t, "/admin/comments/"+itoa(s.lastSender(t).ID)+"/action/approve", nil, cookie).wantStatus(http.StatusSeeOther)
+	s.get(t, articlePath).wantStatus(http.StatusOK).wantContains(`<span class="staff-role">Moderator</span>`)
+	if got := s.get(t, articlePath).Header.Get("X-Cache"); got != "hit" {
+		t.Fatalf("the second view is not from the cache (X-Cache %q); the test would prove nothing", got)
+	}
+
+	form := accountForm(mo)
+	form.Set("role", "editor")
+	s.postForm(t, userPath(mo), form, admin).wantSavedTo(userPath(mo))
+	s.get(t, articlePath).wantStatus(http.StatusOK).
+		wantContains(`<span class="staff-role">Editor</span>`).wantNotContains(`<span class="staff-role">Moderator</span>`)
+}
