@@ -5,6 +5,9 @@
 //	fascicle backup [--db FILE] BACKUP-FILE
 //	fascicle rotate-key [--db FILE]
 //	fascicle user add --email E --name N --role R [--credentials C] [--db FILE] < password
+//	fascicle user list [--db FILE]
+//	fascicle user set-password --email E [--db FILE] < password
+//	fascicle user disable|enable --email E [--db FILE]
 //	fascicle user reset-2fa --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 package main
@@ -36,6 +39,12 @@ const usage = `Usage:
   fascicle user add --email E --name N --role R [--credentials C] [--db FILE]
                                                                   add a staff account; the
                                                                   password is read from stdin
+  fascicle user list [--db FILE]                                  list the staff accounts
+  fascicle user set-password --email E [--db FILE]                set an account's password (from
+                                                                  stdin) and end its sessions
+  fascicle user disable --email E [--db FILE]                     sign an account out and refuse
+                                                                  its sign-ins; its work stays
+  fascicle user enable --email E [--db FILE]                      let a disabled account sign in
   fascicle user reset-2fa --email E [--db FILE]                   turn off an account's two-step
                                                                   sign-in, for someone who lost
                                                                   their phone and recovery codes
@@ -107,28 +116,58 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// userCommand runs "fascicle user add" and "fascicle user reset-2fa".
+// userUsage lists the "fascicle user" commands.
+const userUsage = `usage:
+  fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)
+  fascicle user list [--db FILE]
+  fascicle user set-password --email E [--db FILE] (password on standard input)
+  fascicle user disable --email E [--db FILE]
+  fascicle user enable --email E [--db FILE]
+  fascicle user reset-2fa --email E [--db FILE]`
+
+// userCommand runs "fascicle user add|list|set-password|disable|enable|reset-2fa".
 func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "reset-2fa" {
-		return resetTwoStepCommand(ctx, args[1:], stdout, stderr)
+	if len(args) == 0 {
+		return errors.New(userUsage)
 	}
-	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)\n       fascicle user reset-2fa --email E [--db FILE]")
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "add":
+		cfg, fields, rest, err := config.LoadUserAdd(args, os.Getenv, stderr)
+		if err != nil {
+			return err
+		}
+		if len(rest) > 0 {
+			return fmt.Errorf("user add takes no arguments, got %q", rest)
+		}
+		account := accounts.NewAccount{Email: fields.Email, Name: fields.Name, Role: model.Role(fields.Role), Credentials: fields.Credentials}
+		return app.AddAccount(ctx, cfg, account, os.Stdin, stdout)
+	case "reset-2fa":
+		return resetTwoStepCommand(ctx, args, stdout, stderr)
+	case "list", "set-password", "disable", "enable":
+	default:
+		return fmt.Errorf("unknown command \"user %s\"\n%s", sub, userUsage)
 	}
-	cfg, fields, rest, err := config.LoadUserAdd(args[1:], os.Getenv, stderr)
+	cfg, email, rest, err := config.LoadUserCommand(sub, args, os.Getenv, stderr)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("user add takes no arguments, got %q", rest)
+		return fmt.Errorf("user %s takes no arguments, got %q", sub, rest)
 	}
-	account := accounts.NewAccount{Email: fields.Email, Name: fields.Name, Role: model.Role(fields.Role), Credentials: fields.Credentials}
-	return app.AddAccount(ctx, cfg, account, os.Stdin, stdout)
+	switch sub {
+	case "list":
+		return app.ListAccounts(ctx, cfg, stdout)
+	case "set-password":
+		return app.SetAccountPassword(ctx, cfg, email, os.Stdin, stdout)
+	default:
+		return app.SetAccountDisabled(ctx, cfg, email, sub == "disable", stdout)
+	}
 }
 
 // resetTwoStepCommand runs "fascicle user reset-2fa".
 func resetTwoStepCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, email, rest, err := config.LoadUserEmail("reset-2fa", args, os.Getenv, stderr)
+	cfg, email, rest, err := config.LoadUserCommand("reset-2fa", args, os.Getenv, stderr)
 	if err != nil {
 		return err
 	}

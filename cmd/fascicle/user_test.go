@@ -237,15 +237,15 @@ func TestRun_UserAddRefused(t *testing.T) {
 		{"RoleIsCaseSensitive", []string{"--email", "a@example.com", "--name", "Ann", "--role", "Admin"}, goodPassword + "\n",
 			`unknown role "Admin"; ` + roles},
 		{"CommonPassword", []string{"--email", "a@example.com", "--name", "Ann", "--role", "admin"}, "password1\n",
-			"password (from standard input): This password is one of the most commonly used, and easy to guess. Choose another."},
+			"password (from standard input): This is a very common password. Add another word or two. Uncommon words are better."},
 		{"CommonPasswordAnyCase", []string{"--email", "a@example.com", "--name", "Ann", "--role", "admin"}, "PassWord1\n",
-			"password (from standard input): This password is one of the most commonly used, and easy to guess. Choose another."},
+			"password (from standard input): This is a very common password. Add another word or two. Uncommon words are better."},
 		{"ShortPassword", []string{"--email", "a@example.com", "--name", "Ann", "--role", "admin"}, "Xq7#zp1\n",
 			"password (from standard input): Use at least 8 characters."},
 		{"EmptyStdin", []string{"--email", "a@example.com", "--name", "Ann", "--role", "admin"}, "",
 			"password (from standard input): Use at least 8 characters."},
 		{"PasswordIsEmail", []string{"--email", "annabel.long@example.com", "--name", "Ann", "--role", "admin"}, "annabel.long@example.com\n",
-			"password (from standard input): Do not use your name or email address as your password."},
+			"password (from standard input): Do not use your name, your email address or the site's name. Add another word or two. Uncommon words are better."},
 		{"MissingEmail", []string{"--name", "Ann", "--role", "admin"}, goodPassword + "\n",
 			"--email must be an email address like name@example.com"},
 		{"BadEmail", []string{"--email", "Ann <a@example.com>", "--name", "Ann", "--role", "admin"}, goodPassword + "\n",
@@ -281,24 +281,30 @@ func TestRun_UserAddRefused(t *testing.T) {
 	}
 }
 
-// Ensure "fascicle user" needs a subcommand it knows, and says how to use them.
-func TestRun_UserWithoutAdd(t *testing.T) {
-	const usage = "usage: fascicle user add --email E --name N --role R [--credentials C] [--db FILE] (password on standard input)\n" +
-		"       fascicle user reset-2fa --email E [--db FILE]"
+// Ensure "fascicle user" needs a known subcommand, says how to use each, and touches
+// no database file when it has none.
+func TestRun_UserWithoutSubcommand(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args []string
+		want string
 	}{
-		{"NoSubcommand", []string{"user"}},
-		{"UnknownSubcommand", []string{"user", "remove", "--email", "a@example.com"}},
-		{"FlagsFirst", []string{"user", "--email", "a@example.com", "add"}},
+		{"NoSubcommand", []string{"user"}, userUsage},
+		{"UnknownSubcommand", []string{"user", "remove", "--email", "a@example.com"}, "unknown command \"user remove\"\n" + userUsage},
+		{"FlagsFirst", []string{"user", "--email", "a@example.com", "add"}, "unknown command \"user --email\"\n" + userUsage},
+		{"DisableWithoutEmail", []string{"user", "disable"}, "user disable: --email is required"},
+		{"ResetTwoStepWithoutEmail", []string{"user", "reset-2fa"}, "user reset-2fa: --email is required"},
+		{"SetPasswordWithoutEmail", []string{"user", "set-password", "--email", " "}, "user set-password: --email is required"},
+		{"ListWithArguments", []string{"user", "list", "everyone"}, `user list takes no arguments, got ["everyone"]`},
+		{"ListWithoutDatabase", []string{"user", "list"}, "no database at ./fascicle.db (set --db or FASCICLE_DB)"},
+		{"EnableWithoutDatabase", []string{"user", "enable", "--email", "a@example.com"}, "no database at ./fascicle.db (set --db or FASCICLE_DB)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			t.Chdir(dir) // the default database is ./fascicle.db; none must appear
 			out, err := runUser(t, goodPassword+"\n", tc.args...)
-			if err == nil || err.Error() != usage {
-				t.Errorf("run(%q): err = %v, want %q", tc.args, err, usage)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("run(%q): err = %v, want %q", tc.args, err, tc.want)
 			}
 			if out != "" {
 				t.Errorf("run(%q) printed %q, want nothing", tc.args, out)

@@ -54,17 +54,16 @@ func (na NewAccount) user() *model.User {
 }
 
 // Validate checks the account's fields (model.User.Validate) and its password
-// (auth.PasswordProblem, which also refuses the account's name and email), without
-// the database. Returns *model.ValidationError naming every field that is wrong, or
-// nil.
+// (CheckPassword, with the account's name and email), without the database. Returns
+// *model.ValidationError naming every field that is wrong, or nil.
 func (na NewAccount) Validate() error {
 	u := na.user()
 	v := &model.ValidationError{}
 	if err := v.Merge(u.Validate()); err != nil {
 		return err
 	}
-	if problem := auth.PasswordProblem(na.Password, u.Name, u.EmailAddress()); problem != "" {
-		v.Add(model.UserFieldPassword, problem)
+	if err := CheckPassword(na.Password, u.Name, u.EmailAddress()); err != nil {
+		v.Add(model.UserFieldPassword, err.Error())
 	}
 	return v.Err()
 }
@@ -83,9 +82,14 @@ func (na NewAccount) prepare() (*model.User, error) {
 	return u, nil
 }
 
-// Create adds a staff account that can sign in at once. Returns
-// *model.ValidationError if a field or the password is wrong, or ErrEmailTaken.
-func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error) {
+// Create adds a staff account that can sign in at once, for by (an administrator, or
+// nil for the command line), and writes it to the audit log. Returns
+// model.ErrForbidden when by may not manage accounts, *model.ValidationError if a
+// field or the password is wrong, or ErrEmailTaken.
+func (s *Service) Create(ctx context.Context, by *model.User, na NewAccount) (*model.User, error) {
+	if err := mayManage(by); err != nil {
+		return nil, err
+	}
 	if err := na.Validate(); err != nil {
 		return nil, err
 	}
@@ -114,17 +118,12 @@ func (s *Service) Create(ctx context.Context, na NewAccount) (*model.User, error
 			}
 			return err
 		}
-		return nil
+		return s.record(ctx, tx, by, u.ID, auditLine{store.StaffCreated, u.Role.Label()})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return u, nil
-}
-
-// Users returns every account that can sign in, by name.
-func (s *Service) Users(ctx context.Context) ([]*model.User, error) {
-	return s.store.Users(ctx)
 }
 
 // NamedPeople returns the people named on articles who cannot sign in (such as a

@@ -115,7 +115,7 @@ func wantFields(t *testing.T, err error, want map[string]string) {
 func TestCreate_AccountCanSignIn(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	u, err := f.svc.Create(f.ctx, accounts.NewAccount{Name: " Rita Reviewer ", Email: " Rita@Example.ORG ",
+	u, err := f.svc.Create(f.ctx, nil, accounts.NewAccount{Name: " Rita Reviewer ", Email: " Rita@Example.ORG ",
 		Role: model.RoleReviewer, Credentials: " MD, neurologist ", Password: password})
 	if err != nil {
 		t.Fatal(err)
@@ -147,13 +147,13 @@ func TestCreate_Refused(t *testing.T) {
 		Want   map[string]string
 	}{
 		{"ErrCommonPassword", func(a *accounts.NewAccount) { a.Password = "password1" },
-			map[string]string{"password": "This password is one of the most commonly used, and easy to guess. Choose another."}},
+			map[string]string{"password": "This is a very common password. Add another word or two. Uncommon words are better."}},
 		{"ErrShortPassword", func(a *accounts.NewAccount) { a.Password = "k9#vQ2" },
 			map[string]string{"password": "Use at least 8 characters."}},
 		{"ErrPasswordIsEmail", func(a *accounts.NewAccount) { a.Password = "MO@example.org" },
-			map[string]string{"password": "Do not use your name or email address as your password."}},
+			map[string]string{"password": "Do not use your name, your email address or the site's name. Add another word or two. Uncommon words are better."}},
 		{"ErrPasswordIsName", func(a *accounts.NewAccount) { a.Name, a.Password = "  Moss Lantern Quietly ", "moss lantern quietly" },
-			map[string]string{"password": "Do not use your name or email address as your password."}},
+			map[string]string{"password": "Do not use your name, your email address or the site's name. Add another word or two. Uncommon words are better."}},
 		{"ErrUnknownRole", func(a *accounts.NewAccount) { a.Role = "superuser" },
 			map[string]string{"role": "Choose a role."}},
 		{"ErrEverything", func(a *accounts.NewAccount) { *a = accounts.NewAccount{Name: "  ", Email: "mo at example"} },
@@ -164,7 +164,7 @@ func TestCreate_Refused(t *testing.T) {
 		t.Run(tt.Name, func(t *testing.T) {
 			a := valid
 			tt.Change(&a)
-			u, err := f.svc.Create(f.ctx, a)
+			u, err := f.svc.Create(f.ctx, nil, a)
 			if u != nil {
 				t.Errorf("Create returned an account: %+v", u)
 			}
@@ -185,7 +185,7 @@ func TestCreate_EmailTaken(t *testing.T) {
 	f.addAccount(t, "ed@example.org", placeholderHash)
 	f.addAccount(t, "named@example.org", "")
 	for _, email := range []string{"ED@example.org", " ed@example.org", "Named@Example.org"} {
-		u, err := f.svc.Create(f.ctx, accounts.NewAccount{Name: "Someone Else", Email: email, Role: model.RoleAdmin, Password: password})
+		u, err := f.svc.Create(f.ctx, nil, accounts.NewAccount{Name: "Someone Else", Email: email, Role: model.RoleAdmin, Password: password})
 		if err != accounts.ErrEmailTaken || u != nil {
 			t.Errorf("Create(%q) = %v, %v; want nil, ErrEmailTaken", email, u, err)
 		}

@@ -47,7 +47,8 @@ func (e *LockedOutError) Is(target error) bool { return target == ErrLockedOut }
 // transaction, so that guesses sent in parallel get no more tries than guesses sent one
 // by one; success forgets the attempt and the account's earlier failures. The client's
 // earlier failures stay, so that signing in to one's own account buys no more guesses
-// at others. An unknown email takes as long as a wrong password.
+// at others. An unknown email takes as long as a wrong password, and a disabled
+// account is refused like a wrong password.
 //
 // For an account with two-step sign-in on, a right password returns
 // *SecondStepError (ErrSecondStep), whose token lets that browser alone finish with
@@ -82,6 +83,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (*
 			return nil, ErrWrongCredentials
 		}
 		return nil, fmt.Errorf("%w: account %d: %w", ErrWrongCredentials, user.ID, err)
+	}
+	if user.Disabled() {
+		// Told apart from a wrong password by nothing: not the answer, not the time
+		// (the password was checked), and the attempt stays counted.
+		return nil, ErrWrongCredentials
 	}
 	if user.TwoStepOn() {
 		// The password alone clears none of the account's failures: the codes that

@@ -24,7 +24,10 @@ var ErrWrongPassword = errors.New("wrong password")
 // "" if it is acceptable. Every password a person chooses for their account passes
 // here, so that the strength rule is one call to change.
 func checkNewPassword(password string, u *model.User) string {
-	return auth.PasswordProblem(password, u.Name, u.EmailAddress())
+	if err := CheckPassword(password, u.Name, u.EmailAddress()); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // PasswordChange is the change-password form as typed.

@@ -54,18 +54,8 @@ func (p ProfileChange) normalized() ProfileChange {
 func (p ProfileChange) Validate() error {
 	p = p.normalized()
 	var v model.ValidationError
-	line := func(field, label, value string, max int, required bool) {
-		switch {
-		case !utf8.ValidString(value) || strings.IndexFunc(value, unicode.IsControl) >= 0:
-			v.Add(field, label+" must be one line of ordinary text.")
-		case required && value == "":
-			v.Add(field, label+" is required.")
-		case len(value) > max:
-			v.Add(field, fmt.Sprintf("%s is too long: at most %d bytes.", label, max))
-		}
-	}
-	line(model.UserFieldName, "Name", p.Name, model.MaxUserName, true)
-	line(model.UserFieldCredentials, "Credentials", p.Credentials, model.MaxCredentials, false)
+	checkLine(&v, model.UserFieldName, "Name", p.Name, model.MaxUserName, true)
+	checkLine(&v, model.UserFieldCredentials, "Credentials", p.Credentials, model.MaxCredentials, false)
 	switch {
 	case !utf8.ValidString(p.Bio) || strings.ContainsRune(p.Bio, 0):
 		v.Add(model.UserFieldBio, "The bio contains characters that cannot be saved.")
@@ -77,6 +67,19 @@ func (p ProfileChange) Validate() error {
 		v.Add(model.UserFieldSlug, "Use only lower-case letters, digits and single hyphens, such as daniel-reyes.")
 	}
 	return v.Err()
+}
+
+// checkLine adds to v what is wrong with value, a field of one line of text of at most
+// max bytes, shown as label.
+func checkLine(v *model.ValidationError, field, label, value string, max int, required bool) {
+	switch {
+	case !utf8.ValidString(value) || strings.IndexFunc(value, unicode.IsControl) >= 0:
+		v.Add(field, label+" must be one line of ordinary text.")
+	case required && value == "":
+		v.Add(field, label+" is required.")
+	case len(value) > max:
+		v.Add(field, fmt.Sprintf("%s is too long: at most %d bytes.", label, max))
+	}
 }
 
 // groupThousands writes n with a comma between groups of three digits: 2,000.
@@ -165,6 +168,7 @@ func (s *Service) UpdateProfile(ctx context.Context, by *model.User, userID int6
 		} else if taken, err := tx.SlugTaken(ctx, slug, u.ID); err != nil || taken {
 			return cmp.Or(err, slugTaken())
 		}
+		before := *u
 		u.Name, u.Credentials, u.Slug, u.Bio, u.Photo, u.ProfilePublic = p.Name, p.Credentials, slug, p.Bio, photo, p.Public
 		if err := tx.UpdateProfile(ctx, u); err != nil {
 			if errors.Is(err, model.ErrConflict) {
@@ -172,7 +176,8 @@ func (s *Service) UpdateProfile(ctx context.Context, by *model.User, userID int6
 			}
 			return err
 		}
-		return nil
+		// The name and credentials are the account's too: their changes are audited.
+		return s.record(ctx, tx, by, u.ID, changes(&before, u)...)
 	})
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ func TestCreate_ProfileSlugsUnique(t *testing.T) {
 	f := newFixture(t)
 	var slugs []string
 	for i, name := range []string{"Sam Lee", "Sam  Lee", "sam-lee", "Zoë Ångström", "李明", "王芳"} {
-		u, err := f.svc.Create(f.ctx, accounts.NewAccount{Name: name, Email: "s" + string(rune('a'+i)) + "@example.org",
+		u, err := f.svc.Create(f.ctx, nil, accounts.NewAccount{Name: name, Email: "s" + string(rune('a'+i)) + "@example.org",
 			Role: model.RoleAuthor, Password: password})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

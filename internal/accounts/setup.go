@@ -96,7 +96,7 @@ func (s *Service) Setup(ctx context.Context, token string, na NewAccount) (*mode
 			}
 			return err
 		}
-		return nil
+		return s.record(ctx, tx, admin, admin.ID, auditLine{store.StaffCreated, "Administrator, with the set-up link"})
 	})
 	if err != nil {
 		return nil, err

@@ -66,7 +66,7 @@ func TestSetup_RefusedKeepsLink(t *testing.T) {
 	weak := newAdmin()
 	weak.Password = "password1"
 	_, err = f.svc.Setup(f.ctx, token, weak)
-	wantFields(t, err, map[string]string{"password": "This password is one of the most commonly used, and easy to guess. Choose another."})
+	wantFields(t, err, map[string]string{"password": "This is a very common password. Add another word or two. Uncommon words are better."})
 	for _, wrong := range []string{"", "wrong", token + "x"} {
 		if _, err := f.svc.Setup(f.ctx, wrong, newAdmin()); err != accounts.ErrSetupLinkInvalid {
 			t.Errorf("Setup with token %q = %v, want ErrSetupLinkInvalid", wrong, err)

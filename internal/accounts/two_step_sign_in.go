@@ -68,8 +68,9 @@ func (s *Service) SignInSecondStep(ctx context.Context, token, code, client stri
 	if err != nil {
 		return nil, err
 	}
-	if user.PasswordHash == "" || !user.TwoStepOn() {
-		// The account lost its password, or its second factor was reset, meanwhile.
+	if user.PasswordHash == "" || !user.TwoStepOn() || user.Disabled() {
+		// The account lost its password, its second factor was reset, or it was
+		// disabled, meanwhile.
 		return nil, ErrSignInExpired
 	}
 	subjects, err := s.lockoutSubjects(user.EmailAddress(), client)

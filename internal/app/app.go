@@ -269,7 +269,7 @@ func AddAccount(ctx context.Context, cfg config.Config, account accounts.NewAcco
 		return err
 	}
 	// The service only creates here: no sign-in, so no lock-out key is needed.
-	u, err := accounts.New(st).Create(ctx, account)
+	u, err := accounts.New(st).Create(ctx, nil, account)
 	if errors.Is(err, accounts.ErrEmailTaken) {
 		return fmt.Errorf("an account with the email %s already exists", strings.TrimSpace(email))
 	}

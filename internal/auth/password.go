@@ -1,21 +1,18 @@
 // Package auth holds the security primitives of staff accounts: password hashing with
-// argon2id, the password rules, and random tokens for sessions and one-time links.
+// argon2id, and random tokens for sessions and one-time links. Which passwords may be
+// set is the accounts service's rule (accounts.CheckPassword).
 package auth
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -29,53 +26,8 @@ const (
 	saltLen      = 16
 )
 
-// Password length limits, in characters.
-const (
-	MinPasswordLength = 8
-	MaxPasswordLength = 128
-)
-
 // ErrWrongPassword means the password does not match the hash.
 var ErrWrongPassword = errors.New("wrong password")
-
-//go:embed common-passwords.txt
-var commonPasswordList []byte
-
-// commonPasswords holds the most common passwords of 8 characters or more, lower-cased.
-var commonPasswords = func() map[string]struct{} {
-	set := make(map[string]struct{}, 8192)
-	sc := bufio.NewScanner(bytes.NewReader(commonPasswordList))
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" {
-			set[line] = struct{}{}
-		}
-	}
-	return set
-}()
-
-// PasswordProblem returns what is wrong with a new password, or "" if it is acceptable.
-// The name and email of the account are refused as passwords too.
-func PasswordProblem(password string, personal ...string) string {
-	n := utf8.RuneCountInString(password)
-	switch {
-	case !utf8.ValidString(password):
-		return "The password contains bytes that are not valid text."
-	case n < MinPasswordLength:
-		return fmt.Sprintf("Use at least %d characters.", MinPasswordLength)
-	case n > MaxPasswordLength:
-		return fmt.Sprintf("Use at most %d characters.", MaxPasswordLength)
-	}
-	lower := strings.ToLower(password)
-	if _, common := commonPasswords[lower]; common {
-		return "This password is one of the most commonly used, and easy to guess. Choose another."
-	}
-	for _, p := range personal {
-		if p != "" && strings.EqualFold(strings.TrimSpace(p), password) {
-			return "Do not use your name or email address as your password."
-		}
-	}
-	return ""
-}
 
 // HashPassword returns an argon2id hash of password in the PHC string format, with a
 // random salt.

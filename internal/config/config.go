@@ -150,24 +150,26 @@ func LoadUserAdd(args []string, getenv func(string) string, stderr io.Writer) (C
 	return cfg, u, fs.Args(), cfg.Validate()
 }
 
-// LoadUserEmail reads the settings and flags of a "fascicle user" command that names
-// one account by --email, such as "user reset-2fa".
-func LoadUserEmail(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, string, []string, error) {
+// LoadUserCommand reads the settings and flags of the "fascicle user" commands that
+// name an existing account, or list them: --db, and --email unless sub is "list".
+func LoadUserCommand(sub string, args []string, getenv func(string) string, stderr io.Writer) (Config, string, []string, error) {
 	cfg := Default()
 	if v := getenv("FASCICLE_DB"); v != "" {
 		cfg.DBPath = v
 	}
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
 	var email string
-	fs := flag.NewFlagSet("fascicle user "+command, flag.ContinueOnError)
+	fs := flag.NewFlagSet("fascicle user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
-	fs.StringVar(&email, "email", "", "the account's email")
+	if sub != "list" {
+		fs.StringVar(&email, "email", "", "the email the account signs in with")
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, "", nil, err
 	}
-	if strings.TrimSpace(email) == "" {
-		return cfg, "", nil, errors.New("--email is required")
+	if sub != "list" && strings.TrimSpace(email) == "" {
+		return cfg, "", nil, fmt.Errorf("user %s: --email is required", sub)
 	}
 	return cfg, email, fs.Args(), cfg.Validate()
 }

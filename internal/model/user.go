@@ -52,8 +52,11 @@ type User struct {
 	LastSignInAt *time.Time
 	// TwoStepSince is when two-step sign-in was turned on, nil while it is off.
 	TwoStepSince *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DisabledAt is when an administrator disabled the account, nil while it is
+	// active. A disabled account cannot sign in; what it wrote stays.
+	DisabledAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	// The public profile, shown at /authors/Slug only while ProfilePublic is set.
 	Slug          string // "" until one is given
@@ -82,6 +85,11 @@ func (u *User) PhotoURL() string {
 // TwoStepOn reports whether the account signs in with a code after its password.
 func (u *User) TwoStepOn() bool {
 	return u.TwoStepSince != nil
+}
+
+// Disabled reports whether the account has been disabled.
+func (u *User) Disabled() bool {
+	return u.DisabledAt != nil
 }
 
 // EmailAddress returns the account's email, or "" if it has none.

@@ -29,8 +29,8 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 }
 
 // SessionUser returns the session with the given token hash and its account, if the
-// session has not expired at now and was used within idle. Returns model.ErrNotFound
-// otherwise.
+// session has not expired at now and was used within idle, and the account can sign
+// in (has a password and is not disabled). Returns model.ErrNotFound otherwise.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, *model.User, error) {
 	var sess Session
 	err := s.db.WithContext(ctx).
@@ -43,7 +43,7 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash string, now time.Time
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.PasswordHash == "" {
+	if u.PasswordHash == "" || u.Disabled() {
 		return nil, nil, model.ErrNotFound
 	}
 	return &sess, u, nil
@@ -80,17 +80,10 @@ func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keep stri
 	return int(res.RowsAffected), translate(res.Error)
 }
 
-// SetPasswordHash replaces the password hash of account userID. Returns
-// model.ErrNotFound if there is no such account.
-func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string, now time.Time) error {
-	res := s.db.WithContext(ctx).Exec(`UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now.UTC(), userID)
-	if res.Error != nil {
-		return translate(res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return model.ErrNotFound
-	}
-	return nil
+// DeleteUserSessions ends every session of an account and returns how many there were.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+	res := s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&Session{})
+	return int(res.RowsAffected), translate(res.Error)
 }
 
 // DeleteStaleSessions removes sessions that expired or sat idle longer than idle.

@@ -16,6 +16,7 @@ type userRow struct {
 	Credentials   string
 	PasswordHash  string
 	LastSignInAt  *time.Time
+	DisabledAt    *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Slug          *string
@@ -29,7 +30,7 @@ func (userRow) TableName() string { return "users" }
 
 func (r userRow) model() *model.User {
 	u := &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
-		PasswordHash: r.PasswordHash, LastSignInAt: utcPtr(r.LastSignInAt),
+		PasswordHash: r.PasswordHash, LastSignInAt: utcPtr(r.LastSignInAt), DisabledAt: utcPtr(r.DisabledAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		Bio: r.Bio, Photo: r.Photo, ProfilePublic: r.ProfilePublic, TwoStepSince: utcPtr(r.TOTPEnabledAt)}
 	if r.Slug != nil {
@@ -125,4 +126,45 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 func (s *Store) RecordSignIn(ctx context.Context, userID int64, at time.Time) error {
 	return translate(s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
 		Update("last_sign_in_at", at.UTC()).Error)
+}
+
+// UpdateAccount saves what an administrator may change of an account: its name, role,
+// credentials and when it was disabled (nil while active). Returns model.ErrNotFound
+// if there is no such account.
+func (s *Store) UpdateAccount(ctx context.Context, u *model.User, now time.Time) error {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", u.ID).Updates(map[string]any{
+		"name": u.Name, "role": string(u.Role), "credentials": u.Credentials,
+		"disabled_at": utcPtr(u.DisabledAt), "updated_at": now.UTC(),
+	})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return model.ErrNotFound
+	}
+	u.UpdatedAt = now.UTC()
+	return nil
+}
+
+// SetPasswordHash replaces an account's password hash. Returns model.ErrNotFound if
+// there is no such account.
+func (s *Store) SetPasswordHash(ctx context.Context, userID int64, hash string, now time.Time) error {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "updated_at": now.UTC()})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return model.ErrNotFound
+	}
+	return nil
+}
+
+// CountActiveAdmins returns how many administrators can sign in: with a password and
+// not disabled.
+func (s *Store) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&userRow{}).
+		Where("role = ? AND password_hash != '' AND disabled_at IS NULL", string(model.RoleAdmin)).Count(&n).Error
+	return int(n), translate(err)
 }

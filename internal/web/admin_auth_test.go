@@ -158,11 +158,17 @@ func TestRoleTable(t *testing.T) {
 			if role != "" {
 				cookie = s.signIn(t, s.addUser(t, role))
 			}
+			// Account 1 is a person named on articles, who has no account page.
+			account := strconv.FormatInt(s.addUser(t, model.RoleAuthor).ID, 10)
 			for _, r := range web.RouteTable {
 				if r.Access != web.Staff {
 					continue
 				}
-				target := strings.NewReplacer(":id", "1", ":action", "approve", ":rev", "1").Replace(r.Path)
+				id := "1"
+				if strings.HasPrefix(r.Path, "/admin/users/") {
+					id = account
+				}
+				target := strings.NewReplacer(":id", id, ":action", "approve", ":rev", "1").Replace(r.Path)
 				if strings.HasSuffix(target, "/diff") {
 					target += "?from=1&to=1"
 				}
@@ -765,13 +771,18 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 	}{
 		{
 			Name:            "ErrCommonPassword",
-			Change:          func(f url.Values) { f.Set("password", "password1"); f.Set("password_confirm", "password1") },
-			ExpectedContent: []string{"This password is one of the most commonly used"},
+			Change:          func(f url.Values) { f.Set("password", "password123"); f.Set("password_confirm", "password123") },
+			ExpectedContent: []string{"This is a very common password. Add another word or two. Uncommon words are better."},
 		},
 		{
 			Name:            "ErrCommonDigits",
 			Change:          func(f url.Values) { f.Set("password", "12345678"); f.Set("password_confirm", "12345678") },
-			ExpectedContent: []string{"This password is one of the most commonly used"},
+			ExpectedContent: []string{"This is a top-10 common password. Add another word or two. Uncommon words are better."},
+		},
+		{
+			Name:            "ErrSiteName",
+			Change:          func(f url.Values) { f.Set("password", "Fascicle2026"); f.Set("password_confirm", "Fascicle2026") },
+			ExpectedContent: []string{"Do not use your name, your email address or the site&#39;s name.", "Capitalisation doesn&#39;t help very much."},
 		},
 		{
 			Name:            "ErrShortPassword",
@@ -784,7 +795,7 @@ func TestSetup_FirstAdministrator(t *testing.T) {
 				f.Set("password", "ada@fascicle.example")
 				f.Set("password_confirm", "ada@fascicle.example")
 			},
-			ExpectedContent: []string{"Do not use your name or email address as your password."},
+			ExpectedContent: []string{"Do not use your name, your email address or the site&#39;s name."},
 		},
 		{
 			Name:            "ErrConfirmationDiffers",

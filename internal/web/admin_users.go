@@ -14,7 +14,7 @@ import (
 
 type usersPage struct {
 	layout
-	Users  []*model.User
+	Users  []accounts.Listed
 	Named  []*model.User // people named on articles, who cannot sign in
 	Roles  []model.Role
 	Form   userForm
@@ -35,7 +35,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 }
 
 func (s *Server) showUsers(c *gin.Context, status int, form userForm, errs map[string]string) {
-	users, err := s.accounts.Users(c.Request.Context())
+	users, err := s.accounts.List(c.Request.Context(), staff(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) adminUsersPost(c *gin.Context) {
 		Role:        c.PostForm("role"),
 		Credentials: strings.TrimSpace(c.PostForm("credentials")),
 	}
-	_, err := s.accounts.Create(c.Request.Context(), accounts.NewAccount{
+	_, err := s.accounts.Create(c.Request.Context(), staff(c), accounts.NewAccount{
 		Name: form.Name, Email: form.Email, Role: model.Role(form.Role), Credentials: form.Credentials,
 		Password: c.PostForm("password"),
 	})

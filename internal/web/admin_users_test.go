@@ -19,7 +19,7 @@ func TestUsers_AdminAddsAccount(t *testing.T) {
 
 	t.Run("ErrCommonPassword", func(t *testing.T) {
 		res := s.postForm(t, "/admin/users", form, admin).wantStatus(http.StatusUnprocessableEntity)
-		res.wantContains("one of the most commonly used", `value="Mo Derator"`, `value="Mo@Example.org"`, `<option value="moderator" selected>`)
+		res.wantContains("This is a very common password. Add another word or two. Uncommon words are better.", `value="Mo Derator"`, `value="Mo@Example.org"`, `<option value="moderator" selected>`)
 		res.wantNotContains("password1")
 	})
 	t.Run("ErrUnknownRole", func(t *testing.T) {

@@ -126,6 +126,7 @@ var flashMessages = map[string]string{
 	"settings":          "Settings saved.",
 	"none":              "Nothing was selected, so nothing changed.",
 	"user-added":        "Account created.",
+	"account-saved":     "Account saved.",
 	"profile-saved":     "Profile saved.",
 	"saved":             "Article saved.",
 	"status":            "Status changed.",

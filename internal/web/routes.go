@@ -132,6 +132,8 @@ var routeTable = []Route{
 
 	{Method: "GET", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsers},
 	{Method: "POST", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsersPost},
+	{Method: "GET", Path: "/admin/users/:id", Access: Staff, Perms: userManagers, handle: (*Server).adminUser},
+	{Method: "POST", Path: "/admin/users/:id", Access: Staff, Perms: userManagers, handle: (*Server).adminUserPost},
 	{Method: "GET", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfile},
 	{Method: "POST", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfilePost},
 	{Method: "GET", Path: "/admin/users/:id/two-step", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStep},
