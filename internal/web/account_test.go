@@ -91,11 +91,11 @@ func TestAccount_ChangePassword(t *testing.T) {
 		{"ErrWrongCurrentPassword", url.Values{"current_password": {"not my password"}, "new_password": {newPassword}, "new_password_confirm": {newPassword}},
 			"That is not your current password."},
 		{"ErrCommonPassword", url.Values{"current_password": {staffPassword}, "new_password": {"password1"}, "new_password_confirm": {"password1"}},
-			"This password is one of the most commonly used"},
+			"common password."},
 		{"ErrTooShort", url.Values{"current_password": {staffPassword}, "new_password": {"short"}, "new_password_confirm": {"short"}},
 			"Use at least 8 characters."},
 		{"ErrOwnEmail", url.Values{"current_password": {staffPassword}, "new_password": {u.EmailAddress()}, "new_password_confirm": {u.EmailAddress()}},
-			"Do not use your name or email address as your password."},
+			"Do not use your name, your email address or the site&#39;s name."},
 		{"ErrConfirmationDiffers", url.Values{"current_password": {staffPassword}, "new_password": {newPassword}, "new_password_confirm": {newPassword + "!"}},
 			"The two new passwords are not the same."},
 	}

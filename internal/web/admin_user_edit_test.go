@@ -48,7 +48,7 @@ func TestUsers_ListAndAccountPage(t *testing.T) {
 		`<a href="/admin/users/`+itoa(rita.ID)+`">Rita Reviewer</a>, <span class="muted">MD, neurologist</span>`,
 		`<td data-label="Email" class="account-email">ritareviewer@staff.example</td>`,
 		`<td data-label="Role">Medical reviewer</td>`,
-		`<td data-label="Two-step">off</td>`,
+		`<td data-label="Two-step"><a href="/admin/users/`+itoa(rita.ID)+`/two-step">off</a></td>`,
 		`<tr class="account-disabled">`,
 		`<a href="/admin/users/`+itoa(gone.ID)+`">Gus Gone</a>`,
 		`<td data-label="Status"><span class="status status-disabled">Disabled</span></td>`,
