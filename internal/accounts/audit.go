@@ -25,6 +25,7 @@ const (
 	AuditDisabled    AuditAction = store.StaffDisabled
 	AuditEnabled     AuditAction = store.StaffEnabled
 	AuditPasswordSet AuditAction = store.StaffPasswordSet
+	AuditTwoStepOff  AuditAction = store.StaffTwoStepOff
 )
 
 // Label names the action for people; an action this version does not know is named
@@ -45,6 +46,8 @@ func (a AuditAction) Label() string {
 		return "Enabled"
 	case AuditPasswordSet:
 		return "Password set"
+	case AuditTwoStepOff:
+		return "Two-step sign-in reset"
 	}
 	return string(a)
 }

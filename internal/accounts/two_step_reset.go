@@ -32,19 +32,22 @@ func (s *Service) ResetTwoStep(ctx context.Context, by *model.User, userID int64
 		if was, err = tx.ClearTOTP(ctx, userID); err != nil || !was {
 			return err
 		}
-		return auditTwoStepReset(ctx, tx, by, userID, now)
+		return s.auditTwoStepReset(ctx, tx, by, userID, now)
 	})
 	return was, err
 }
 
 // auditTwoStepReset writes the reset of account userID's second factor, by by (nil
-// for the command line), to the audit log.
-func auditTwoStepReset(ctx context.Context, tx *store.Store, by *model.User, userID int64, now time.Time) error {
+// for the command line), to the staff audit log and to the account's list of resets.
+func (s *Service) auditTwoStepReset(ctx context.Context, tx *store.Store, by *model.User, userID int64, now time.Time) error {
 	var byID int64
 	if by != nil {
 		byID = by.ID
 	}
-	return tx.RecordTwoStepReset(ctx, userID, byID, now)
+	if err := tx.RecordTwoStepReset(ctx, userID, byID, now); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, by, userID, auditLine{store.StaffTwoStepOff, ""})
 }
 
 // TwoStepOf returns account userID and the state of its two-step sign-in, for an

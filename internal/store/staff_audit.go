@@ -14,6 +14,7 @@ const (
 	StaffDisabled    = "disabled"
 	StaffEnabled     = "enabled"
 	StaffPasswordSet = "password-set"
+	StaffTwoStepOff  = "two-step-reset"
 )
 
 // StaffAuditEntry is one line of the staff audit log: who changed which account, how,

@@ -468,6 +468,8 @@ func TestTwoStep_AdminReset(t *testing.T) {
 	if n := s.count(t, `SELECT count(*) FROM recovery_codes WHERE user_id = ?`, author.ID); n != 0 {
 		t.Errorf("%d recovery codes left after the reset", n)
 	}
+	// The account's page lists it with its other changes.
+	s.getAs(t, admin, "/admin/users/"+itoa(author.ID)).wantStatus(http.StatusOK).wantContains("Two-step sign-in reset")
 	if n := s.count(t, `SELECT count(*) FROM users WHERE id = ? AND (totp_secret_enc IS NOT NULL OR totp_enabled_at IS NOT NULL)`, author.ID); n != 0 {
 		t.Error("the secret is still stored")
 	}
