@@ -21,11 +21,14 @@ type Policy struct {
 	Medicines   []string // names of medicines, lower-case, one per entry
 	// LinkDomains, when not empty, holds a reply that links to a site outside these
 	// domains (each also allows its subdomains).
-	LinkDomains    []string
-	CloseAfterDays int // close replies on articles published longer ago than this; 0 never closes
-	ThreadDepth    int // how deeply replies nest
-	FloodSeconds   int // minimum time between two replies from one address; 0 turns flood checks off
-	MinFormSeconds int // a reply sent sooner after the page was shown is spam; 0 turns the check off
+	LinkDomains []string
+	// HideAfterReports takes an approved reply off the page, back to Pending, once
+	// this many readers reported it; 0 never does.
+	HideAfterReports int
+	CloseAfterDays   int // close replies on articles published longer ago than this; 0 never closes
+	ThreadDepth      int // how deeply replies nest
+	FloodSeconds     int // minimum time between two replies from one address; 0 turns flood checks off
+	MinFormSeconds   int // a reply sent sooner after the page was shown is spam; 0 turns the check off
 	// PublishWithoutReview lets articles go out before a medical review.
 	PublishWithoutReview bool
 	// How long commenters' data is kept, in days; 0 keeps it until it is deleted.
@@ -50,7 +53,8 @@ const (
 func DefaultPolicy() Policy {
 	return Policy{HoldAll: true, HoldLinks: 2, ThreadDepth: 5, FloodSeconds: 15, MinFormSeconds: 3,
 		RetainSpamDays: 30, RetainPendingDays: 90, RetainClientDays: 30,
-		HoldMedical: true, Medicines: slices.Clone(DefaultMedicines), LinkDomains: slices.Clone(DefaultLinkDomains)}
+		HoldMedical: true, Medicines: slices.Clone(DefaultMedicines), LinkDomains: slices.Clone(DefaultLinkDomains),
+		HideAfterReports: 3}
 }
 
 // DefaultMedicines are common medicines a reply may name, held for a moderator to
@@ -80,6 +84,9 @@ func (p *Policy) Validate() error {
 	}
 	if p.ThreadDepth < 1 || p.ThreadDepth > MaxThreadDepth {
 		v.Add("thread_depth", fmt.Sprintf("Enter a depth from 1 (no nesting) to %d.", MaxThreadDepth))
+	}
+	if p.HideAfterReports < 0 || p.HideAfterReports > 100 {
+		v.Add("hide_after_reports", "Enter a number of readers from 0 (never hide) to 100.")
 	}
 	if p.FloodSeconds < 0 || p.FloodSeconds > 3600 {
 		v.Add("flood_seconds", "Enter a number of seconds from 0 (no flood check) to 3600.")

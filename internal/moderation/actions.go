@@ -155,6 +155,16 @@ func apply(ctx context.Context, tx *store.Store, by *model.User, action Action, 
 			groups[o] = append(groups[o], st.ID)
 		}
 	}
+	// A moderator's decision closes the reply's reports from readers, also when it
+	// keeps the reply as it is (approving a reported, approved reply).
+	all := make([]int64, len(states))
+	for i, st := range states {
+		all[i] = st.ID
+	}
+	closed, err := tx.CloseReports(ctx, all, now)
+	if err != nil {
+		return 0, err
+	}
 	changed := 0
 	for o, ids := range groups {
 		n, err := tx.SetCommentStatus(ctx, ids, o.status, o.previous, now)
@@ -168,7 +178,7 @@ func apply(ctx context.Context, tx *store.Store, by *model.User, action Action, 
 		}
 		changed += n
 	}
-	return changed, nil
+	return max(changed, closed), nil
 }
 
 // after returns the status and previous status of a reply in state st once action

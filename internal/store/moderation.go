@@ -25,7 +25,10 @@ type QueueComment struct {
 
 // CommentFilter selects replies for the moderation queue.
 type CommentFilter struct {
-	Status    model.CommentStatus
+	Status model.CommentStatus
+	// Reported selects the replies with open reports from readers, in any status,
+	// instead of a status.
+	Reported  bool
 	ArticleID int64  // 0 for every article
 	Query     string // matched against text and name, and against the whole email
 	Limit     int
@@ -57,6 +60,9 @@ const (
 func (f CommentFilter) where() (string, []any) {
 	clauses := []string{"c.status = ?"}
 	args := []any{f.Status}
+	if f.Reported {
+		clauses, args = []string{reportedClause}, nil
+	}
 	if f.ArticleID != 0 {
 		clauses = append(clauses, "c.article_id = ?")
 		args = append(args, f.ArticleID)

@@ -184,6 +184,12 @@ func (s *Store) ApplyRetention(ctx context.Context, p model.Policy, now time.Tim
 			break
 		}
 	}
+	if p.RetainClientDays > 0 {
+		// Reports keep nothing of a reader but this hash, forgotten like a reply's.
+		if err := s.db.WithContext(ctx).Exec(clearReportClientsQuery, cutoff(p.RetainClientDays)).Error; err != nil {
+			return res, fmt.Errorf("clear old report clients: %w", translate(err))
+		}
+	}
 	if res == (RetentionResult{}) {
 		return res, nil
 	}

@@ -55,14 +55,24 @@ type queueRow struct {
 	store.QueueComment
 	Body       template.HTML
 	ArticleURL string
+	Reports    []reportCount // open reports from readers, by reason
 }
 
-// GET /admin/comments?status=S&article=ID&q=TEXT&page=N lists replies for moderation.
+type reportCount struct {
+	Label string
+	Count int
+}
+
+// reportedTab is the queue's tab of replies that readers reported, in any status.
+const reportedTab model.CommentStatus = "reported"
+
+// GET /admin/comments?status=S&article=ID&q=TEXT&page=N lists replies for moderation;
+// status=reported lists those with open reports from readers.
 func (s *Server) adminComments(c *gin.Context) {
 	ctx := c.Request.Context()
 	status := model.CommentStatus(c.DefaultQuery("status", string(model.CommentPending)))
 	page, ok := pageNumber(c)
-	if !status.Valid() || !ok {
+	if (!status.Valid() && status != reportedTab) || !ok {
 		s.notFound(c)
 		return
 	}
@@ -72,6 +82,7 @@ func (s *Server) adminComments(c *gin.Context) {
 	}
 	filter := queueFilter(c.Query)
 	filter.Status, filter.Limit, filter.Offset = status, perPage, (page-1)*perPage
+	filter.Reported = status == reportedTab
 	articleID, query := filter.ArticleID, filter.Query
 	comments, total, err := s.store.CommentQueue(ctx, filter)
 	if err != nil {
@@ -88,8 +99,17 @@ func (s *Server) adminComments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	reported, err := s.store.CountReported(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	title := status.Label() + " replies"
+	if status == reportedTab {
+		title = "Reported replies"
+	}
 	view := commentsPage{
-		layout: s.adminLayout(c, status.Label()+" replies"), Status: status,
+		layout: s.adminLayout(c, title), Status: status,
 		Articles: articles, ArticleID: articleID, Query: query, Total: total, Page: page,
 		Pages: max(1, (total+perPage-1)/perPage), PerPage: perPage, PageSizes: QueuePageSizes,
 		ReturnTo: c.Request.URL.RequestURI(),
@@ -113,18 +133,34 @@ func (s *Server) adminComments(c *gin.Context) {
 	for _, st := range model.CommentStatuses {
 		view.Tabs = append(view.Tabs, queueTab{Status: st, Label: st.Label(), Count: counts[st], URL: queryFor(st, 1), Active: st == status})
 	}
+	view.Tabs = append(view.Tabs, queueTab{Status: reportedTab, Label: "Reported", Count: reported, URL: queryFor(reportedTab, 1), Active: status == reportedTab})
 	if page > 1 {
 		view.PrevURL = queryFor(status, page-1)
 	}
 	if page*perPage < total {
 		view.NextURL = queryFor(status, page+1)
 	}
+	ids := make([]int64, len(comments))
+	for i, qc := range comments {
+		ids[i] = qc.ID
+	}
+	reasons, err := s.store.OpenReportReasons(ctx, ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	for _, qc := range comments {
-		view.Comments = append(view.Comments, queueRow{
+		row := queueRow{
 			QueueComment: qc,
 			Body:         render.CommentText(qc.Body),
 			ArticleURL:   "/articles/" + url.PathEscape(qc.ArticleSlug),
-		})
+		}
+		for _, r := range reasons {
+			if r.CommentID == qc.ID {
+				row.Reports = append(row.Reports, reportCount{Label: r.Reason.Label(), Count: r.Count})
+			}
+		}
+		view.Comments = append(view.Comments, row)
 	}
 	s.render(c, http.StatusOK, "admin/comments", view)
 }
@@ -165,7 +201,8 @@ func (s *Server) adminCommentsBulk(c *gin.Context) {
 	case "matching": // every reply the queue's filter selects, on every page
 		filter := queueFilter(c.PostForm)
 		filter.Status = model.CommentStatus(c.PostForm("status"))
-		if !filter.Status.Valid() {
+		filter.Reported = filter.Status == reportedTab
+		if !filter.Status.Valid() && !filter.Reported {
 			s.notFound(c)
 			return
 		}

@@ -843,6 +843,7 @@ func TestSettings_Policy(t *testing.T) {
 			"close_after_days": {"30"}, "thread_depth": {"3"}, "flood_seconds": {"20"}, "min_form_seconds": {"0"},
 			"retain_spam_days": {"14"}, "retain_pending_days": {"0"}, "retain_client_days": {"7"}, "contact_email": {" editors@fascicle.test "},
 			"hold_medical": {"on"}, "medicines": {"Ibuprofen\r\naspirin\r\n"}, "link_domains": {" NHS.uk\r\nwho.int"},
+			"hide_after_reports": {"2"},
 		}
 	}
 
@@ -864,6 +865,7 @@ func TestSettings_Policy(t *testing.T) {
 			`id="contact_email" name="contact_email" type="email" value=""`,
 			`<input type="checkbox" id="hold_medical" name="hold_medical" checked aria-describedby="medicines-hint">`,
 			"\nacetaminophen\nparacetamol\n", "\nwho.int\ncdc.gov\n",
+			`id="hide_after_reports" name="hide_after_reports" type="number" min="0" max="100" value="3"`,
 		)
 		res.wantNotContains("The settings were not saved.", "field-error")
 	})
@@ -896,6 +898,7 @@ func TestSettings_Policy(t *testing.T) {
 		{"ErrRetainPendingDaysNegative", "retain_pending_days", "-1", "Enter a number of days from 0 (keep until deleted) to 3650."},
 		{"ErrRetainClientDaysEmpty", "retain_client_days", "", "Enter a whole number."},
 		{"ErrContactEmailInvalid", "contact_email", "editors at fascicle", "Enter an email address like editors@example.com, or leave it empty."},
+		{"ErrHideAfterReportsNegative", "hide_after_reports", "-1", "Enter a number of readers from 0 (never hide) to 100."},
 		{"ErrLinkDomainWithPath", "link_domains", "nhs.uk\nhttps://who.int/x", "“https://who.int/x” is not a domain: write one per line, such as nhs.uk, without https:// or a path."},
 	}
 	for _, tt := range invalid {
@@ -938,6 +941,7 @@ func TestSettings_Policy(t *testing.T) {
 			CloseAfterDays: 30, ThreadDepth: 3, FloodSeconds: 20, MinFormSeconds: 0,
 			RetainSpamDays: 14, RetainPendingDays: 0, RetainClientDays: 7, ContactEmail: "editors@fascicle.test",
 			HoldMedical: true, Medicines: []string{"ibuprofen", "aspirin"}, LinkDomains: []string{"nhs.uk", "who.int"},
+			HideAfterReports: 2,
 		}
 		if got := policy(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("saved policy = %+v, want %+v", got, want)

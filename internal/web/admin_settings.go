@@ -27,6 +27,7 @@ type settingsForm struct {
 	HoldMedical      bool
 	Medicines        string
 	LinkDomains      string
+	HideAfterReports string
 	CloseAfterDays   string
 	ThreadDepth      string
 	FloodSeconds     string
@@ -45,7 +46,8 @@ func policyForm(p model.Policy) settingsForm {
 		HoldAll: p.HoldAll, AutoApproveKnown: p.AutoApproveKnown,
 		HoldLinks: strconv.Itoa(p.HoldLinks), HoldWords: strings.Join(p.HoldWords, "\n"), SpamWords: strings.Join(p.SpamWords, "\n"),
 		HoldMedical: p.HoldMedical, Medicines: strings.Join(p.Medicines, "\n"), LinkDomains: strings.Join(p.LinkDomains, "\n"),
-		CloseAfterDays: strconv.Itoa(p.CloseAfterDays), ThreadDepth: strconv.Itoa(p.ThreadDepth),
+		HideAfterReports: strconv.Itoa(p.HideAfterReports),
+		CloseAfterDays:   strconv.Itoa(p.CloseAfterDays), ThreadDepth: strconv.Itoa(p.ThreadDepth),
 		FloodSeconds: strconv.Itoa(p.FloodSeconds), MinFormSeconds: strconv.Itoa(p.MinFormSeconds),
 		PublishWithoutReview: p.PublishWithoutReview,
 		RetainSpamDays:       strconv.Itoa(p.RetainSpamDays), RetainPendingDays: strconv.Itoa(p.RetainPendingDays),
@@ -87,6 +89,7 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		HoldMedical:          c.PostForm("hold_medical") == "on",
 		Medicines:            c.PostForm("medicines"),
 		LinkDomains:          c.PostForm("link_domains"),
+		HideAfterReports:     strings.TrimSpace(c.PostForm("hide_after_reports")),
 		CloseAfterDays:       strings.TrimSpace(c.PostForm("close_after_days")),
 		ThreadDepth:          strings.TrimSpace(c.PostForm("thread_depth")),
 		FloodSeconds:         strings.TrimSpace(c.PostForm("flood_seconds")),
@@ -114,7 +117,8 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		HoldAll: f.HoldAll, AutoApproveKnown: f.AutoApproveKnown,
 		HoldLinks: number("hold_links", f.HoldLinks), HoldWords: model.WordList(f.HoldWords), SpamWords: model.WordList(f.SpamWords),
 		HoldMedical: f.HoldMedical, Medicines: model.WordList(f.Medicines), LinkDomains: model.WordList(f.LinkDomains),
-		CloseAfterDays: number("close_after_days", f.CloseAfterDays), ThreadDepth: number("thread_depth", f.ThreadDepth),
+		HideAfterReports: number("hide_after_reports", f.HideAfterReports),
+		CloseAfterDays:   number("close_after_days", f.CloseAfterDays), ThreadDepth: number("thread_depth", f.ThreadDepth),
 		FloodSeconds: number("flood_seconds", f.FloodSeconds), MinFormSeconds: number("min_form_seconds", f.MinFormSeconds),
 		PublishWithoutReview: f.PublishWithoutReview,
 		RetainSpamDays:       number("retain_spam_days", f.RetainSpamDays), RetainPendingDays: number("retain_pending_days", f.RetainPendingDays),

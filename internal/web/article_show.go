@@ -43,6 +43,7 @@ type threadComment struct {
 	Credentials string
 	Depth       int
 	ReplyURL    string // empty when the thread is too deep to nest further
+	ReportURL   string // where a reader reports it; empty for a held reply
 	Children    []*threadComment
 
 	anonymised bool   // its author's data was erased: the avatar is the placeholder
@@ -153,6 +154,11 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		replyBase = "" // no Reply links where no reply can be sent
 	}
 	thread, byID := buildThread(comments, replyBase, policy.ThreadDepth)
+	for _, tc := range byID {
+		if !tc.Pending {
+			tc.ReportURL = articleURL + "/comments/" + strconv.FormatInt(tc.ID, 10) + "/report"
+		}
+	}
 	if err := s.replies.renderHeads(s.pages.sets["article"], thread); err != nil {
 		s.fail(c, err)
 		return

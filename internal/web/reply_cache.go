@@ -26,6 +26,7 @@ type replyCache struct {
 type replyKey struct {
 	ID                              int64
 	AuthorName, AuthorURL, ReplyURL string
+	ReportURL                       string
 	Source                          string
 	StaffRole, Credentials          string
 	CreatedAt                       time.Time
@@ -39,7 +40,7 @@ type replyKey struct {
 func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment) error {
 	for _, tc := range thread {
 		key := replyKey{ID: tc.ID, AuthorName: tc.AuthorName, AuthorURL: tc.AuthorURL, ReplyURL: tc.ReplyURL,
-			Source: tc.source, StaffRole: tc.StaffRole, Credentials: tc.Credentials,
+			ReportURL: tc.ReportURL, Source: tc.source, StaffRole: tc.StaffRole, Credentials: tc.Credentials,
 			CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff, Anonymised: tc.anonymised}
 		c.mu.Lock()
 		head, ok := c.entries[key]
@@ -64,7 +65,7 @@ func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment
 }
 
 func (c *replyCache) put(key replyKey, head template.HTML) {
-	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL) + len(key.Credentials)
+	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL) + len(key.ReportURL) + len(key.Credentials)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil || c.bytes+size > maxReplyCacheBytes {

@@ -70,6 +70,8 @@ var routeTable = []Route{
 	{Method: "GET", Path: "/sitemap.xml", Cached: true, handle: (*Server).sitemap},
 	{Method: "GET", Path: "/robots.txt", Cached: true, handle: (*Server).robots},
 	{Method: "POST", Path: "/articles/:slug/comments", handle: (*Server).commentCreate},
+	{Method: "GET", Path: "/articles/:slug/comments/:id/report", handle: (*Server).commentReport},
+	{Method: "POST", Path: "/articles/:slug/comments/:id/report", handle: (*Server).commentReportPost},
 	{Method: "GET", Path: "/authors/:slug", Cached: true, handle: (*Server).authorShow},
 	{Method: "GET", Path: "/medical-review-board", Cached: true, handle: (*Server).reviewBoard},
 	{Method: "GET", Path: "/privacy", handle: (*Server).privacyPolicy},
