@@ -299,7 +299,9 @@ func poster(ctx context.Context, base, path string, p int, end time.Time) (*resu
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	defer client.CloseIdleConnections()
-	page, err := fetch(ctx, base+path)
+	// The page is fetched even when the run is short and the machine slow, as every
+	// reply is: a run that ends cuts no request short (the client's timeout bounds it).
+	page, err := fetch(context.WithoutCancel(ctx), base+path)
 	if err != nil {
 		return nil, fmt.Errorf("poster %d: %w", p, err)
 	}

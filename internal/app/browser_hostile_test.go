@@ -286,7 +286,8 @@ func TestBrowser_HostileRepliesRunNoScript(t *testing.T) {
 	for i, f := range formReplies {
 		mustRun(t, reader, "open the article", chromedp.Navigate(articleURL))
 		mustRun(t, reader, "wait for the reply form", chromedp.WaitVisible(chromedp.CSS("#respond")))
-		mustRun(t, reader, "type the reply", fillReplyForm(f.comment, f.name, fmt.Sprintf("form-%d@example.com", i), f.site))
+		// Key by key into four fields: a bound of a step per field.
+		mustRunWithin(t, reader, "type the reply", 4*actionTimeout, fillReplyForm(f.comment, f.name, fmt.Sprintf("form-%d@example.com", i), f.site))
 		// Typing cannot enter every character (direction controls are dropped): what is
 		// sent is what the form holds.
 		typed := storedReply{

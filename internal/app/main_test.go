@@ -89,9 +89,16 @@ func latestReplyStatus(t *testing.T, a *app.App) string {
 // waitForLog waits up to 10 s for logs to contain text.
 func waitForLog(t *testing.T, logs *lockedBuffer, text string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(string(logs.Bytes()), text); {
+	waitForLogWithin(t, logs, text, 10*time.Second)
+}
+
+// waitForLogWithin is waitForLog with a bound of its own, for work that grows with
+// the data, such as the first retention run over a generated history.
+func waitForLogWithin(t *testing.T, logs *lockedBuffer, text string, d time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !strings.Contains(string(logs.Bytes()), text); {
 		if time.Now().After(deadline) {
-			t.Fatalf("no log line with %q within 10 s:\n%s", text, logs.Bytes())
+			t.Fatalf("no log line with %q within %v:\n%s", text, d, logs.Bytes())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

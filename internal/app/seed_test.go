@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/config"
@@ -191,7 +192,7 @@ func TestSeed_RealisticContentServed(t *testing.T) {
 	// the checks below pick replies at random, so they wait for it.
 	logs := &lockedBuffer{}
 	a, base := startAppWith(t, cfg, slog.New(slog.NewTextHandler(logs, nil)))
-	waitForLog(t, logs, `msg="applied the retention settings"`)
+	waitForLogWithin(t, logs, `msg="applied the retention settings"`, time.Minute)
 	ctx := context.Background()
 
 	t.Run("EmailsDecrypt", func(t *testing.T) {
