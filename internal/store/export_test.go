@@ -22,6 +22,7 @@ const (
 	WorkQuery              = workQuery
 	PendingByArticleQuery  = pendingByArticleQuery
 	DueChangesQuery        = dueChangesQuery
+	CommenterHistoryQuery  = commenterHistoryQuery
 )
 
 // Where returns the WHERE clause and arguments that CommentQueue uses for f.

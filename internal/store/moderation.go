@@ -354,3 +354,39 @@ func (s *Store) QueueCommentByID(ctx context.Context, id int64) (*QueueComment, 
 	}
 	return &list[0], nil
 }
+
+// CommenterHistory is how many replies one email has had approved and marked as spam.
+type CommenterHistory struct {
+	Approved, Spam int
+}
+
+// commenterHistoryQuery counts replies by email index and status, on
+// comments_author_email_index_created.
+const commenterHistoryQuery = `SELECT author_email_index AS email_index, status, count(*) AS n FROM comments
+	WHERE author_email_index IN ? AND status IN ('approved', 'spam') GROUP BY author_email_index, status`
+
+// CommenterHistories returns the history of each of the email indices given.
+func (s *Store) CommenterHistories(ctx context.Context, indices []string) (map[string]CommenterHistory, error) {
+	out := map[string]CommenterHistory{}
+	if len(indices) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		EmailIndex string
+		Status     string
+		N          int
+	}
+	if err := s.db.WithContext(ctx).Raw(commenterHistoryQuery, indices).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		h := out[r.EmailIndex]
+		if r.Status == string(model.CommentApproved) {
+			h.Approved = r.N
+		} else {
+			h.Spam = r.N
+		}
+		out[r.EmailIndex] = h
+	}
+	return out, nil
+}

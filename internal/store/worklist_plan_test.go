@@ -31,6 +31,8 @@ func TestWorkQueries_UseIndexes(t *testing.T) {
 			[]string{"SEARCH articles USING", "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"PendingRepliesByArticle", store.PendingByArticleQuery, []any{20},
 			[]string{"comments_status_created (status=?)"}},
+		{"CommenterHistory", strings.Replace(store.CommenterHistoryQuery, "IN ?", "IN (?, ?)", 1), []any{"a", "b"},
+			[]string{"comments_author_email_index_created (author_email_index=?)"}},
 		{"DueChanges", store.DueChangesQuery, []any{t0},
 			[]string{"article_changes_status_scheduled_at (status=? AND scheduled_at<?)"}},
 	} {

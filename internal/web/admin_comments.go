@@ -56,6 +56,9 @@ type queueRow struct {
 	Body       template.HTML
 	ArticleURL string
 	Reports    []reportCount // open reports from readers, by reason
+	// Earlier is how many other replies with the same email were approved and marked
+	// as spam; nil for a reply without an email.
+	Earlier *store.CommenterHistory
 }
 
 type reportCount struct {
@@ -149,11 +152,32 @@ func (s *Server) adminComments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var indices []string
+	for _, qc := range comments {
+		if qc.EmailIndex != "" {
+			indices = append(indices, qc.EmailIndex)
+		}
+	}
+	histories, err := s.store.CommenterHistories(ctx, indices)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	for _, qc := range comments {
 		row := queueRow{
 			QueueComment: qc,
 			Body:         render.CommentText(qc.Body),
 			ArticleURL:   "/articles/" + url.PathEscape(qc.ArticleSlug),
+		}
+		if qc.EmailIndex != "" {
+			h := histories[qc.EmailIndex]
+			switch qc.Status { // the reply itself is not its own history
+			case model.CommentApproved:
+				h.Approved--
+			case model.CommentSpam:
+				h.Spam--
+			}
+			row.Earlier = &h
 		}
 		for _, r := range reasons {
 			if r.CommentID == qc.ID {

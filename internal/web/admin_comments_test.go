@@ -980,3 +980,27 @@ func TestQueue_SaysWhoMovedAReply(t *testing.T) {
 	s.getAs(t, mod, "/admin/comments?status=approved").wantStatus(http.StatusOK).
 		wantNotContains("Held because:", "every reply is held (manual moderation)", "Marked as spam by")
 }
+
+// Ensure each reply in the queue says how many other replies with its email were
+// approved and marked as spam, or that it is the first, without showing the email's
+// hash.
+func TestQueue_CommenterHistory(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	mod := s.moderator(t)
+	for _, text := range []string{"First words.", "Buy pills here.", "A third reply."} {
+		form := validReply()
+		form.Set("comment", text)
+		s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
+	}
+	s.exec(t, `UPDATE comments SET status = 'approved' WHERE body = 'First words.'`)
+	s.exec(t, `UPDATE comments SET status = 'spam' WHERE body = 'Buy pills here.'`)
+	stranger := validReply()
+	stranger.Set("email", "someone.new@example.com")
+	stranger.Set("comment", "Hello from someone new.")
+	s.postReply(t, articlePath+"/comments", stranger).wantStatus(http.StatusSeeOther)
+	s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK).
+		wantContains("Earlier with this email: 1 approved, <strong>1 spam</strong>", "First reply with this email")
+	s.getAs(t, mod, "/admin/comments?status=approved").wantStatus(http.StatusOK).
+		wantContains("Earlier with this email: 0 approved, <strong>1 spam</strong>")
+}
