@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -46,6 +48,7 @@ type threadComment struct {
 	ReportURL   string // where a reader reports it; empty for a held reply
 	Children    []*threadComment
 
+	Clinician  bool   // a clinician's answer, listed first under the reply it answers
 	anonymised bool   // its author's data was erased: the avatar is the placeholder
 	source     string // the text as the reader typed it
 }
@@ -251,12 +254,23 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		}
 		children[parent] = append(children[parent], byID[cm.ID])
 	}
+	// A clinician's answer (a staff reply signed with credentials) comes first under
+	// the reply it answers, so that a reader finds it before the other answers; the
+	// rest keep their order.
+	for parent, list := range children {
+		if parent != 0 {
+			slices.SortStableFunc(list, func(a, b *threadComment) int {
+				return cmp.Compare(boolRank(!a.clinician()), boolRank(!b.clinician()))
+			})
+		}
+	}
 	var place func(parent int64, depth int) []*threadComment
 	var flatten func(parent int64) []*threadComment
 	place = func(parent int64, depth int) []*threadComment {
 		var out []*threadComment
 		for _, tc := range children[parent] {
 			tc.Depth = depth
+			tc.Clinician = depth > 1 && tc.clinician()
 			if articleURL != "" && !tc.Pending && depth < maxDepth {
 				tc.ReplyURL = articleURL + "?replytocom=" + strconv.FormatInt(tc.ID, 10) + "#respond"
 			}
@@ -281,4 +295,16 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		return out
 	}
 	return place(0, 1), byID
+}
+
+// clinician reports whether tc is a staff reply signed with credentials.
+func (tc *threadComment) clinician() bool {
+	return tc.Staff && tc.Credentials != ""
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

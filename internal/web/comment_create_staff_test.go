@@ -386,3 +386,25 @@ func TestStaffReply_NotAReadersPersonalData(t *testing.T) {
 		t.Errorf("%d rows say anonymised; the staff reply is not", n)
 	}
 }
+
+// Ensure a clinician's answer (a staff reply with credentials) is listed first under
+// the reply it answers, as "Answered by NAME, CREDENTIALS", while other answers keep
+// their order and a staff answer without credentials is not moved.
+func TestThread_ClinicianAnswerFirst(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	rui := s.addStaff(t, "Dr. Rui Costa", model.RoleReviewer, "MD, sports physician")
+	mod := s.addStaff(t, "Mo Moderator", model.RoleModerator, "")
+	question := s.addReplyRow(t, replyRow{Name: "Asking Ann", Body: "Is it safe to run with twitching calves?", Status: "approved", Age: 10 * time.Minute})
+	s.addReplyRow(t, replyRow{Parent: question, Name: "Reader Rob", Body: "I run anyway, no problem.", Status: "approved", Age: 5 * time.Minute})
+	modAnswer := s.addReplyRow(t, replyRow{Parent: question, Name: mod.Name, Body: "Please see the article's last section.", Status: "approved", Age: 4 * time.Minute})
+	answer := s.addReplyRow(t, replyRow{Parent: question, Name: rui.Name, Body: "Usually yes; see a doctor if you also feel weak.", Status: "approved", Age: time.Minute})
+	s.exec(t, `UPDATE comments SET user_id = ? WHERE id = ?`, rui.ID, answer)
+	s.exec(t, `UPDATE comments SET user_id = ? WHERE id = ?`, mod.ID, modAnswer)
+	page := s.get(t, articlePath).wantStatus(http.StatusOK)
+	page.wantInOrder("Is it safe to run", "Usually yes; see a doctor", "I run anyway", "Please see the article")
+	page.wantContains(`<span class="answered-by">Answered by</span>`, "Dr. Rui Costa<span class=\"comment-credentials\">, MD, sports physician")
+	if n := strings.Count(page.Body, `class="answered-by"`); n != 1 {
+		t.Errorf("%d replies marked as a clinician's answer, want 1", n)
+	}
+}
