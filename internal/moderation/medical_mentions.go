@@ -111,3 +111,22 @@ func linkDomainReason(p *model.Policy, c *model.Comment) string {
 	}
 	return ""
 }
+
+// reasonPrefixes begin the reasons whose rule names what it found in the text.
+var reasonPrefixes = []string{"mentions a dose: ", "names a medicine: "}
+
+// FoundIn returns the words of a reply's text that its held reason names (the dose,
+// the medicine, the hold or spam word), for the queue to mark them; "" for a reason
+// that names none.
+func FoundIn(reason string) string {
+	for _, p := range reasonPrefixes {
+		if found, ok := strings.CutPrefix(reason, p); ok {
+			return found
+		}
+	}
+	if _, quoted, ok := strings.Cut(reason, "word “"); ok {
+		found, _, _ := strings.Cut(quoted, "”")
+		return found
+	}
+	return ""
+}

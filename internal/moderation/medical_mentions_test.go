@@ -100,3 +100,20 @@ func TestCountLinks(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the words a held reason names are found for the queue to mark.
+func TestFoundIn(t *testing.T) {
+	t.Parallel()
+	for reason, want := range map[string]string{
+		"mentions a dose: 500 mg":                         "500 mg",
+		"names a medicine: ibuprofen":                     "ibuprofen",
+		"contains the hold word “cheap”":                  "cheap",
+		"contains the spam word “free money”":             "free money",
+		"every reply is held (manual moderation)":         "",
+		"links to shop.example, which is not on the list": "",
+	} {
+		if got := moderation.FoundIn(reason); got != want {
+			t.Errorf("FoundIn(%q) = %q, want %q", reason, got, want)
+		}
+	}
+}

@@ -164,9 +164,13 @@ func (s *Server) adminComments(c *gin.Context) {
 		return
 	}
 	for _, qc := range comments {
+		found := ""
+		if qc.Status == model.CommentPending || qc.Status == model.CommentSpam {
+			found = moderation.FoundIn(qc.HeldReason)
+		}
 		row := queueRow{
 			QueueComment: qc,
-			Body:         render.CommentText(qc.Body),
+			Body:         render.CommentTextMarked(qc.Body, found),
 			ArticleURL:   "/articles/" + url.PathEscape(qc.ArticleSlug),
 		}
 		if qc.EmailIndex != "" {

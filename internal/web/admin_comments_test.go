@@ -1004,3 +1004,20 @@ func TestQueue_CommenterHistory(t *testing.T) {
 	s.getAs(t, mod, "/admin/comments?status=approved").wantStatus(http.StatusOK).
 		wantContains("Earlier with this email: 0 approved, <strong>1 spam</strong>")
 }
+
+// Ensure the queue marks in a held reply's text what the rule found (a dose, a
+// medicine, a hold word), escaped like the rest, and marks nothing in a link or in a
+// reply whose reason names nothing.
+func TestQueue_MarksWhatTheRuleFound(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	mod := s.moderator(t)
+	s.addReplyRow(t, replyRow{Body: "I took 500 MG <b>twice</b>, see https://example.org/500-mg", Reason: "mentions a dose: 500 mg"})
+	s.addReplyRow(t, replyRow{Body: "Nothing 500 mg to see.", Reason: "every reply is held (manual moderation)"})
+	res := s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK)
+	res.wantContains("I took <mark>500 MG</mark> &lt;b&gt;twice&lt;/b&gt;, see <a href=\"https://example.org/500-mg\"",
+		"<p>Nothing 500 mg to see.</p>")
+	if n := strings.Count(res.Body, "<mark>"); n != 1 {
+		t.Errorf("%d marks, want 1", n)
+	}
+}
