@@ -1016,7 +1016,9 @@ func TestQueue_MarksWhatTheRuleFound(t *testing.T) {
 	s.addReplyRow(t, replyRow{Body: "Nothing 500 mg to see.", Reason: "every reply is held (manual moderation)"})
 	res := s.getAs(t, mod, "/admin/comments").wantStatus(http.StatusOK)
 	res.wantContains("I took <mark>500 MG</mark> &lt;b&gt;twice&lt;/b&gt;, see <a href=\"https://example.org/500-mg\"",
-		"<p>Nothing 500 mg to see.</p>")
+		"<p>Nothing 500 mg to see.</p>",
+		// Each row's buttons name the reply they act on, for a screen reader's list of buttons.
+		`aria-label="Approve: the reply by Queue Reader">Approve</button>`)
 	if n := strings.Count(res.Body, "<mark>"); n != 1 {
 		t.Errorf("%d marks, want 1", n)
 	}
