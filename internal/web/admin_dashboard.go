@@ -43,6 +43,10 @@ func (s *Server) adminHome(c *gin.Context) {
 		for status, n := range counts {
 			view.Counts[string(status)] = n
 		}
+		if view.Counts["reported"], err = s.store.CountReported(ctx); err != nil {
+			s.fail(c, err)
+			return
+		}
 		if view.WaitingReplies, err = s.store.PendingRepliesByArticle(ctx, 20); err != nil {
 			s.fail(c, err)
 			return

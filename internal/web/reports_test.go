@@ -51,6 +51,8 @@ func TestReports_ReadersReportModeratorsDecide(t *testing.T) {
 	}
 
 	mod := s.moderator(t)
+	s.getAs(t, mod, "/admin/").wantStatus(http.StatusOK).
+		wantContains(`<a class="card card-attention" href="/admin/comments?status=reported"><strong>1</strong> reported by readers</a>`)
 	tab := s.getAs(t, mod, "/admin/comments?status=reported").wantStatus(http.StatusOK)
 	tab.wantContains("Reported <span class=\"count\">1</span>", "<strong>Reported:</strong> Harmful medical advice (2), Medical misinformation",
 		"magnets work better").wantNotContains("Still held.")
