@@ -105,7 +105,7 @@ func TestRun_UserResetTwoStep(t *testing.T) {
 		t.Errorf("%d resets recorded after a reset of what was off, want 1", n)
 	}
 	if _, err := run1("user", "reset-2fa", "--db", db, "--email", "nobody@example.org"); err == nil ||
-		!strings.Contains(err.Error(), "no account signs in with the email nobody@example.org") {
+		!strings.Contains(err.Error(), "no staff account signs in with nobody@example.org") {
 		t.Errorf("unknown email: %v", err)
 	}
 	if _, err := run1("user", "reset-2fa", "--db", db); err == nil || !strings.Contains(err.Error(), "--email is required") {

@@ -59,16 +59,9 @@ func (e *LockedOutError) Is(target error) bool { return target == ErrLockedOut }
 // *SecondStepError.
 func (s *Service) SignIn(ctx context.Context, email, password, client string) (*model.User, error) {
 	now := s.now().UTC()
-	subjects, err := s.lockoutSubjects(email, client)
+	attempt, subjects, err := s.reserveAttempt(ctx, email, client, now)
 	if err != nil {
 		return nil, err
-	}
-	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
-	if err != nil {
-		return nil, err
-	}
-	if !allowed {
-		return nil, &LockedOutError{RetryAfter: SignInWindow}
 	}
 	user, err := s.store.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
@@ -102,4 +95,36 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (*
 		return nil, err
 	}
 	return user, nil
+}
+
+// reserveAttempt counts one try at the credentials of the account of email, from
+// client, as a failure until it succeeds (store.ForgetSignInAttempt), under the
+// account's name and the client's (lockoutSubjects, the account's first). Returns
+// *LockedOutError when either has failed too often of late.
+func (s *Service) reserveAttempt(ctx context.Context, email, client string, now time.Time) (attempt []int64, subjects []string, err error) {
+	if subjects, err = s.lockoutSubjects(email, client); err != nil {
+		return nil, nil, err
+	}
+	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !allowed {
+		return nil, nil, &LockedOutError{RetryAfter: SignInWindow}
+	}
+	return attempt, subjects, nil
+}
+
+// lockoutSubjects returns the names the lock-out counts failures under: the account's,
+// by its email's blind index, and the client's when there is one.
+func (s *Service) lockoutSubjects(email, client string) ([]string, error) {
+	account, err := s.store.EmailIndex(email)
+	if err != nil {
+		return nil, err
+	}
+	subjects := []string{"account:" + account}
+	if client != "" {
+		subjects = append(subjects, "client:"+client)
+	}
+	return subjects, nil
 }

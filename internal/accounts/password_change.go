@@ -77,16 +77,9 @@ func (s *Service) ChangePassword(ctx context.Context, user *model.User, token st
 // *LockedOutError.
 func (s *Service) confirmPassword(ctx context.Context, user *model.User, password, client string) error {
 	now := s.now().UTC()
-	subjects, err := s.lockoutSubjects(user.EmailAddress(), client)
+	attempt, subjects, err := s.reserveAttempt(ctx, user.EmailAddress(), client, now)
 	if err != nil {
 		return err
-	}
-	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
-	if err != nil {
-		return err
-	}
-	if !allowed {
-		return &LockedOutError{RetryAfter: SignInWindow}
 	}
 	if err := auth.VerifyPassword(user.PasswordHash, password); err != nil {
 		if errors.Is(err, auth.ErrWrongPassword) {
@@ -95,18 +88,4 @@ func (s *Service) confirmPassword(ctx context.Context, user *model.User, passwor
 		return fmt.Errorf("%w: account %d: %w", ErrWrongPassword, user.ID, err)
 	}
 	return s.store.ForgetSignInAttempt(ctx, attempt, subjects[0])
-}
-
-// lockoutSubjects returns the names the lock-out counts failures under: the account's,
-// by its email's blind index, and the client's when there is one.
-func (s *Service) lockoutSubjects(email, client string) ([]string, error) {
-	account, err := s.store.EmailIndex(email)
-	if err != nil {
-		return nil, err
-	}
-	subjects := []string{"account:" + account}
-	if client != "" {
-		subjects = append(subjects, "client:"+client)
-	}
-	return subjects, nil
 }

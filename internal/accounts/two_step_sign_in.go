@@ -73,16 +73,9 @@ func (s *Service) SignInSecondStep(ctx context.Context, token, code, client stri
 		// disabled, meanwhile.
 		return nil, ErrSignInExpired
 	}
-	subjects, err := s.lockoutSubjects(user.EmailAddress(), client)
+	attempt, subjects, err := s.reserveAttempt(ctx, user.EmailAddress(), client, now)
 	if err != nil {
 		return nil, err
-	}
-	attempt, allowed, err := s.store.ReserveSignInAttempt(ctx, now, now.Add(-SignInWindow), MaxSignInFailures, subjects...)
-	if err != nil {
-		return nil, err
-	}
-	if !allowed {
-		return nil, &LockedOutError{RetryAfter: SignInWindow}
 	}
 	if err := s.checkSecondFactor(ctx, user, code, now); err != nil {
 		return nil, err

@@ -284,22 +284,17 @@ func AddAccount(ctx context.Context, cfg config.Config, account accounts.NewAcco
 // sign-in of the account with email, for someone who lost their phone and recovery
 // codes (see accounts.Service.ResetTwoStep), and records that the command line did.
 func ResetTwoStep(ctx context.Context, cfg config.Config, email string, stdout io.Writer) error {
-	st, err := store.Open(cfg.DBPath)
+	st, err := openExisting(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	u, err := st.UserByEmail(ctx, email)
-	if errors.Is(err, model.ErrNotFound) || err == nil && u.PasswordHash == "" {
-		return fmt.Errorf("no account signs in with the email %s", strings.TrimSpace(email))
-	}
+	svc := accounts.New(st)
+	u, err := accountByEmail(ctx, svc, email)
 	if err != nil {
 		return err
 	}
-	was, err := accounts.New(st).ResetTwoStep(ctx, nil, u.ID)
+	was, err := svc.ResetTwoStep(ctx, nil, u.ID)
 	if err != nil {
 		return err
 	}
