@@ -100,15 +100,7 @@ func ChangeSections(a *model.Article) []DiffSection {
 	if p == nil {
 		return nil
 	}
-	return []DiffSection{
-		section("Title", a.Title, p.Title),
-		section("Address", a.Slug, p.Slug),
-		section("Summary", a.Summary, p.Summary),
-		section("Tags", tagList(a.Tags), tagList(p.Tags)),
-		section("Body", a.BodyMarkdown, p.BodyMarkdown),
-		section("References", referenceLines(a.References), referenceLines(p.References)),
-		section("Correction note", a.CorrectionNote, p.CorrectionNote),
-	}
+	return textSections(articleText(a), articleText(p))
 }
 
 func tagList(tags []model.Tag) string {

@@ -3,6 +3,7 @@ package publishing
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -67,16 +68,39 @@ func (s *Service) Compare(ctx context.Context, u *model.User, id, fromID, toID i
 	if from.ID > to.ID {
 		from, to = to, from
 	}
-	return &Comparison{Article: a, From: from, To: to, Sections: []DiffSection{
+	sections := textSections(revisionText(from), revisionText(to))
+	status := section("Status", string(from.Status), string(to.Status))
+	sections = slices.Insert(sections, 2, status) // after the title and address
+	return &Comparison{Article: a, From: from, To: to, Sections: sections}, nil
+}
+
+// text is what readers read of an article, as its comparisons show it.
+type text struct {
+	Title, Slug, Summary, Tags, Body, CorrectionNote string
+	References                                       []model.Reference
+}
+
+func articleText(a *model.Article) text {
+	return text{Title: a.Title, Slug: a.Slug, Summary: a.Summary, Tags: tagList(a.Tags), Body: a.BodyMarkdown,
+		CorrectionNote: a.CorrectionNote, References: a.References}
+}
+
+func revisionText(r *store.Revision) text {
+	return text{Title: r.Title, Slug: r.Slug, Summary: r.Summary, Tags: r.Tags, Body: r.Body,
+		CorrectionNote: r.CorrectionNote, References: r.References}
+}
+
+// textSections compares two texts part by part, in the order of the editor.
+func textSections(from, to text) []DiffSection {
+	return []DiffSection{
 		section("Title", from.Title, to.Title),
 		section("Address", from.Slug, to.Slug),
-		section("Status", string(from.Status), string(to.Status)),
 		section("Summary", from.Summary, to.Summary),
 		section("Tags", from.Tags, to.Tags),
 		section("Body", from.Body, to.Body),
 		section("References", referenceLines(from.References), referenceLines(to.References)),
 		section("Correction note", from.CorrectionNote, to.CorrectionNote),
-	}}, nil
+	}
 }
 
 func section(name, a, b string) DiffSection {
@@ -126,16 +150,7 @@ func (s *Service) PlanRestore(ctx context.Context, u *model.User, id, revID int6
 	if err != nil {
 		return nil, err
 	}
-	w := a.Working()
-	return &RestorePlan{Article: a, Revision: rev, Sections: []DiffSection{
-		section("Title", w.Title, rev.Title),
-		section("Address", w.Slug, rev.Slug),
-		section("Summary", w.Summary, rev.Summary),
-		section("Tags", tagList(w.Tags), rev.Tags),
-		section("Body", w.BodyMarkdown, rev.Body),
-		section("References", referenceLines(w.References), referenceLines(rev.References)),
-		section("Correction note", w.CorrectionNote, rev.CorrectionNote),
-	}}, nil
+	return &RestorePlan{Article: a, Revision: rev, Sections: textSections(articleText(a.Working()), revisionText(rev))}, nil
 }
 
 // Restore makes revision revID's text (title, address, summary, body, references,
