@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,18 +11,7 @@ import (
 func TestMigrate_AccountAdmin(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	p, err := st.provider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 13); err != nil {
-		t.Fatal(err)
-	}
+	st, p := storeAtVersion(t, 13)
 	if err := tryExec(st, `INSERT INTO users (id, name, email, role, password_hash, created_at, updated_at)
 		VALUES (1, 'Ann', 'ann@example.org', 'admin', 'x', '2026-01-01', '2026-01-01')`); err != nil {
 		t.Fatal(err)

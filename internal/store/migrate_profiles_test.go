@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,18 +11,7 @@ import (
 func TestMigrate_StaffProfiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	p, err := st.provider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 10); err != nil {
-		t.Fatal(err)
-	}
+	st, p := storeAtVersion(t, 10)
 	exec := func(query string) {
 		t.Helper()
 		if err := st.db.Exec(query).Error; err != nil {

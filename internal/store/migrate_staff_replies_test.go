@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/secret"
@@ -15,18 +14,7 @@ import (
 func TestMigrate_SeparatesStaffReplies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, err := Open(filepath.Join(t.TempDir(), "fascicle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	p, err := st.provider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 9); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := storeAtVersion(t, 9)
 	keys, err := secret.New([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
