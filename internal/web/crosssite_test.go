@@ -175,17 +175,7 @@ func TestCrossSite_OriginMustBeTheBaseURL(t *testing.T) {
 				wantStatus(http.StatusForbidden).wantContains("Request refused")
 		})
 	}
-	t.Cleanup(func() {
-		if n := s.count(t, `SELECT count(*) FROM comments`); n != replies {
-			t.Errorf("%d replies, want %d: a refused reply was kept", n, replies)
-		}
-		if n := s.count(t, `SELECT count(*) FROM sessions`); n != 1 {
-			t.Errorf("%d sessions, want only the one signed in from the site", n)
-		}
-		if got := s.status(t, 1); got != "approved" {
-			t.Errorf("a refused request changed reply 1 to %q", got)
-		}
-	})
+	s.wantNothingChangedAfter(t, replies, "refused")
 }
 
 // Ensure that with a base URL a form sent for another Host is refused 421, while pages still answer.
@@ -218,17 +208,7 @@ func TestCrossSite_HostMustBeTheSite(t *testing.T) {
 			}
 		})
 	}
-	t.Cleanup(func() {
-		if n := s.count(t, `SELECT count(*) FROM comments`); n != replies {
-			t.Errorf("%d replies, want %d: a misdirected reply was kept", n, replies)
-		}
-		if n := s.count(t, `SELECT count(*) FROM sessions`); n != 1 {
-			t.Errorf("%d sessions, want only the one signed in from the site", n)
-		}
-		if got := s.status(t, 1); got != "approved" {
-			t.Errorf("a misdirected request changed reply 1 to %q", got)
-		}
-	})
+	s.wantNothingChangedAfter(t, replies, "misdirected")
 }
 
 // Ensure everything a current browser sends from the site's own pages is accepted, at the base URL's host however written.
@@ -266,4 +246,21 @@ func TestCrossSite_SameOriginWorks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantNothingChangedAfter checks, once the test and its subtests are done, that the
+// refused requests (what they were) kept no reply beyond the replies the site had,
+// started no session but the one signed in from the site, and left reply 1 approved.
+func (s *site) wantNothingChangedAfter(t *testing.T, replies int, what string) {
+	t.Cleanup(func() {
+		if n := s.count(t, `SELECT count(*) FROM comments`); n != replies {
+			t.Errorf("%d replies, want %d: a %s reply was kept", n, replies, what)
+		}
+		if n := s.count(t, `SELECT count(*) FROM sessions`); n != 1 {
+			t.Errorf("%d sessions, want only the one signed in from the site", n)
+		}
+		if got := s.status(t, 1); got != "approved" {
+			t.Errorf("a %s request changed reply 1 to %q", what, got)
+		}
+	})
 }
