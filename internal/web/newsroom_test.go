@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
 )
@@ -123,4 +124,16 @@ func TestNewsroom_WriteReviewPublishEdit(t *testing.T) {
 	// The moderator's dashboard is of replies, not articles.
 	s.getAs(t, moderator, "/admin/").wantStatus(http.StatusOK).wantContains("Replies", "waiting").
 		wantNotContains("Waiting for your review", "Reviewed, ready to publish", "Your drafts")
+}
+
+// Ensure a reviewer's dashboard lists the published articles whose medical review
+// falls due within the next 30 days, and says how far ahead it looks.
+func TestDashboard_DueForReview(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	reviewer := s.signIn(t, s.addUser(t, model.RoleReviewer))
+	s.getAs(t, reviewer, "/admin/").wantStatus(http.StatusOK).wantNotContains("Due for medical re-review")
+	s.exec(t, `UPDATE articles SET next_review_at = ? WHERE id = 1`, s.clock().Add(10*24*time.Hour).UTC())
+	s.getAs(t, reviewer, "/admin/").wantStatus(http.StatusOK).
+		wantContains("Due for medical re-review within 30 days", "Understanding Involuntary Muscle Twitches")
 }
