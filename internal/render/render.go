@@ -152,7 +152,7 @@ func Markdown(source string) (template.HTML, error) {
 
 var (
 	paragraphBreak = regexp.MustCompile(`\n[ \t]*\n\s*`)
-	webLink        = regexp.MustCompile(`https?://[^\s<>"']+`)
+	webLink        = regexp.MustCompile(`https?://[^\s<>"'\x00-\x1f\x7f]+`) // no control character belongs to an address
 )
 
 // CommentText renders a reply written as plain text: every character is escaped,
