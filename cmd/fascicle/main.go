@@ -10,6 +10,7 @@
 //	fascicle user disable|enable --email E [--db FILE]
 //	fascicle user reset-2fa --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
+//	fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
 package main
 
 import (
@@ -51,6 +52,9 @@ const usage = `Usage:
   fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
                                                                   fill the database with generated
                                                                   articles and replies, for load tests
+  fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
+                                                                  send one message through the mail
+                                                                  server and show its answer
 
 Run "fascicle COMMAND --help" for the options of a command.
 `
@@ -77,6 +81,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCommand(ctx, args, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, stdout, stderr)
+	case "mail":
+		if len(args) == 0 || args[0] != "test" {
+			return errors.New("usage: fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from \"Name <address>\"]")
+		}
+		cfg, to, err := config.LoadMailTest(args[1:], os.Getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return app.MailTest(ctx, cfg, to, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

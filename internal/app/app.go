@@ -20,6 +20,7 @@ import (
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
+	"github.com/fascicle/fascicle/internal/mail"
 	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
@@ -57,6 +58,9 @@ type App struct {
 	// Privacy answers personal-data requests, for the web server, and applies the
 	// retention settings, for the scheduler.
 	Privacy *privacy.Service
+
+	// Mail turns events into mail and webhook deliveries and sends them.
+	Mail *mail.Service
 
 	listener net.Listener
 	server   *http.Server
@@ -118,12 +122,20 @@ func (a *App) init(ctx context.Context) error {
 		a.Logger.Info("gave profile addresses to staff accounts", "count", n)
 	}
 	a.Moderation = moderation.NewWithHasher(a.Store, clients)
+	a.Mail, err = mail.New(mail.Options{
+		Store: a.Store, SMTP: a.Config.SMTP, From: a.Config.MailFromAddress, FromName: a.Config.MailFromName,
+		PublicURL: a.Config.PublicURL(), Logger: a.Logger, PollInterval: a.Config.MailPollInterval,
+	})
+	if err != nil {
+		return err
+	}
 	a.Web, err = web.New(web.Options{
 		Store:          a.Store,
 		Moderation:     a.Moderation,
 		Accounts:       a.Accounts,
 		Publishing:     a.Publishing,
 		Privacy:        a.Privacy,
+		Mail:           a.Mail,
 		Logger:         a.Logger,
 		PublicURL:      a.Config.PublicURL(),
 		CheckHost:      a.Config.BaseURL != "",
@@ -172,10 +184,17 @@ func (a *App) Serve(ctx context.Context) error {
 		defer close(schedulerDone)
 		a.runScheduler(schedulerCtx)
 	}()
-	// The scheduler may be writing; it stops before the database is closed.
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		a.Mail.Run(schedulerCtx)
+	}()
+	// The scheduler and the sender may be writing; they stop before the database is
+	// closed.
 	defer func() {
 		stopScheduler()
 		<-schedulerDone
+		<-mailDone
 	}()
 	select {
 	case err := <-errc:
@@ -210,6 +229,11 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 		return err
 	}
 	fmt.Fprintf(stdout, "Fascicle is serving http://%s (database %s)\n", a.Addr(), cfg.DBPath)
+	if a.Mail.On() {
+		fmt.Fprintf(stdout, "Mail goes through %s from %s\n", a.Mail.Server(), cfg.MailFromAddress)
+	} else {
+		fmt.Fprintln(stdout, "Mail is off (set FASCICLE_SMTP_URL and FASCICLE_MAIL_FROM to turn it on): nobody is told of replies or waiting work, and readers are offered no subscription")
+	}
 	if err := a.announceSetup(ctx, stdout); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Config is everything an administrator can set when starting Fascicle.
@@ -26,6 +27,17 @@ type Config struct {
 	SecretKey string
 	// NoPageCache turns off the cache of public pages (FASCICLE_PAGE_CACHE=off).
 	NoPageCache bool
+	// SMTPURL is the mail server, smtp://[user:pass@]host:port or smtps://…; empty
+	// turns mail off. SMTP is SMTPURL read by Validate.
+	SMTPURL string
+	SMTP    *SMTP
+	// MailFrom is the sender of the site's mail, "Name <address>"; MailFromName and
+	// MailFromAddress are its parts, read by Validate.
+	MailFrom                      string
+	MailFromName, MailFromAddress string
+	// MailPollInterval is how often the mail sender looks for work (a second when
+	// 0); tests make it shorter.
+	MailPollInterval time.Duration
 }
 
 // Default returns the settings used when nothing is set.
@@ -47,6 +59,8 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 	cfg.BaseURL = getenv("FASCICLE_BASE_URL")
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
 	cfg.NoPageCache = getenv("FASCICLE_PAGE_CACHE") == "off"
+	cfg.SMTPURL = getenv("FASCICLE_SMTP_URL")
+	cfg.MailFrom = getenv("FASCICLE_MAIL_FROM")
 	proxies := getenv("FASCICLE_TRUSTED_PROXIES")
 	if v := getenv("FASCICLE_LOG_FORMAT"); v != "" {
 		cfg.LogFormat = v
@@ -58,6 +72,7 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 	if command == "serve" {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (FASCICLE_ADDR)")
 		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public address of the site, e.g. https://example.org (FASCICLE_BASE_URL)")
+		mailFlags(fs, &cfg)
 		fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (FASCICLE_TRUSTED_PROXIES)")
 		fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "give a new, empty database the demo article")
 		fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "request log format: text or json (FASCICLE_LOG_FORMAT)")
@@ -94,6 +109,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("trusted proxy %q: want an IP address or CIDR", p))
 		}
 	}
+	errs = append(errs, c.validateMail())
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
 	}

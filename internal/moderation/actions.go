@@ -165,6 +165,10 @@ func apply(ctx context.Context, tx *store.Store, by *model.User, action Action, 
 	if err != nil {
 		return 0, err
 	}
+	articleOf := make(map[int64]int64, len(states))
+	for _, st := range states {
+		articleOf[st.ID] = st.ArticleID
+	}
 	changed := 0
 	for o, ids := range groups {
 		n, err := tx.SetCommentStatus(ctx, ids, o.status, o.previous, now)
@@ -173,6 +177,11 @@ func apply(ctx context.Context, tx *store.Store, by *model.User, action Action, 
 		}
 		if by != nil {
 			if err := tx.NoteModerator(ctx, ids, by.ID, now); err != nil {
+				return 0, err
+			}
+		}
+		if o.status == model.CommentApproved {
+			if err := recordApprovals(ctx, tx, by, ids, articleOf, now); err != nil {
 				return 0, err
 			}
 		}

@@ -152,7 +152,10 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 			return err
 		}
 		c.Status, c.HeldReason = status, reason
-		return tx.CreateComment(dbctx, c)
+		if err := tx.CreateComment(dbctx, c); err != nil {
+			return err
+		}
+		return recordArrival(dbctx, tx, c)
 	})
 	if err != nil {
 		return nil, err

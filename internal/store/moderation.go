@@ -191,6 +191,7 @@ func (s *Store) CountPendingComments(ctx context.Context) (int, error) {
 // CommentState is where a reply is in moderation: what an action on it starts from.
 type CommentState struct {
 	ID             int64
+	ArticleID      int64
 	Status         model.CommentStatus
 	PreviousStatus model.CommentStatus
 }
@@ -202,7 +203,7 @@ func (s *Store) CommentStates(ctx context.Context, ids []int64) ([]CommentState,
 		return nil, nil
 	}
 	var states []CommentState
-	err := s.db.WithContext(ctx).Raw(`SELECT id, status, previous_status FROM comments WHERE id IN ?`, ids).Scan(&states).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT id, article_id, status, previous_status FROM comments WHERE id IN ?`, ids).Scan(&states).Error
 	return states, translate(err)
 }
 

@@ -134,8 +134,8 @@ func TestCommentStates(t *testing.T) {
 	}
 	slices.SortFunc(states, func(a, b store.CommentState) int { return int(a.ID - b.ID) })
 	want := []store.CommentState{
-		{ID: pending, Status: model.CommentPending},
-		{ID: binned, Status: model.CommentTrash, PreviousStatus: model.CommentApproved},
+		{ID: pending, ArticleID: f.first.ID, Status: model.CommentPending},
+		{ID: binned, ArticleID: f.first.ID, Status: model.CommentTrash, PreviousStatus: model.CommentApproved},
 	}
 	if !slices.Equal(states, want) {
 		t.Errorf("CommentStates = %+v, want %+v", states, want)

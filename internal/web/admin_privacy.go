@@ -75,7 +75,7 @@ func (s *Server) showPrivacy(c *gin.Context, status int, view privacyPage) {
 		}
 		view.Replies = make([]privacyRow, len(found))
 		for i, qc := range found {
-			view.Replies[i] = privacyRow{QueueComment: qc, Excerpt: excerpt(qc.Body, 240), ArticleURL: "/articles/" + qc.ArticleSlug}
+			view.Replies[i] = privacyRow{QueueComment: qc, Excerpt: model.Excerpt(qc.Body, 240), ArticleURL: "/articles/" + qc.ArticleSlug}
 		}
 	}
 	audit, err := s.privacy.Audit(ctx, PrivacyAuditShown)
@@ -146,13 +146,4 @@ func (s *Server) adminPrivacyErase(c *gin.Context) {
 	}
 	// The address of the result carries no email.
 	c.Redirect(http.StatusSeeOther, "/admin/privacy?done="+done+"&n="+strconv.Itoa(n))
-}
-
-// excerpt shortens text to about maxBytes, between characters, marking the cut.
-func excerpt(text string, maxBytes int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if len(text) <= maxBytes {
-		return text
-	}
-	return strings.TrimSpace(model.Truncate(text, maxBytes)) + "…"
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/accounts"
+	"github.com/fascicle/fascicle/internal/mail"
 	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/privacy"
@@ -27,6 +28,7 @@ type Options struct {
 	Accounts       *accounts.Service   // staff sign-in; when nil, New makes one from Store, TokenKey and Now
 	Publishing     *publishing.Service // when nil, one on Store with the clock Now
 	Privacy        *privacy.Service    // personal-data requests; when nil, one on Store for PublicURL with the clock Now
+	Mail           *mail.Service       // mail and webhooks; when nil, one on Store with mail off
 	Logger         *slog.Logger
 	PublicURL      string   // e.g. https://health.example.org, no final slash
 	CheckHost      bool     // PublicURL was configured (--base-url), so requests that change things must be for its host and origin (see refuseCrossOrigin)
@@ -48,6 +50,7 @@ type Server struct {
 	accounts    *accounts.Service
 	publishing  *publishing.Service
 	privacy     *privacy.Service
+	mail        *mail.Service
 	log         *slog.Logger
 	publicURL   string
 	tagHost     string // the host of publicURL, for the feeds' entry ids (see tagURI)
@@ -85,12 +88,18 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Mail == nil {
+		if opt.Mail, err = mail.New(mail.Options{Store: opt.Store, PublicURL: opt.PublicURL, SiteName: opt.SiteName, Now: opt.Now}); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		store:       opt.Store,
 		moderation:  opt.Moderation,
 		accounts:    opt.Accounts,
 		publishing:  opt.Publishing,
 		privacy:     opt.Privacy,
+		mail:        opt.Mail,
 		log:         opt.Logger,
 		publicURL:   opt.PublicURL,
 		tagHost:     tagHost(opt.PublicURL),
