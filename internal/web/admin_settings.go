@@ -15,6 +15,8 @@ type settingsPage struct {
 	Form   settingsForm
 	Errors map[string]string
 	Roles  []model.Role // the roles two-step sign-in may be required for
+	MailOn bool
+	Server string // the mail server, when MailOn
 }
 
 // settingsForm holds the policy as typed, so a refused form shows it unchanged.
@@ -72,7 +74,8 @@ func (s *Server) adminSettings(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: policyForm(p), Roles: model.Roles})
+	s.render(c, http.StatusOK, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: policyForm(p), Roles: model.Roles,
+		MailOn: s.mail.On(), Server: s.mail.Server()})
 }
 
 // POST /admin/settings saves the moderation policy.
@@ -130,7 +133,8 @@ func (s *Server) adminSettingsPost(c *gin.Context) {
 		return
 	}
 	if v.Err() != nil {
-		s.render(c, http.StatusUnprocessableEntity, "admin/settings", settingsPage{layout: s.adminLayout(c, "Settings"), Form: f, Errors: v.Fields, Roles: model.Roles})
+		s.render(c, http.StatusUnprocessableEntity, "admin/settings", settingsPage{layout: s.adminLayout(c, "Error: Settings"), Form: f, Errors: v.Fields, Roles: model.Roles,
+			MailOn: s.mail.On(), Server: s.mail.Server()})
 		return
 	}
 	if err := s.store.SavePolicy(c.Request.Context(), p); err != nil {

@@ -338,6 +338,8 @@ func newCrawlSite(t testing.TB) *crawlSite {
 	s.postReply(t, articlePath+"/comments", spam).wantStatus(http.StatusSeeOther)
 	s.postForm(t, "/admin/bans", url.Values{"comment": {"1"}, "kind": {"email"}, "duration": {"30d"}, "reason": {"crawl"}}, c.admin).
 		wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/webhooks", url.Values{"url": {"https://hooks.example.org/crawl"}, "secret": {"a secret for the crawl"},
+		"events": {"reply.pending"}}, c.admin).wantStatus(http.StatusSeeOther)
 	// An account with two-step sign-in on, which an administrator can reset.
 	twoStep := s.addUser(t, model.RoleAuthor)
 	s.exec(t, `UPDATE users SET totp_enabled_at = ? WHERE id = ?`, s.clock().UTC(), twoStep.ID)
@@ -360,7 +362,8 @@ func newCrawlSite(t testing.TB) *crawlSite {
 // contentTables hold what a request may change; sessions and sign-in counts are left
 // out, as reading a page may touch them.
 var contentTables = []string{"articles", "article_references", "article_tags", "bans", "comments", "content_version",
-	"media", "privacy_audit", "revisions", "settings", "slug_redirects", "tags", "users"}
+	"events", "media", "outbox", "privacy_audit", "revisions", "settings", "slug_redirects", "subscriptions", "tags", "users",
+	"webhooks"}
 
 // contentSnapshot returns every row of contentTables as text, to tell whether a
 // request changed anything.

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/accounts"
+	"github.com/fascicle/fascicle/internal/mail"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/publishing"
@@ -41,6 +42,8 @@ var domainErrors = []domainError{
 		"There is no reply with this number. It may have been deleted permanently."},
 	{moderation.ErrBanNotFound, http.StatusNotFound, "Ban not found",
 		"There is no ban with this number. It may have been lifted already."},
+	{mail.ErrWebhookNotFound, http.StatusNotFound, "Webhook not found",
+		"There is no webhook with this number. It may have been deleted already."},
 	{model.ErrNotFound, http.StatusNotFound, "Page not found",
 		"There is no page at this address. It may have moved, or the link may be mistyped."},
 	{publishing.ErrNotPublisher, http.StatusForbidden, "Editors publish",

@@ -144,6 +144,8 @@ var flashMessages = map[string]string{
 	"uploaded-again":    "This image was already uploaded, so the same file is used. Copy its Markdown into an article.",
 	"banned":            "Ban saved. New replies from this commenter go to spam.",
 	"lifted":            "Ban lifted.",
+	"webhook-added":     "Webhook added. Events are delivered from now on.",
+	"webhook-deleted":   "Webhook deleted, with its deliveries.",
 	"password-changed":  "Password changed. Your other sign-ins have ended; this one goes on.",
 	"signed-out-others": "Signed out everywhere else: only this browser is still signed in.",
 	"two-step-off":      "Two-step sign-in is off. You sign in with your password alone.",

@@ -143,6 +143,11 @@ var routeTable = []Route{
 
 	{Method: "GET", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettings},
 	{Method: "POST", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettingsPost},
+	{Method: "GET", Path: "/admin/outbox", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminOutbox},
+	{Method: "GET", Path: "/admin/webhooks", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminWebhooks},
+	{Method: "POST", Path: "/admin/webhooks", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminWebhookCreate},
+	{Method: "GET", Path: "/admin/webhooks/:id", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminWebhook},
+	{Method: "POST", Path: "/admin/webhooks/:id/delete", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminWebhookDelete},
 
 	{Method: "GET", Path: "/admin/privacy", Access: Staff, Perms: personalData, handle: (*Server).adminPrivacy},
 	{Method: "POST", Path: "/admin/privacy/export", Access: Staff, Perms: personalData, handle: (*Server).adminPrivacyExport},
