@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/mail"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -39,6 +40,14 @@ func (a *App) ApplyRetention(ctx context.Context, now time.Time) (store.Retentio
 	res, err := a.Privacy.ApplyRetention(ctx, now)
 	if err != nil {
 		return res, err
+	}
+	tidied, err := a.Mail.Tidy(ctx, now)
+	if err != nil {
+		return res, err
+	}
+	if tidied != (mail.TidyResult{}) {
+		a.Logger.Info("tidied the outbox", "messages_deleted", tidied.Messages, "events_deleted", tidied.Events,
+			"link_tokens_deleted", tidied.Tokens)
 	}
 	if err := a.Store.SetMeta(ctx, retentionMeta, now.UTC().Format(time.RFC3339)); err != nil {
 		return res, err

@@ -163,3 +163,24 @@ func TestWebhooks_NothingForAReplyMarkedAsSpamBeforeItWent(t *testing.T) {
 		t.Errorf("outbox = %+v, want cancelled", m)
 	}
 }
+
+func TestTidy_RemovesOldFinishedMessagesAndEvents(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	hook := startHookServer(t, "k")
+	f.addWebhook(t, hook.URL, "k", model.EventReplyPending)
+	f.submit(t, "Ada Reader", "ada@example.net", 0, nil)
+	f.run(t)
+	f.submit(t, "Bo Reader", "bo@example.net", 0, nil) // its event waits: not dispatched
+	ctx := context.Background()
+	if r, err := f.svc.Tidy(ctx, f.clock().Add(mail.KeepDispatched-time.Hour)); err != nil || r != (mail.TidyResult{}) {
+		t.Errorf("tidy too early: %+v, %v", r, err)
+	}
+	r, err := f.svc.Tidy(ctx, f.clock().Add(mail.KeepFinished+time.Hour))
+	if err != nil || r.Messages != 1 || r.Events != 1 {
+		t.Errorf("tidy: %+v, %v; want the sent delivery and its event", r, err)
+	}
+	if n, _ := f.svc.Dispatch(ctx); n != 1 {
+		t.Errorf("the waiting event was lost: dispatched %d", n)
+	}
+}
