@@ -1,4 +1,5 @@
-// Package migrations holds the versioned SQL schema, applied by goose.
+// Package migrations holds the versioned SQL schema, applied by goose: the same
+// versions, tables and columns for each database engine.
 package migrations
 
 import "embed"
@@ -7,3 +8,8 @@ import "embed"
 //
 //go:embed sqlite/*.sql
 var SQLite embed.FS
+
+// Postgres holds the migrations for the PostgreSQL backend.
+//
+//go:embed postgres/*.sql
+var Postgres embed.FS

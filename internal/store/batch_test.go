@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure writes sent at once through Batched are each saved or refused on their own:
@@ -16,7 +16,7 @@ import (
 // group is committed, and each caller hears its own outcome.
 func TestBatched_EachWriteStandsAlone(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	ctx := context.Background()
 	const writers = 200
@@ -63,7 +63,7 @@ func TestBatched_EachWriteStandsAlone(t *testing.T) {
 // Ensure a write whose caller gave up before it started is not made.
 func TestBatched_SkipsCancelledWrite(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

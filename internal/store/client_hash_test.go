@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure the client-address key is the secret key's ClientKey, stored only sealed (the
@@ -21,7 +21,7 @@ import (
 func TestClientKey_SealedAndKeptAcrossRotation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	key, err := st.ClientKey(ctx)
 	if err != nil {
@@ -80,7 +80,7 @@ func TestClientKey_SealedAndKeptAcrossRotation(t *testing.T) {
 func TestClientKey_RotationBeforeFirstUse(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	st := openStore(t, storetest.Path(t))
 	next, _ := secret.New(secret.Generate())
 	if _, err := st.RotateKeys(ctx, next); err != nil {
 		t.Fatal(err)

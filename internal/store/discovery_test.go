@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,13 +11,14 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/seed"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // demoStore returns a migrated store with the demo content.
 func demoStore(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	st := openStore(t, storetest.Path(t))
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 func wantMode(t *testing.T, path string, want fs.FileMode) {
@@ -26,7 +27,7 @@ func wantMode(t *testing.T, path string, want fs.FileMode) {
 // readable by their owner only, whatever the umask lets through.
 func TestOpen_NewFilesOwnerOnly(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	if err := st.SetMeta(context.Background(), "a-write", "so that there is a log"); err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func TestOpen_NewFilesOwnerOnly(t *testing.T) {
 // narrowed to its owner at the next start, write-ahead log and shared memory included.
 func TestOpen_NarrowsExistingFiles(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	openStore(t, path).Close()
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		// Closing the database removed the log and shared memory; empty ones are

@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure images are recorded once per file name, found by name, and listed newest
@@ -15,7 +15,7 @@ import (
 func TestMedia_CreateFindList(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	st := openStore(t, storetest.Path(t))
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/fascicle/fascicle/migrations"
 )
@@ -41,6 +42,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if s.engine == Postgres {
+		return nil // bulk loads that drop indexes are SQLite's alone
+	}
 	// A bulk load ("fascicle seed") that was killed may have left indexes dropped.
 	return s.RestoreDeferredIndexes(ctx)
 }
@@ -49,6 +53,19 @@ func (s *Store) provider() (*goose.Provider, error) {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, err
+	}
+	if s.engine == Postgres {
+		fsys, err := fs.Sub(migrations.Postgres, "postgres")
+		if err != nil {
+			return nil, err
+		}
+		// Several servers starting at once migrate one after the other: the first
+		// applies what is missing, the others find nothing left to do.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		return goose.NewProvider(goose.DialectPostgres, sqlDB, fsys, goose.WithSessionLocker(locker))
 	}
 	fsys, err := fs.Sub(migrations.SQLite, "sqlite")
 	if err != nil {

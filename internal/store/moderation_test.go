@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // t0 is the fixed "now" of these tests.
@@ -24,7 +24,7 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // an account and a moderator with one.
 type modFixture struct {
 	st            *store.Store
-	db            *sql.DB
+	db            *storetest.DB
 	staff         *model.User
 	author        *model.User
 	first, second *model.Article
@@ -33,7 +33,7 @@ type modFixture struct {
 func newModFixture(t *testing.T) *modFixture {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	f := &modFixture{st: openStore(t, path)}
 	if err := f.st.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -825,7 +825,7 @@ var scanRow = regexp.MustCompile(`^SCAN (?:TABLE )?(\w+)(?: AS (\w+))?(.*)$`)
 // planOf returns the steps of the plan of query, and those that scan one of tables
 // (named as in the SQL, or by an alias): in fullScans those that read the table
 // itself, in indexScans those that read a whole index of it instead.
-func planOf(t *testing.T, db *sql.DB, query string, args []any, tables ...string) (plan, fullScans, indexScans []string) {
+func planOf(t *testing.T, db *storetest.DB, query string, args []any, tables ...string) (plan, fullScans, indexScans []string) {
 	t.Helper()
 	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {

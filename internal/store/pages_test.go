@@ -2,12 +2,12 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure the lists readers see hold articles only (the home page, the feed, search and
@@ -16,7 +16,7 @@ import (
 func TestPages_ListedApartFromArticles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	st := openStore(t, storetest.Path(t))
 	author := &model.User{Name: "Ed", Role: model.RoleEditor}
 	if err := st.CreateUser(ctx, author); err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ func TestPages_ListedApartFromArticles(t *testing.T) {
 func TestMigrate_PagesDownAndUp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	db := rawDB(t, path)
 	if _, err := db.Exec(`INSERT INTO users (id, name, role, created_at, updated_at) VALUES (1, 'Ed', 'editor', 0, 0)`); err != nil {

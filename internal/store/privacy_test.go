@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 const day = 24 * time.Hour
@@ -218,7 +217,7 @@ func newEraseFixture(t *testing.T) *eraseFixture {
 }
 
 // auditRows returns every row of the personal-data audit log as text.
-func auditRows(t *testing.T, db *sql.DB) []string {
+func auditRows(t *testing.T, db *storetest.DB) []string {
 	t.Helper()
 	rows, err := db.Query(`SELECT id, coalesce(user_id, ''), action, replies, created_at FROM privacy_audit ORDER BY id`)
 	if err != nil {
@@ -367,7 +366,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestApplyRetention_ManyBatches(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	if err := demo.Install(ctx, st); err != nil {
 		t.Fatal(err)

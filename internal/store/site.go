@@ -55,6 +55,9 @@ func (s *Store) SetMeta(ctx context.Context, name, value string) error {
 // into place once it is safely on disk, so a crash never leaves a half-written backup
 // under the requested name.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.engine == Postgres {
+		return ErrBackupPostgres
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name", path)
 	} else if !errors.Is(err, os.ErrNotExist) {

@@ -37,6 +37,7 @@ type Store struct {
 	writer chan struct{}
 	batch  *batchQueue
 	inTx   bool
+	engine Engine
 
 	versionStmt *preparedStmt // see ContentVersion
 }
@@ -122,13 +123,17 @@ func BusyTimeout(d time.Duration) Option {
 	return func(o *openOptions) { o.busyTimeout = d }
 }
 
-// Open opens (creating if needed) the SQLite database at path. The file, and the
-// write-ahead log and shared-memory files beside it, are readable by their owner only
-// (see ownerOnly).
+// Open opens the database at path: a PostgreSQL database when path is a postgres://
+// URL (see IsPostgres), otherwise (creating it if needed) the SQLite file at path. The
+// file, and the write-ahead log and shared-memory files beside it, are readable by
+// their owner only (see ownerOnly).
 func Open(path string, opts ...Option) (*Store, error) {
 	o := openOptions{busyTimeout: DefaultBusyTimeout}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if IsPostgres(path) {
+		return openPostgres(path)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
@@ -161,7 +166,17 @@ func Open(path string, opts ...Option) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	st := &Store{db: db, queries: new(atomic.Int64), writer: make(chan struct{}, 1), batch: new(batchQueue), versionStmt: new(preparedStmt)}
+	return newStore(db, SQLite)
+}
+
+// newStore wraps an open database of engine.
+func newStore(db *gorm.DB, engine Engine) (*Store, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	st := &Store{db: db, queries: new(atomic.Int64), writer: make(chan struct{}, 1), batch: new(batchQueue),
+		versionStmt: new(preparedStmt), engine: engine}
 	count := func(*gorm.DB) { st.queries.Add(1) }
 	for _, err := range []error{
 		db.Callback().Query().After("gorm:query").Register("fascicle:count", count),
@@ -216,14 +231,21 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 
 // transaction runs fn in a transaction, or a savepoint inside the current one.
 func (s *Store) transaction(ctx context.Context, fn func(tx *Store) error) error {
+	outermost := !s.inTx
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if outermost && s.engine == Postgres {
+			if err := takeWriteLock(tx); err != nil {
+				return err
+			}
+		}
 		return fn(s.with(tx))
 	}))
 }
 
 // with returns the store working through db, a transaction of s.
 func (s *Store) with(db *gorm.DB) *Store {
-	return &Store{db: db, keys: s.keys, queries: s.queries, writer: s.writer, batch: s.batch, inTx: true, versionStmt: s.versionStmt}
+	return &Store{db: db, keys: s.keys, queries: s.queries, writer: s.writer, batch: s.batch, inTx: true,
+		versionStmt: s.versionStmt, engine: s.engine}
 }
 
 // translate turns driver errors into model errors so that no caller sees GORM.
@@ -233,6 +255,9 @@ func translate(err error) error {
 	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return model.ErrNotFound
+	}
+	if translated, ok := translatePostgres(err); ok {
+		return translated
 	}
 	var sqliteErr sqlite3.Error
 	if errors.As(err, &sqliteErr) {
@@ -254,6 +279,9 @@ func translate(err error) error {
 
 // Pragma returns the value of a SQLite setting on one of the pool's connections.
 func (s *Store) Pragma(ctx context.Context, name string) (string, error) {
+	if s.engine == Postgres {
+		return "", errors.New("PRAGMA is SQLite's")
+	}
 	var value string
 	err := s.db.WithContext(ctx).Raw("PRAGMA " + pragmaName(name)).Row().Scan(&value)
 	return value, err

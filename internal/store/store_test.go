@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // testKeys encrypt the emails of the tests' replies.
@@ -37,17 +39,16 @@ func openStore(t *testing.T, path string) *store.Store {
 	return st
 }
 
-func rawDB(t *testing.T, path string) *sql.DB {
+func rawDB(t *testing.T, path string) *storetest.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
-func count(t *testing.T, db *sql.DB, query string) int {
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
+}
+
+func count(t *testing.T, db *storetest.DB, query string) int {
 	t.Helper()
 	var n int
 	if err := db.QueryRow(query).Scan(&n); err != nil {
@@ -61,7 +62,7 @@ func count(t *testing.T, db *sql.DB, query string) int {
 func TestMigrate_DemoContentOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	for start := 1; start <= 2; start++ {
 		st := openStore(t, path)
 		if err := st.Migrate(ctx); err != nil {
@@ -106,9 +107,10 @@ func TestMigrate_DemoContentOnce(t *testing.T) {
 
 // Ensure the connection uses WAL, foreign keys, a busy timeout and full sync.
 func TestOpen_Pragmas(t *testing.T) {
+	storetest.SQLiteOnly(t, "PRAGMA settings")
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t, filepath.Join(t.TempDir(), "fascicle.db"))
+	st := openStore(t, storetest.Path(t))
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -132,9 +134,10 @@ func TestOpen_Pragmas(t *testing.T) {
 // Ensure BusyTimeout sets how long the store's connections wait for a lock, and that a
 // write still waiting for another connection's lock then fails with ErrUnavailable.
 func TestOpen_BusyTimeout(t *testing.T) {
+	storetest.SQLiteOnly(t, "its busy timeout")
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	openStore(t, path) // migrated
 	st, err := store.Open(path, store.BusyTimeout(100*time.Millisecond))
 	if err != nil {
@@ -168,7 +171,7 @@ func TestOpen_BusyTimeout(t *testing.T) {
 func TestMigrate_RefusesNewerSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -178,7 +181,7 @@ func TestMigrate_RefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
-	if _, err := db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, known+1); err != nil {
+	if _, err := db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, TRUE)`, known+1); err != nil {
 		t.Fatal(err)
 	}
 	err = st.Migrate(ctx)
@@ -189,6 +192,7 @@ func TestMigrate_RefusesNewerSchema(t *testing.T) {
 
 // Ensure a backup is a consistent, complete copy that refuses to overwrite a file.
 func TestBackup(t *testing.T) {
+	storetest.SQLiteOnly(t, "fascicle backup copies SQLite files; PostgreSQL uses pg_dump")
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -1,20 +1,21 @@
 package store_test
 
 import (
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure the work done at every start and every day (emails left in clear, client
 // data past retention) reads only the replies that need it, through partial indexes,
 // so that a large site starts quickly. The SQL is the store's.
 func TestUpkeepQueries_UsePartialIndexes(t *testing.T) {
+	storetest.SQLiteOnly(t, "its query planner")
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	openStore(t, path)
 	db := rawDB(t, path)
 	for _, tc := range []struct {

@@ -1,12 +1,12 @@
 package store_test
 
 import (
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure the staff dashboards and the scheduler find their rows through indexes: the
@@ -15,8 +15,9 @@ import (
 // status index, the due changes from theirs; never by reading every article or reply.
 // The SQL is the store's.
 func TestWorkQueries_UseIndexes(t *testing.T) {
+	storetest.SQLiteOnly(t, "its query planner")
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	openStore(t, path)
 	db := rawDB(t, path)
 	for _, tc := range []struct {

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// ErrBackupPostgres means Backup was asked of a PostgreSQL database, which pg_dump
+// backs up.
+var ErrBackupPostgres = errors.New("fascicle backup copies SQLite databases; back up PostgreSQL with pg_dump, for example: pg_dump --format=custom --file=fascicle.dump DATABASE-URL")
+
+// Engine is the database engine a store runs on.
+type Engine string
+
+// The engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Engine returns the engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// IsPostgres reports whether a --db value names a PostgreSQL database (a postgres://
+// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// RedactURL returns a database setting fit to print: a PostgreSQL URL without its
+// password, or a file path as it is.
+func RedactURL(db string) string {
+	if !IsPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// PostgresConnections is how many connections to PostgreSQL one process keeps at most.
+const PostgresConnections = 16
+
+func openPostgres(dsn string) (*Store, error) {
+	db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(PostgresConnections)
+	sqlDB.SetMaxIdleConns(PostgresConnections)
+	if err := sqlDB.Ping(); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
+	}
+	return newStore(db, Postgres)
+}
+
+// writeLockKey names the advisory lock that write transactions take on PostgreSQL.
+const writeLockKey = 0x46617363 // "Fasc"
+
+// takeWriteLock makes a PostgreSQL transaction wait for every other one that writes,
+// in any process, until it ends: the rules that read, then write (the flood and
+// duplicate checks, sign-in lock-out, the scheduler, the outbox) hold across servers
+// as they do with SQLite's single writer. Reads never wait for it.
+func takeWriteLock(tx *gorm.DB) error {
+	return tx.Exec(`SELECT pg_advisory_xact_lock(?)`, writeLockKey).Error
+}
+
+// translatePostgres turns PostgreSQL's errors into model errors.
+func translatePostgres(err error) (error, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("%w: %v", model.ErrConflict, err), true
+		case "23503": // foreign_key_violation
+			return fmt.Errorf("%w: %v", model.ErrNotFound, err), true
+		case "40001", "40P01", "55P03", "53300", "57P01", "57P03": // serialization, deadlock, lock, too many connections, shutting down
+			return fmt.Errorf("%w: %v", model.ErrUnavailable, err), true
+		}
+		return err, false
+	}
+	if pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return fmt.Errorf("%w: %v", model.ErrUnavailable, err), true
+	}
+	return err, false
+}
+
+// postgresSQL rewrites what SQLite's SQL says differently from PostgreSQL's. Queries
+// are written for SQLite, whose query plans the tests check against its partial
+// indexes (which say "flag = 1"); PostgreSQL's flags are BOOLEAN.
+var postgresSQL = strings.NewReplacer(
+	"profile_public = 1", "profile_public",
+)
+
+// dialect returns query in the SQL of the store's engine.
+func (s *Store) dialect(query string) string {
+	if s.engine == Postgres {
+		return postgresSQL.Replace(query)
+	}
+	return query
+}
