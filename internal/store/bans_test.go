@@ -10,6 +10,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure a ban applies to its email index or client hash only, only until it ends
@@ -140,6 +141,7 @@ func TestListBans(t *testing.T) {
 // Ensure ActiveBan finds bans through the index on kind and value, not by reading
 // every ban.
 func TestActiveBan_UsesIndex(t *testing.T) {
+	storetest.SQLiteOnly(t, "its query planner")
 	t.Parallel()
 	f := newModFixture(t)
 	for i := range 50 {

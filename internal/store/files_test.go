@@ -26,6 +26,7 @@ func wantMode(t *testing.T, path string, want fs.FileMode) {
 // Ensure a new database, its write-ahead log and shared-memory files, and a backup are
 // readable by their owner only, whatever the umask lets through.
 func TestOpen_NewFilesOwnerOnly(t *testing.T) {
+	storetest.SQLiteOnly(t, "its database files")
 	t.Parallel()
 	path := storetest.Path(t)
 	st := openStore(t, path)
@@ -48,6 +49,7 @@ func TestOpen_NewFilesOwnerOnly(t *testing.T) {
 // Ensure a database whose files an earlier version left readable by everyone is
 // narrowed to its owner at the next start, write-ahead log and shared memory included.
 func TestOpen_NarrowsExistingFiles(t *testing.T) {
+	storetest.SQLiteOnly(t, "its database files")
 	t.Parallel()
 	path := storetest.Path(t)
 	openStore(t, path).Close()

@@ -65,6 +65,15 @@ func openPostgres(dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, err := range []error{
+		db.Callback().Query().Before("gorm:query").Register("fascicle:postgres", rewriteForPostgres),
+		db.Callback().Row().Before("gorm:row").Register("fascicle:postgres", rewriteForPostgres),
+		db.Callback().Raw().Before("gorm:raw").Register("fascicle:postgres", rewriteForPostgres),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
 	sqlDB.SetMaxOpenConns(PostgresConnections)
 	sqlDB.SetMaxIdleConns(PostgresConnections)
 	if err := sqlDB.Ping(); err != nil {
@@ -106,16 +115,29 @@ func translatePostgres(err error) (error, bool) {
 }
 
 // postgresSQL rewrites what SQLite's SQL says differently from PostgreSQL's. Queries
-// are written for SQLite, whose query plans the tests check against its partial
-// indexes (which say "flag = 1"); PostgreSQL's flags are BOOLEAN.
+// are written once, for SQLite, whose query plans the tests check: its partial indexes
+// say "flag = 1" (PostgreSQL's flags are BOOLEAN), and its CROSS JOIN … ON fixes the
+// order of a join (PostgreSQL's planner needs no such hint, and takes no ON with it);
+// its LIKE ignores the case of ASCII letters, which is PostgreSQL's ILIKE; its "IS ?"
+// compares NULLs as equal, which is PostgreSQL's IS NOT DISTINCT FROM.
 var postgresSQL = strings.NewReplacer(
 	"profile_public = 1", "profile_public",
+	"CROSS JOIN articles a ON", "JOIN articles a ON",
+	"CROSS JOIN articles p ON", "JOIN articles p ON",
+	" LIKE ", " ILIKE ",
+	"+parent_id IS $", "parent_id IS NOT DISTINCT FROM $",
 )
 
-// dialect returns query in the SQL of the store's engine.
-func (s *Store) dialect(query string) string {
-	if s.engine == Postgres {
-		return postgresSQL.Replace(query)
+// rewriteForPostgres is a GORM callback that gives PostgreSQL the statement built from
+// a query written for SQLite (see postgresSQL). It runs on statements whose SQL is
+// written out (Raw, Exec); those GORM builds from models need nothing.
+func rewriteForPostgres(db *gorm.DB) {
+	if db.Statement == nil || db.Statement.SQL.Len() == 0 {
+		return
 	}
-	return query
+	query := db.Statement.SQL.String()
+	if rewritten := postgresSQL.Replace(query); rewritten != query {
+		db.Statement.SQL.Reset()
+		db.Statement.SQL.WriteString(rewritten)
+	}
 }

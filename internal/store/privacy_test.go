@@ -219,7 +219,7 @@ func newEraseFixture(t *testing.T) *eraseFixture {
 // auditRows returns every row of the personal-data audit log as text.
 func auditRows(t *testing.T, db *storetest.DB) []string {
 	t.Helper()
-	rows, err := db.Query(`SELECT id, coalesce(user_id, ''), action, replies, created_at FROM privacy_audit ORDER BY id`)
+	rows, err := db.Query(`SELECT id, coalesce(CAST(user_id AS TEXT), ''), action, replies, created_at FROM privacy_audit ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +385,7 @@ func TestApplyRetention_ManyBatches(t *testing.T) {
 	if res.Spam != 2250 || res.Client != 2250 {
 		t.Errorf("result %+v, want 2250 spam deleted and 2250 replies' client data cleared", res)
 	}
-	if n := count(t, db, `SELECT count(*) FROM comments WHERE client_hash != '' AND created_at < datetime('now', '-31 days')`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM comments WHERE client_hash != '' AND created_at < ?`, time.Now().AddDate(0, 0, -31)); n != 0 {
 		t.Errorf("%d old replies keep client data", n)
 	}
 }

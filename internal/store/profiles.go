@@ -59,7 +59,7 @@ func (s *Store) UpdateProfile(ctx context.Context, u *model.User) error {
 // when there is none, or it is not public.
 func (s *Store) PublicProfile(ctx context.Context, slug string) (*model.User, error) {
 	var rows []userRow
-	err := s.db.WithContext(ctx).Select(publicUserColumns).Where(s.dialect("slug = ? AND profile_public = 1"), slug).Limit(1).Find(&rows).Error
+	err := s.db.WithContext(ctx).Select(publicUserColumns).Where("slug = ? AND profile_public = 1", slug).Limit(1).Find(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -85,7 +85,7 @@ const reviewBoardQuery = `
 // article.
 func (s *Store) ReviewBoard(ctx context.Context) ([]*model.User, error) {
 	var rows []userRow
-	if err := s.db.WithContext(ctx).Raw(s.dialect(reviewBoardQuery)).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(reviewBoardQuery).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	users := make([]*model.User, len(rows))
@@ -149,7 +149,7 @@ const sitemapProfilesQuery = `
 // SitemapProfiles returns every public profile, by name.
 func (s *Store) SitemapProfiles(ctx context.Context) ([]SitemapProfile, error) {
 	var rows []SitemapProfile
-	if err := s.db.WithContext(ctx).Raw(s.dialect(sitemapProfilesQuery)).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(sitemapProfilesQuery).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	for i := range rows {

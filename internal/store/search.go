@@ -185,7 +185,10 @@ const searchSnippetQuery = `
 // MaxSearchMatches matches are ranked; a total above MaxSearchMatches means there are
 // more than that. No terms match nothing.
 func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offset int) ([]SearchHit, int, error) {
-	match := matchExpression(terms)
+	match, rankQuery, snippetQuery := matchExpression(terms), searchQuery, searchSnippetQuery
+	if s.engine == Postgres {
+		match, rankQuery, snippetQuery = tsQuery(terms), searchQueryPostgres, searchSnippetQueryPostgres
+	}
 	if match == "" {
 		return nil, 0, nil
 	}
@@ -195,7 +198,7 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 		Score          float64
 		Total, Matches int
 	}
-	err := db.Raw(searchQuery, match, MaxSearchMatches+1, MaxSearchMatches, limit, offset).Scan(&rows).Error
+	err := db.Raw(rankQuery, match, MaxSearchMatches+1, MaxSearchMatches, limit, offset).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, translate(err)
 	}
@@ -216,7 +219,7 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 		SummarySnippet string
 		BodySnippet    string
 	}
-	if err := db.Raw(searchSnippetQuery, match, ids).Scan(&snippets).Error; err != nil {
+	if err := db.Raw(snippetQuery, match, ids).Scan(&snippets).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	byID := make(map[int64]int, len(snippets))

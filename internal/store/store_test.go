@@ -48,10 +48,10 @@ func TestMain(m *testing.M) {
 	os.Exit(storetest.Main(m))
 }
 
-func count(t *testing.T, db *storetest.DB, query string) int {
+func count(t *testing.T, db *storetest.DB, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.QueryRow(query).Scan(&n); err != nil {
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
