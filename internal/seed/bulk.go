@@ -39,6 +39,7 @@ var bulkPragmas = []struct{ name, value string }{
 // triggers. It is meant for a database no server is writing to: a reply saved by a
 // running server could take an ID the load was about to use.
 type Bulk struct {
+	st   *store.Store
 	conn *sql.Conn
 	// exec runs the row statements. It is never cancelled: the driver watches a
 	// cancellable context with a goroutine per statement, which would cost more than
@@ -69,12 +70,15 @@ func BulkLoad(ctx context.Context, st *store.Store, batch int, fn func(b *Bulk) 
 	}
 	return st.BulkConn(ctx, func(conn *sql.Conn, keys *secret.Keys) (err error) {
 		background := context.WithoutCancel(ctx) // for clean-up after ctx ends
-		b := &Bulk{conn: conn, exec: background, keys: keys, batch: batch, tagIDs: map[string]int64{}, emailIndex: map[string]string{}}
+		b := &Bulk{st: st, conn: conn, exec: background, keys: keys, batch: batch, tagIDs: map[string]int64{}, emailIndex: map[string]string{}}
 		defer b.closeStatements()
 		if err := b.prepare(ctx); err != nil {
 			return err
 		}
 		for _, p := range bulkPragmas {
+			if st.Engine() == store.Postgres {
+				break // PostgreSQL's settings are the server's
+			}
 			var old string
 			if err := conn.QueryRowContext(ctx, `PRAGMA `+p.name).Scan(&old); err != nil {
 				return store.Translate(err)
@@ -85,8 +89,8 @@ func BulkLoad(ctx context.Context, st *store.Store, batch int, fn func(b *Bulk) 
 			defer conn.ExecContext(background, `PRAGMA `+p.name+` = `+old)
 		}
 
-		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
-			return store.Translate(err)
+		if err := b.begin(ctx); err != nil {
+			return err
 		}
 		defer func() {
 			if err != nil {
@@ -107,6 +111,10 @@ func BulkLoad(ctx context.Context, st *store.Store, batch int, fn func(b *Bulk) 
 		if err := b.BuildDeferredIndexes(ctx); err != nil {
 			return err
 		}
+		// The rows carry their own IDs: new rows made later must start after them.
+		if err := st.ResetIDs(ctx, conn, "articles", "comments"); err != nil {
+			return err
+		}
 		_, err = conn.ExecContext(ctx, `COMMIT`)
 		return store.Translate(err)
 	})
@@ -117,7 +125,7 @@ func (b *Bulk) prepare(ctx context.Context) error {
 		if *dst != nil {
 			return nil
 		}
-		stmt, err := b.conn.PrepareContext(ctx, query)
+		stmt, err := b.conn.PrepareContext(ctx, store.Rebind(b.st.Engine(), query))
 		if err != nil {
 			return fmt.Errorf("prepare bulk statement: %w", err)
 		}
@@ -153,7 +161,7 @@ func (b *Bulk) closeStatements() {
 // NextIDs returns the first free article and reply IDs: the load numbers its rows
 // from there.
 func (b *Bulk) NextIDs(ctx context.Context) (article, comment int64, err error) {
-	err = b.conn.QueryRowContext(ctx, `SELECT (SELECT COALESCE(max(id), 0) + 1 FROM articles),
+	err = b.conn.QueryRowContext(ctx, `SELECT (SELECT COALESCE(max(id), 0) + 1 FROM articles) AS article,
 		(SELECT COALESCE(max(id), 0) + 1 FROM comments)`).Scan(&article, &comment)
 	return article, comment, store.Translate(err)
 }
@@ -181,6 +189,17 @@ func (b *Bulk) wrote(ctx context.Context, n int) error {
 	}
 	if _, err := b.conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return store.Translate(err)
+	}
+	return b.begin(ctx)
+}
+
+// begin opens the next batch's transaction, holding the write lock from its start.
+func (b *Bulk) begin(ctx context.Context) error {
+	if b.st.Engine() == store.Postgres {
+		if _, err := b.conn.ExecContext(ctx, `BEGIN`); err != nil {
+			return store.Translate(err)
+		}
+		return b.st.LockForWrite(ctx, b.conn)
 	}
 	_, err := b.conn.ExecContext(ctx, `BEGIN IMMEDIATE`)
 	return store.Translate(err)
@@ -304,10 +323,14 @@ func (b *Bulk) flushComments() error {
 	if !ok {
 		// OR ROLLBACK: a broken row ends the whole batch anyway, and SQLite need not
 		// keep what it would take to undo only this statement.
-		q := "INSERT OR ROLLBACK INTO comments (" + commentColumns + ") VALUES " +
+		insert := "INSERT OR ROLLBACK INTO"
+		if b.st.Engine() == store.Postgres {
+			insert = "INSERT INTO" // a failed statement ends the transaction there anyway
+		}
+		q := insert + " comments (" + commentColumns + ") VALUES " +
 			strings.TrimSuffix(strings.Repeat(commentValues+", ", rows), ", ")
 		var err error
-		if stmt, err = b.conn.PrepareContext(b.exec, q); err != nil {
+		if stmt, err = b.conn.PrepareContext(b.exec, store.Rebind(b.st.Engine(), q)); err != nil {
 			return fmt.Errorf("prepare bulk statement: %w", err)
 		}
 		if b.commentStmts == nil {
@@ -336,7 +359,7 @@ func (b *Bulk) DeferReplyIndexes(ctx context.Context) error {
 	if err := b.flushComments(); err != nil {
 		return err
 	}
-	_, err := store.DeferIndexes(ctx, b.conn, "comments")
+	_, err := b.st.DeferIndexes(ctx, b.conn, "comments")
 	return err
 }
 
@@ -346,7 +369,7 @@ func (b *Bulk) BuildDeferredIndexes(ctx context.Context) error {
 	if err := b.flushComments(); err != nil {
 		return err
 	}
-	return store.BuildDeferredIndexes(ctx, b.conn)
+	return b.st.BuildDeferredIndexes(ctx, b.conn)
 }
 
 // utc returns t in UTC, or nil.

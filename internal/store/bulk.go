@@ -55,9 +55,15 @@ type deferredIndex struct {
 // first to a note in site_meta, so that BuildDeferredIndexes builds them again at the
 // end of the load, or the next Migrate if the load is killed once the drop is
 // committed. The primary key and unique constraints are kept.
-func DeferIndexes(ctx context.Context, conn *sql.Conn, table string) (int, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table)
+func (s *Store) DeferIndexes(ctx context.Context, conn *sql.Conn, table string) (int, error) {
+	query := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`
+	if s.engine == Postgres {
+		query = `SELECT indexname, indexdef FROM pg_indexes
+			WHERE schemaname = current_schema() AND tablename = $1
+			  AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass)
+			ORDER BY indexname`
+	}
+	rows, err := conn.QueryContext(ctx, query, table)
 	if err != nil {
 		return 0, translate(err)
 	}
@@ -76,7 +82,7 @@ func DeferIndexes(ctx context.Context, conn *sql.Conn, table string) (int, error
 	if len(list) == 0 {
 		return 0, nil
 	}
-	noted, err := deferredIndexes(ctx, conn)
+	noted, err := s.deferredIndexes(ctx, conn)
 	if err != nil {
 		return 0, err
 	}
@@ -84,8 +90,8 @@ func DeferIndexes(ctx context.Context, conn *sql.Conn, table string) (int, error
 	if err != nil {
 		return 0, err
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO site_meta (name, value) VALUES (?, ?)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, deferredIndexesMeta, string(note)); err != nil {
+	if _, err := conn.ExecContext(ctx, Rebind(s.engine, `INSERT INTO site_meta (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`), deferredIndexesMeta, string(note)); err != nil {
 		return 0, translate(err)
 	}
 	for _, d := range list {
@@ -98,12 +104,12 @@ func DeferIndexes(ctx context.Context, conn *sql.Conn, table string) (int, error
 
 // BuildDeferredIndexes builds the indexes DeferIndexes dropped, on conn (from
 // BulkConn) in its open transaction, and deletes the note about them.
-func BuildDeferredIndexes(ctx context.Context, conn *sql.Conn) error {
-	list, err := deferredIndexes(ctx, conn)
+func (s *Store) BuildDeferredIndexes(ctx context.Context, conn *sql.Conn) error {
+	list, err := s.deferredIndexes(ctx, conn)
 	if err != nil || len(list) == 0 {
 		return err
 	}
-	return buildIndexes(ctx, conn, list)
+	return s.buildIndexes(ctx, conn, list)
 }
 
 // RestoreDeferredIndexes builds, in a transaction of its own, the indexes that a bulk
@@ -114,7 +120,7 @@ func (s *Store) RestoreDeferredIndexes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := deferredIndexes(ctx, db)
+	list, err := s.deferredIndexes(ctx, db)
 	if err != nil || len(list) == 0 {
 		return err
 	}
@@ -122,7 +128,7 @@ func (s *Store) RestoreDeferredIndexes(ctx context.Context) error {
 	if err != nil {
 		return translate(err)
 	}
-	if err := buildIndexes(ctx, tx, list); err != nil {
+	if err := s.buildIndexes(ctx, tx, list); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -137,9 +143,9 @@ type execer interface {
 
 // deferredIndexes reads the note of the indexes a bulk load dropped (none without a
 // note).
-func deferredIndexes(ctx context.Context, db execer) ([]deferredIndex, error) {
+func (s *Store) deferredIndexes(ctx context.Context, db execer) ([]deferredIndex, error) {
 	var note string
-	err := db.QueryRowContext(ctx, `SELECT value FROM site_meta WHERE name = ?`, deferredIndexesMeta).Scan(&note)
+	err := db.QueryRowContext(ctx, Rebind(s.engine, `SELECT value FROM site_meta WHERE name = ?`), deferredIndexesMeta).Scan(&note)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
@@ -153,11 +159,14 @@ func deferredIndexes(ctx context.Context, db execer) ([]deferredIndex, error) {
 }
 
 // buildIndexes creates the indexes in list that do not exist and deletes the note.
-func buildIndexes(ctx context.Context, db execer, list []deferredIndex) error {
+func (s *Store) buildIndexes(ctx context.Context, db execer, list []deferredIndex) error {
+	existsQuery := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)`
+	if s.engine == Postgres {
+		existsQuery = `SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1)`
+	}
 	for _, d := range list {
 		var exists bool
-		if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?)`,
-			d.Name).Scan(&exists); err != nil {
+		if err := db.QueryRowContext(ctx, existsQuery, d.Name).Scan(&exists); err != nil {
 			return translate(err)
 		}
 		if exists {
@@ -167,7 +176,7 @@ func buildIndexes(ctx context.Context, db execer, list []deferredIndex) error {
 			return fmt.Errorf("build index %s: %w", d.Name, translate(err))
 		}
 	}
-	_, err := db.ExecContext(ctx, `DELETE FROM site_meta WHERE name = ?`, deferredIndexesMeta)
+	_, err := db.ExecContext(ctx, Rebind(s.engine, `DELETE FROM site_meta WHERE name = ?`), deferredIndexesMeta)
 	return translate(err)
 }
 

@@ -11,18 +11,26 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
-const commentIndexCount = `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL`
+// commentIndexCount counts the indexes of the replies table that a bulk load may drop:
+// all but its primary key.
+func commentIndexCount() string {
+	if storetest.OnPostgres() {
+		return `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'comments' AND indexname != 'comments_pkey'`
+	}
+	return `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL`
+}
 
 // Ensure indexes that a killed bulk load left dropped are built again by the next
 // Migrate, which every command runs at start.
 func TestMigrate_RestoresIndexesOfKilledBulkLoad(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "bulk.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	db := rawDB(t, path)
-	indexes := count(t, db, commentIndexCount)
+	indexes := count(t, db, commentIndexCount())
 	// What a bulk load's DeferIndexes commits: the note, and the indexes gone.
 	for _, q := range []string{
 		`INSERT INTO site_meta (name, value) VALUES ('bulk_load_deferred_indexes',
@@ -33,13 +41,13 @@ func TestMigrate_RestoresIndexesOfKilledBulkLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := count(t, db, commentIndexCount); n != indexes-1 {
+	if n := count(t, db, commentIndexCount()); n != indexes-1 {
 		t.Fatalf("%d reply indexes before Migrate, want %d", n, indexes-1)
 	}
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, db, commentIndexCount); n != indexes {
+	if n := count(t, db, commentIndexCount()); n != indexes {
 		t.Errorf("%d reply indexes after Migrate, want %d", n, indexes)
 	}
 	if n := count(t, db, `SELECT count(*) FROM site_meta WHERE name = 'bulk_load_deferred_indexes'`); n != 0 {
@@ -62,10 +70,10 @@ func TestBulkConn_DeferAndBuildIndexes(t *testing.T) {
 		t.Errorf("BulkConn before UseKeys: err = %v, want ErrNoKeys", err)
 	}
 
-	path := filepath.Join(t.TempDir(), "bulk.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	db := rawDB(t, path)
-	indexes := count(t, db, commentIndexCount)
+	indexes := count(t, db, commentIndexCount())
 	if indexes == 0 {
 		t.Fatal("the replies table has no index to defer")
 	}
@@ -73,7 +81,11 @@ func TestBulkConn_DeferAndBuildIndexes(t *testing.T) {
 		if keys != testKeys {
 			t.Error("BulkConn does not give the store's keys")
 		}
-		if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		begin := `BEGIN IMMEDIATE`
+		if storetest.OnPostgres() {
+			begin = `BEGIN`
+		}
+		if _, err := conn.ExecContext(ctx, begin); err != nil {
 			return err
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
@@ -84,23 +96,23 @@ func TestBulkConn_DeferAndBuildIndexes(t *testing.T) {
 			}
 			return n
 		}
-		n, err := store.DeferIndexes(ctx, conn, "comments")
+		n, err := st.DeferIndexes(ctx, conn, "comments")
 		if err != nil || n != indexes {
 			return fmt.Errorf("DeferIndexes = %d, %v; want %d", n, err, indexes)
 		}
-		if got := inTx(commentIndexCount); got != 0 {
+		if got := inTx(commentIndexCount()); got != 0 {
 			t.Errorf("%d reply indexes left after DeferIndexes", got)
 		}
-		if n, err := store.DeferIndexes(ctx, conn, "comments"); err != nil || n != 0 {
+		if n, err := st.DeferIndexes(ctx, conn, "comments"); err != nil || n != 0 {
 			t.Errorf("DeferIndexes again = %d, %v; want nothing more to drop", n, err)
 		}
 		if got := inTx(`SELECT count(*) FROM site_meta WHERE name = 'bulk_load_deferred_indexes'`); got != 1 {
 			t.Errorf("%d notes of deferred indexes, want 1", got)
 		}
-		if err := store.BuildDeferredIndexes(ctx, conn); err != nil {
+		if err := st.BuildDeferredIndexes(ctx, conn); err != nil {
 			return err
 		}
-		if got := inTx(commentIndexCount); got != indexes {
+		if got := inTx(commentIndexCount()); got != indexes {
 			t.Errorf("%d reply indexes after BuildDeferredIndexes, want %d", got, indexes)
 		}
 		if got := inTx(`SELECT count(*) FROM site_meta WHERE name = 'bulk_load_deferred_indexes'`); got != 0 {
@@ -115,7 +127,7 @@ func TestBulkConn_DeferAndBuildIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, db, commentIndexCount); n != indexes {
+	if n := count(t, db, commentIndexCount()); n != indexes {
 		t.Errorf("%d reply indexes after the load, want %d", n, indexes)
 	}
 }

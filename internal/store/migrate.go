@@ -42,9 +42,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if s.engine == Postgres {
-		return nil // bulk loads that drop indexes are SQLite's alone
-	}
 	// A bulk load ("fascicle seed") that was killed may have left indexes dropped.
 	return s.RestoreDeferredIndexes(ctx)
 }

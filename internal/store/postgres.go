@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -140,4 +143,64 @@ func rewriteForPostgres(db *gorm.DB) {
 		db.Statement.SQL.Reset()
 		db.Statement.SQL.WriteString(rewritten)
 	}
+}
+
+// Rebind returns query, written with SQLite's placeholders (? and ?N), in the SQL of
+// engine: PostgreSQL's $1, $2… For SQL run on a BulkConn connection, outside GORM,
+// which rebinds its own.
+func Rebind(engine Engine, query string) string {
+	if engine != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	quoted := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			j := i + 1
+			for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+				j++
+			}
+			if j > i+1 { // ?N names its argument
+				b.WriteString("$" + query[i+1:j])
+			} else {
+				n++
+				b.WriteString("$" + strconv.Itoa(n))
+			}
+			i = j - 1
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// LockForWrite takes, in the transaction open on conn, the lock that write
+// transactions take on PostgreSQL (see takeWriteLock); on SQLite, BEGIN IMMEDIATE has
+// taken the write lock already. For bulk loads on a BulkConn connection.
+func (s *Store) LockForWrite(ctx context.Context, conn *sql.Conn) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLockKey)
+	return translate(err)
+}
+
+// ResetIDs moves the identity sequences of tables past their largest ID, after rows
+// were written with IDs of their own (a bulk load, a copy). SQLite needs nothing.
+func (s *Store) ResetIDs(ctx context.Context, db *sql.Conn, tables ...string) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	for _, table := range tables {
+		if _, err := db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT max(id) FROM `+
+			quoteIdent(table)+`), 0) + 1, false)`, table); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
 }

@@ -13,8 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -117,28 +115,9 @@ func Open(t testing.TB, path string) *DB {
 	return &DB{DB: db, postgres: driver == "pgx"}
 }
 
-// Rebind turns ? placeholders into PostgreSQL's $1, $2… outside quoted text.
-func Rebind(query string) string {
-	var b strings.Builder
-	n := 0
-	quoted := false
-	for _, r := range query {
-		switch {
-		case r == '\'':
-			quoted = !quoted
-		case r == '?' && !quoted:
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func (d *DB) bind(query string) string {
 	if d.postgres {
-		return Rebind(query)
+		return store.Rebind(store.Postgres, query)
 	}
 	return query
 }
