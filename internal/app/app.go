@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -112,7 +111,7 @@ func (a *App) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mediaDir := filepath.Join(filepath.Dir(a.Config.DBPath), "media")
+	mediaDir := a.Config.Media()
 	a.Accounts = accounts.New(a.Store)
 	a.Accounts.SetMedia(media.New(a.Store, mediaDir, nil))
 	// Accounts made before profiles existed, or by other tools, get their address.
@@ -228,7 +227,7 @@ func Serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout i
 	if err := a.Listen(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Fascicle is serving http://%s (database %s)\n", a.Addr(), cfg.DBPath)
+	fmt.Fprintf(stdout, "Fascicle is serving http://%s (database %s)\n", a.Addr(), store.RedactURL(cfg.DBPath))
 	if a.Mail.On() {
 		fmt.Fprintf(stdout, "Mail goes through %s from %s\n", a.Mail.Server(), cfg.MailFromAddress)
 	} else {
@@ -371,13 +370,16 @@ func Migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s is at schema version %d\n", cfg.DBPath, current)
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", store.RedactURL(cfg.DBPath), current)
 	return nil
 }
 
 // Backup is the "fascicle backup FILE" command: it writes a consistent copy of the
 // database, which may be in use, to file.
 func Backup(ctx context.Context, cfg config.Config, file string, stdout io.Writer) error {
+	if cfg.Postgres() {
+		return store.ErrBackupPostgres
+	}
 	if _, err := os.Stat(cfg.DBPath); err != nil {
 		return fmt.Errorf("no database to back up: %w", err)
 	}

@@ -14,9 +14,12 @@ import (
 )
 
 // KeyFile returns where the email key is kept when FASCICLE_SECRET_KEY is not set:
-// beside the database, as FILE.key. Back it up with the database: without it the
-// commenters' emails cannot be read.
+// --key-file, or beside a SQLite database as FILE.key. Back it up with the database:
+// without it the commenters' emails cannot be read.
 func KeyFile(cfg config.Config) string {
+	if cfg.KeyFile != "" {
+		return cfg.KeyFile
+	}
 	return cfg.DBPath + ".key"
 }
 
@@ -32,6 +35,9 @@ func loadKeys(ctx context.Context, cfg config.Config, st *store.Store) (*secret.
 		}
 		if err := st.UseKeys(ctx, keys); err != nil {
 			if errors.Is(err, store.ErrWrongKey) {
+				if cfg.Postgres() && cfg.KeyFile == "" {
+					return nil, errors.New("FASCICLE_SECRET_KEY is not the key this database was encrypted with; set the right key")
+				}
 				return nil, fmt.Errorf("FASCICLE_SECRET_KEY is not the key this database was encrypted with; set the right key (or unset it to use %s)", KeyFile(cfg))
 			}
 			return nil, err
@@ -47,7 +53,7 @@ func loadKeys(ctx context.Context, cfg config.Config, st *store.Store) (*secret.
 			return nil, err
 		}
 		if recorded {
-			return nil, fmt.Errorf("the commenters' emails in %s are encrypted, but the key file %s is missing: restore it from your backup, or set FASCICLE_SECRET_KEY", cfg.DBPath, path)
+			return nil, fmt.Errorf("the commenters' emails in %s are encrypted, but the key file %s is missing: restore it from your backup, or set FASCICLE_SECRET_KEY", store.RedactURL(cfg.DBPath), path)
 		}
 		keys, err := secret.New(secret.Generate())
 		if err != nil {
@@ -130,7 +136,7 @@ func writeKeyFile(path string, keys *secret.Keys) error {
 // replaces it (the old database and key stay consistent if it stops half-way); with
 // FASCICLE_SECRET_KEY, the new key is printed and must replace the variable's value.
 func RotateKey(ctx context.Context, cfg config.Config, stdout io.Writer) error {
-	if _, err := os.Stat(cfg.DBPath); err != nil {
+	if _, err := os.Stat(cfg.DBPath); err != nil && !cfg.Postgres() {
 		return fmt.Errorf("no database: %w", err)
 	}
 	st, err := store.Open(cfg.DBPath)

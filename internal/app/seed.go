@@ -34,7 +34,7 @@ func Seed(ctx context.Context, cfg config.Config, opts seed.Options, stdout io.W
 	}
 	opts.ClientHash = clients.Hash
 	opts.Progress = stdout
-	fmt.Fprintf(stdout, "seeding %s with %d articles and %d replies (seed value %d)\n", cfg.DBPath, opts.Articles, opts.Replies, opts.Seed)
+	fmt.Fprintf(stdout, "seeding %s with %d articles and %d replies (seed value %d)\n", store.RedactURL(cfg.DBPath), opts.Articles, opts.Replies, opts.Seed)
 	res, err := seed.Run(ctx, st, opts)
 	if err != nil {
 		return res, err

@@ -21,7 +21,7 @@ import (
 // openExisting opens the database of a command that works on accounts already
 // there: a path with no database is an error, not a new empty file.
 func openExisting(ctx context.Context, cfg config.Config) (*store.Store, error) {
-	if _, err := os.Stat(cfg.DBPath); err != nil {
+	if _, err := os.Stat(cfg.DBPath); err != nil && !cfg.Postgres() {
 		return nil, fmt.Errorf("no database at %s (set --db or FASCICLE_DB)", cfg.DBPath)
 	}
 	st, err := store.Open(cfg.DBPath)

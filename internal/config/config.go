@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -23,8 +24,14 @@ type Config struct {
 	Demo           bool     // give a new database the demo article
 	LogFormat      string   // "text" or "json"
 	// SecretKey encrypts commenters' emails (base64 or hex, 32 bytes); empty means the
-	// key file beside the database. Only from the environment: flags show in ps.
+	// key file. Only from the environment: flags show in ps.
 	SecretKey string
+	// KeyFile holds the key when SecretKey is empty; empty means the file beside a
+	// SQLite database (PostgreSQL has none: one of the two must be set).
+	KeyFile string
+	// MediaDir is where uploaded images are kept; empty means media/ beside a SQLite
+	// database, or ./media with PostgreSQL.
+	MediaDir string
 	// NoPageCache turns off the cache of public pages (FASCICLE_PAGE_CACHE=off).
 	NoPageCache bool
 	// SMTPURL is the mail server, smtp://[user:pass@]host:port or smtps://…; empty
@@ -39,6 +46,12 @@ type Config struct {
 	// 0); tests make it shorter.
 	MailPollInterval time.Duration
 }
+
+// Usage of the flags every command has.
+const (
+	dbUsage      = "the database: a SQLite file, or a postgres://user:pass@host/name URL (FASCICLE_DB)"
+	keyFileUsage = "file with the key that encrypts commenters' emails; default: the database's file name + .key (SQLite); required with PostgreSQL unless FASCICLE_SECRET_KEY is set (FASCICLE_KEY_FILE)"
+)
 
 // Default returns the settings used when nothing is set.
 func Default() Config {
@@ -58,6 +71,8 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 	}
 	cfg.BaseURL = getenv("FASCICLE_BASE_URL")
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.KeyFile = getenv("FASCICLE_KEY_FILE")
+	cfg.MediaDir = getenv("FASCICLE_MEDIA_DIR")
 	cfg.NoPageCache = getenv("FASCICLE_PAGE_CACHE") == "off"
 	cfg.SMTPURL = getenv("FASCICLE_SMTP_URL")
 	cfg.MailFrom = getenv("FASCICLE_MAIL_FROM")
@@ -68,11 +83,13 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 
 	fs := flag.NewFlagSet("fascicle "+command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, dbUsage)
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
 	if command == "serve" {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (FASCICLE_ADDR)")
 		fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public address of the site, e.g. https://example.org (FASCICLE_BASE_URL)")
 		mailFlags(fs, &cfg)
+		fs.StringVar(&cfg.MediaDir, "media-dir", cfg.MediaDir, "where uploaded images are kept; default: media/ beside a SQLite database, ./media with PostgreSQL; servers sharing a database need one shared folder (FASCICLE_MEDIA_DIR)")
 		fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (FASCICLE_TRUSTED_PROXIES)")
 		fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "give a new, empty database the demo article")
 		fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "request log format: text or json (FASCICLE_LOG_FORMAT)")
@@ -92,6 +109,9 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DBPath) == "" {
 		errs = append(errs, errors.New("database path is empty"))
+	}
+	if c.Postgres() && c.SecretKey == "" && c.KeyFile == "" {
+		errs = append(errs, errors.New("with a PostgreSQL database, set FASCICLE_SECRET_KEY or --key-file FILE: the key that encrypts commenters' emails is not kept in the database, and there is no file beside it"))
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -114,6 +134,22 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// Postgres reports whether the database is PostgreSQL (a postgres:// URL).
+func (c *Config) Postgres() bool {
+	return strings.HasPrefix(c.DBPath, "postgres://") || strings.HasPrefix(c.DBPath, "postgresql://")
+}
+
+// Media returns the folder of uploaded images.
+func (c *Config) Media() string {
+	switch {
+	case c.MediaDir != "":
+		return c.MediaDir
+	case c.Postgres():
+		return "media"
+	}
+	return filepath.Join(filepath.Dir(c.DBPath), "media")
 }
 
 // PublicURL returns the address readers use to reach the site, without a final slash.
@@ -152,10 +188,12 @@ func LoadUserAdd(args []string, getenv func(string) string, stderr io.Writer) (C
 		cfg.DBPath = v
 	}
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.KeyFile = getenv("FASCICLE_KEY_FILE")
 	var u UserFields
 	fs := flag.NewFlagSet("fascicle user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, dbUsage)
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
 	fs.StringVar(&u.Email, "email", "", "the account's email, used to sign in")
 	fs.StringVar(&u.Name, "name", "", "the account's name, as shown to readers on staff replies")
 	fs.StringVar(&u.Role, "role", "", "admin, editor, author, reviewer or moderator")
@@ -174,10 +212,12 @@ func LoadUserCommand(sub string, args []string, getenv func(string) string, stde
 		cfg.DBPath = v
 	}
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.KeyFile = getenv("FASCICLE_KEY_FILE")
 	var email string
 	fs := flag.NewFlagSet("fascicle user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, dbUsage)
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
 	if sub != "list" {
 		fs.StringVar(&email, "email", "", "the email the account signs in with")
 	}
@@ -205,10 +245,12 @@ func LoadSeed(args []string, getenv func(string) string, stderr io.Writer, defau
 		cfg.DBPath = v
 	}
 	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.KeyFile = getenv("FASCICLE_KEY_FILE")
 	f := SeedFields{Articles: 1000, Replies: 10_000, SeedValue: defaultSeed}
 	fs := flag.NewFlagSet("fascicle seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (FASCICLE_DB)")
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, dbUsage)
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
 	fs.IntVar(&f.Articles, "articles", f.Articles, "number of articles to generate")
 	fs.IntVar(&f.Replies, "replies", f.Replies, "number of replies to generate, spread over the articles")
 	fs.Uint64Var(&f.SeedValue, "seed-value", f.SeedValue, "random seed: the same seed gives the same content")

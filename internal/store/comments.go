@@ -67,7 +67,7 @@ func (s *Store) commentModel(r commentRow) (model.Comment, error) {
 
 const approvedCommentsQuery = `
 	SELECT c.id, c.parent_id, c.author_name, c.author_email_index, c.author_url, c.body, c.user_id,
-	       ifnull(u.role, ''), ifnull(u.credentials, ''), c.created_at, c.updated_at
+	       COALESCE(u.role, ''), COALESCE(u.credentials, ''), c.created_at, c.updated_at
 	  FROM comments c LEFT JOIN users u ON u.id = c.user_id
 	 WHERE c.article_id = ? AND c.status = ? ORDER BY c.created_at, c.id`
 
