@@ -10,6 +10,7 @@
 //	fascicle user disable|enable --email E [--db FILE]
 //	fascicle user reset-2fa --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
+//	fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
 //	fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
 package main
 
@@ -52,6 +53,9 @@ const usage = `Usage:
   fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
                                                                   fill the database with generated
                                                                   articles and replies, for load tests
+  fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
+                                                                  move a whole site into a new, empty
+                                                                  database (SQLite or PostgreSQL, either way)
   fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
                                                                   send one message through the mail
                                                                   server and show its answer
@@ -81,6 +85,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCommand(ctx, args, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, stdout, stderr)
+	case "copy":
+		from, to, err := config.LoadCopy(args, os.Getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return app.Copy(ctx, from, to, stdout)
 	case "mail":
 		if len(args) == 0 || args[0] != "test" {
 			return errors.New("usage: fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from \"Name <address>\"]")

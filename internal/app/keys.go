@@ -104,13 +104,24 @@ func readKeyFile(path string) (*secret.Keys, error) {
 	return keysFromText(string(text))
 }
 
+// encodeKey returns keys as a key file holds them.
+func encodeKey(keys *secret.Keys) string {
+	return secret.Encode(keys.Master())
+}
+
 // writeKeyFile writes a key readable by its owner only, refusing to replace a file.
 func writeKeyFile(path string, keys *secret.Keys) error {
+	return writeKeyText(path, encodeKey(keys))
+}
+
+// writeKeyText writes an encoded key readable by its owner only, refusing to replace
+// a file (an error matching os.ErrExist).
+func writeKeyText(path, text string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("create the key file: %w", err)
 	}
-	if _, err := io.WriteString(f, secret.Encode(keys.Master())+"\n"); err != nil {
+	if _, err := io.WriteString(f, text+"\n"); err != nil {
 		f.Close()
 		return err
 	}

@@ -271,3 +271,37 @@ func LoadSeed(args []string, getenv func(string) string, stderr io.Writer, defau
 	errs = append(errs, cfg.Validate())
 	return cfg, f, fs.Args(), errors.Join(errs...)
 }
+
+// LoadCopy reads the settings and flags of "fascicle copy": the source (--from) and
+// the target (--to), each a SQLite file or a postgres:// URL, and the source's key
+// (FASCICLE_SECRET_KEY or --key-file; beside a SQLite source by default).
+func LoadCopy(args []string, getenv func(string) string, stderr io.Writer) (from, to Config, err error) {
+	from = Default()
+	from.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	from.KeyFile = getenv("FASCICLE_KEY_FILE")
+	from.DBPath = ""
+	var target string
+	fs := flag.NewFlagSet("fascicle copy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&from.DBPath, "from", "", "the database to copy: a SQLite file or a postgres:// URL")
+	fs.StringVar(&target, "to", "", "the new, empty database to copy it into: a SQLite file or a postgres:// URL")
+	fs.StringVar(&from.KeyFile, "key-file", from.KeyFile, keyFileUsage)
+	if err := fs.Parse(args); err != nil {
+		return from, to, err
+	}
+	if fs.NArg() > 0 {
+		return from, to, fmt.Errorf("copy takes no arguments, got %q", fs.Args())
+	}
+	if from.DBPath == "" || target == "" {
+		return from, to, errors.New("usage: fascicle copy --from DATABASE --to NEW-DATABASE (each a SQLite file or a postgres:// URL)")
+	}
+	if from.DBPath == target {
+		return from, to, errors.New("copy: --from and --to are the same database")
+	}
+	to = from
+	to.DBPath, to.KeyFile = target, ""
+	if err := from.Validate(); err != nil {
+		return from, to, err
+	}
+	return from, to, nil
+}

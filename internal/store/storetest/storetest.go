@@ -54,6 +54,9 @@ func Main(m *testing.M) int {
 	return code
 }
 
+// Available reports whether a PostgreSQL server is set for the tests.
+func Available() bool { return os.Getenv(PostgresEnv) != "" }
+
 // Path returns the --db value of a new, empty database for the test on the engine of
 // the run: a file in the test's temporary folder, or a new PostgreSQL database that is
 // dropped when the test ends.
@@ -62,7 +65,18 @@ func Path(t testing.TB) string {
 	if !OnPostgres() {
 		return filepath.Join(t.TempDir(), "fascicle.db")
 	}
+	return NewPostgres(t)
+}
+
+// NewPostgres returns the URL of a new, empty PostgreSQL database for the test, on
+// either run, dropped when the test ends. The test fails when PostgresEnv is not set:
+// call it only when Available.
+func NewPostgres(t testing.TB) string {
+	t.Helper()
 	server := os.Getenv(PostgresEnv)
+	if server == "" {
+		t.Fatalf("%s is not set: no PostgreSQL server for the test (.ci/run starts one)", PostgresEnv)
+	}
 	admin, err := sql.Open("pgx", server)
 	if err != nil {
 		t.Fatalf("%s: %v", PostgresEnv, err)
