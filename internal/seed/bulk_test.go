@@ -2,9 +2,8 @@ package seed_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
+	"os"
 	"testing"
 	"time"
 
@@ -12,9 +11,20 @@ import (
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/seed"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
-const commentIndexCount = `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL`
+// commentIndexCount counts the indexes of the replies table but its primary key.
+func commentIndexCount() string {
+	if storetest.OnPostgres() {
+		return `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'comments' AND indexname != 'comments_pkey'`
+	}
+	return `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL`
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
+}
 
 // openStore opens a migrated store at path with email keys in use.
 func openStore(t *testing.T, path string) *store.Store {
@@ -38,17 +48,12 @@ func openStore(t *testing.T, path string) *store.Store {
 }
 
 // rawDB opens the database at path apart from the store, to look at it.
-func rawDB(t *testing.T, path string) *sql.DB {
+func rawDB(t *testing.T, path string) *storetest.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
-func count(t *testing.T, db *sql.DB, query string) int {
+func count(t *testing.T, db *storetest.DB, query string) int {
 	t.Helper()
 	var n int
 	if err := db.QueryRow(query).Scan(&n); err != nil {
@@ -70,7 +75,7 @@ func bulkArticle(id, authorID int64) *model.Article {
 // deferred.
 func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "bulk.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	ctx := context.Background()
 	author := &model.User{Name: "Writer", Role: model.RoleAuthor}
@@ -78,7 +83,7 @@ func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
-	indexes := count(t, db, commentIndexCount)
+	indexes := count(t, db, commentIndexCount())
 	err := seed.BulkLoad(ctx, st, 7, func(b *seed.Bulk) error {
 		articleID, commentID, err := b.NextIDs(ctx)
 		if err != nil {
@@ -109,13 +114,17 @@ func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	searchCount := `SELECT count(*) FROM articles_search WHERE articles_search MATCH 'cramps'`
+	if storetest.OnPostgres() {
+		searchCount = `SELECT count(*) FROM articles_search WHERE document @@ to_tsquery('simple', 'cramps')`
+	}
 	for query, want := range map[string]int{
 		`SELECT count(*) FROM comments WHERE author_email = '' AND author_email_enc IS NOT NULL`: 100,
 		`SELECT count(*) FROM article_references`:                                                1,
 		`SELECT count(*) FROM article_tags`:                                                      1,
-		`SELECT count(*) FROM articles_search WHERE articles_search MATCH 'cramps'`:              1,
-		commentIndexCount: indexes,
-		`SELECT count(*) FROM site_meta WHERE name LIKE 'bulk%'`: 0,
+		searchCount:                                                                              1,
+		commentIndexCount():                                                                      indexes,
+		`SELECT count(*) FROM site_meta WHERE name LIKE 'bulk%'`:                                 0,
 	} {
 		if got := count(t, db, query); got != want {
 			t.Errorf("%s = %d, want %d", query, got, want)
@@ -131,7 +140,7 @@ func TestBulkLoad_WritesAndRebuildsIndexes(t *testing.T) {
 // writing, and builds the indexes it deferred.
 func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "bulk.db")
+	path := storetest.Path(t)
 	st := openStore(t, path)
 	ctx := context.Background()
 	author := &model.User{Name: "Writer", Role: model.RoleAuthor}
@@ -139,7 +148,7 @@ func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
-	indexes := count(t, db, commentIndexCount)
+	indexes := count(t, db, commentIndexCount())
 	stop := errors.New("stop")
 	err := seed.BulkLoad(ctx, st, 10, func(b *seed.Bulk) error {
 		articleID, commentID, err := b.NextIDs(ctx)
@@ -167,7 +176,7 @@ func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM comments`); n != 17 {
 		t.Errorf("%d replies kept, want the 17 of the committed batches", n)
 	}
-	if n := count(t, db, commentIndexCount); n != indexes {
+	if n := count(t, db, commentIndexCount()); n != indexes {
 		t.Errorf("%d reply indexes, want %d", n, indexes)
 	}
 	if n := count(t, db, `SELECT count(*) FROM site_meta WHERE name LIKE 'bulk%'`); n != 0 {
@@ -178,7 +187,7 @@ func TestBulkLoad_FailureRestoresIndexes(t *testing.T) {
 // Ensure a bulk load refuses to start before the email keys are loaded.
 func TestBulkLoad_NeedsKeys(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(filepath.Join(t.TempDir(), "bulk.db"))
+	st, err := store.Open(storetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}
