@@ -2,10 +2,9 @@ package accounts_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"maps"
-	"path/filepath"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // password is the password of the accounts that fixtures add with realHash.
@@ -41,14 +41,14 @@ const placeholderHash = "$argon2id$placeholder"
 type fixture struct {
 	ctx context.Context
 	st  *store.Store
-	db  *sql.DB // a second connection, to see what was really saved
+	db  *storetest.DB // a second connection, to see what was really saved
 	svc *accounts.Service
 	now time.Time
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -65,11 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, path)
 	f := &fixture{ctx: ctx, st: st, db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.svc = accounts.New(st)
 	f.svc.SetClock(func() time.Time { return f.now })
@@ -196,4 +192,8 @@ func TestCreate_EmailTaken(t *testing.T) {
 	if n := f.count(t, `SELECT count(*) FROM users`); n != 2 {
 		t.Errorf("%d accounts, want 2", n)
 	}
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
 }

@@ -32,7 +32,7 @@ func TestCreate_ProfileSlugsUnique(t *testing.T) {
 	if strings.Join(slugs, " ") != strings.Join(want, " ") {
 		t.Errorf("slugs = %q, want %q", slugs, want)
 	}
-	if n := f.count(t, `SELECT count(*) FROM users WHERE profile_public = 1`); n != 0 {
+	if n := f.count(t, `SELECT count(*) FROM users WHERE profile_public = TRUE`); n != 0 {
 		t.Errorf("%d new accounts have a public profile; a profile is private until its owner makes it public", n)
 	}
 }

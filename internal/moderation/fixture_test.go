@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"path/filepath"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +18,7 @@ import (
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // fixture is the moderation service on a migrated database with the demo article and
@@ -25,7 +26,7 @@ import (
 // account and a clock the test moves.
 type fixture struct {
 	st      *store.Store
-	db      *sql.DB // a second connection, to read what was really saved
+	db      *storetest.DB // a second connection, to read what was really saved
 	svc     *moderation.Service
 	article *model.Article
 	keys    *secret.Keys
@@ -36,7 +37,7 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -64,11 +65,7 @@ func newFixture(t testing.TB) *fixture {
 	if err := st.CreateUser(ctx, staff); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, path)
 	f := &fixture{st: st, db: db, article: a, keys: keys, staff: staff, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.svc = moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
 	f.svc.SetClock(func() time.Time { return f.now })
@@ -156,8 +153,8 @@ func (f *fixture) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, q := range []string{
-		`SELECT id, status, previous_status, ifnull(parent_id, 0), author_name, author_url, body, updated_at FROM comments ORDER BY id`,
-		`SELECT id, kind, value, reason, ifnull(until, ''), ifnull(comment_id, 0) FROM bans ORDER BY id`,
+		`SELECT id, status, previous_status, COALESCE(parent_id, 0), author_name, author_url, body, updated_at FROM comments ORDER BY id`,
+		`SELECT id, kind, value, reason, COALESCE(CAST(until AS TEXT), ''), COALESCE(comment_id, 0) FROM bans ORDER BY id`,
 	} {
 		rows, err := f.db.Query(q)
 		if err != nil {
@@ -188,4 +185,8 @@ func (f *fixture) count(t *testing.T, query string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
 }

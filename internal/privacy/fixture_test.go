@@ -2,9 +2,8 @@ package privacy_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/fascicle/fascicle/internal/privacy"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // site is the public address the fixture's service exports under.
@@ -32,7 +32,7 @@ const (
 // three approved replies, an administrator and a moderator, and a fixed clock.
 type fixture struct {
 	st        *store.Store
-	db        *sql.DB // a second connection, to read and break what is stored
+	db        *storetest.DB // a second connection, to read and break what is stored
 	svc       *privacy.Service
 	admin     *model.User
 	moderator *model.User
@@ -43,7 +43,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -69,10 +69,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{st: st, articleID: a.ID, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.admin = f.user(t, "Ada Admin", "ada@staff.example", model.RoleAdmin)
 	f.moderator = f.user(t, "Mo Moderator", "mo@staff.example", model.RoleModerator)
-	if f.db, err = sql.Open("sqlite3", path); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.db.Close() })
+	f.db = storetest.Open(t, path)
 	f.svc = privacy.New(st, site)
 	f.svc.SetClock(func() time.Time { return f.now })
 	return f
@@ -186,4 +183,8 @@ func (f *fixture) audit(t *testing.T) []store.PrivacyAuditEntry {
 		t.Fatal(err)
 	}
 	return list
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
 }

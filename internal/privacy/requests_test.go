@@ -184,7 +184,7 @@ func TestExport_NoCopyWithoutAuditLine(t *testing.T) {
 	if doc != nil {
 		t.Errorf("Export returned a copy of %d replies without its audit line", doc.Count)
 	}
-	if err == nil || !strings.Contains(err.Error(), "no such table: privacy_audit") {
+	if err == nil || !strings.Contains(err.Error(), "privacy_audit") {
 		t.Errorf("Export error %v, want the failed audit write", err)
 	}
 }
@@ -333,7 +333,7 @@ func TestErase_NothingWithoutAuditLine(t *testing.T) {
 			}
 			before := f.dump(t, allReplies)
 			n, err := f.svc.Erase(context.Background(), f.admin, samEmail, mode, true)
-			if err == nil || !strings.Contains(err.Error(), "no such table: privacy_audit") || n != 0 {
+			if err == nil || !strings.Contains(err.Error(), "privacy_audit") || n != 0 {
 				t.Errorf("Erase = %d, %v; want 0 and the failed audit write", n, err)
 			}
 			if after := f.dump(t, allReplies); after != before {

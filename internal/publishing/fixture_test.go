@@ -2,9 +2,8 @@ package publishing_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/publishing"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // fixture is the publishing service on a migrated database of its own, with a clock
@@ -22,7 +22,7 @@ type fixture struct {
 	t   *testing.T
 	ctx context.Context
 	st  *store.Store
-	db  *sql.DB // a second connection, to set up what the service would refuse to
+	db  *storetest.DB // a second connection, to set up what the service would refuse to
 	svc *publishing.Service
 
 	mu  sync.Mutex
@@ -32,7 +32,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +41,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", path+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, path)
 	f := &fixture{t: t, ctx: ctx, st: st, db: db, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.svc = publishing.New(st)
 	f.svc.SetClock(f.clock)
@@ -144,4 +140,8 @@ func wantFields(t *testing.T, err error, fields ...string) {
 			t.Fatalf("fields = %v, want %q among them", v.Fields, name)
 		}
 	}
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
 }
