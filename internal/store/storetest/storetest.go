@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -73,22 +75,20 @@ func Path(t testing.TB) string {
 // call it only when Available.
 func NewPostgres(t testing.TB) string {
 	t.Helper()
+	return newDatabase(t, "")
+}
+
+// newDatabase creates a PostgreSQL database for the test with the clause given
+// (" TEMPLATE name", or none), dropped when the test ends, and returns its URL.
+func newDatabase(t testing.TB, clause string) string {
+	t.Helper()
 	server := os.Getenv(PostgresEnv)
 	if server == "" {
 		t.Fatalf("%s is not set: no PostgreSQL server for the test (.ci/run starts one)", PostgresEnv)
 	}
-	admin, err := sql.Open("pgx", server)
+	name, err := createDatabase("fascicle_test_", clause)
 	if err != nil {
-		t.Fatalf("%s: %v", PostgresEnv, err)
-	}
-	defer admin.Close()
-	b := make([]byte, 8)
-	rand.Read(b)
-	name := "fascicle_test_" + hex.EncodeToString(b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create a test database on %s (is the server running? .ci/run starts one): %v", store.RedactURL(server), err)
+		t.Fatalf("create a test database on %s (is the server running? .ci/postgres starts one): %v", store.RedactURL(server), err)
 	}
 	t.Cleanup(func() {
 		admin, err := sql.Open("pgx", server)
@@ -98,12 +98,51 @@ func NewPostgres(t testing.TB) string {
 		defer admin.Close()
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
+	return withDatabase(server, name)
+}
+
+// templateCopies keeps copies of one template from running at once: PostgreSQL
+// refuses a CREATE DATABASE whose template another one is reading.
+var templateCopies sync.Mutex
+
+// createDatabase creates a database named prefix and a random suffix on the server of
+// PostgresEnv, and returns its name.
+func createDatabase(prefix, clause string) (string, error) {
+	admin, err := sql.Open("pgx", os.Getenv(PostgresEnv))
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	b := make([]byte, 8)
+	rand.Read(b)
+	name := prefix + hex.EncodeToString(b)
+	if clause != "" {
+		templateCopies.Lock()
+		defer templateCopies.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+clause)
+	return name, err
+}
+
+// withDatabase returns the server's URL naming database name.
+func withDatabase(server, name string) string {
 	u, err := url.Parse(server)
 	if err != nil {
-		t.Fatal(err)
+		return server
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// databaseName returns the database a PostgreSQL URL names.
+func databaseName(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Path, "/")
 }
 
 // DB is a second connection to a test's database, for checking what was really
@@ -173,4 +212,96 @@ func SQLiteOnly(t testing.TB, why string) {
 	if OnPostgres() {
 		t.Skip("SQLite only: " + why)
 	}
+}
+
+// Template is a database readied once per run and engine, which tests start from: a
+// copy of a file, or a PostgreSQL database made with the template as its model, is
+// much faster than migrating and filling a new one for each test.
+type Template struct {
+	prepare func(context.Context, *store.Store) error
+	mu      sync.Mutex
+	made    map[store.Engine]string // the template's --db value per engine
+	dirs    []string
+}
+
+// NewTemplate returns a template that prepare readies (it migrates, say, and adds the
+// demo content) the first time a test asks for a copy on an engine.
+func NewTemplate(prepare func(context.Context, *store.Store) error) *Template {
+	return &Template{prepare: prepare, made: map[store.Engine]string{}}
+}
+
+// Copy returns the --db value of a new database for the test, a copy of the template.
+func (tp *Template) Copy(t testing.TB) string {
+	t.Helper()
+	source, err := tp.source()
+	if err != nil {
+		t.Fatalf("prepare the template database: %v", err)
+	}
+	if !OnPostgres() {
+		data, err := os.ReadFile(source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "fascicle.db")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	return newDatabase(t, " TEMPLATE "+databaseName(source))
+}
+
+func (tp *Template) source() (string, error) {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	engine := Engine()
+	if path, ok := tp.made[engine]; ok {
+		return path, nil
+	}
+	var path string
+	if engine == store.Postgres {
+		name, err := createDatabase("fascicle_template_", "")
+		if err != nil {
+			return "", err
+		}
+		path = withDatabase(os.Getenv(PostgresEnv), name)
+	} else {
+		dir, err := os.MkdirTemp("", "fascicle-test-template-")
+		if err != nil {
+			return "", err
+		}
+		tp.dirs = append(tp.dirs, dir)
+		path = filepath.Join(dir, "template.db")
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		return "", err
+	}
+	err = tp.prepare(context.Background(), st)
+	// Closing the last connection moves SQLite's write-ahead log into the file, and
+	// lets PostgreSQL copy the database.
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	tp.made[engine] = path
+	return path, nil
+}
+
+// Remove deletes the template databases; call it after Main.
+func (tp *Template) Remove() {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	for _, dir := range tp.dirs {
+		os.RemoveAll(dir)
+	}
+	if path, ok := tp.made[store.Postgres]; ok {
+		if admin, err := sql.Open("pgx", os.Getenv(PostgresEnv)); err == nil {
+			admin.Exec("DROP DATABASE IF EXISTS " + databaseName(path) + " WITH (FORCE)")
+			admin.Close()
+		}
+	}
+	tp.made = map[store.Engine]string{}
 }
