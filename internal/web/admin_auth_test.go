@@ -150,8 +150,14 @@ func TestRoleTable(t *testing.T) {
 			// A fresh site per role, as allowed actions change data.
 			s := newSite(t)
 			s.exec(t, `UPDATE comments SET status = 'pending' WHERE id = 1`)
-			s.exec(t, `INSERT OR IGNORE INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
-				SELECT 1, id, version, updated_at, status, title, slug, summary, body_markdown FROM articles WHERE id = 1`)
+			s.exec(t, `INSERT INTO revisions (id, article_id, version, created_at, status, title, slug, summary, body_markdown)
+				SELECT 1, id, version, updated_at, status, title, slug, summary, body_markdown FROM articles WHERE id = 1
+				ON CONFLICT DO NOTHING`)
+			// A webhook to show and delete.
+			if err := s.store.CreateWebhook(context.Background(), &model.Webhook{URL: "https://hooks.example.org/role-table",
+				Secret: "a secret for the role table", Events: model.WebhookEvents, CreatedAt: s.clock()}); err != nil {
+				t.Fatal(err)
+			}
 			// A ban to lift, as lifting one that is not there is 404 for everyone.
 			s.exec(t, `INSERT INTO bans (id, kind, value, created_at) VALUES (1, 'email', 'role-table', '2026-01-01 00:00:00')`)
 			var cookie *http.Cookie

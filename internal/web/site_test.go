@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -12,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,6 +26,7 @@ import (
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 	"github.com/fascicle/fascicle/internal/web"
 )
 
@@ -38,7 +37,7 @@ const articlePath = "/articles/" + demo.ArticleSlug
 type site struct {
 	handler http.Handler
 	store   *store.Store
-	db      *sql.DB // a second connection, to check what was really saved
+	db      *storetest.DB // a second connection, to check what was really saved
 	logs    *syncBuffer
 
 	mu  sync.Mutex
@@ -62,36 +61,15 @@ func prepare(ctx context.Context, st *store.Store) error {
 	return demo.Install(ctx, st)
 }
 
-// templateDB is a database file that prepare has readied, made once per test binary:
-// each site starts from a copy of it, on which prepare then has nothing left to do.
-var templateDB = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "fascicle-web-test-")
-	if err != nil {
-		return "", err
-	}
-	templateDir = dir
-	path := filepath.Join(dir, "template.db")
-	st, err := store.Open(path)
-	if err != nil {
-		return "", err
-	}
-	err = prepare(context.Background(), st)
-	// Closing the last connection moves the write-ahead log into the file.
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	return path, err
-})
+// template is a database that prepare has readied, made once per test run and
+// engine: each site starts from a copy of it, on which prepare then has nothing left to
+// do.
+var template = storetest.NewTemplate(prepare)
 
-// templateDir is the folder of templateDB, once it is made.
-var templateDir string
-
-// TestMain removes templateDB.
+// TestMain runs the tests on each engine (see storetest), then removes the template.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if templateDir != "" {
-		os.RemoveAll(templateDir)
-	}
+	code := storetest.Main(m)
+	template.Remove()
 	os.Exit(code)
 }
 
@@ -100,18 +78,7 @@ func TestMain(m *testing.M) {
 func newSiteWith(t testing.TB, configure func(*web.Options), opts ...store.Option) *site {
 	t.Helper()
 	ctx := context.Background()
-	template, err := templateDB()
-	if err != nil {
-		t.Fatalf("prepare the template database: %v", err)
-	}
-	data, err := os.ReadFile(template)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "fascicle.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := template.Copy(t)
 	st, err := store.Open(path, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -120,11 +87,7 @@ func newSiteWith(t testing.TB, configure func(*web.Options), opts ...store.Optio
 	if err := prepare(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, path)
 
 	s := &site{store: st, db: db, logs: &syncBuffer{}, now: time.Now()}
 	mod := moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
