@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -56,7 +57,11 @@ func RedactURL(db string) string {
 const PostgresConnections = 16
 
 func openPostgres(dsn string) (*Store, error) {
-	db, err := gorm.Open(postgres.New(postgres.Config{DSN: dsn}), &gorm.Config{
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
+	}
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: rewritingPool{pool}}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,
@@ -67,15 +72,6 @@ func openPostgres(dsn string) (*Store, error) {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
-	}
-	for _, err := range []error{
-		db.Callback().Query().Before("gorm:query").Register("fascicle:postgres", rewriteForPostgres),
-		db.Callback().Row().Before("gorm:row").Register("fascicle:postgres", rewriteForPostgres),
-		db.Callback().Raw().Before("gorm:raw").Register("fascicle:postgres", rewriteForPostgres),
-	} {
-		if err != nil {
-			return nil, err
-		}
 	}
 	sqlDB.SetMaxOpenConns(PostgresConnections)
 	sqlDB.SetMaxIdleConns(PostgresConnections)
@@ -131,18 +127,55 @@ var postgresSQL = strings.NewReplacer(
 	"+parent_id IS $", "parent_id IS NOT DISTINCT FROM $",
 )
 
-// rewriteForPostgres is a GORM callback that gives PostgreSQL the statement built from
-// a query written for SQLite (see postgresSQL). It runs on statements whose SQL is
-// written out (Raw, Exec); those GORM builds from models need nothing.
-func rewriteForPostgres(db *gorm.DB) {
-	if db.Statement == nil || db.Statement.SQL.Len() == 0 {
-		return
+// rewritingPool is the connection pool GORM uses on PostgreSQL: every statement, in
+// a transaction or not, goes to the database through postgresSQL.
+type rewritingPool struct{ db *sql.DB }
+
+func (p rewritingPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return p.db.PrepareContext(ctx, postgresSQL.Replace(query))
+}
+
+func (p rewritingPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.db.ExecContext(ctx, postgresSQL.Replace(query), args...)
+}
+
+func (p rewritingPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.db.QueryContext(ctx, postgresSQL.Replace(query), args...)
+}
+
+func (p rewritingPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.db.QueryRowContext(ctx, postgresSQL.Replace(query), args...)
+}
+
+func (p rewritingPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
+	tx, err := p.db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
-	query := db.Statement.SQL.String()
-	if rewritten := postgresSQL.Replace(query); rewritten != query {
-		db.Statement.SQL.Reset()
-		db.Statement.SQL.WriteString(rewritten)
-	}
+	return &rewritingTx{tx}, nil
+}
+
+func (p rewritingPool) GetDBConn() (*sql.DB, error) { return p.db, nil }
+
+func (p rewritingPool) Ping() error { return p.db.Ping() }
+
+// rewritingTx is a transaction of rewritingPool.
+type rewritingTx struct{ *sql.Tx }
+
+func (t *rewritingTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.Tx.PrepareContext(ctx, postgresSQL.Replace(query))
+}
+
+func (t *rewritingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, postgresSQL.Replace(query), args...)
+}
+
+func (t *rewritingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, postgresSQL.Replace(query), args...)
+}
+
+func (t *rewritingTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, postgresSQL.Replace(query), args...)
 }
 
 // Rebind returns query, written with SQLite's placeholders (? and ?N), in the SQL of
