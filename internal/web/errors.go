@@ -249,6 +249,12 @@ func (s *Server) renderError(c *gin.Context, status int, heading, message string
 	s.renderErrorPage(c, errorPage{Status: status, Heading: heading, Message: message})
 }
 
+// jsonError is an error page's words, for a request that asked for JSON.
+type jsonError struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
 // renderErrorPage is renderError for a page with more than a status and a message.
 func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 	c.Abort()
@@ -256,6 +262,10 @@ func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	if wantsJSON(c) { // a script: it shows the words where it asked
+		c.JSON(page.Status, jsonError{Error: page.Heading, Message: page.Message})
+		return
+	}
 	if staff(c) != nil && strings.HasPrefix(c.Request.URL.Path, "/admin/") {
 		// A staff member who meets an error in the staff pages keeps their header.
 		page.layout = s.adminLayout(c, page.Heading)
