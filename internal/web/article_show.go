@@ -167,7 +167,10 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		return
 	}
 
-	form.Action = articleURL + "/comments#respond"
+	// A refused reply comes back at #form-errors, which takes the focus (the browser's
+	// own, with no script: autofocus is ignored on a page opened at a fragment); an
+	// accepted one is sent on to the reply itself.
+	form.Action = articleURL + "/comments#form-errors"
 	form.CancelURL = articleURL + "#respond"
 	if form.ShownStamp == "" {
 		form.ShownStamp = s.formStampFor(c)
