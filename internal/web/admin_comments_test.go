@@ -1001,7 +1001,7 @@ func TestSettings_Policy(t *testing.T) {
 		res := s.getAs(t, admin, "/admin/settings").wantStatus(http.StatusOK)
 		res.wantContains(
 			`<input type="checkbox" id="hold_all" name="hold_all" checked>`,
-			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known">`,
+			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" aria-describedby="auto_approve_known-hint">`,
 			`id="hold_links" name="hold_links" type="number" min="0" max="100" value="2"`,
 			`<textarea id="hold_words" name="hold_words" rows="5">`+"\n</textarea>",
 			`<textarea id="spam_words" name="spam_words" rows="5">`+"\n</textarea>",
@@ -1060,16 +1060,21 @@ func TestSettings_Policy(t *testing.T) {
 			// The message sits between the field's label and the field itself.
 			label := strings.Index(res.Body, `<label for="`+tt.Field+`">`)
 			input := strings.Index(res.Body, `id="`+tt.Field+`" name="`+tt.Field+`"`)
-			msg := strings.Index(res.Body, `<span class="field-error">`+html.EscapeString(tt.Message)+`</span>`)
+			msg := strings.Index(res.Body, `<span class="field-error" id="`+tt.Field+`-error">`+html.EscapeString(tt.Message)+`</span>`)
 			if label < 0 || input < 0 || msg < label || msg > input {
-				t.Errorf("message %q is not next to the %s field (label %d, message %d, field %d)", tt.Message, tt.Field, label, msg, input)
+				t.Fatalf("message %q is not next to the %s field (label %d, message %d, field %d)", tt.Message, tt.Field, label, msg, input)
+			}
+			// And the field names it, for screen readers.
+			tag := res.Body[input : input+strings.IndexByte(res.Body[input:], '>')]
+			if !regexp.MustCompile(`aria-describedby="[^"]*\b`+tt.Field+`-error\b`).MatchString(tag) || !strings.Contains(tag, `aria-invalid="true"`) {
+				t.Errorf("the %s field does not name its message: %s", tt.Field, tag)
 			}
 			if n := strings.Count(res.Body, `class="field-error"`); n != 1 {
 				t.Errorf("%d field errors, want 1", n)
 			}
 			// Everything typed is still there, as typed.
 			res.wantContains(`<input type="checkbox" id="hold_all" name="hold_all">`,
-				`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
+				`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked aria-describedby="auto_approve_known-hint">`,
 				">\n"+html.EscapeString(form.Get("hold_words"))+"</textarea>")
 			for _, f := range []string{"hold_links", "thread_depth", "close_after_days", "flood_seconds", "min_form_seconds"} {
 				res.wantContains(`id="` + f + `" name="` + f + `" type="number"`)
@@ -1098,7 +1103,7 @@ func TestSettings_Policy(t *testing.T) {
 		}
 		res := s.getAs(t, admin, "/admin/settings?done=settings").wantStatus(http.StatusOK)
 		res.wantContains("Settings saved.", `<input type="checkbox" id="hold_all" name="hold_all">`,
-			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
+			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked aria-describedby="auto_approve_known-hint">`,
 			`<textarea id="hold_words" name="hold_words" rows="5">
 cheap
 casino
