@@ -39,6 +39,8 @@ type domainError struct {
 var domainErrors = []domainError{
 	{moderation.ErrReplyNotFound, http.StatusNotFound, "Reply not found",
 		"There is no reply with this number. It may have been deleted permanently."},
+	{moderation.ErrNotClinicianAnswer, http.StatusConflict, "Not a clinician’s answer",
+		"Only a clinician’s published answer to another reply can be pinned: an approved staff reply, signed with the credentials of its account."},
 	{moderation.ErrBanNotFound, http.StatusNotFound, "Ban not found",
 		"There is no ban with this number. It may have been lifted already."},
 	{model.ErrNotFound, http.StatusNotFound, "Page not found",
@@ -167,8 +169,9 @@ func (s *Server) failIn(c *gin.Context, action string, err error) {
 // (made up, or removed by someone else since the page was loaded) a link back to its
 // list.
 var backLinks = map[error]struct{ url, label string }{
-	moderation.ErrReplyNotFound: {"/admin/comments", "Go to the moderation queue"},
-	moderation.ErrBanNotFound:   {"/admin/bans", "Go to the list of bans"},
+	moderation.ErrReplyNotFound:      {"/admin/comments", "Go to the moderation queue"},
+	moderation.ErrNotClinicianAnswer: {"/admin/comments", "Go to the moderation queue"},
+	moderation.ErrBanNotFound:        {"/admin/bans", "Go to the list of bans"},
 }
 
 // describe returns what err stands for in domainErrors, and false for an unexpected
