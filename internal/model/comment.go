@@ -62,8 +62,11 @@ type Comment struct {
 	// the signature of its replies; filled only where a page shows them.
 	StaffRole        Role
 	StaffCredentials string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// Pinned marks a clinician's answer that a moderator listed first under the reply
+	// it answers.
+	Pinned    bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Valid reports whether s is one of the statuses.

@@ -68,16 +68,28 @@ func replyNotFound(err error) error {
 	return err
 }
 
-// Moderate does action to the reply id as moderator by, and reports whether that
-// changed it: approving an approved reply, or deleting a pending one, does not. The
+// Outcome is what one action did to one reply.
+type Outcome struct {
+	// Changed reports whether the action changed the reply: approving an approved
+	// reply, or deleting a pending one, does not.
+	Changed bool
+	// Before and After are the reply's status before and after; After is "" once the
+	// reply is deleted.
+	Before, After model.CommentStatus
+	// Undo is the action that puts the reply back where it was, and "" when none
+	// does: nothing changed, or the reply is deleted.
+	Undo Action
+}
+
+// Moderate does action to the reply id as moderator by, and says what that did. The
 // reply remembers who moved it and when. Returns ErrReplyNotFound if there is no
 // reply id, and ErrUnknownAction.
-func (s *Service) Moderate(ctx context.Context, by *model.User, action Action, id int64) (bool, error) {
+func (s *Service) Moderate(ctx context.Context, by *model.User, action Action, id int64) (Outcome, error) {
 	if !action.Valid() {
-		return false, ErrUnknownAction
+		return Outcome{}, ErrUnknownAction
 	}
 	now := s.now().UTC()
-	changed := false
+	var out Outcome
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		states, err := tx.CommentStates(ctx, []int64{id})
 		if err != nil {
@@ -87,13 +99,54 @@ func (s *Service) Moderate(ctx context.Context, by *model.User, action Action, i
 			return ErrReplyNotFound
 		}
 		n, err := apply(ctx, tx, by, action, states, now)
-		changed = n > 0
+		out = outcome(action, states[0], n > 0)
 		return err
 	})
 	if err != nil {
-		return false, err
+		return Outcome{}, err
 	}
-	return changed, nil
+	return out, nil
+}
+
+// outcome is what action did to a reply that was in state st, and changed or not.
+func outcome(action Action, st store.CommentState, changed bool) Outcome {
+	out := Outcome{Changed: changed, Before: st.Status, After: st.Status}
+	switch {
+	case !changed:
+		return out
+	case action == ActionDelete:
+		out.After = ""
+		return out
+	}
+	if status, _, ok := after(action, st); ok {
+		out.After = status
+	}
+	out.Undo = undo(out.Before, out.After)
+	return out
+}
+
+// undo returns the action that moves a reply from status to back to status from, the
+// way it came: a reply moved into spam or trash from outside them is restored (which
+// puts it back where it was remembered to be); any other goes back by the action that
+// leads to its old status. That is exact for the actions the queue's rows offer; a
+// reply approved straight from the bin (a bulk action) goes back to it remembering
+// approved. It returns "" when the status did not change (closing a reply's reports,
+// which no action reopens).
+func undo(from, to model.CommentStatus) Action {
+	switch {
+	case from == to:
+		return ""
+	case inBin(to) && !inBin(from):
+		return ActionRestore
+	case from == model.CommentPending:
+		return ActionUnapprove
+	}
+	for action, status := range moveTo {
+		if status == from {
+			return action
+		}
+	}
+	return ""
 }
 
 // ModerateAll does action to the replies ids as moderator by, and returns how many it

@@ -17,15 +17,15 @@ func TestModerate_UnknownReplyNotFound(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	gone := f.add(t, model.Comment{Status: model.CommentTrash})
-	if changed, err := f.svc.Moderate(ctx, nil, moderation.ActionDelete, gone); err != nil || !changed {
-		t.Fatalf("deleting a reply in the trash = %v, %v; want true, nil", changed, err)
+	if out, err := f.svc.Moderate(ctx, nil, moderation.ActionDelete, gone); err != nil || !out.Changed {
+		t.Fatalf("deleting a reply in the trash = %+v, %v; want changed, nil", out, err)
 	}
 	before := f.snapshot(t)
 	for _, id := range []int64{gone, 9999, 0, -1} {
 		for _, action := range moderation.Actions {
-			changed, err := f.svc.Moderate(ctx, nil, action, id)
-			if !errors.Is(err, moderation.ErrReplyNotFound) || !errors.Is(err, model.ErrNotFound) || changed {
-				t.Errorf("Moderate(%s, %d) = %v, %v; want false, ErrReplyNotFound", action, id, changed, err)
+			out, err := f.svc.Moderate(ctx, nil, action, id)
+			if !errors.Is(err, moderation.ErrReplyNotFound) || !errors.Is(err, model.ErrNotFound) || out != (moderation.Outcome{}) {
+				t.Errorf("Moderate(%s, %d) = %+v, %v; want nothing, ErrReplyNotFound", action, id, out, err)
 			}
 		}
 	}
@@ -43,8 +43,8 @@ func TestModerate_UnknownActionRefused(t *testing.T) {
 	id := f.add(t, model.Comment{})
 	before := f.snapshot(t)
 	for _, action := range []moderation.Action{"", "publish", "Approve", "approve "} {
-		if changed, err := f.svc.Moderate(ctx, nil, action, id); !errors.Is(err, moderation.ErrUnknownAction) || changed {
-			t.Errorf("Moderate(%q) = %v, %v; want false, ErrUnknownAction", action, changed, err)
+		if out, err := f.svc.Moderate(ctx, nil, action, id); !errors.Is(err, moderation.ErrUnknownAction) || out != (moderation.Outcome{}) {
+			t.Errorf("Moderate(%q) = %+v, %v; want nothing, ErrUnknownAction", action, out, err)
 		}
 		if n, err := f.svc.ModerateAll(ctx, nil, action, []int64{id, 1}); !errors.Is(err, moderation.ErrUnknownAction) || n != 0 {
 			t.Errorf("ModerateAll(%q) = %d, %v; want 0, ErrUnknownAction", action, n, err)
@@ -105,10 +105,11 @@ func TestModerate_StatusRules(t *testing.T) {
 			var changed bool
 			for _, action := range tt.Actions {
 				f.now = f.now.Add(time.Minute)
-				var err error
-				if changed, err = f.svc.Moderate(ctx, nil, action, id); err != nil {
+				out, err := f.svc.Moderate(ctx, nil, action, id)
+				if err != nil {
 					t.Fatalf("%s: %v", action, err)
 				}
+				changed = out.Changed
 			}
 			got, ok := f.row(t, id)
 			if !ok {
@@ -127,6 +128,79 @@ func TestModerate_StatusRules(t *testing.T) {
 	}
 }
 
+// Ensure an action's outcome names the statuses before and after, and an undo that
+// puts the reply back exactly as it was (status and remembered status) after each
+// action the queue's rows offer; that an action
+// which changed nothing, or only closed reports, or deleted the reply, offers none.
+func TestModerate_UndoPutsItBack(t *testing.T) {
+	t.Parallel()
+	type state struct{ Status, Previous string }
+	tests := []struct {
+		Name     string
+		Start    state
+		Action   moderation.Action
+		WantUndo moderation.Action
+	}{
+		{"Approve", state{"pending", ""}, "approve", "unapprove"},
+		{"Unapprove", state{"approved", ""}, "unapprove", "approve"},
+		{"SpamPending", state{"pending", ""}, "spam", "restore"},
+		{"SpamApproved", state{"approved", ""}, "spam", "restore"},
+		{"TrashPending", state{"pending", ""}, "trash", "restore"},
+		{"TrashApproved", state{"approved", ""}, "trash", "restore"},
+		{"RestoreFromSpam", state{"spam", "approved"}, "restore", "spam"},
+		{"RestoreFromTrash", state{"trash", "pending"}, "restore", "trash"},
+		{"TrashFromSpam", state{"spam", "pending"}, "trash", "spam"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			ctx := context.Background()
+			id := f.add(t, model.Comment{Status: model.CommentStatus(tt.Start.Status)})
+			if _, err := f.db.Exec(`UPDATE comments SET previous_status = ? WHERE id = ?`, tt.Start.Previous, id); err != nil {
+				t.Fatal(err)
+			}
+			out, err := f.svc.Moderate(ctx, nil, tt.Action, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := f.row(t, id)
+			if !out.Changed || string(out.Before) != tt.Start.Status || string(out.After) != got.Status || out.Undo != tt.WantUndo {
+				t.Fatalf("%s = %+v (now %s); want changed from %s to %s, undo %s", tt.Action, out, got.Status, tt.Start.Status, got.Status, tt.WantUndo)
+			}
+			back, err := f.svc.Moderate(ctx, nil, out.Undo, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ = f.row(t, id)
+			if (state{got.Status, got.Previous}) != tt.Start || !back.Changed || string(back.After) != tt.Start.Status {
+				t.Errorf("after undo (%s = %+v): status %q, previous %q; want %q, %q", out.Undo, back, got.Status, got.Previous, tt.Start.Status, tt.Start.Previous)
+			}
+		})
+	}
+	t.Run("NoneWithoutChange", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		ctx := context.Background()
+		pending := f.add(t, model.Comment{Status: model.CommentPending})
+		trashed := f.add(t, model.Comment{Status: model.CommentTrash})
+		for _, step := range []struct {
+			action moderation.Action
+			id     int64
+			want   moderation.Outcome
+		}{
+			{"approve", pending, moderation.Outcome{Changed: true, Before: "pending", After: "approved", Undo: "unapprove"}},
+			{"approve", pending, moderation.Outcome{Before: "approved", After: "approved"}},
+			{"delete", pending, moderation.Outcome{Before: "approved", After: "approved"}},
+			{"delete", trashed, moderation.Outcome{Changed: true, Before: "trash"}},
+		} {
+			if out, err := f.svc.Moderate(ctx, nil, step.action, step.id); err != nil || out != step.want {
+				t.Errorf("%s %d = %+v, %v; want %+v", step.action, step.id, out, err, step.want)
+			}
+		}
+	})
+}
+
 // Ensure a reply can be deleted only from spam or trash, that deleting one elsewhere
 // reports no change and keeps it, and that the replies to a deleted reply move up to
 // its parent.
@@ -136,8 +210,8 @@ func TestModerate_DeleteOnlyFromSpamOrTrash(t *testing.T) {
 	ctx := context.Background()
 	for _, status := range []model.CommentStatus{model.CommentPending, model.CommentApproved} {
 		id := f.add(t, model.Comment{Status: status})
-		if changed, err := f.svc.Moderate(ctx, nil, moderation.ActionDelete, id); err != nil || changed {
-			t.Errorf("deleting a %s reply = %v, %v; want false, nil", status, changed, err)
+		if out, err := f.svc.Moderate(ctx, nil, moderation.ActionDelete, id); err != nil || out.Changed || out.After != status {
+			t.Errorf("deleting a %s reply = %+v, %v; want unchanged, still %s", status, out, err, status)
 		}
 		if r, ok := f.row(t, id); !ok || r.Status != string(status) {
 			t.Errorf("the %s reply after delete: %+v, exists %v; want it kept as it was", status, r, ok)
@@ -146,8 +220,8 @@ func TestModerate_DeleteOnlyFromSpamOrTrash(t *testing.T) {
 	// Demo reply 2 answers reply 1; one more level under it.
 	under := f.add(t, model.Comment{Status: model.CommentApproved, ParentID: new(int64(2))})
 	for _, action := range []moderation.Action{moderation.ActionSpam, moderation.ActionDelete} {
-		if changed, err := f.svc.Moderate(ctx, nil, action, 2); err != nil || !changed {
-			t.Fatalf("%s reply 2 = %v, %v; want true, nil", action, changed, err)
+		if out, err := f.svc.Moderate(ctx, nil, action, 2); err != nil || !out.Changed {
+			t.Fatalf("%s reply 2 = %+v, %v; want changed, nil", action, out, err)
 		}
 	}
 	if _, ok := f.row(t, 2); ok {

@@ -28,6 +28,7 @@ type commentRow struct {
 	HeldReason     string
 	PreviousStatus string
 	UserID         *int64
+	PinnedAt       *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -51,7 +52,7 @@ func (s *Store) commentModel(r commentRow) (model.Comment, error) {
 		Status: model.CommentStatus(r.Status), UserAgent: r.UserAgent,
 		ClientHash: r.ClientHash, ClientPrefix: r.ClientPrefix,
 		HeldReason: r.HeldReason, PreviousStatus: model.CommentStatus(r.PreviousStatus), UserID: r.UserID,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		Pinned: r.PinnedAt != nil, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if len(r.AuthorEmailEnc) > 0 {
 		keys, err := s.emailKeys()
@@ -67,13 +68,14 @@ func (s *Store) commentModel(r commentRow) (model.Comment, error) {
 
 const approvedCommentsQuery = `
 	SELECT c.id, c.parent_id, c.author_name, c.author_email_index, c.author_url, c.body, c.user_id,
-	       COALESCE(u.role, ''), COALESCE(u.credentials, ''), c.created_at, c.updated_at
+	       COALESCE(u.role, ''), COALESCE(u.credentials, ''), c.pinned_at IS NOT NULL, c.created_at, c.updated_at
 	  FROM comments c LEFT JOIN users u ON u.id = c.user_id
 	 WHERE c.article_id = ? AND c.status = ? ORDER BY c.created_at, c.id`
 
 // ApprovedComments returns the approved replies to an article, oldest first, with the
 // columns a public page may show: no email (only its blind index), no client data;
-// a staff reply comes with its account's role and credentials.
+// a staff reply comes with its account's role and credentials, and whether it is
+// pinned.
 // It reads the rows without reflection, as it runs on every rendered article page.
 func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.Comment, error) {
 	rows, err := s.db.WithContext(ctx).Raw(approvedCommentsQuery, articleID, model.CommentApproved).Rows()
@@ -86,7 +88,7 @@ func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.
 		c := model.Comment{ArticleID: articleID, Status: model.CommentApproved}
 		var parentID, userID sql.NullInt64
 		if err := rows.Scan(&c.ID, &parentID, &c.AuthorName, &c.EmailIndex, &c.AuthorURL, &c.Body, &userID,
-			&c.StaffRole, &c.StaffCredentials, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			&c.StaffRole, &c.StaffCredentials, &c.Pinned, &c.CreatedAt, &c.UpdatedAt); err != nil {
 			return nil, translate(err)
 		}
 		if parentID.Valid {

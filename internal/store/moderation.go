@@ -44,7 +44,7 @@ const queueSearchClause = `(c.body LIKE ? ESCAPE '\' OR c.author_name LIKE ? ESC
 const (
 	queueListQuery = `
 		SELECT c.*, a.title AS article_title, a.slug AS article_slug,
-		       p.author_name AS parent_author, u.name AS staff_name, u.role AS staff_role,
+		       p.author_name AS parent_author, u.name AS staff_name, u.role AS staff_role, u.credentials AS staff_credentials,
 		       m.name AS status_by_name
 		  FROM comments c
 		  JOIN articles a ON a.id = c.article_id
@@ -124,14 +124,15 @@ func (s *Store) CommentQueueIDs(ctx context.Context, f CommentFilter) ([]int64, 
 
 func (s *Store) queueComments(ctx context.Context, where string, args []any, limit, offset int) ([]QueueComment, error) {
 	var rows []struct {
-		Comment      commentRow `gorm:"embedded"`
-		ArticleTitle string
-		ArticleSlug  string
-		ParentAuthor *string
-		StaffName    *string
-		StaffRole    *string
-		StatusByName *string
-		StatusAt     *time.Time
+		Comment          commentRow `gorm:"embedded"`
+		ArticleTitle     string
+		ArticleSlug      string
+		ParentAuthor     *string
+		StaffName        *string
+		StaffRole        *string
+		StaffCredentials *string
+		StatusByName     *string
+		StatusAt         *time.Time
 	}
 	err := s.db.WithContext(ctx).Raw(fmt.Sprintf(queueListQuery, where), append(args, limit, offset)...).Scan(&rows).Error
 	if err != nil {
@@ -152,6 +153,9 @@ func (s *Store) queueComments(ctx context.Context, where string, args []any, lim
 		}
 		if r.StaffRole != nil {
 			list[i].Comment.StaffRole = model.Role(*r.StaffRole)
+		}
+		if r.StaffCredentials != nil {
+			list[i].Comment.StaffCredentials = *r.StaffCredentials
 		}
 		if r.StatusByName != nil {
 			list[i].StatusByName, list[i].StatusAt = *r.StatusByName, utcPtr(r.StatusAt)
@@ -216,6 +220,22 @@ func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, status, previ
 	res := s.db.WithContext(ctx).Exec(`UPDATE comments SET status = ?, previous_status = ?, updated_at = ? WHERE id IN ?`,
 		status, previous, now.UTC(), ids)
 	return int(res.RowsAffected), translate(res.Error)
+}
+
+// PinAnswer pins the reply id under the reply parentID at now, and unpins any other
+// answer pinned there.
+func (s *Store) PinAnswer(ctx context.Context, id, parentID int64, now time.Time) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE comments SET pinned_at = NULL WHERE parent_id = ? AND id <> ? AND pinned_at IS NOT NULL`, parentID, id).Error
+	if err != nil {
+		return translate(err)
+	}
+	return translate(s.db.WithContext(ctx).Exec(`UPDATE comments SET pinned_at = ? WHERE id = ?`, now.UTC(), id).Error)
+}
+
+// UnpinAnswer unpins the reply id, and reports whether it was pinned.
+func (s *Store) UnpinAnswer(ctx context.Context, id int64) (bool, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE comments SET pinned_at = NULL WHERE id = ? AND pinned_at IS NOT NULL`, id)
+	return res.RowsAffected > 0, translate(res.Error)
 }
 
 // NoteModerator records that moderator by moved the replies ids to their status at

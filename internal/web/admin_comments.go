@@ -194,7 +194,9 @@ func (s *Server) adminComments(c *gin.Context) {
 }
 
 // POST /admin/comments/:id/action/:action does one of moderation.Actions to one reply;
-// one that does not exist is 404, as with every other made-up ID.
+// one that does not exist is 404, as with every other made-up ID. It answers with the
+// queue page it came from, or, asked for JSON (the queue's script, acting in place),
+// with an actionOutcome.
 func (s *Server) adminCommentAction(c *gin.Context) {
 	if !s.readForm(c) {
 		return
@@ -205,16 +207,62 @@ func (s *Server) adminCommentAction(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	changed, err := s.moderation.Moderate(c.Request.Context(), staff(c), action, id)
+	out, err := s.moderation.Moderate(c.Request.Context(), staff(c), action, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	if wantsJSON(c) {
+		s.actionOutcome(c, id, action, out)
+		return
+	}
 	n := 0
-	if changed {
+	if out.Changed {
 		n = 1
 	}
 	s.redirectBack(c, string(action), n)
+}
+
+// actionOutcome is the answer to a row's action asked for as JSON: what became of the
+// reply, the words for it, how to undo it, and the counts of the queue's tabs now.
+type actionOutcome struct {
+	ID      int64          `json:"id"`
+	Action  string         `json:"action"`
+	Changed bool           `json:"changed"`
+	Status  string         `json:"status"` // "" once deleted
+	Message string         `json:"message"`
+	Undo    string         `json:"undo,omitempty"` // the action that puts it back, if any
+	Counts  map[string]int `json:"counts"`         // by tab, "reported" included
+}
+
+// actionOutcome answers a row's action with JSON.
+func (s *Server) actionOutcome(c *gin.Context, id int64, action moderation.Action, out moderation.Outcome) {
+	ctx := c.Request.Context()
+	counts, err := s.store.CommentCounts(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	reported, err := s.store.CountReported(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	answer := actionOutcome{ID: id, Action: string(action), Changed: out.Changed, Status: string(out.After),
+		Message: flashMessages[string(action)], Undo: string(out.Undo), Counts: map[string]int{string(reportedTab): reported}}
+	if !out.Changed {
+		answer.Message = "Nothing changed: this reply was already there, or cannot take that action."
+	}
+	for _, st := range model.CommentStatuses {
+		answer.Counts[string(st)] = counts[st]
+	}
+	c.JSON(http.StatusOK, answer)
+}
+
+// wantsJSON reports whether the request asks for JSON rather than a page, as the
+// queue's script does.
+func wantsJSON(c *gin.Context) bool {
+	return c.NegotiateFormat(gin.MIMEHTML, gin.MIMEJSON) == gin.MIMEJSON
 }
 
 // POST /admin/comments/bulk does the action chosen in the queue's menu to the replies

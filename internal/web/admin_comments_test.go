@@ -3,9 +3,11 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -439,6 +441,154 @@ func TestModeration_RowActions(t *testing.T) {
 	})
 }
 
+// postJSON is postForm from a script that asks for JSON, as the queue's does.
+func (s *site) postJSON(t testing.TB, target string, form url.Values, cookie *http.Cookie) *response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Accept", "application/json")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return s.do(t, req)
+}
+
+// wantJSON checks that the response is JSON and decodes it into v.
+func (r *response) wantJSON(v any) *response {
+	r.t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		r.t.Fatalf("Content-Type = %q, want JSON; body:\n%.500s", ct, r.Body)
+	}
+	dec := json.NewDecoder(strings.NewReader(r.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		r.t.Fatalf("decode %q: %v", r.Body, err)
+	}
+	return r
+}
+
+// Ensure a row's action asked for as JSON (the queue's script, acting in place) does
+// what the form does and answers with the reply's new status, the words for it, the
+// action that undoes it and the tabs' counts; that the undo puts the reply back; and
+// that a refusal answers JSON with the error page's words and status.
+func TestModeration_RowActionAsJSON(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	mod := s.moderator(t)
+	type outcome struct {
+		ID      int64          `json:"id"`
+		Action  string         `json:"action"`
+		Changed bool           `json:"changed"`
+		Status  string         `json:"status"`
+		Message string         `json:"message"`
+		Undo    string         `json:"undo"`
+		Counts  map[string]int `json:"counts"`
+	}
+	counts := func() map[string]int {
+		m := map[string]int{"reported": 0}
+		for _, st := range []string{"pending", "approved", "spam", "trash"} {
+			m[st] = s.count(t, `SELECT count(*) FROM comments WHERE status = ?`, st)
+		}
+		return m
+	}
+	act := func(id int64, action string) outcome {
+		t.Helper()
+		var got outcome
+		s.postJSON(t, "/admin/comments/"+itoa(id)+"/action/"+action, url.Values{"return": {"/admin/comments"}}, mod).
+			wantStatus(http.StatusOK).wantJSON(&got)
+		return got
+	}
+	tests := []struct {
+		Name  string
+		Start string
+		Do    string
+		Want  outcome // ID and Counts filled in by the test
+	}{
+		{"Approve", "pending", "approve", outcome{Action: "approve", Changed: true, Status: "approved", Message: "Approved.", Undo: "unapprove"}},
+		{"Unapprove", "approved", "unapprove", outcome{Action: "unapprove", Changed: true, Status: "pending", Message: "Unapproved: back in Pending.", Undo: "approve"}},
+		{"Spam", "pending", "spam", outcome{Action: "spam", Changed: true, Status: "spam", Message: "Marked as spam.", Undo: "restore"}},
+		{"Trash", "approved", "trash", outcome{Action: "trash", Changed: true, Status: "trash", Message: "Moved to the trash.", Undo: "restore"}},
+		{"Restore", "spam", "restore", outcome{Action: "restore", Changed: true, Status: "pending", Message: "Restored.", Undo: "spam"}},
+		{"DeleteHasNoUndo", "trash", "delete", outcome{Action: "delete", Changed: true, Status: "", Message: "Deleted permanently."}},
+		{"NothingChanged", "approved", "approve", outcome{Action: "approve", Status: "approved",
+			Message: "Nothing changed: this reply was already there, or cannot take that action."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.Name, func(t *testing.T) {
+			id := s.addReplyRow(t, replyRow{Status: tt.Start, Body: "JSON " + tt.Name})
+			got := act(id, tt.Do)
+			tt.Want.ID, tt.Want.Counts = id, counts()
+			if !reflect.DeepEqual(got, tt.Want) {
+				t.Fatalf("answer = %+v\nwant     %+v", got, tt.Want)
+			}
+			if tt.Want.Status == "" {
+				if n := s.count(t, `SELECT count(*) FROM comments WHERE id = ?`, id); n != 0 {
+					t.Fatalf("the reply is still there after delete")
+				}
+				return
+			}
+			if st := s.status(t, id); st != tt.Want.Status {
+				t.Fatalf("status = %q, want %q", st, tt.Want.Status)
+			}
+			if tt.Want.Undo == "" {
+				return
+			}
+			back := act(id, tt.Want.Undo)
+			if !back.Changed || back.Status != tt.Start || s.status(t, id) != tt.Start {
+				t.Errorf("undo by %s = %+v, status now %q; want it back in %s", tt.Want.Undo, back, s.status(t, id), tt.Start)
+			}
+		})
+	}
+	t.Run("ErrUnknownReplyNotFound", func(t *testing.T) {
+		var got struct{ Error, Message string }
+		s.postJSON(t, "/admin/comments/99999/action/approve", nil, mod).wantStatus(http.StatusNotFound).wantJSON(&got)
+		if got.Error != "Reply not found" || got.Message != "There is no reply with this number. It may have been deleted permanently." {
+			t.Errorf("answer = %+v", got)
+		}
+	})
+	t.Run("ErrUnknownAction", func(t *testing.T) {
+		id := s.addReplyRow(t, replyRow{Body: "JSON unknown action"})
+		var got struct{ Error, Message string }
+		s.postJSON(t, "/admin/comments/"+itoa(id)+"/action/publish", nil, mod).wantStatus(http.StatusNotFound).wantJSON(&got)
+		if got.Error != "Page not found" || s.status(t, id) != "pending" {
+			t.Errorf("answer = %+v, status %q; want Page not found and the reply still pending", got, s.status(t, id))
+		}
+	})
+	t.Run("CrossSiteRefused", func(t *testing.T) {
+		id := s.addReplyRow(t, replyRow{Body: "JSON from another site"})
+		req := httptest.NewRequest(http.MethodPost, "/admin/comments/"+itoa(id)+"/action/approve", strings.NewReader(""))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Accept", "application/json")
+		req.AddCookie(mod)
+		var got struct{ Error, Message string }
+		s.do(t, req).wantStatus(http.StatusForbidden).wantJSON(&got)
+		if got.Error != "Request refused" || s.status(t, id) != "pending" {
+			t.Errorf("answer = %+v, status %q; want Request refused and the reply still pending", got, s.status(t, id))
+		}
+	})
+	// Signed out, a script is sent to sign in like a form; it then submits the form
+	// itself, which shows the sign-in page.
+	t.Run("SignedOutChangesNothing", func(t *testing.T) {
+		id := s.addReplyRow(t, replyRow{Body: "JSON nobody signed in"})
+		s.postJSON(t, "/admin/comments/"+itoa(id)+"/action/approve", nil, nil).wantSeeOtherTo("/admin/login")
+		if got := s.status(t, id); got != "pending" {
+			t.Errorf("status = %q, want pending", got)
+		}
+	})
+	// A browser's own request, which accepts anything, still gets the page.
+	t.Run("BrowserGetsRedirect", func(t *testing.T) {
+		id := s.addReplyRow(t, replyRow{Body: "JSON plain browser"})
+		req := httptest.NewRequest(http.MethodPost, "/admin/comments/"+itoa(id)+"/action/approve", strings.NewReader("return=%2Fadmin%2Fcomments"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+		req.AddCookie(mod)
+		s.do(t, req).wantSeeOtherTo("/admin/comments?done=approve&n=1")
+	})
+}
+
 // Ensure deleting a reply that has replies keeps them, one level up.
 func TestModeration_DeleteMovesRepliesUp(t *testing.T) {
 	t.Parallel()
@@ -851,7 +1001,7 @@ func TestSettings_Policy(t *testing.T) {
 		res := s.getAs(t, admin, "/admin/settings").wantStatus(http.StatusOK)
 		res.wantContains(
 			`<input type="checkbox" id="hold_all" name="hold_all" checked>`,
-			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known">`,
+			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" aria-describedby="auto_approve_known-hint">`,
 			`id="hold_links" name="hold_links" type="number" min="0" max="100" value="2"`,
 			`<textarea id="hold_words" name="hold_words" rows="5">`+"\n</textarea>",
 			`<textarea id="spam_words" name="spam_words" rows="5">`+"\n</textarea>",
@@ -910,16 +1060,21 @@ func TestSettings_Policy(t *testing.T) {
 			// The message sits between the field's label and the field itself.
 			label := strings.Index(res.Body, `<label for="`+tt.Field+`">`)
 			input := strings.Index(res.Body, `id="`+tt.Field+`" name="`+tt.Field+`"`)
-			msg := strings.Index(res.Body, `<span class="field-error">`+html.EscapeString(tt.Message)+`</span>`)
+			msg := strings.Index(res.Body, `<span class="field-error" id="`+tt.Field+`-error">`+html.EscapeString(tt.Message)+`</span>`)
 			if label < 0 || input < 0 || msg < label || msg > input {
-				t.Errorf("message %q is not next to the %s field (label %d, message %d, field %d)", tt.Message, tt.Field, label, msg, input)
+				t.Fatalf("message %q is not next to the %s field (label %d, message %d, field %d)", tt.Message, tt.Field, label, msg, input)
+			}
+			// And the field names it, for screen readers.
+			tag := res.Body[input : input+strings.IndexByte(res.Body[input:], '>')]
+			if !regexp.MustCompile(`aria-describedby="[^"]*\b`+tt.Field+`-error\b`).MatchString(tag) || !strings.Contains(tag, `aria-invalid="true"`) {
+				t.Errorf("the %s field does not name its message: %s", tt.Field, tag)
 			}
 			if n := strings.Count(res.Body, `class="field-error"`); n != 1 {
 				t.Errorf("%d field errors, want 1", n)
 			}
 			// Everything typed is still there, as typed.
 			res.wantContains(`<input type="checkbox" id="hold_all" name="hold_all">`,
-				`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
+				`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked aria-describedby="auto_approve_known-hint">`,
 				">\n"+html.EscapeString(form.Get("hold_words"))+"</textarea>")
 			for _, f := range []string{"hold_links", "thread_depth", "close_after_days", "flood_seconds", "min_form_seconds"} {
 				res.wantContains(`id="` + f + `" name="` + f + `" type="number"`)
@@ -948,7 +1103,7 @@ func TestSettings_Policy(t *testing.T) {
 		}
 		res := s.getAs(t, admin, "/admin/settings?done=settings").wantStatus(http.StatusOK)
 		res.wantContains("Settings saved.", `<input type="checkbox" id="hold_all" name="hold_all">`,
-			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked>`,
+			`<input type="checkbox" id="auto_approve_known" name="auto_approve_known" checked aria-describedby="auto_approve_known-hint">`,
 			`<textarea id="hold_words" name="hold_words" rows="5">
 cheap
 casino

@@ -49,6 +49,7 @@ type threadComment struct {
 	Children    []*threadComment
 
 	Clinician  bool   // a clinician's answer, listed first under the reply it answers
+	pinned     bool   // the answer a moderator pinned first, before other clinicians'
 	anonymised bool   // its author's data was erased: the avatar is the placeholder
 	source     string // the text as the reader typed it
 }
@@ -167,7 +168,10 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		return
 	}
 
-	form.Action = articleURL + "/comments#respond"
+	// A refused reply comes back at #form-errors, which takes the focus (the browser's
+	// own, with no script: autofocus is ignored on a page opened at a fragment); an
+	// accepted one is sent on to the reply itself.
+	form.Action = articleURL + "/comments#form-errors"
 	form.CancelURL = articleURL + "#respond"
 	if form.ShownStamp == "" {
 		form.ShownStamp = s.formStampFor(c)
@@ -236,6 +240,7 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 			CreatedAt:  cm.CreatedAt,
 			Pending:    cm.Status == model.CommentPending,
 			Staff:      cm.UserID != nil,
+			pinned:     cm.Pinned,
 		}
 		if tc.Staff {
 			tc.StaffRole, tc.Credentials = cm.StaffRole.Label(), cm.StaffCredentials
@@ -255,12 +260,12 @@ func buildThread(comments []model.Comment, articleURL string, maxDepth int) ([]*
 		children[parent] = append(children[parent], byID[cm.ID])
 	}
 	// A clinician's answer (a staff reply signed with credentials) comes first under
-	// the reply it answers, so that a reader finds it before the other answers; the
-	// rest keep their order.
+	// the reply it answers, so that a reader finds it before the other answers, and the
+	// one a moderator pinned before any other; the rest keep their order.
 	for parent, list := range children {
 		if parent != 0 {
 			slices.SortStableFunc(list, func(a, b *threadComment) int {
-				return cmp.Compare(boolRank(!a.clinician()), boolRank(!b.clinician()))
+				return cmp.Compare(a.answerRank(), b.answerRank())
 			})
 		}
 	}
@@ -302,9 +307,14 @@ func (tc *threadComment) clinician() bool {
 	return tc.Staff && tc.Credentials != ""
 }
 
-func boolRank(b bool) int {
-	if b {
+// answerRank is where tc comes among the answers to a reply: the pinned answer first,
+// then clinicians', then the others.
+func (tc *threadComment) answerRank() int {
+	switch {
+	case tc.pinned:
+		return 0
+	case tc.clinician():
 		return 1
 	}
-	return 0
+	return 2
 }

@@ -324,7 +324,8 @@ func newCrawlSite(t testing.TB) *crawlSite {
 	c := &crawlSite{site: s, routes: declaredRoutes(t), admin: s.signIn(t, s.addUser(t, model.RoleAdmin))}
 
 	// Content that makes every kind of page and button appear: a second page of
-	// articles, a held and a spam reply, a ban, and an article with two revisions.
+	// articles, a held and a spam reply, a ban, clinicians' answers, and an article
+	// with two revisions.
 	ctx := context.Background()
 	for i := range web.ArticlesPerPage {
 		addArticle(t, s, fmt.Sprintf("crawl-article-%d", i), model.ArticlePublished)
@@ -343,6 +344,15 @@ func newCrawlSite(t testing.TB) *crawlSite {
 	// An account with two-step sign-in on, which an administrator can reset.
 	twoStep := s.addUser(t, model.RoleAuthor)
 	s.exec(t, `UPDATE users SET totp_enabled_at = ? WHERE id = ?`, s.clock().UTC(), twoStep.ID)
+	// Two clinicians' answers to a reply, one pinned: the queue offers Pin and Unpin.
+	doc := s.addStaff(t, "Dr. Crawl", model.RoleReviewer, "MD")
+	for i, text := range []string{"A clinician's answer.", "A pinned answer."} {
+		id := s.addReplyRow(t, replyRow{Parent: 1, Name: doc.Name, Body: text, Status: "approved"})
+		s.exec(t, `UPDATE comments SET user_id = ? WHERE id = ?`, doc.ID, id)
+		if i == 1 {
+			s.exec(t, `UPDATE comments SET pinned_at = ? WHERE id = ?`, s.clock().UTC(), id)
+		}
+	}
 	a, err := s.store.Article(ctx, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -40,6 +40,8 @@ type domainError struct {
 var domainErrors = []domainError{
 	{moderation.ErrReplyNotFound, http.StatusNotFound, "Reply not found",
 		"There is no reply with this number. It may have been deleted permanently."},
+	{moderation.ErrNotClinicianAnswer, http.StatusConflict, "Not a clinician’s answer",
+		"Only a clinician’s published answer to another reply can be pinned: an approved staff reply, signed with the credentials of its account."},
 	{moderation.ErrBanNotFound, http.StatusNotFound, "Ban not found",
 		"There is no ban with this number. It may have been lifted already."},
 	{mail.ErrWebhookNotFound, http.StatusNotFound, "Webhook not found",
@@ -170,8 +172,9 @@ func (s *Server) failIn(c *gin.Context, action string, err error) {
 // (made up, or removed by someone else since the page was loaded) a link back to its
 // list.
 var backLinks = map[error]struct{ url, label string }{
-	moderation.ErrReplyNotFound: {"/admin/comments", "Go to the moderation queue"},
-	moderation.ErrBanNotFound:   {"/admin/bans", "Go to the list of bans"},
+	moderation.ErrReplyNotFound:      {"/admin/comments", "Go to the moderation queue"},
+	moderation.ErrNotClinicianAnswer: {"/admin/comments", "Go to the moderation queue"},
+	moderation.ErrBanNotFound:        {"/admin/bans", "Go to the list of bans"},
 }
 
 // describe returns what err stands for in domainErrors, and false for an unexpected
@@ -252,6 +255,12 @@ func (s *Server) renderError(c *gin.Context, status int, heading, message string
 	s.renderErrorPage(c, errorPage{Status: status, Heading: heading, Message: message})
 }
 
+// jsonError is an error page's words, for a request that asked for JSON.
+type jsonError struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
 // renderErrorPage is renderError for a page with more than a status and a message.
 func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 	c.Abort()
@@ -259,6 +268,10 @@ func (s *Server) renderErrorPage(c *gin.Context, page errorPage) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	if wantsJSON(c) { // a script: it shows the words where it asked
+		c.JSON(page.Status, jsonError{Error: page.Heading, Message: page.Message})
+		return
+	}
 	if staff(c) != nil && strings.HasPrefix(c.Request.URL.Path, "/admin/") {
 		// A staff member who meets an error in the staff pages keeps their header.
 		page.layout = s.adminLayout(c, page.Heading)

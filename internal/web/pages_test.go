@@ -82,7 +82,7 @@ func TestPublicPages(t *testing.T) {
 				"3 replies to “Understanding Involuntary Muscle Twitches: Causes and Management”",
 				// the reply form, with WordPress's names and limits
 				"Leave a Reply", "Your email address will not be published.", "Required fields are marked *",
-				`action="/articles/understanding-involuntary-muscle-twitches/comments#respond"`,
+				`action="/articles/understanding-involuntary-muscle-twitches/comments#form-errors"`,
 				`name="comment" cols="45" rows="8" maxlength="65525" required`,
 				`name="author" type="text" value="" size="30" maxlength="245"`,
 				`name="email" type="email" value="" size="30" maxlength="100"`,

@@ -123,6 +123,8 @@ var flashMessages = map[string]string{
 	"delete":            "Deleted permanently.",
 	"edited":            "Reply saved.",
 	"replied":           "Your reply is published.",
+	"pinned":            "Pinned: readers find this answer first under the reply it answers.",
+	"unpinned":          "Unpinned: the answer is listed with the others again.",
 	"settings":          "Settings saved.",
 	"none":              "Nothing was selected, so nothing changed.",
 	"user-added":        "Account created.",

@@ -126,6 +126,8 @@ var routeTable = []Route{
 	{Method: "POST", Path: "/admin/comments/:id/edit", Access: Staff, Perms: moderators, handle: (*Server).adminCommentEditPost},
 	{Method: "POST", Path: "/admin/comments/:id/reply", Access: Staff, Perms: moderators, handle: (*Server).adminCommentReply},
 	{Method: "POST", Path: "/admin/comments/:id/action/:action", Access: Staff, Perms: moderators, handle: (*Server).adminCommentAction},
+	{Method: "POST", Path: "/admin/comments/:id/pin", Access: Staff, Perms: moderators, handle: (*Server).adminCommentPin},
+	{Method: "POST", Path: "/admin/comments/:id/unpin", Access: Staff, Perms: moderators, handle: (*Server).adminCommentUnpin},
 	{Method: "POST", Path: "/admin/articles/:id/replies", Access: Staff, Perms: moderators, handle: (*Server).adminArticleReplies},
 	{Method: "GET", Path: "/admin/bans", Access: Staff, Perms: moderators, handle: (*Server).adminBans},
 	{Method: "GET", Path: "/admin/bans/new", Access: Staff, Perms: moderators, handle: (*Server).adminBanNew},
