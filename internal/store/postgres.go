@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
@@ -56,7 +57,7 @@ func RedactURL(db string) string {
 // PostgresConnections is how many connections to PostgreSQL one process keeps at most.
 const PostgresConnections = 16
 
-func openPostgres(dsn string) (*Store, error) {
+func openPostgres(dsn string, o openOptions) (*Store, error) {
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
@@ -79,18 +80,28 @@ func openPostgres(dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
 	}
-	return newStore(db, Postgres)
+	st, err := newStore(db, Postgres)
+	if err != nil {
+		return nil, err
+	}
+	st.lockTimeout = o.busyTimeout
+	return st, nil
 }
 
-// writeLockKey names the advisory lock that write transactions take on PostgreSQL.
-const writeLockKey = 0x46617363 // "Fasc"
+// WriteLockKey names the advisory lock that write transactions take on PostgreSQL.
+const WriteLockKey = 0x46617363 // "Fasc"
 
 // takeWriteLock makes a PostgreSQL transaction wait for every other one that writes,
 // in any process, until it ends: the rules that read, then write (the flood and
 // duplicate checks, sign-in lock-out, the scheduler, the outbox) hold across servers
-// as they do with SQLite's single writer. Reads never wait for it.
-func takeWriteLock(tx *gorm.DB) error {
-	return tx.Exec(`SELECT pg_advisory_xact_lock(?)`, writeLockKey).Error
+// as they do with SQLite's single writer. Reads never wait for it. Like SQLite's busy
+// timeout, a wait longer than timeout fails (model.ErrUnavailable), so that a reader
+// is told to try again rather than left waiting.
+func takeWriteLock(tx *gorm.DB, timeout time.Duration) error {
+	if err := tx.Exec(`SELECT set_config('lock_timeout', ?, true)`, strconv.FormatInt(timeout.Milliseconds(), 10)+"ms").Error; err != nil {
+		return err
+	}
+	return tx.Exec(`SELECT pg_advisory_xact_lock(?)`, WriteLockKey).Error
 }
 
 // translatePostgres turns PostgreSQL's errors into model errors.
@@ -219,7 +230,7 @@ func (s *Store) LockForWrite(ctx context.Context, conn *sql.Conn) error {
 	if s.engine != Postgres {
 		return nil
 	}
-	_, err := conn.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLockKey)
+	_, err := conn.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, WriteLockKey)
 	return translate(err)
 }
 

@@ -38,6 +38,8 @@ type Store struct {
 	batch  *batchQueue
 	inTx   bool
 	engine Engine
+	// lockTimeout is how long a PostgreSQL transaction waits for the write lock.
+	lockTimeout time.Duration
 
 	versionStmt *preparedStmt // see ContentVersion
 }
@@ -133,7 +135,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		opt(&o)
 	}
 	if IsPostgres(path) {
-		return openPostgres(path)
+		return openPostgres(path, o)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if _, err := os.Stat(dir); err != nil {
@@ -234,7 +236,7 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *Store) error) error
 	outermost := !s.inTx
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if outermost && s.engine == Postgres {
-			if err := takeWriteLock(tx); err != nil {
+			if err := takeWriteLock(tx, s.lockTimeout); err != nil {
 				return err
 			}
 		}
@@ -245,7 +247,7 @@ func (s *Store) transaction(ctx context.Context, fn func(tx *Store) error) error
 // with returns the store working through db, a transaction of s.
 func (s *Store) with(db *gorm.DB) *Store {
 	return &Store{db: db, keys: s.keys, queries: s.queries, writer: s.writer, batch: s.batch, inTx: true,
-		versionStmt: s.versionStmt, engine: s.engine}
+		versionStmt: s.versionStmt, engine: s.engine, lockTimeout: s.lockTimeout}
 }
 
 // translate turns driver errors into model errors so that no caller sees GORM.

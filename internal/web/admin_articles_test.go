@@ -194,7 +194,7 @@ func TestArticles_WorkflowStateTable(t *testing.T) {
 						owner = u.ID
 					}
 					a := addArticle(t, s, "wf-"+r.Name+"-"+string(from)+"-"+action, from)
-					s.exec(t, `UPDATE articles SET author_id = ?, reviewer_name = 'Dr. R', reviewed_at = datetime('now') WHERE id = ?`, owner, a.ID)
+					s.exec(t, `UPDATE articles SET author_id = ?, reviewer_name = 'Dr. R', reviewed_at = ? WHERE id = ?`, owner, time.Now().UTC(), a.ID)
 					expect := impossible
 					if tr, err := model.TransitionFor(action, from); err == nil {
 						expect = allowed

@@ -57,14 +57,10 @@ func (s *site) addReplyRow(t testing.TB, r replyRow) int64 {
 		parent = r.Parent
 	}
 	created := s.clock().Add(-r.Age).UTC()
-	res, err := s.db.Exec(`INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
+	id, err := s.db.Insert(`INSERT INTO comments (article_id, parent_id, author_name, author_email, author_url, body, status,
 		held_reason, previous_status, client_prefix, user_agent, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Article, parent, r.Name, r.Email, r.URL, r.Body, r.Status, r.Reason, r.Previous, r.Prefix, r.Agent, created, created)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 	"github.com/fascicle/fascicle/internal/web"
 )
 
@@ -127,12 +128,13 @@ func TestCommentCreate_ReplyToReply(t *testing.T) {
 func TestCommentCreate_Invalid(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
+	now := time.Now().UTC()
 	s.exec(t, `INSERT INTO comments (article_id, author_name, author_email, body, status, created_at, updated_at)
-		VALUES (1, 'Held', 'held@example.com', 'held reply', 'pending', datetime('now'), datetime('now'))`)
+		VALUES (1, 'Held', 'held@example.com', 'held reply', 'pending', ?, ?)`, now, now)
 	pendingID := s.count(t, `SELECT max(id) FROM comments`)
 	other := addArticle(t, s, "another-article", model.ArticlePublished)
 	s.exec(t, `INSERT INTO comments (article_id, author_name, author_email, body, status, created_at, updated_at)
-		VALUES (?, 'Elsewhere', 'elsewhere@example.com', 'other article', 'approved', datetime('now'), datetime('now'))`, other.ID)
+		VALUES (?, 'Elsewhere', 'elsewhere@example.com', 'other article', 'approved', ?, ?)`, other.ID, now, now)
 	otherArticleComment := s.count(t, `SELECT max(id) FROM comments`)
 
 	tests := []struct {
@@ -244,10 +246,10 @@ func TestCommentCreate_BodyLimits(t *testing.T) {
 func TestArticle_ReplyTextIsEscaped(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
+	now := time.Now().UTC()
 	s.exec(t, `INSERT INTO comments (article_id, author_name, author_email, author_url, body, status, created_at, updated_at)
-		VALUES (1, '<img src=x onerror=alert(1)>', 'evil@example.com', 'javascript:alert(2)',
-		'<script>alert("x")</script> see https://example.org/page?a=1&b=2.' || char(10) || 'line two' || char(10) || char(10) || 'para two',
-		'approved', datetime('now'), datetime('now'))`)
+		VALUES (1, '<img src=x onerror=alert(1)>', 'evil@example.com', 'javascript:alert(2)', ?, 'approved', ?, ?)`,
+		"<script>alert(\"x\")</script> see https://example.org/page?a=1&b=2.\nline two\n\npara two", now, now)
 	page := s.get(t, articlePath).wantStatus(http.StatusOK)
 	page.wantContains(
 		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;",
@@ -265,9 +267,10 @@ func TestArticle_ThreadDepth(t *testing.T) {
 	s := newSite(t)
 	parent := 3
 	for depth := 2; depth <= 7; depth++ {
+		now := time.Now().UTC()
 		s.exec(t, `INSERT INTO comments (article_id, parent_id, author_name, author_email, body, status, created_at, updated_at)
-			VALUES (1, ?, ?, 'deep@example.com', ?, 'approved', datetime('now', ?), datetime('now'))`,
-			parent, "Depth "+strconv.Itoa(depth), "reply at depth "+strconv.Itoa(depth), "+"+strconv.Itoa(depth)+" minutes")
+			VALUES (1, ?, ?, 'deep@example.com', ?, 'approved', ?, ?)`,
+			parent, "Depth "+strconv.Itoa(depth), "reply at depth "+strconv.Itoa(depth), now.Add(time.Duration(depth)*time.Minute), now)
 		parent = s.count(t, `SELECT max(id) FROM comments`)
 	}
 	page := s.get(t, articlePath).wantStatus(http.StatusOK)
@@ -348,9 +351,7 @@ func TestCommentCreate_DatabaseBusyKeepsForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	storetest.HoldWriteLock(t, conn)
 	// Another writer holds the lock longer than the busy timeout.
 	res := s.postReplyNow(t, articlePath+"/comments", form)
 	conn.ExecContext(context.Background(), "ROLLBACK")

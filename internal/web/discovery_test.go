@@ -420,7 +420,7 @@ func TestSitemap(t *testing.T) {
 		"http://fascicle.test/pages/unlisted-page":               "2026-11-05T08:00:00Z",
 	}
 	// Public profiles, changed when their accounts were.
-	rows, err := s.db.Query(`SELECT slug, updated_at FROM users WHERE profile_public = 1`)
+	rows, err := s.db.Query(`SELECT slug, updated_at FROM users WHERE profile_public = TRUE`)
 	if err != nil {
 		t.Fatal(err)
 	}

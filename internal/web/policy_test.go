@@ -571,7 +571,7 @@ func TestClose_ArticleSwitchedOff(t *testing.T) {
 	s := newSite(t)
 	s.setPolicy(t, func(p *model.Policy) { p.HoldAll = false })
 	form := s.stamped(t, validReply())
-	s.exec(t, `UPDATE articles SET comments_open = 0 WHERE id = 1`)
+	s.exec(t, `UPDATE articles SET comments_open = FALSE WHERE id = 1`)
 
 	t.Run("NoForm", func(t *testing.T) {
 		s.get(t, articlePath).wantStatus(http.StatusOK).

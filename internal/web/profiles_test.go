@@ -69,7 +69,7 @@ func (s *site) postProfile(t testing.TB, target string, form url.Values, photo [
 func (s *site) userField(t testing.TB, id int64, column string) string {
 	t.Helper()
 	var v string
-	if err := s.db.QueryRow(`SELECT coalesce(`+column+`, '') FROM users WHERE id = ?`, id).Scan(&v); err != nil {
+	if err := s.db.QueryRow(`SELECT coalesce(CAST(`+column+` AS TEXT), '') FROM users WHERE id = ?`, id).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v
@@ -80,7 +80,7 @@ func (s *site) userField(t testing.TB, id int64, column string) string {
 func TestAuthorProfile_PrivateLooksUnknown(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	s.exec(t, `UPDATE users SET profile_public = 0 WHERE id = ?`, demoAuthorID)
+	s.exec(t, `UPDATE users SET profile_public = FALSE WHERE id = ?`, demoAuthorID)
 	private := s.get(t, "/authors/daniel-reyes").wantStatus(http.StatusNotFound)
 	unknown := s.get(t, "/authors/daniel-reyez").wantStatus(http.StatusNotFound)
 	// The pages name their own address (og:url), and nothing else differs.
@@ -89,7 +89,7 @@ func TestAuthorProfile_PrivateLooksUnknown(t *testing.T) {
 	}
 	private.wantNotContains("Daniel Reyes", "health writer")
 	s.get(t, "/medical-review-board").wantStatus(http.StatusOK).wantContains("Dr. Amara Okafor")
-	s.exec(t, `UPDATE users SET profile_public = 0`)
+	s.exec(t, `UPDATE users SET profile_public = FALSE`)
 	s.get(t, "/medical-review-board").wantStatus(http.StatusOK).
 		wantContains("No reviewer has a public profile yet.").wantNotContains("Dr. Amara Okafor", "/authors/")
 }
@@ -103,14 +103,14 @@ func TestArticle_BylineLinksOnlyPublicProfiles(t *testing.T) {
 		`By <a class="author" href="/authors/daniel-reyes">Daniel Reyes</a>`,
 		`Medically reviewed by <strong><a href="/authors/dr-amara-okafor">Dr. Amara Okafor</a></strong>`)
 
-	s.exec(t, `UPDATE users SET profile_public = 0 WHERE id = ?`, demoReviewerID)
+	s.exec(t, `UPDATE users SET profile_public = FALSE WHERE id = ?`, demoReviewerID)
 	s.get(t, articlePath).wantStatus(http.StatusOK).
 		wantContains(`By <a class="author" href="/authors/daniel-reyes">Daniel Reyes</a>`,
 			`Medically reviewed by <strong>Dr. Amara Okafor</strong>, MD, neurologist`).
 		wantNotContains("/authors/dr-amara-okafor")
 
-	s.exec(t, `UPDATE users SET profile_public = 0 WHERE id = ?`, demoAuthorID)
-	s.exec(t, `UPDATE users SET profile_public = 1 WHERE id = ?`, demoReviewerID)
+	s.exec(t, `UPDATE users SET profile_public = FALSE WHERE id = ?`, demoAuthorID)
+	s.exec(t, `UPDATE users SET profile_public = TRUE WHERE id = ?`, demoReviewerID)
 	s.get(t, articlePath).wantStatus(http.StatusOK).
 		wantContains(`By <span class="author">Daniel Reyes</span>, health writer`,
 			`Medically reviewed by <strong><a href="/authors/dr-amara-okafor">Dr. Amara Okafor</a></strong>`).
@@ -125,7 +125,7 @@ func TestArticle_BylineLinksOnlyPublicProfiles(t *testing.T) {
 func TestArticle_JSONLDProfileURLs(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	s.exec(t, `UPDATE users SET profile_public = 0 WHERE name = 'Dr. Amara Okafor'`)
+	s.exec(t, `UPDATE users SET profile_public = FALSE WHERE name = 'Dr. Amara Okafor'`)
 	data := articleJSONLD(t, s.get(t, articlePath).wantStatus(http.StatusOK))
 	if author, _ := data["author"].(map[string]any); author["url"] != "http://fascicle.test/authors/daniel-reyes" {
 		t.Errorf("author = %v, want the url of the public profile", data["author"])
@@ -135,7 +135,7 @@ func TestArticle_JSONLDProfileURLs(t *testing.T) {
 	}
 	// A review that names no account links nowhere.
 	s.exec(t, `UPDATE articles SET reviewer_id = NULL`)
-	s.exec(t, `UPDATE users SET profile_public = 0 WHERE name = 'Daniel Reyes'`)
+	s.exec(t, `UPDATE users SET profile_public = FALSE WHERE name = 'Daniel Reyes'`)
 	data = articleJSONLD(t, s.get(t, articlePath).wantStatus(http.StatusOK))
 	if author, _ := data["author"].(map[string]any); author["url"] != nil || author["name"] != "Daniel Reyes" {
 		t.Errorf("author = %v, want no url for a private profile", data["author"])
@@ -287,7 +287,7 @@ func TestProfileForm_RefusedKeepsTyped(t *testing.T) {
 	if got := s.userField(t, u.ID, "name"); got != u.Name {
 		t.Errorf("name after refused saves = %q, want %q unchanged", got, u.Name)
 	}
-	if n := s.count(t, `SELECT count(*) FROM users WHERE profile_public = 1 AND id = ?`, u.ID); n != 0 {
+	if n := s.count(t, `SELECT count(*) FROM users WHERE profile_public = TRUE AND id = ?`, u.ID); n != 0 {
 		t.Error("a refused profile was made public")
 	}
 }
@@ -403,15 +403,15 @@ func TestProfileForm_Photo(t *testing.T) {
 func TestReviewBoard_Members(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	insert := func(name, role, slug string, public int) {
+	insert := func(name, role, slug string, public bool) {
 		s.exec(t, `INSERT INTO users (name, email, role, credentials, slug, bio, profile_public, created_at, updated_at)
-			VALUES (?, ?, ?, 'MD', ?, 'Bio of '||?, ?, '2026-01-01', '2026-01-01')`, name, slug+"@staff.example", role, slug, name, public)
+			VALUES (?, ?, ?, 'MD', ?, ?, ?, '2026-01-01', '2026-01-01')`, name, slug+"@staff.example", role, slug, "Bio of "+name, public)
 	}
-	insert("Aaron Admin", "admin", "aaron-admin", 1)        // reviewed a published article: below
-	insert("Zoe Reviewer", "reviewer", "zoe-reviewer", 1)   // a reviewer with nothing reviewed yet
-	insert("Quinn Private", "reviewer", "quinn-private", 0) // not public
-	insert("Edith Editor", "editor", "edith-editor", 1)     // reviewed only a draft
-	insert("Walter Writer", "author", "walter-writer", 1)   // writes, never reviews
+	insert("Aaron Admin", "admin", "aaron-admin", true)         // reviewed a published article: below
+	insert("Zoe Reviewer", "reviewer", "zoe-reviewer", true)    // a reviewer with nothing reviewed yet
+	insert("Quinn Private", "reviewer", "quinn-private", false) // not public
+	insert("Edith Editor", "editor", "edith-editor", true)      // reviewed only a draft
+	insert("Walter Writer", "author", "walter-writer", true)    // writes, never reviews
 	a := addArticle(t, s, "reviewed-by-the-admin", model.ArticlePublished)
 	s.exec(t, `UPDATE articles SET reviewer_id = (SELECT id FROM users WHERE slug = 'aaron-admin') WHERE id = ?`, a.ID)
 	d := addArticle(t, s, "reviewed-draft", model.ArticleDraft)

@@ -175,6 +175,21 @@ func (d *DB) bind(query string) string {
 	return query
 }
 
+// Insert runs an INSERT of one row into a table with an id column and returns the new
+// row's id (PostgreSQL's driver has no LastInsertId: the statement returns it).
+func (d *DB) Insert(query string, args ...any) (int64, error) {
+	if d.postgres {
+		var id int64
+		err := d.DB.QueryRow(d.bind(query)+" RETURNING id", args...).Scan(&id)
+		return id, err
+	}
+	res, err := d.DB.Exec(query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
 // Exec runs a statement.
 func (d *DB) Exec(query string, args ...any) (sql.Result, error) {
 	return d.DB.Exec(d.bind(query), args...)
@@ -304,4 +319,23 @@ func (tp *Template) Remove() {
 		}
 	}
 	tp.made = map[store.Engine]string{}
+}
+
+// HoldWriteLock begins a transaction on conn that holds the database's write lock (as a
+// server's writer would) until the caller ends it with ROLLBACK.
+func HoldWriteLock(t testing.TB, conn *sql.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	if !OnPostgres() {
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", store.WriteLockKey); err != nil {
+		t.Fatal(err)
+	}
 }
