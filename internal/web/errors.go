@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/accounts"
+	"github.com/fascicle/fascicle/internal/mail"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/publishing"
@@ -41,6 +42,10 @@ var domainErrors = []domainError{
 		"There is no reply with this number. It may have been deleted permanently."},
 	{moderation.ErrBanNotFound, http.StatusNotFound, "Ban not found",
 		"There is no ban with this number. It may have been lifted already."},
+	{mail.ErrConfirmLinkInvalid, http.StatusNotFound, "This link does not work",
+		"This confirmation link is not right, was used already, or is more than a week old. If you confirmed your address already, there is nothing more to do. Otherwise, tick “Email me when someone replies to my comment” the next time you comment, and we will send you a new link."},
+	{mail.ErrUnsubscribeLinkInvalid, http.StatusNotFound, "This link does not work",
+		"This unsubscribe link is not right, or is more than a year old, or your address is unsubscribed already: unsubscribing once stops every email about replies, and the links in earlier emails then stop working. If you still receive emails about replies, use the link in the latest one."},
 	{model.ErrNotFound, http.StatusNotFound, "Page not found",
 		"There is no page at this address. It may have moved, or the link may be mistyped."},
 	{publishing.ErrNotPublisher, http.StatusForbidden, "Editors publish",
