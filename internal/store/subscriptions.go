@@ -129,3 +129,22 @@ func (s *Store) ForgetSubscriber(ctx context.Context, emailIndex string) (int, e
 func (s *Store) CancelReaderMail(ctx context.Context, emailIndex string, now time.Time) (int, error) {
 	return s.cancelMailTo(ctx, emailIndex, "Not sent: the reader unsubscribed.", now)
 }
+
+// forgetAddress removes what the subscriptions and the outbox hold of the address with
+// blind index emailIndex, whose owner's data is being erased: its subscriptions,
+// confirmation and links (ForgetSubscriber), its queued mail (CancelMailTo), and the
+// queued messages and webhook deliveries about its replies, which quote the name and
+// text being erased. Call it before the replies lose their index.
+func (s *Store) forgetAddress(ctx context.Context, emailIndex string, now time.Time) error {
+	if _, err := s.ForgetSubscriber(ctx, emailIndex); err != nil {
+		return err
+	}
+	if _, err := s.CancelMailTo(ctx, emailIndex, now); err != nil {
+		return err
+	}
+	return translate(s.db.WithContext(ctx).Exec(`UPDATE outbox SET status = 'cancelled',
+			last_answer = 'Not sent: the data of the reply''s author was erased.', finished_at = ?,
+			recipient = NULL, recipient_index = '', body = NULL
+		WHERE status = 'queued' AND comment_id IN (SELECT id FROM comments WHERE author_email_index = ?)`,
+		now.UTC(), emailIndex).Error)
+}

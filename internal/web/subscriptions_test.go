@@ -387,3 +387,18 @@ func TestSubscriptionUnsubscribe_OneClickWithBaseURL(t *testing.T) {
 		t.Errorf("%d link tokens left after unsubscribing", n)
 	}
 }
+
+// Ensure the privacy page says what emails about replies keep and send when the site
+// sends mail, and says nothing of them when it does not.
+func TestPrivacyPage_EmailsAboutRepliesOnlyWithMail(t *testing.T) {
+	t.Parallel()
+	section := []string{
+		`<h2 id="emails">Emails about replies</h2>`,
+		"Nothing is sent before your reply is approved; then one email asks you to confirm your address, at most once a day.",
+		"never their email, and never yours to them. Your own replies send you nothing.",
+		"Every email has a link that stops them all at once",
+		"A copy of your data includes your subscriptions; erasing your data removes them and any email not yet sent.",
+	}
+	newMailSite(t).get(t, "/privacy").wantStatus(http.StatusOK).wantContains(section...)
+	newSite(t).get(t, "/privacy").wantStatus(http.StatusOK).wantNotContains(section[0], "Email me when someone replies")
+}
