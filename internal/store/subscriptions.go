@@ -148,3 +148,27 @@ func (s *Store) forgetAddress(ctx context.Context, emailIndex string, now time.T
 		WHERE status = 'queued' AND comment_id IN (SELECT id FROM comments WHERE author_email_index = ?)`,
 		now.UTC(), emailIndex).Error)
 }
+
+// reindexSubscribers moves the blind indexes of subscriptions, subscribers and link
+// tokens to new keys through oldToNew (see RotateKeys). An index that maps to nothing
+// belongs to an address none of whose replies is left: its rows are deleted.
+func (s *Store) reindexSubscribers(oldToNew map[string]string) error {
+	for _, table := range []string{"subscriptions", "subscribers", "link_tokens"} {
+		var indexes []string
+		if err := s.db.Raw(`SELECT DISTINCT email_index FROM ` + table + ` WHERE email_index != ''`).Scan(&indexes).Error; err != nil {
+			return translate(err)
+		}
+		for _, old := range indexes {
+			var err error
+			if next, ok := oldToNew[old]; ok {
+				err = s.db.Exec(`UPDATE `+table+` SET email_index = ? WHERE email_index = ?`, next, old).Error
+			} else {
+				err = s.db.Exec(`DELETE FROM `+table+` WHERE email_index = ?`, old).Error
+			}
+			if err != nil {
+				return translate(err)
+			}
+		}
+	}
+	return nil
+}
