@@ -72,6 +72,10 @@ type Submission struct {
 	// EarlierReplies are replies sent before from the same browser, as a signed cookie
 	// proves (see known.go).
 	EarlierReplies []int64
+	// Subscribe asks for answers to the reply by mail ("Email me when someone replies
+	// to my comment"); the caller sets it only when the site sends mail. See
+	// subscriptions.go.
+	Subscribe bool
 }
 
 // Submit checks a reply to article, from a reader or from signed-in staff, and saves
@@ -154,6 +158,11 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		c.Status, c.HeldReason = status, reason
 		if err := tx.CreateComment(dbctx, c); err != nil {
 			return err
+		}
+		if sub.Subscribe {
+			if err := subscribe(dbctx, tx, c, now); err != nil {
+				return err
+			}
 		}
 		return recordArrival(dbctx, tx, c)
 	})

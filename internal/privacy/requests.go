@@ -46,6 +46,18 @@ type Export struct {
 	Email       string        `json:"email"`
 	Count       int           `json:"count"`
 	Replies     []ExportReply `json:"replies"`
+	// Subscriptions are the replies whose answers the email asked to be sent.
+	Subscriptions ExportSubscriptions `json:"subscriptions"`
+}
+
+// ExportSubscriptions is what an Export says of an email's subscriptions: which
+// replies' answers it asked for ("Email me when someone replies to my comment"), when
+// it was last asked to confirm, and whether it did.
+type ExportSubscriptions struct {
+	Replies            []int64    `json:"replies"`
+	Confirmed          bool       `json:"confirmed"`
+	ConfirmationSentAt *time.Time `json:"confirmation_sent_at"`
+	ConfirmedAt        *time.Time `json:"confirmed_at"`
 }
 
 // ExportReply is one reply of an Export.
@@ -87,10 +99,19 @@ func (s *Service) Export(ctx context.Context, staff *model.User, email string) (
 		if err != nil {
 			return err
 		}
+		subs, who, err := subscriptionsOf(ctx, tx, email)
+		if err != nil {
+			return err
+		}
 		if err := tx.RecordPrivacyAction(ctx, staff.ID, string(ActionExport), len(found), now); err != nil {
 			return err
 		}
 		doc = s.document(email, found, now)
+		for _, sub := range subs {
+			doc.Subscriptions.Replies = append(doc.Subscriptions.Replies, sub.CommentID)
+		}
+		doc.Subscriptions.Confirmed, doc.Subscriptions.ConfirmedAt = who.Confirmed(), who.ConfirmedAt
+		doc.Subscriptions.ConfirmationSentAt = who.ConfirmSentAt
 		return nil
 	})
 	if err != nil {
@@ -101,7 +122,8 @@ func (s *Service) Export(ctx context.Context, staff *model.User, email string) (
 
 // document builds the Export of the replies found for email at now.
 func (s *Service) document(email string, found []store.QueueComment, now time.Time) *Export {
-	doc := &Export{RequestedAt: now, Site: s.publicURL, Email: email, Count: len(found), Replies: make([]ExportReply, len(found))}
+	doc := &Export{RequestedAt: now, Site: s.publicURL, Email: email, Count: len(found), Replies: make([]ExportReply, len(found)),
+		Subscriptions: ExportSubscriptions{Replies: []int64{}}}
 	for i, qc := range found {
 		doc.Replies[i] = ExportReply{
 			ID: qc.ID, Name: qc.AuthorName, Email: qc.AuthorEmail, Website: qc.AuthorURL, Text: qc.Body,
@@ -113,9 +135,27 @@ func (s *Service) document(email string, found []store.QueueComment, now time.Ti
 	return doc
 }
 
+// subscriptionsOf returns the subscriptions of email and what is known of it as a
+// subscriber.
+func subscriptionsOf(ctx context.Context, tx *store.Store, email string) ([]store.Subscription, store.Subscriber, error) {
+	index, err := tx.EmailIndex(email)
+	if err != nil {
+		return nil, store.Subscriber{}, err
+	}
+	subs, err := tx.SubscriptionsOf(ctx, index)
+	if err != nil {
+		return nil, store.Subscriber{}, err
+	}
+	who, err := tx.Subscriber(ctx, index)
+	return subs, who, err
+}
+
 // Erase anonymises (EraseAnonymise) or deletes (EraseDelete) every reply sent with
-// email, in any status, once confirmed says staff means it: it cannot be undone. The
-// erasure and its line in the audit log are one transaction. It returns how many
+// email, in any status, once confirmed says staff means it: it cannot be undone. It
+// also ends the email's subscriptions (with its confirmation and the links sent to it)
+// and cancels the mail queued to it and the messages and webhook deliveries queued
+// about its replies, which quote what is erased. The erasure and its line in the audit
+// log are one transaction. It returns how many
 // replies it erased. Returns model.ErrForbidden if staff may not handle personal data,
 // and *model.ValidationError (FieldEmail, FieldMode, FieldConfirm) for an email that
 // is not one, another mode, or no confirmation; then nothing changes.

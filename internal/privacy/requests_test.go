@@ -138,7 +138,13 @@ func TestExport_DocumentAndAuditLine(t *testing.T) {
       "user_agent": "SamBrowser/1.0",
       "network": "203.0.113.0/24"
     }
-  ]
+  ],
+  "subscriptions": {
+    "replies": [],
+    "confirmed": false,
+    "confirmation_sent_at": null,
+    "confirmed_at": null
+  }
 }`, th.samAnswer, th.samHeld)
 	if string(body) != want {
 		t.Errorf("export:\n%s\nwant:\n%s", body, want)
@@ -161,7 +167,8 @@ func TestExport_NoneFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &privacy.Export{RequestedAt: f.now, Site: site, Email: "nobody@example.com", Count: 0, Replies: []privacy.ExportReply{}}
+	want := &privacy.Export{RequestedAt: f.now, Site: site, Email: "nobody@example.com", Count: 0, Replies: []privacy.ExportReply{},
+		Subscriptions: privacy.ExportSubscriptions{Replies: []int64{}}}
 	if !reflect.DeepEqual(doc, want) {
 		t.Errorf("export %+v, want %+v", doc, want)
 	}

@@ -118,9 +118,10 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	return translate(s.db.WithContext(ctx).Raw(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&result).Error)
 }
 
-// RotateKeys re-encrypts every email and recomputes every blind index (replies and
-// bans) under next, seals the client-address key under next (keeping the key itself),
-// in one transaction, and records next as the database's key.
+// RotateKeys re-encrypts every email and recomputes every blind index (replies, bans,
+// subscriptions and the links sent to them) under next, seals the client-address key
+// under next (keeping the key itself), in one transaction, and records next as the
+// database's key.
 // The current keys must be in use.
 func (s *Store) RotateKeys(ctx context.Context, next *secret.Keys) (int, error) {
 	current, err := s.emailKeys()
@@ -161,6 +162,10 @@ func (s *Store) RotateKeys(ctx context.Context, next *secret.Keys) (int, error) 
 					return translate(err)
 				}
 			}
+		}
+		// So do readers' subscriptions and the links sent to them.
+		if err := tx.reindexSubscribers(oldToNew); err != nil {
+			return err
 		}
 		if err := tx.resealTOTPSecrets(ctx, current, next); err != nil {
 			return err

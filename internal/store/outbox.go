@@ -165,13 +165,29 @@ func (s *Store) FinishMessage(ctx context.Context, id int64, status model.Outbox
 // CancelMailTo cancels the queued mail to the address with blind index emailIndex (its
 // owner asked for their data to be erased) and returns how many messages it cancelled.
 func (s *Store) CancelMailTo(ctx context.Context, emailIndex string, now time.Time) (int, error) {
+	return s.cancelMailTo(ctx, emailIndex, "The address was erased.", now)
+}
+
+// cancelMailTo cancels the queued mail to the address with blind index emailIndex,
+// recording answer as the reason, and returns how many messages it cancelled.
+func (s *Store) cancelMailTo(ctx context.Context, emailIndex, answer string, now time.Time) (int, error) {
 	if emailIndex == "" {
 		return 0, nil
 	}
-	res := s.db.WithContext(ctx).Exec(`UPDATE outbox SET status = 'cancelled', last_answer = 'The address was erased.',
+	res := s.db.WithContext(ctx).Exec(`UPDATE outbox SET status = 'cancelled', last_answer = ?,
 			finished_at = ?, recipient = NULL, recipient_index = '', body = NULL
-		WHERE recipient_index = ? AND status = 'queued'`, now.UTC(), emailIndex)
+		WHERE recipient_index = ? AND status = 'queued'`, answer, now.UTC(), emailIndex)
 	return int(res.RowsAffected), translate(res.Error)
+}
+
+// CountMessages returns how many messages in the outbox have dedupe key key, or key
+// followed by ":" and more (the same cause queued again), and how many of them were
+// not cancelled.
+func (s *Store) CountMessages(ctx context.Context, key string) (all, notCancelled int, err error) {
+	// A range of the unique index rather than LIKE, which would read the whole table.
+	err = s.db.WithContext(ctx).Raw(`SELECT count(*), count(*) FILTER (WHERE status != 'cancelled') FROM outbox
+		WHERE dedupe_key = ? OR (dedupe_key > ? AND dedupe_key < ?)`, key, key+":", key+";").Row().Scan(&all, &notCancelled)
+	return all, notCancelled, translate(err)
 }
 
 // OutboxFilter chooses messages for the staff's outbox page.

@@ -66,7 +66,8 @@ func (s *Store) PrivacyAudit(ctx context.Context, limit int) ([]PrivacyAuditEntr
 // identifies its author: the name becomes "Anonymous", and the email, website, user
 // agent, address hash and network are removed, and so is the link to the staff
 // account that wrote it, if one did (its "Staff" badge would tell who). The text stays, and so does the
-// thread. It records the action in the audit log, in the same transaction, and
+// thread. What the subscriptions and the outbox hold of the email goes too (see
+// forgetAddress). It records the action in the audit log, in the same transaction, and
 // returns how many replies it changed.
 func (s *Store) AnonymiseRepliesByEmail(ctx context.Context, email string, staffID int64, now time.Time) (int, error) {
 	index, err := s.EmailIndex(email)
@@ -75,6 +76,9 @@ func (s *Store) AnonymiseRepliesByEmail(ctx context.Context, email string, staff
 	}
 	n := 0
 	err = s.Tx(ctx, func(tx *Store) error {
+		if err := tx.forgetAddress(ctx, index, now); err != nil {
+			return err
+		}
 		// An anonymised reply has no email at all: no ciphertext and an empty index,
 		// which no email's index can equal.
 		res := tx.db.Exec(`
@@ -96,8 +100,9 @@ func (s *Store) AnonymiseRepliesByEmail(ctx context.Context, email string, staff
 }
 
 // DeleteRepliesByEmail deletes for good every reply sent with email, in any status;
-// the replies that answer them, from other people, move up a level. It records the
-// action in the audit log, in the same transaction, and returns how many it deleted.
+// the replies that answer them, from other people, move up a level. What the
+// subscriptions and the outbox hold of the email goes too (see forgetAddress). It
+// records the action in the audit log, in the same transaction, and returns how many it deleted.
 func (s *Store) DeleteRepliesByEmail(ctx context.Context, email string, staffID int64, now time.Time) (int, error) {
 	index, err := s.EmailIndex(email)
 	if err != nil {
@@ -105,6 +110,9 @@ func (s *Store) DeleteRepliesByEmail(ctx context.Context, email string, staffID 
 	}
 	n := 0
 	err = s.Tx(ctx, func(tx *Store) error {
+		if err := tx.forgetAddress(ctx, index, now); err != nil {
+			return err
+		}
 		var ids []int64
 		if err := tx.db.Raw(`SELECT id FROM comments WHERE author_email_index = ? ORDER BY id`, index).Scan(&ids).Error; err != nil {
 			return translate(err)

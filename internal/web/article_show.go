@@ -74,6 +74,11 @@ type replyForm struct {
 	// SessionEnded says a staff reply came back without its session: the form says
 	// how to send it now.
 	SessionEnded bool
+	// OfferMail shows "Email me when someone replies to my comment" (the site sends
+	// mail: fixed at start, so the cached page stays the same for every reader);
+	// Subscribe is the box as the reader left it.
+	OfferMail bool
+	Subscribe bool
 }
 
 // replyStaff is "Replying as NAME (role)" in the staff member's form.
@@ -172,6 +177,7 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 	// own, with no script: autofocus is ignored on a page opened at a fragment); an
 	// accepted one is sent on to the reply itself.
 	form.Action = articleURL + "/comments#form-errors"
+	form.OfferMail = s.mail.On()
 	form.CancelURL = articleURL + "#respond"
 	if form.ShownStamp == "" {
 		form.ShownStamp = s.formStampFor(c)

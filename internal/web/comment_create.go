@@ -47,6 +47,8 @@ func (s *Server) commentCreate(c *gin.Context) {
 		Author:  f.Get("author"),
 		Email:   f.Get("email"),
 		URL:     f.Get("url"),
+		// Without mail, nothing may be queued: a box ticked in a forged form is ignored.
+		Subscribe: s.mail.On() && f.Get("subscribe") != "",
 	}
 	shownTo, _ := strconv.ParseInt(f.Get(replyingAsField), 10, 64)
 	sub := moderation.Submission{
@@ -61,6 +63,7 @@ func (s *Server) commentCreate(c *gin.Context) {
 		FormStamp:  f.Get("form_shown"),
 		Staff:      staff(c),
 		ShownTo:    shownTo,
+		Subscribe:  form.Subscribe,
 	}
 	// A refused reply comes back with the form's own stamp while it is good: the
 	// time it was shown does not restart because the reader must send it again.

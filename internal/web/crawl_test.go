@@ -307,6 +307,9 @@ var unlinkedRoutes = map[string]string{
 	// Signing in to an account with two-step sign-in redirects here.
 	"/admin/login/code": "reached by a redirect after the password of an account with two-step sign-in",
 	"/admin/profile":    "the old address of /admin/account, kept for bookmarks",
+	// Their tokens arrive by mail only; subscriptions_test.go checks them, bad tokens too.
+	"/subscriptions/confirm":     "opened from the link in a message to a reader, with its token",
+	"/subscriptions/unsubscribe": "opened from the link in a message to a reader, with its token",
 }
 
 // crawlSite is the demo site crawled by a reader and by an administrator.

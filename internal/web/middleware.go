@@ -118,6 +118,13 @@ func (s *Server) refuseCrossOrigin(c *gin.Context) {
 			"This form was sent to an address that is not this site's, so it was refused. Open the site at its own address and send the form from there.")
 		return
 	}
+	if s.crossSite[r.Method+" "+c.FullPath()] {
+		// A route that goes by the token in its address alone (Route.CrossSite): the
+		// one-click unsubscribe link, which mail programs post to from their own
+		// servers or pages, with no Origin or with their own.
+		c.Next()
+		return
+	}
 	origin, fetchSite := r.Header.Get("Origin"), r.Header.Get("Sec-Fetch-Site")
 	if origin == "" && fetchSite == "" {
 		if route := c.FullPath(); route != "" && !s.headerless[r.Method+" "+route] {
@@ -165,6 +172,18 @@ func hostPort(host, scheme string) string {
 		port = "443"
 	}
 	return net.JoinHostPort(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), port)
+}
+
+// crossSiteRoutes returns the routes that take requests from any site (Route.CrossSite),
+// as "METHOD /path". Only public routes that change something may be among them.
+func crossSiteRoutes() map[string]bool {
+	routes := map[string]bool{}
+	for _, r := range routeTable {
+		if r.CrossSite && r.Access == Public && r.Method != http.MethodGet {
+			routes[r.Method+" "+r.Path] = true
+		}
+	}
+	return routes
 }
 
 // headerlessRoutes returns the state-changing routes that a browser sending neither

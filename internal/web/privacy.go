@@ -11,6 +11,7 @@ import (
 type privacyPolicyPage struct {
 	layout
 	Policy model.Policy
+	Mail   bool // the site sends mail, so offers emails about replies
 }
 
 // GET /privacy tells readers what is kept about them when they reply, why, for how
@@ -24,6 +25,7 @@ func (s *Server) privacyPolicy(c *gin.Context) {
 	view := privacyPolicyPage{
 		layout: s.layout(c, "Privacy", "What "+s.siteName+" keeps about the people who reply to its articles, why, for how long, and how to get a copy or have it erased."),
 		Policy: p,
+		Mail:   s.mail.On(),
 	}
 	s.render(c, http.StatusOK, "privacy", view)
 }

@@ -29,6 +29,12 @@ type Route struct {
 	KeepsForm bool
 	// Cached public pages are the same for every anonymous reader (see cachePage).
 	Cached bool
+	// CrossSite marks the Public POST routes that take requests from anywhere, without
+	// the Origin and Sec-Fetch-Site checks against cross-site request forgery (see
+	// refuseCrossOrigin): routes that act on a token in their own address alone, never
+	// on a cookie, so that a request sent from another site can do nothing that its
+	// sender could not do with the token anyway.
+	CrossSite bool
 	// BeforeTwoStep marks the Staff routes that a person whose role requires two-step
 	// sign-in may reach before setting it up: those that set it up. Every other staff
 	// route sends them there (see requireTwoStepSetUp).
@@ -75,6 +81,13 @@ var routeTable = []Route{
 	{Method: "GET", Path: "/authors/:slug", Cached: true, handle: (*Server).authorShow},
 	{Method: "GET", Path: "/medical-review-board", Cached: true, handle: (*Server).reviewBoard},
 	{Method: "GET", Path: "/privacy", handle: (*Server).privacyPolicy},
+	// The links in readers' messages: a page with a button, and the button.
+	{Method: "GET", Path: "/subscriptions/confirm", handle: (*Server).subscriptionConfirm},
+	{Method: "POST", Path: "/subscriptions/confirm", handle: (*Server).subscriptionConfirmPost},
+	{Method: "GET", Path: "/subscriptions/unsubscribe", handle: (*Server).subscriptionUnsubscribe},
+	// Mail programs post here themselves (RFC 8058 one-click unsubscribe), from no page
+	// of this site; the token in the address is the only authority the route needs.
+	{Method: "POST", Path: "/subscriptions/unsubscribe", CrossSite: true, handle: (*Server).subscriptionUnsubscribePost},
 	{Method: "GET", Path: "/healthz", handle: (*Server).healthz},
 	{Method: "GET", Path: "/static/*path", handle: (*Server).staticFile},
 	{Method: "GET", Path: "/media/:name", handle: (*Server).mediaFile},

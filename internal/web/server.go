@@ -65,6 +65,7 @@ type Server struct {
 	siteScheme  string          // of publicURL, when Options.CheckHost
 	siteHost    string          // of publicURL with its port (see hostPort), when Options.CheckHost
 	headerless  map[string]bool // see headerlessRoutes
+	crossSite   map[string]bool // see crossSiteRoutes
 	cache       *pageCache
 	pageCacheOn bool
 	bodies      bodyCache
@@ -110,6 +111,7 @@ func New(opt Options) (*Server, error) {
 		tokens:      tokens,
 		crossOrig:   http.NewCrossOriginProtection(),
 		headerless:  headerlessRoutes(),
+		crossSite:   crossSiteRoutes(),
 		cache:       newPageCache(),
 		pageCacheOn: !opt.NoPageCache,
 		fixedLinks:  fixedFooterLinks(routeTable),
