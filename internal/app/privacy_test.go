@@ -236,6 +236,20 @@ func TestRotateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// What the outbox keeps sealed: a webhook's secret, an event's link token, a queued
+	// message's address and text.
+	now := time.Now()
+	if err := a.Store.CreateWebhook(ctx, &model.Webhook{URL: "https://hooks.example.org/x", Secret: "webhook secret kept",
+		Events: model.WebhookEvents, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.RecordEvent(ctx, model.Event{Kind: model.EventPasswordReset, UserID: 1, Secret: "link token kept", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.QueueMessage(ctx, model.OutboxMessage{Kind: "test", DedupeKey: "rotation", Recipient: "priya.n@example.com",
+		RecipientIndex: "old", Body: []byte("message kept"), NextAttemptAt: now, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	a.Close()
 	oldKey, _ := os.ReadFile(app.KeyFile(cfg))
 	sealedBefore := sealedEmails(t, cfg.DBPath)
@@ -265,6 +279,16 @@ func TestRotateKey(t *testing.T) {
 		if err != nil || len(replies) != 1 || replies[0].AuthorEmail != email {
 			t.Errorf("%s after rotation: %d replies, %v", email, len(replies), err)
 		}
+	}
+	if hooks, err := a.Store.Webhooks(ctx); err != nil || len(hooks) != 1 || hooks[0].Secret != "webhook secret kept" {
+		t.Errorf("webhooks after rotation: %+v, %v", hooks, err)
+	}
+	if events, err := a.Store.WaitingEvents(ctx, 10); err != nil || len(events) != 1 || events[0].Secret != "link token kept" {
+		t.Errorf("events after rotation: %+v, %v", events, err)
+	}
+	if due, err := a.Store.DueMessages(ctx, now.Add(time.Hour), 10); err != nil || len(due) != 1 ||
+		due[0].Recipient != "priya.n@example.com" || string(due[0].Body) != "message kept" {
+		t.Errorf("queued mail after rotation: %+v, %v", due, err)
 	}
 	a.Close()
 

@@ -170,6 +170,9 @@ func (s *Store) RotateKeys(ctx context.Context, next *secret.Keys) (int, error) 
 		if err := tx.resealTOTPSecrets(ctx, current, next); err != nil {
 			return err
 		}
+		if err := tx.resealMail(ctx, current, next, oldToNew); err != nil {
+			return err
+		}
 		// The client-address key is kept, sealed anew (see ClientKey).
 		if err := tx.resealClientKey(ctx, current, next); err != nil {
 			return err

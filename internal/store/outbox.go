@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/secret"
 )
 
 type outboxRow struct {
@@ -242,4 +244,44 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[model.OutboxStatus]int, e
 func (s *Store) DeleteFinishedMessages(ctx context.Context, cutoff time.Time) (int, error) {
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM outbox WHERE status != 'queued' AND finished_at < ?`, cutoff.UTC())
 	return int(res.RowsAffected), translate(res.Error)
+}
+
+// resealMail seals under next what the outbox, the events and the webhooks keep
+// sealed under current (addresses, messages, link tokens, webhook secrets), and moves
+// queued mail to the addresses' new blind indexes (oldToNew), for RotateKeys.
+func (s *Store) resealMail(ctx context.Context, current, next *secret.Keys, oldToNew map[string]string) error {
+	for _, c := range []struct{ table, column string }{
+		{"outbox", "recipient"}, {"outbox", "body"}, {"events", "secret"}, {"webhooks", "secret"},
+	} {
+		var rows []struct {
+			ID    int64
+			Value []byte
+		}
+		err := s.db.WithContext(ctx).Raw(`SELECT id, ` + c.column + ` AS value FROM ` + c.table + ` WHERE ` + c.column + ` IS NOT NULL`).
+			Scan(&rows).Error
+		if err != nil {
+			return translate(err)
+		}
+		for _, r := range rows {
+			plain, err := current.Open(r.Value)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", c.table, r.ID, err)
+			}
+			if err := s.db.WithContext(ctx).Exec(`UPDATE `+c.table+` SET `+c.column+` = ? WHERE id = ?`, next.Seal(plain), r.ID).Error; err != nil {
+				return translate(err)
+			}
+		}
+	}
+	var indexes []string
+	if err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT recipient_index FROM outbox WHERE recipient_index != ''`).Scan(&indexes).Error; err != nil {
+		return translate(err)
+	}
+	for _, old := range indexes {
+		if fresh, ok := oldToNew[old]; ok {
+			if err := s.db.WithContext(ctx).Exec(`UPDATE outbox SET recipient_index = ? WHERE recipient_index = ?`, fresh, old).Error; err != nil {
+				return translate(err)
+			}
+		}
+	}
+	return nil
 }
