@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
@@ -62,10 +63,11 @@ func openPostgres(dsn string, o openOptions) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
 	}
+	// pgx prepares and caches each statement on its connection itself, so GORM's own
+	// statement cache is left off: every statement then passes through rewritingPool.
 	db, err := gorm.Open(postgres.New(postgres.Config{Conn: rewritingPool{pool}}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", RedactURL(dsn), err)
@@ -147,15 +149,15 @@ func (p rewritingPool) PrepareContext(ctx context.Context, query string) (*sql.S
 }
 
 func (p rewritingPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return p.db.ExecContext(ctx, postgresSQL.Replace(query), args...)
+	return p.db.ExecContext(ctx, postgresSQL.Replace(query), textArgs(args)...)
 }
 
 func (p rewritingPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return p.db.QueryContext(ctx, postgresSQL.Replace(query), args...)
+	return p.db.QueryContext(ctx, postgresSQL.Replace(query), textArgs(args)...)
 }
 
 func (p rewritingPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return p.db.QueryRowContext(ctx, postgresSQL.Replace(query), args...)
+	return p.db.QueryRowContext(ctx, postgresSQL.Replace(query), textArgs(args)...)
 }
 
 func (p rewritingPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
@@ -178,15 +180,28 @@ func (t *rewritingTx) PrepareContext(ctx context.Context, query string) (*sql.St
 }
 
 func (t *rewritingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, postgresSQL.Replace(query), args...)
+	return t.Tx.ExecContext(ctx, postgresSQL.Replace(query), textArgs(args)...)
 }
 
 func (t *rewritingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, postgresSQL.Replace(query), args...)
+	return t.Tx.QueryContext(ctx, postgresSQL.Replace(query), textArgs(args)...)
 }
 
 func (t *rewritingTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, postgresSQL.Replace(query), args...)
+	return t.Tx.QueryRowContext(ctx, postgresSQL.Replace(query), textArgs(args)...)
+}
+
+// textArgs makes every text argument one PostgreSQL takes: its text holds no NUL and
+// only valid UTF-8 (SQLite keeps any bytes). A NUL is dropped and invalid bytes become
+// U+FFFD, so that a search or a lookup with them finds nothing rather than failing;
+// what readers send is checked before it is saved. Bytes ([]byte) are left alone.
+func textArgs(args []any) []any {
+	for i, a := range args {
+		if s, ok := a.(string); ok && !utf8.ValidString(s) || ok && strings.IndexByte(s, 0) >= 0 {
+			args[i] = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+		}
+	}
+	return args
 }
 
 // Rebind returns query, written with SQLite's placeholders (? and ?N), in the SQL of

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -268,4 +269,15 @@ func clientAddr(c *gin.Context) netip.Addr {
 		return netip.Addr{}
 	}
 	return addr
+}
+
+// refuseUnreadablePaths answers 404 for a path that is not valid UTF-8 or holds a NUL:
+// no page has such an address.
+func (s *Server) refuseUnreadablePaths(c *gin.Context) {
+	if path := c.Request.URL.Path; !utf8.ValidString(path) || strings.IndexByte(path, 0) >= 0 {
+		s.notFound(c)
+		c.Abort()
+		return
+	}
+	c.Next()
 }

@@ -173,7 +173,8 @@ var routeTable = []Route{
 // access needs.
 func (s *Server) routes() {
 	e := s.engine
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders(s.secure), s.refuseCrossOrigin, s.limitBody(MaxRequestBody))
+	e.Use(s.logRequests, s.recoverPanics, securityHeaders(s.secure), s.refuseUnreadablePaths, s.refuseCrossOrigin,
+		s.limitBody(MaxRequestBody))
 	e.NoRoute(s.notFound)
 	e.NoMethod(s.methodNotAllowed)
 	for _, r := range routeTable {

@@ -462,7 +462,7 @@ func TestTwoStep_AdminReset(t *testing.T) {
 	s.getAs(t, admin, target+"?done=two-step-reset").wantStatus(http.StatusOK).
 		wantContains("Two-step sign-in is reset", "Off</strong>", "Earlier resets", "by "+adminUser.Name).
 		wantNotContains(`action="` + target + `/reset"`)
-	if n := s.count(t, `SELECT count(*) FROM two_step_resets WHERE user_id = ? AND reset_by = ? AND by_command_line = 0`, author.ID, adminUser.ID); n != 1 {
+	if n := s.count(t, `SELECT count(*) FROM two_step_resets WHERE user_id = ? AND reset_by = ? AND by_command_line = FALSE`, author.ID, adminUser.ID); n != 1 {
 		t.Errorf("%d recorded resets, want 1", n)
 	}
 	if n := s.count(t, `SELECT count(*) FROM recovery_codes WHERE user_id = ?`, author.ID); n != 0 {

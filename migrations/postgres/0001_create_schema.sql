@@ -431,9 +431,8 @@ CREATE TRIGGER article_tags_published_update AFTER UPDATE OF status, published_a
     FOR EACH ROW EXECUTE FUNCTION article_tags_published_update();
 
 -- One number that changes, in the same transaction, with anything that can change a
--- public page (see store.ContentVersion). A statement-level trigger bumps it once per
--- statement; the row's lock orders writers that change public pages, as SQLite's
--- single writer does.
+-- public page (see store.ContentVersion). Row triggers, as SQLite's: a statement that
+-- changes no row changes nothing.
 CREATE TABLE content_version (
     id      BIGINT PRIMARY KEY CHECK (id = 1),
     version BIGINT NOT NULL
@@ -447,17 +446,17 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 CREATE TRIGGER content_version_articles AFTER INSERT OR UPDATE OR DELETE ON articles
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+    FOR EACH ROW EXECUTE FUNCTION bump_content_version();
 CREATE TRIGGER content_version_article_tags AFTER INSERT OR DELETE ON article_tags
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+    FOR EACH ROW EXECUTE FUNCTION bump_content_version();
 CREATE TRIGGER content_version_references AFTER INSERT OR DELETE ON article_references
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+    FOR EACH ROW EXECUTE FUNCTION bump_content_version();
 CREATE TRIGGER content_version_settings AFTER INSERT OR UPDATE ON settings
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+    FOR EACH ROW EXECUTE FUNCTION bump_content_version();
 CREATE TRIGGER content_version_tags AFTER UPDATE ON tags
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
--- Replies and staff profiles change public pages only in some rows: row triggers with
--- the same conditions as SQLite's.
+    FOR EACH ROW EXECUTE FUNCTION bump_content_version();
+-- Replies and staff profiles change public pages only in some rows: the same
+-- conditions as SQLite's.
 CREATE TRIGGER content_version_comments_insert AFTER INSERT ON comments
     FOR EACH ROW WHEN (NEW.status = 'approved') EXECUTE FUNCTION bump_content_version();
 CREATE TRIGGER content_version_comments_update AFTER UPDATE ON comments
