@@ -94,6 +94,7 @@ var routeTable = []Route{
 	{Method: "POST", Path: "/admin/account", Access: Staff, handle: (*Server).adminAccountPost},
 	{Method: "POST", Path: "/admin/account/password", Access: Staff, handle: (*Server).adminAccountPassword},
 	{Method: "POST", Path: "/admin/account/sign-out-others", Access: Staff, handle: (*Server).adminAccountSignOutOthers},
+	{Method: "POST", Path: "/admin/account/mail", Access: Staff, Perms: moderators, handle: (*Server).adminAccountMail},
 	{Method: "GET", Path: "/admin/account/2fa", Access: Staff, BeforeTwoStep: true, handle: (*Server).adminTwoStep},
 	{Method: "GET", Path: "/admin/account/2fa/qr.png", Access: Staff, BeforeTwoStep: true, handle: (*Server).adminTwoStepQR},
 	{Method: "POST", Path: "/admin/account/2fa", Access: Staff, BeforeTwoStep: true, handle: (*Server).adminTwoStepEnable},
