@@ -26,6 +26,8 @@ const (
 	AuditEnabled     AuditAction = store.StaffEnabled
 	AuditPasswordSet AuditAction = store.StaffPasswordSet
 	AuditTwoStepOff  AuditAction = store.StaffTwoStepOff
+
+	AuditPasswordReset AuditAction = store.StaffPasswordReset
 )
 
 // Label names the action for people; an action this version does not know is named
@@ -48,6 +50,8 @@ func (a AuditAction) Label() string {
 		return "Password set"
 	case AuditTwoStepOff:
 		return "Two-step sign-in reset"
+	case AuditPasswordReset:
+		return "Password reset by email"
 	}
 	return string(a)
 }

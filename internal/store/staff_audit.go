@@ -15,6 +15,9 @@ const (
 	StaffEnabled     = "enabled"
 	StaffPasswordSet = "password-set"
 	StaffTwoStepOff  = "two-step-reset"
+	// StaffPasswordReset: the account's owner set a new password with a link sent by
+	// mail.
+	StaffPasswordReset = "password-reset"
 )
 
 // StaffAuditEntry is one line of the staff audit log: who changed which account, how,

@@ -307,6 +307,9 @@ var unlinkedRoutes = map[string]string{
 	// Signing in to an account with two-step sign-in redirects here.
 	"/admin/login/code": "reached by a redirect after the password of an account with two-step sign-in",
 	"/admin/profile":    "the old address of /admin/account, kept for bookmarks",
+	// The sign-in page links here only while mail is on; the crawled site sends none.
+	"/admin/password-reset":         "linked from the sign-in page only while the site sends mail",
+	"/admin/password-reset/confirm": "reached only by the link in a password reset message",
 }
 
 // crawlSite is the demo site crawled by a reader and by an administrator.

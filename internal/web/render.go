@@ -145,6 +145,7 @@ var flashMessages = map[string]string{
 	"banned":            "Ban saved. New replies from this commenter go to spam.",
 	"lifted":            "Ban lifted.",
 	"password-changed":  "Password changed. Your other sign-ins have ended; this one goes on.",
+	"password-reset":    "Your new password is set, and every sign-in of your account has ended. Sign in with the new password.",
 	"mail-saved":        "Your choice of mail is saved.",
 	"signed-out-others": "Signed out everywhere else: only this browser is still signed in.",
 	"two-step-off":      "Two-step sign-in is off. You sign in with your password alone.",

@@ -84,6 +84,10 @@ var routeTable = []Route{
 	{Method: "GET", Path: "/admin/login/code", Access: Open, handle: (*Server).loginCode},
 	{Method: "POST", Path: "/admin/login/code", Access: Open, handle: (*Server).loginCodePost},
 	{Method: "POST", Path: "/admin/logout", Access: Open, handle: (*Server).logout},
+	{Method: "GET", Path: "/admin/password-reset", Access: Open, handle: (*Server).passwordReset},
+	{Method: "POST", Path: "/admin/password-reset", Access: Open, handle: (*Server).passwordResetPost},
+	{Method: "GET", Path: "/admin/password-reset/confirm", Access: Open, handle: (*Server).passwordResetConfirm},
+	{Method: "POST", Path: "/admin/password-reset/confirm", Access: Open, handle: (*Server).passwordResetConfirmPost},
 	{Method: "GET", Path: "/admin/setup", Access: Open, handle: (*Server).setup},
 	{Method: "POST", Path: "/admin/setup", Access: Open, handle: (*Server).setupPost},
 
