@@ -27,7 +27,9 @@ const (
 	AuditPasswordSet AuditAction = store.StaffPasswordSet
 	AuditTwoStepOff  AuditAction = store.StaffTwoStepOff
 
-	AuditPasswordReset AuditAction = store.StaffPasswordReset
+	AuditPasswordReset      AuditAction = store.StaffPasswordReset
+	AuditInvited            AuditAction = store.StaffInvited
+	AuditInvitationAccepted AuditAction = store.StaffInvitationAccepted
 )
 
 // Label names the action for people; an action this version does not know is named
@@ -52,6 +54,10 @@ func (a AuditAction) Label() string {
 		return "Two-step sign-in reset"
 	case AuditPasswordReset:
 		return "Password reset by email"
+	case AuditInvited:
+		return "Invited by email"
+	case AuditInvitationAccepted:
+		return "Invitation accepted"
 	}
 	return string(a)
 }

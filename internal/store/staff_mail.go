@@ -49,3 +49,45 @@ func (s *Store) ClaimDigest(ctx context.Context, userID int64, previous *time.Ti
 	res := q.Update("digest_sent_at", now.UTC())
 	return res.RowsAffected == 1, translate(res.Error)
 }
+
+// Invitee is an account that has no password yet but an email: someone invited to
+// the staff who has not set a password, with their latest invitation link.
+type Invitee struct {
+	*model.User
+	// LinkExpiresAt is when the latest unused invitation link stops working; nil
+	// when there is none (used, or never sent).
+	LinkExpiresAt *time.Time
+}
+
+// Invitees returns the accounts without a password that have an email, by name.
+func (s *Store) Invitees(ctx context.Context) ([]Invitee, error) {
+	db := s.db.WithContext(ctx)
+	var rows []userRow
+	err := db.Where("password_hash = '' AND email IS NOT NULL AND email != ''").Order("name, id").Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, translate(err)
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var links []linkTokenRow
+	err = db.Where("user_id IN ? AND purpose = ? AND used_at IS NULL", ids, string(LinkInvitation)).Find(&links).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	latest := map[int64]time.Time{}
+	for _, l := range links {
+		if l.ExpiresAt.After(latest[l.UserID.Int64]) {
+			latest[l.UserID.Int64] = l.ExpiresAt.UTC()
+		}
+	}
+	list := make([]Invitee, len(rows))
+	for i, r := range rows {
+		list[i] = Invitee{User: r.model()}
+		if t, ok := latest[r.ID]; ok {
+			list[i].LinkExpiresAt = &t
+		}
+	}
+	return list, nil
+}

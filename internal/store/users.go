@@ -87,10 +87,11 @@ func (s *Store) Users(ctx context.Context) ([]*model.User, error) {
 	return users, nil
 }
 
-// NamedPeople returns the people named on articles who cannot sign in, by name.
+// NamedPeople returns the people named on articles who cannot sign in, by name: those
+// without a password nor an email (one with an email is invited, see Invitees).
 func (s *Store) NamedPeople(ctx context.Context) ([]*model.User, error) {
 	var rows []userRow
-	if err := s.db.WithContext(ctx).Where("password_hash = ''").Order("name, id").Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("password_hash = '' AND (email IS NULL OR email = '')").Order("name, id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	users := make([]*model.User, len(rows))

@@ -305,11 +305,10 @@ var unlinkedRoutes = map[string]string{
 	"/admin/setup": "reached only by the link the server prints while there is no account",
 	"/media/:name": "the demo site has no uploaded image",
 	// Signing in to an account with two-step sign-in redirects here.
-	"/admin/login/code": "reached by a redirect after the password of an account with two-step sign-in",
-	"/admin/profile":    "the old address of /admin/account, kept for bookmarks",
-	// The sign-in page links here only while mail is on; the crawled site sends none.
-	"/admin/password-reset":         "linked from the sign-in page only while the site sends mail",
+	"/admin/login/code":             "reached by a redirect after the password of an account with two-step sign-in",
+	"/admin/profile":                "the old address of /admin/account, kept for bookmarks",
 	"/admin/password-reset/confirm": "reached only by the link in a password reset message",
+	"/admin/invitation":             "reached only by the link in an invitation",
 }
 
 // crawlSite is the demo site crawled by a reader and by an administrator.
@@ -323,7 +322,8 @@ type crawlSite struct {
 
 func newCrawlSite(t testing.TB) *crawlSite {
 	t.Helper()
-	s := newSite(t)
+	// With mail on, which offers the password reset and invitations.
+	s := newMailSite(t).site
 	c := &crawlSite{site: s, routes: declaredRoutes(t), admin: s.signIn(t, s.addUser(t, model.RoleAdmin))}
 
 	// Content that makes every kind of page and button appear: a second page of
@@ -340,6 +340,9 @@ func newCrawlSite(t testing.TB) *crawlSite {
 	spam.Set("contact_me_by_fax_only", "robot")
 	s.postReply(t, articlePath+"/comments", spam).wantStatus(http.StatusSeeOther)
 	s.postForm(t, "/admin/bans", url.Values{"comment": {"1"}, "kind": {"email"}, "duration": {"30d"}, "reason": {"crawl"}}, c.admin).
+		wantStatus(http.StatusSeeOther)
+	// Someone invited, to whom an administrator can send the invitation again.
+	s.postForm(t, "/admin/users/invite", url.Values{"name": {"Ivy Invited"}, "email": {"ivy@staff.example"}, "role": {"author"}}, c.admin).
 		wantStatus(http.StatusSeeOther)
 	// An account with two-step sign-in on, which an administrator can reset.
 	twoStep := s.addUser(t, model.RoleAuthor)

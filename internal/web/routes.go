@@ -88,6 +88,8 @@ var routeTable = []Route{
 	{Method: "POST", Path: "/admin/password-reset", Access: Open, handle: (*Server).passwordResetPost},
 	{Method: "GET", Path: "/admin/password-reset/confirm", Access: Open, handle: (*Server).passwordResetConfirm},
 	{Method: "POST", Path: "/admin/password-reset/confirm", Access: Open, handle: (*Server).passwordResetConfirmPost},
+	{Method: "GET", Path: "/admin/invitation", Access: Open, handle: (*Server).invitation},
+	{Method: "POST", Path: "/admin/invitation", Access: Open, handle: (*Server).invitationPost},
 	{Method: "GET", Path: "/admin/setup", Access: Open, handle: (*Server).setup},
 	{Method: "POST", Path: "/admin/setup", Access: Open, handle: (*Server).setupPost},
 
@@ -139,12 +141,14 @@ var routeTable = []Route{
 
 	{Method: "GET", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsers},
 	{Method: "POST", Path: "/admin/users", Access: Staff, Perms: userManagers, handle: (*Server).adminUsersPost},
+	{Method: "POST", Path: "/admin/users/invite", Access: Staff, Perms: userManagers, handle: (*Server).adminUsersInvite},
 	{Method: "GET", Path: "/admin/users/:id", Access: Staff, Perms: userManagers, handle: (*Server).adminUser},
 	{Method: "POST", Path: "/admin/users/:id", Access: Staff, Perms: userManagers, handle: (*Server).adminUserPost},
 	{Method: "GET", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfile},
 	{Method: "POST", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfilePost},
 	{Method: "GET", Path: "/admin/users/:id/two-step", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStep},
 	{Method: "POST", Path: "/admin/users/:id/two-step/reset", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStepReset},
+	{Method: "POST", Path: "/admin/users/:id/invitation", Access: Staff, Perms: userManagers, handle: (*Server).adminUserInvitation},
 
 	{Method: "GET", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettings},
 	{Method: "POST", Path: "/admin/settings", Access: Staff, Perms: settingsMgrs, handle: (*Server).adminSettingsPost},
