@@ -26,6 +26,10 @@ const (
 	AuditEnabled     AuditAction = store.StaffEnabled
 	AuditPasswordSet AuditAction = store.StaffPasswordSet
 	AuditTwoStepOff  AuditAction = store.StaffTwoStepOff
+
+	AuditPasswordReset      AuditAction = store.StaffPasswordReset
+	AuditInvited            AuditAction = store.StaffInvited
+	AuditInvitationAccepted AuditAction = store.StaffInvitationAccepted
 )
 
 // Label names the action for people; an action this version does not know is named
@@ -48,6 +52,12 @@ func (a AuditAction) Label() string {
 		return "Password set"
 	case AuditTwoStepOff:
 		return "Two-step sign-in reset"
+	case AuditPasswordReset:
+		return "Password reset by email"
+	case AuditInvited:
+		return "Invited by email"
+	case AuditInvitationAccepted:
+		return "Invitation accepted"
 	}
 	return string(a)
 }

@@ -22,6 +22,8 @@ import (
 // through a real SMTP server on a loopback port, with the services that record events
 // and a clock the test moves.
 type fixture struct {
+	path       string // the database file
+	keys       *secret.Keys
 	st         *store.Store
 	smtp       *mailtest.Server
 	svc        *mail.Service
@@ -38,7 +40,8 @@ const siteURL = "https://health.example.org"
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "fascicle.db"))
+	path := filepath.Join(t.TempDir(), "fascicle.db")
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,22 +63,30 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{st: st, article: a, smtp: mailtest.Start(t), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	f := &fixture{path: path, keys: keys, st: st, article: a, smtp: mailtest.Start(t), now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f.moderator = f.addStaff(t, "Mo Moderator", "mo@staff.example", model.RoleModerator)
+	f.svc = f.newService(t, st)
+	f.moderation = moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
+	f.moderation.SetClock(f.clock)
+	return f
+}
+
+// newService builds a mail service on st that sends through the fixture's SMTP
+// server, on the fixture's clock.
+func (f *fixture) newService(t testing.TB, st *store.Store) *mail.Service {
+	t.Helper()
 	smtpCfg, err := config.ParseSMTPURL(f.smtp.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.svc, err = mail.New(mail.Options{
+	svc, err := mail.New(mail.Options{
 		Store: st, SMTP: smtpCfg, From: "news@health.example.org", FromName: "Health News",
 		PublicURL: siteURL, SiteName: "Health News", Now: f.clock,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.moderation = moderation.New(st, []byte("client-key-for-tests-0123456789ab"))
-	f.moderation.SetClock(f.clock)
-	return f
+	return svc
 }
 
 func (f *fixture) clock() time.Time {

@@ -99,11 +99,16 @@ func (s *Service) Server() string {
 	return s.smtp.String()
 }
 
-// Run dispatches events and sends what is due until ctx is done. Because both live in
-// the database, a restart loses nothing: what was queued is sent after it.
+// digestCheckInterval is how often the sender looks for daily digests due.
+const digestCheckInterval = time.Minute
+
+// Run dispatches events, queues the daily digests due and sends what is due until ctx
+// is done. Because all of it lives in the database, a restart loses nothing: what was
+// queued is sent after it.
 func (s *Service) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var digestsChecked time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -112,6 +117,12 @@ func (s *Service) Run(ctx context.Context) {
 		}
 		if _, err := s.Dispatch(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("dispatch events", "error", err.Error())
+		}
+		if now := s.now(); now.Sub(digestsChecked) >= digestCheckInterval {
+			digestsChecked = now
+			if _, err := s.SendDigests(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("queue daily digests", "error", err.Error())
+			}
 		}
 		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("send the outbox", "error", err.Error())

@@ -63,6 +63,11 @@ type User struct {
 	Bio           string // a little Markdown, at most MaxBio bytes
 	Photo         string // the file name of an uploaded image (Media.FileName), "" for none
 	ProfilePublic bool
+
+	// ModerationMail is what the account hears about replies waiting for moderation,
+	// when its role moderates; DigestSentAt is when its last daily digest was queued.
+	ModerationMail ModerationMail
+	DigestSentAt   *time.Time
 }
 
 // ProfileURL returns the address of the account's public profile, relative to the

@@ -71,10 +71,12 @@ func newChange(a *model.Article) *model.Article {
 	return &p
 }
 
-// publishChange makes a's pending change its live text, with the change's review;
-// by is who publishes it (nil for the scheduler). On success a is the live article.
+// publishChange makes a's pending change its live text, with the change's review,
+// and records its publication; by is who publishes it (nil for the scheduler). On
+// success a is the live article.
 func (s *Service) publishChange(ctx context.Context, tx *store.Store, by *int64, a *model.Article, note string) error {
 	p := a.Pending
+	writer := writerOf(a)
 	now := s.now()
 	live := *a
 	live.Pending, live.ChangesRequested = nil, nil
@@ -90,7 +92,7 @@ func (s *Service) publishChange(ctx context.Context, tx *store.Store, by *int64,
 		return err
 	}
 	*a = live
-	return nil
+	return record(ctx, tx, model.EventPublished, a, writer, by, now)
 }
 
 // ChangeSections is what a's pending change would change in the live text, part by

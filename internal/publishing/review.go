@@ -59,13 +59,25 @@ func (s *Service) Review(ctx context.Context, u *model.User, id int64, version i
 		if a.Version != version {
 			return model.ErrStaleVersion
 		}
+		// A review of text already on the site (its periodic review) makes nothing
+		// ready to publish.
+		live := a.Pending == nil && a.Status == model.ArticlePublished
 		if d.ChangesNeeded {
 			err = s.requestChanges(ctx, tx, u, a, notes)
 		} else {
 			err = s.recordReview(ctx, tx, u, a)
 		}
+		if err != nil {
+			return err
+		}
 		reviewed = a
-		return err
+		switch {
+		case d.ChangesNeeded:
+			return record(ctx, tx, model.EventChangesRequested, a, writerOf(a), &u.ID, s.now())
+		case !live:
+			return record(ctx, tx, model.EventReviewed, a, writerOf(a), &u.ID, s.now())
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -19,12 +19,32 @@ func scheduleTime(at, now time.Time) (*time.Time, error) {
 }
 
 // PublishDue publishes every scheduled article and every scheduled pending change
-// whose time has come at now, and returns how many. The review gate was passed when
-// each was scheduled, and any change of text since took it off the schedule.
+// whose time has come at now, records each publication, and returns how many. The
+// review gate was passed when each was scheduled, and any change of text since took
+// it off the schedule.
 func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
-	n, err := s.store.PublishDue(ctx, now)
+	var n int
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		due, err := tx.DueArticles(ctx, now)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		if n, err = tx.PublishDue(ctx, now); err != nil {
+			return err
+		}
+		for _, id := range due {
+			a, err := tx.Article(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := record(ctx, tx, model.EventPublished, a, a.AuthorID, nil, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return n, err
+		return 0, err
 	}
 	ids, err := s.store.DueChanges(ctx, now)
 	if err != nil {

@@ -111,7 +111,8 @@ func (s *Service) move(ctx context.Context, tx *store.Store, u *model.User, a *m
 			return err
 		}
 	}
-	moved, err := tx.ChangeStatus(ctx, a.ID, a.Version, t.To, when, &u.ID, t.Label, s.now())
+	now := s.now()
+	moved, err := tx.ChangeStatus(ctx, a.ID, a.Version, t.To, when, &u.ID, t.Label, now)
 	if err != nil {
 		return err
 	}
@@ -122,6 +123,12 @@ func (s *Service) move(ctx context.Context, tx *store.Store, u *model.User, a *m
 		moved.ChangesRequested = nil
 	}
 	*a = *moved
+	switch t.To {
+	case model.ArticleInReview:
+		return record(ctx, tx, model.EventReviewRequested, a, a.AuthorID, &u.ID, now)
+	case model.ArticlePublished:
+		return record(ctx, tx, model.EventPublished, a, a.AuthorID, &u.ID, now)
+	}
 	return nil
 }
 
@@ -164,7 +171,10 @@ func (s *Service) moveChange(ctx context.Context, tx *store.Store, u *model.User
 	}
 	if t.To == model.ArticleInReview {
 		a.ChangesRequested = nil
-		return tx.ClearChangeRequest(ctx, a.ID)
+		if err := tx.ClearChangeRequest(ctx, a.ID); err != nil {
+			return err
+		}
+		return record(ctx, tx, model.EventReviewRequested, a, writerOf(a), &u.ID, now)
 	}
 	return nil
 }

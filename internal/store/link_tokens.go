@@ -90,6 +90,24 @@ func (s *Store) DeleteLinkTokens(ctx context.Context, userID int64, purpose Link
 	return int(res.RowsAffected), translate(res.Error)
 }
 
+// RetireLinkTokens makes the unused tokens of one purpose for an account unusable,
+// as if used at now, and returns how many: a new link replaces the old ones, which
+// stay counted by CountLinkTokens.
+func (s *Store) RetireLinkTokens(ctx context.Context, userID int64, purpose LinkPurpose, now time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE link_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
+		now.UTC(), userID, string(purpose))
+	return int(res.RowsAffected), translate(res.Error)
+}
+
+// CountLinkTokens returns how many tokens of one purpose were made for an account
+// since the given time, used or not.
+func (s *Store) CountLinkTokens(ctx context.Context, userID int64, purpose LinkPurpose, since time.Time) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&linkTokenRow{}).Where("user_id = ? AND purpose = ? AND created_at > ?", userID, string(purpose), since.UTC()).
+		Count(&n).Error
+	return int(n), translate(err)
+}
+
 // DeleteExpiredLinkTokens removes tokens expired before cutoff and returns how many.
 func (s *Store) DeleteExpiredLinkTokens(ctx context.Context, cutoff time.Time) (int, error) {
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM link_tokens WHERE expires_at < ?`, cutoff.UTC())

@@ -206,6 +206,15 @@ func (s *Store) updateVersioned(ctx context.Context, id int64, version int, upda
 	return a, err
 }
 
+// DueArticles returns the scheduled articles whose time has come at now: those
+// PublishDue publishes, when both run in one transaction.
+func (s *Store) DueArticles(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`SELECT id FROM articles WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at, id`, now.UTC()).
+		Scan(&ids).Error
+	return ids, translate(err)
+}
+
 // PublishDue publishes every scheduled article whose time has come, and returns how
 // many it published.
 func (s *Store) PublishDue(ctx context.Context, now time.Time) (int, error) {

@@ -15,6 +15,13 @@ const (
 	StaffEnabled     = "enabled"
 	StaffPasswordSet = "password-set"
 	StaffTwoStepOff  = "two-step-reset"
+	// StaffPasswordReset: the account's owner set a new password with a link sent by
+	// mail.
+	StaffPasswordReset = "password-reset"
+	// StaffInvited: an administrator invited the person by mail; StaffInvitationAccepted:
+	// they set their first password with the invitation's link.
+	StaffInvited            = "invited"
+	StaffInvitationAccepted = "invitation-accepted"
 )
 
 // StaffAuditEntry is one line of the staff audit log: who changed which account, how,

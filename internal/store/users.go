@@ -9,21 +9,23 @@ import (
 )
 
 type userRow struct {
-	ID            int64 `gorm:"primaryKey"`
-	Name          string
-	Email         *string
-	Role          string
-	Credentials   string
-	PasswordHash  string
-	LastSignInAt  *time.Time
-	DisabledAt    *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Slug          *string
-	Bio           string
-	Photo         string
-	ProfilePublic bool
-	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
+	ID             int64 `gorm:"primaryKey"`
+	Name           string
+	Email          *string
+	Role           string
+	Credentials    string
+	PasswordHash   string
+	LastSignInAt   *time.Time
+	DisabledAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Slug           *string
+	Bio            string
+	Photo          string
+	ProfilePublic  bool
+	TOTPEnabledAt  *time.Time `gorm:"column:totp_enabled_at"`
+	ModerationMail string
+	DigestSentAt   *time.Time
 }
 
 func (userRow) TableName() string { return "users" }
@@ -32,7 +34,8 @@ func (r userRow) model() *model.User {
 	u := &model.User{ID: r.ID, Name: r.Name, Email: r.Email, Role: model.Role(r.Role), Credentials: r.Credentials,
 		PasswordHash: r.PasswordHash, LastSignInAt: utcPtr(r.LastSignInAt), DisabledAt: utcPtr(r.DisabledAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		Bio: r.Bio, Photo: r.Photo, ProfilePublic: r.ProfilePublic, TwoStepSince: utcPtr(r.TOTPEnabledAt)}
+		Bio: r.Bio, Photo: r.Photo, ProfilePublic: r.ProfilePublic, TwoStepSince: utcPtr(r.TOTPEnabledAt),
+		ModerationMail: model.ModerationMail(r.ModerationMail), DigestSentAt: utcPtr(r.DigestSentAt)}
 	if r.Slug != nil {
 		u.Slug = *r.Slug
 	}
@@ -84,10 +87,11 @@ func (s *Store) Users(ctx context.Context) ([]*model.User, error) {
 	return users, nil
 }
 
-// NamedPeople returns the people named on articles who cannot sign in, by name.
+// NamedPeople returns the people named on articles who cannot sign in, by name: those
+// without a password nor an email (one with an email is invited, see Invitees).
 func (s *Store) NamedPeople(ctx context.Context) ([]*model.User, error) {
 	var rows []userRow
-	if err := s.db.WithContext(ctx).Where("password_hash = ''").Order("name, id").Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("password_hash = '' AND (email IS NULL OR email = '')").Order("name, id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	users := make([]*model.User, len(rows))
@@ -112,9 +116,13 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 		lower := strings.ToLower(strings.TrimSpace(*u.Email))
 		u.Email = &lower
 	}
+	if u.ModerationMail == "" {
+		u.ModerationMail = model.ModerationMailEach
+	}
 	r := userRow{Name: u.Name, Email: u.Email, Role: string(u.Role), Credentials: u.Credentials,
 		PasswordHash: u.PasswordHash, CreatedAt: now, UpdatedAt: now,
-		Slug: nullSlug(u.Slug), Bio: u.Bio, Photo: u.Photo, ProfilePublic: u.ProfilePublic}
+		Slug: nullSlug(u.Slug), Bio: u.Bio, Photo: u.Photo, ProfilePublic: u.ProfilePublic,
+		ModerationMail: string(u.ModerationMail)}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return translate(err)
 	}

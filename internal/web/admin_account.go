@@ -18,9 +18,24 @@ const accountPath = "/admin/account"
 // accountSections are the parts of one's own account page besides the profile.
 type accountSections struct {
 	PasswordErrors map[string]string // the change-password form's, by field
+	MailErrors     map[string]string // the mail form's
 	SignIns        []accounts.RecentSignIn
 	TwoStep        accounts.TwoStepStatus
+	Mail           accountMail
 }
+
+// accountMail is what the account page says about mail: what its owner is told, and
+// their choice about replies waiting.
+type accountMail struct {
+	On bool // the site sends mail
+	// What the role is told about; Moderates also chooses how (Choice).
+	Moderates, Reviews, Writes, Publishes bool
+	Choice                                model.ModerationMail
+	Choices                               []model.ModerationMail
+}
+
+// moderationMailChoices are the choices of the account page, in its order.
+var moderationMailChoices = []model.ModerationMail{model.ModerationMailEach, model.ModerationMailDaily, model.ModerationMailNone}
 
 // loadAccountSections fills what the account page of me shows from the database.
 func (s *Server) loadAccountSections(c *gin.Context, me *model.User, a *accountSections) error {
@@ -30,6 +45,15 @@ func (s *Server) loadAccountSections(c *gin.Context, me *model.User, a *accountS
 		return err
 	}
 	a.TwoStep, err = s.accounts.TwoStepStatus(ctx, me)
+	a.Mail = accountMail{
+		On:        s.mail.On(),
+		Moderates: me.Role.Can(model.PermModerateComments),
+		Reviews:   me.Role.Can(model.PermReviewArticles),
+		Writes:    me.Role.Can(model.PermEditOwnArticles),
+		Publishes: me.Role.Can(model.PermPublish),
+		Choice:    me.ModerationMail,
+		Choices:   moderationMailChoices,
+	}
 	return err
 }
 
@@ -101,4 +125,24 @@ func (s *Server) adminAccountSignOutOthers(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, accountPath+"?done=signed-out-others#sign-ins")
+}
+
+// POST /admin/account/mail saves what the signed-in moderator hears about replies
+// waiting (field moderation_mail: each, daily or none).
+func (s *Server) adminAccountMail(c *gin.Context) {
+	if !s.readForm(c) {
+		return
+	}
+	err := s.accounts.SetModerationMail(c.Request.Context(), staff(c), model.ModerationMail(c.PostForm(accounts.FieldModerationMail)))
+	var invalid *model.ValidationError
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, accountPath+"?done=mail-saved#mail")
+	case errors.As(err, &invalid):
+		me := staff(c)
+		s.renderProfileForm(c, http.StatusUnprocessableEntity, profilePage{Action: accountPath, Person: me, Form: profileFormOf(me),
+			Account: &accountSections{MailErrors: invalid.Fields}})
+	default:
+		s.fail(c, err)
+	}
 }

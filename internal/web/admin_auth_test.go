@@ -56,9 +56,12 @@ var narrowed = map[string]model.Permission{
 	"POST /admin/articles/:id/revisions/:rev/restore": model.PermEditAllArticles,
 }
 
-// openStaffRoutes are the staff routes anyone may reach: they are how one signs in.
+// openStaffRoutes are the staff routes anyone may reach: they are how one signs in, or
+// gets a password to sign in with.
 var openStaffRoutes = []string{"GET /admin/login", "POST /admin/login", "GET /admin/login/code", "POST /admin/login/code",
-	"POST /admin/logout", "GET /admin/setup", "POST /admin/setup", "GET /admin/profile"}
+	"POST /admin/logout", "GET /admin/setup", "POST /admin/setup", "GET /admin/profile",
+	"GET /admin/password-reset", "POST /admin/password-reset", "GET /admin/password-reset/confirm", "POST /admin/password-reset/confirm",
+	"GET /admin/invitation", "POST /admin/invitation"}
 
 // Ensure the server answers exactly the declared route table, that every route under
 // /admin/ is a staff route, and that only the ways to sign in are open to anyone.

@@ -18,6 +18,7 @@ type loginPage struct {
 	Email   string
 	Next    string
 	Message string
+	MailOn  bool // a forgotten password can be reset by mail
 }
 
 // GET /admin/login shows the sign-in form.
@@ -30,7 +31,7 @@ func (s *Server) login(c *gin.Context) {
 }
 
 func (s *Server) showLogin(c *gin.Context, status int, email, next, message string) {
-	view := loginPage{layout: s.adminLayout(c, "Sign in"), Email: email, Next: safeNext(next, ""), Message: message}
+	view := loginPage{layout: s.adminLayout(c, "Sign in"), Email: email, Next: safeNext(next, ""), Message: message, MailOn: s.mail.On()}
 	s.render(c, status, "admin/login", view)
 }
 

@@ -5,20 +5,28 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
 )
 
 type usersPage struct {
 	layout
-	Users  []accounts.Listed
-	Named  []*model.User // people named on articles, who cannot sign in
-	Roles  []model.Role
-	Form   userForm
-	Errors map[string]string
+	Users    []accounts.Listed
+	Invitees []store.Invitee // invited, with no password yet
+	Named    []*model.User   // people named on articles, who cannot sign in
+	Roles    []model.Role
+	Form     userForm
+	Errors   map[string]string
+	// The "Invite by email" form, offered while the site sends mail.
+	MailOn       bool
+	InviteForm   userForm
+	InviteErrors map[string]string
+	Now          time.Time // to tell an invitation's link that expired
 }
 
 // userForm is the "Add an account" form as typed; the password is never sent back.
@@ -29,24 +37,37 @@ type userForm struct {
 	Credentials string
 }
 
-// GET /admin/users lists the staff accounts, with a form to add one.
+// GET /admin/users lists the staff accounts and the people invited, with a form to
+// invite someone by email and one to add an account with a password.
 func (s *Server) adminUsers(c *gin.Context) {
-	s.showUsers(c, http.StatusOK, userForm{Role: string(model.RoleModerator)}, nil)
+	s.showUsers(c, http.StatusOK, usersPage{})
 }
 
-func (s *Server) showUsers(c *gin.Context, status int, form userForm, errs map[string]string) {
-	users, err := s.accounts.List(c.Request.Context(), staff(c))
-	if err != nil {
+// showUsers shows the accounts page with the forms of view (empty ones when blank).
+func (s *Server) showUsers(c *gin.Context, status int, view usersPage) {
+	ctx := c.Request.Context()
+	var err error
+	if view.Users, err = s.accounts.List(ctx, staff(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	named, err := s.accounts.NamedPeople(c.Request.Context())
-	if err != nil {
+	if view.Invitees, err = s.accounts.Invitees(ctx, staff(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "admin/users", usersPage{layout: s.adminLayout(c, "Accounts"), Users: users, Named: named,
-		Roles: model.Roles, Form: form, Errors: errs})
+	if view.Named, err = s.accounts.NamedPeople(ctx); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if view.Form.Role == "" {
+		view.Form.Role = string(model.RoleModerator)
+	}
+	if view.InviteForm.Role == "" {
+		view.InviteForm.Role = string(model.RoleModerator)
+	}
+	view.layout = s.adminLayout(c, "Accounts")
+	view.Roles, view.MailOn, view.Now = model.Roles, s.mail.On(), s.now()
+	s.render(c, status, "admin/users", view)
 }
 
 // POST /admin/users creates a staff account.
@@ -54,12 +75,7 @@ func (s *Server) adminUsersPost(c *gin.Context) {
 	if !s.readForm(c) {
 		return
 	}
-	form := userForm{
-		Name:        strings.TrimSpace(c.PostForm("name")),
-		Email:       strings.TrimSpace(c.PostForm("email")),
-		Role:        c.PostForm("role"),
-		Credentials: strings.TrimSpace(c.PostForm("credentials")),
-	}
+	form := userFormOf(c)
 	_, err := s.accounts.Create(c.Request.Context(), staff(c), accounts.NewAccount{
 		Name: form.Name, Email: form.Email, Role: model.Role(form.Role), Credentials: form.Credentials,
 		Password: c.PostForm("password"),
@@ -69,12 +85,22 @@ func (s *Server) adminUsersPost(c *gin.Context) {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/admin/users?done=user-added")
 	case errors.As(err, &invalid):
-		s.showUsers(c, http.StatusUnprocessableEntity, form, invalid.Fields)
+		s.showUsers(c, http.StatusUnprocessableEntity, usersPage{Form: form, Errors: invalid.Fields})
 	case errors.Is(err, accounts.ErrEmailTaken):
 		d, _ := describe(err)
-		s.showUsers(c, d.status, form, map[string]string{model.UserFieldEmail: d.message})
+		s.showUsers(c, d.status, usersPage{Form: form, Errors: map[string]string{model.UserFieldEmail: d.message}})
 	default:
 		s.fail(c, err)
+	}
+}
+
+// userFormOf reads the fields of an account form, trimmed.
+func userFormOf(c *gin.Context) userForm {
+	return userForm{
+		Name:        strings.TrimSpace(c.PostForm("name")),
+		Email:       strings.TrimSpace(c.PostForm("email")),
+		Role:        c.PostForm("role"),
+		Credentials: strings.TrimSpace(c.PostForm("credentials")),
 	}
 }
 

@@ -308,8 +308,10 @@ var unlinkedRoutes = map[string]string{
 	"/admin/login/code": "reached by a redirect after the password of an account with two-step sign-in",
 	"/admin/profile":    "the old address of /admin/account, kept for bookmarks",
 	// Their tokens arrive by mail only; subscriptions_test.go checks them, bad tokens too.
-	"/subscriptions/confirm":     "opened from the link in a message to a reader, with its token",
-	"/subscriptions/unsubscribe": "opened from the link in a message to a reader, with its token",
+	"/subscriptions/confirm":        "opened from the link in a message to a reader, with its token",
+	"/subscriptions/unsubscribe":    "opened from the link in a message to a reader, with its token",
+	"/admin/password-reset/confirm": "reached only by the link in a password reset message",
+	"/admin/invitation":             "reached only by the link in an invitation",
 }
 
 // crawlSite is the demo site crawled by a reader and by an administrator.
@@ -323,7 +325,8 @@ type crawlSite struct {
 
 func newCrawlSite(t testing.TB) *crawlSite {
 	t.Helper()
-	s := newSite(t)
+	// With mail on, which offers the password reset and invitations.
+	s := newMailSite(t).site
 	c := &crawlSite{site: s, routes: declaredRoutes(t), admin: s.signIn(t, s.addUser(t, model.RoleAdmin))}
 
 	// Content that makes every kind of page and button appear: a second page of
@@ -344,6 +347,9 @@ func newCrawlSite(t testing.TB) *crawlSite {
 		wantStatus(http.StatusSeeOther)
 	s.postForm(t, "/admin/webhooks", url.Values{"url": {"https://hooks.example.org/crawl"}, "secret": {"a secret for the crawl"},
 		"events": {"reply.pending"}}, c.admin).wantStatus(http.StatusSeeOther)
+	// Someone invited, to whom an administrator can send the invitation again.
+	s.postForm(t, "/admin/users/invite", url.Values{"name": {"Ivy Invited"}, "email": {"ivy@staff.example"}, "role": {"author"}}, c.admin).
+		wantStatus(http.StatusSeeOther)
 	// An account with two-step sign-in on, which an administrator can reset.
 	twoStep := s.addUser(t, model.RoleAuthor)
 	s.exec(t, `UPDATE users SET totp_enabled_at = ? WHERE id = ?`, s.clock().UTC(), twoStep.ID)

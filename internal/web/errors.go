@@ -112,6 +112,16 @@ var domainErrors = []domainError{
 		"This is the site's last active administrator, so it can be neither disabled nor given another role. Make another account an administrator first."},
 	{accounts.ErrDisableSelf, http.StatusConflict, "Your own account",
 		"You cannot disable your own account: you would be signed out at once. Another administrator can disable it."},
+	{accounts.ErrResetLinkInvalid, http.StatusGone, "This link does not work",
+		"The link was already used, is more than an hour old, or a newer link replaced it. Ask for a new link: it comes at once."},
+	{accounts.ErrTooManyResets, http.StatusTooManyRequests, "Too many requests",
+		"Too many links were asked for from here. For your security, wait " + minutes(accounts.SignInWindow) + " before asking again."},
+	{accounts.ErrInvitationInvalid, http.StatusGone, "This invitation does not work",
+		"The link was already used, is more than 72 hours old, or a newer invitation replaced it. Ask the administrator who invited you to send it again."},
+	{accounts.ErrAlreadyInvited, http.StatusConflict, "Invited already",
+		"This address is invited already. Send the invitation again from the list of people invited, if the link was lost or is too old."},
+	{accounts.ErrNotInvited, http.StatusConflict, "Already joined",
+		"This person has chosen a password already, so there is no invitation to send: they sign in with it."},
 	{accounts.ErrSetupComplete, http.StatusGone, "Set-up is complete",
 		"This site already has an administrator. Sign in at /admin/login."},
 	{accounts.ErrSetupLinkInvalid, http.StatusForbidden, "This set-up link does not work",
@@ -179,6 +189,7 @@ var backLinks = map[error]struct{ url, label string }{
 	moderation.ErrReplyNotFound:      {"/admin/comments", "Go to the moderation queue"},
 	moderation.ErrNotClinicianAnswer: {"/admin/comments", "Go to the moderation queue"},
 	moderation.ErrBanNotFound:        {"/admin/bans", "Go to the list of bans"},
+	accounts.ErrResetLinkInvalid:     {passwordResetPath, "Ask for a new link"},
 }
 
 // describe returns what err stands for in domainErrors, and false for an unexpected

@@ -108,7 +108,7 @@ func TestCommentCreate_Subscribe(t *testing.T) {
 	if n := s.count(t, `SELECT count(*) FROM subscriptions`); n != 1 {
 		t.Errorf("%d subscriptions after a reply without the box, want 1", n)
 	}
-	s.runMail(t)
+	s.deliver(t)
 	if got := s.smtp.Messages(); len(got) != 0 {
 		t.Errorf("%d messages sent before any approval", len(got))
 	}
@@ -119,17 +119,6 @@ func TestCommentCreate_Subscribe(t *testing.T) {
 	off.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 	if n := off.count(t, `SELECT count(*) FROM subscriptions`); n != 0 {
 		t.Errorf("a site without mail saved %d subscriptions", n)
-	}
-}
-
-// runMail dispatches the events waiting and sends what is due, as the sender's loop does.
-func (s *mailSite) runMail(t testing.TB) {
-	t.Helper()
-	if _, err := s.mail.Dispatch(t.Context()); err != nil {
-		t.Fatalf("dispatch: %v", err)
-	}
-	if _, err := s.mail.SendDue(t.Context()); err != nil {
-		t.Fatalf("send: %v", err)
 	}
 }
 
@@ -160,7 +149,7 @@ func (s *mailSite) askedToConfirm(t testing.TB, mod *http.Cookie) (int64, mailte
 	s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 	id, _, _ := s.lastReply(t)
 	s.approveAll(t, mod, []int64{id})
-	s.runMail(t)
+	s.deliver(t)
 	got := s.smtp.To(adaEmail)
 	if len(got) != before+1 {
 		t.Fatalf("Ada received %d messages after approval, want the request to confirm", len(got)-before)
@@ -185,7 +174,7 @@ func (s *mailSite) answer(t testing.TB, mod *http.Cookie, parent int64) {
 	s.postReply(t, articlePath+"/comments", form).wantStatus(http.StatusSeeOther)
 	id, _, _ := s.lastReply(t)
 	s.approveAll(t, mod, []int64{id})
-	s.runMail(t)
+	s.deliver(t)
 }
 
 // wantLinkPage checks what every page of a link in mail carries: noindex, no cache,
@@ -358,7 +347,7 @@ func TestSubscriptionUnsubscribe_OneClick(t *testing.T) {
 	if n := s.count(t, `SELECT count(*) FROM outbox WHERE kind = 'reply_answered' AND status = 'cancelled' AND recipient IS NULL`); n != 1 {
 		t.Errorf("%d notifications cancelled, want the queued one", n)
 	}
-	s.runMail(t)
+	s.deliver(t)
 	s.wantUnsubscribed(t, mod, reply)
 
 	// A webmail's page may send the POST itself, from its own origin.

@@ -95,6 +95,7 @@ type Server struct {
 	got    []Message
 	refuse *smtp.SMTPError // answer to every message while set
 	srv    *smtp.Server
+	ln     net.Listener
 	done   chan struct{}
 	added  chan struct{}
 }
@@ -122,7 +123,7 @@ func (s *Server) listen() error {
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	done := make(chan struct{})
 	s.mu.Lock()
-	s.srv, s.done = srv, done
+	s.srv, s.ln, s.done = srv, ln, done
 	s.mu.Unlock()
 	go func() {
 		defer close(done)
@@ -137,11 +138,14 @@ func (s *Server) URL() string { return "smtp://" + s.addr }
 // Stop stops the server: connections to its port are refused until Restart.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv, done := s.srv, s.done
-	s.srv = nil
+	srv, ln, done := s.srv, s.ln, s.done
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
 		srv.Close()
+		// Closed here too: a Stop right after the start may come before Serve has
+		// taken the listener, which srv.Close would then not close.
+		ln.Close()
 		<-done
 	}
 }
