@@ -494,7 +494,9 @@ func TestTwoStep_TurnOff(t *testing.T) {
 	u := s.addUser(t, model.RoleReviewer)
 	cookie := s.signIn(t, u)
 	setUp := s.enableTwoStep(t, cookie)
-	on := func() bool { return s.userField(t, u.ID, "CASE WHEN totp_enabled_at IS NOT NULL THEN 1 ELSE 0 END") == "1" }
+	on := func() bool {
+		return s.userField(t, u.ID, "CASE WHEN totp_enabled_at IS NOT NULL THEN 1 ELSE 0 END") == "1"
+	}
 
 	for _, tt := range []struct {
 		Name    string
