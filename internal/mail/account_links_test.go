@@ -2,21 +2,17 @@ package mail_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // count runs a counting query on the fixture's database file directly.
 func (f *fixture) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
-	db, err := sql.Open("sqlite3", f.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, f.path)
 	var n int
 	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,7 @@ package mail_test
 import (
 	"context"
 	"net/netip"
-	"path/filepath"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/secret"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // fixture is the mail service on a migrated database with the demo content, sending
@@ -40,7 +41,7 @@ const siteURL = "https://health.example.org"
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "fascicle.db")
+	path := storetest.Path(t)
 	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -150,4 +151,8 @@ func (f *fixture) outbox(t testing.TB) []model.OutboxMessage {
 		t.Fatal(err)
 	}
 	return list
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Main(m))
 }

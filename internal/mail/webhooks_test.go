@@ -176,9 +176,10 @@ func TestTidy_RemovesOldFinishedMessagesAndEvents(t *testing.T) {
 	if r, err := f.svc.Tidy(ctx, f.clock().Add(mail.KeepDispatched-time.Hour)); err != nil || r != (mail.TidyResult{}) {
 		t.Errorf("tidy too early: %+v, %v", r, err)
 	}
+	sent := len(f.outbox(t)) // the delivery, and the moderator's message about the reply
 	r, err := f.svc.Tidy(ctx, f.clock().Add(mail.KeepFinished+time.Hour))
-	if err != nil || r.Messages != 1 || r.Events != 1 {
-		t.Errorf("tidy: %+v, %v; want the sent delivery and its event", r, err)
+	if err != nil || r.Messages != sent || r.Events != 1 || len(f.outbox(t)) != 0 {
+		t.Errorf("tidy: %+v, %v; want the %d messages sent and their event", r, err, sent)
 	}
 	if n, _ := f.svc.Dispatch(ctx); n != 1 {
 		t.Errorf("the waiting event was lost: dispatched %d", n)
