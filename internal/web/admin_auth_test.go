@@ -238,7 +238,7 @@ func TestRoleTable(t *testing.T) {
 				t.Errorf("reply 1 is %q after the requests, want %q", got, wantStatus)
 			}
 			wantOpen := map[bool]int{true: 0, false: 1}[canModerate]
-			if got := s.count(t, `SELECT comments_open FROM articles WHERE id = 1`); got != wantOpen {
+			if got := s.count(t, `SELECT count(*) FROM articles WHERE id = 1 AND comments_open = TRUE`); got != wantOpen {
 				t.Errorf("article 1 comments_open = %d, want %d", got, wantOpen)
 			}
 			wantBans := map[bool]int{true: 0, false: 1}[canModerate]

@@ -49,7 +49,7 @@ func (s *site) addPrivacyThread(t testing.TB) privacyThread {
 // privacyAuditText returns every value of every row of the audit log, as text.
 func (s *site) privacyAuditText(t testing.TB) string {
 	t.Helper()
-	rows, err := s.db.Query(`SELECT id, coalesce(user_id, ''), action, replies, created_at FROM privacy_audit`)
+	rows, err := s.db.Query(`SELECT id, coalesce(CAST(user_id AS TEXT), ''), action, replies, created_at FROM privacy_audit`)
 	if err != nil {
 		t.Fatal(err)
 	}
