@@ -50,9 +50,20 @@ func TestBrowser_RememberNameAndWebsiteNotEmail(t *testing.T) {
 	open := func(what string) formState {
 		t.Helper()
 		mustRun(t, ctx, what, chromedp.Navigate(articleURL))
-		mustRun(t, ctx, what+": wait for the scripts", chromedp.Poll[bool](
-			`document.readyState === "complete" && !!document.getElementById("respond-home")`,
-			chromedp.WithPollingTimeout(10*time.Second)))
+		// Asked again while the new document's script context is not there yet, as
+		// waitLoaded does: a poll inside one context fails when the page replaces it.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			ready, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+				`document.readyState === "complete" && !!document.getElementById("respond-home")`))
+			if err == nil && ready {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: wait for the scripts: %v", what, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 		return mustRun(t, ctx, what+": read the form", chromedp.Evaluate[formState](readForm))
 	}
 

@@ -45,6 +45,10 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	server := os.Getenv(PostgresEnv)
 	if server == "" {
+		if os.Getenv("FASCICLE_REQUIRE_POSTGRES") == "1" {
+			fmt.Println(PostgresEnv + ` is not set, and FASCICLE_REQUIRE_POSTGRES=1: start a server with: eval "$(.ci/postgres start)"`)
+			return 1
+		}
 		return code
 	}
 	fmt.Println("=== the same tests on PostgreSQL")
@@ -338,4 +342,19 @@ func HoldWriteLock(t testing.TB, conn *sql.Conn) {
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", store.WriteLockKey); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// RequirePostgres ends a test that needs a PostgreSQL server when none is set: as a
+// failure when FASCICLE_REQUIRE_POSTGRES=1 (.ci/run sets it), or else as a skip that
+// says how to start one.
+func RequirePostgres(t testing.TB) {
+	t.Helper()
+	if Available() {
+		return
+	}
+	msg := PostgresEnv + ` is not set; start a server for the tests with: eval "$(.ci/postgres start)"`
+	if os.Getenv("FASCICLE_REQUIRE_POSTGRES") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
