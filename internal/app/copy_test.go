@@ -95,3 +95,47 @@ func withAddr(cfg config.Config) config.Config {
 	cfg.Addr = "127.0.0.1:0"
 	return cfg
 }
+
+// Ensure "fascicle migrate" and "fascicle rotate-key" work on PostgreSQL, where the key
+// comes from FASCICLE_SECRET_KEY: the new key is printed and opens the emails, the old
+// one no longer does.
+func TestMigrateAndRotateKey_OnPostgres(t *testing.T) {
+	storetest.RequirePostgres(t)
+	t.Parallel()
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DBPath, cfg.SecretKey = storetest.NewPostgres(t), "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	var out bytes.Buffer
+	if err := app.Migrate(ctx, cfg, &out); err != nil || !strings.Contains(out.String(), "is at schema version") ||
+		strings.Contains(out.String(), "password") {
+		t.Fatalf("migrate: %v, %q", err, out.String())
+	}
+	a, err := app.New(ctx, cfg, quietLogger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	out.Reset()
+	if err := app.RotateKey(ctx, cfg, &out); err != nil {
+		t.Fatalf("rotate-key: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "re-encrypted 3 emails") {
+		t.Fatalf("rotate-key printed %q", out.String())
+	}
+	old := cfg
+	cfg.SecretKey = lines[1]
+	b, err := app.New(ctx, cfg, quietLogger)
+	if err != nil {
+		t.Fatalf("start with the new key: %v", err)
+	}
+	replies, err := b.Store.CommentsByEmail(ctx, "priya.n@example.com")
+	b.Close()
+	if err != nil || len(replies) != 1 {
+		t.Errorf("after rotation: %d replies, %v", len(replies), err)
+	}
+	if _, err := app.New(ctx, old, quietLogger); err == nil {
+		t.Error("the old key still opens the database")
+	}
+}
