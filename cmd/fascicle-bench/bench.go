@@ -46,6 +46,9 @@ type report struct {
 
 	LockedInLogs int // "database is locked" in the servers' logs
 	FiveXXInLogs int // 5xx answers in the servers' logs
+
+	Engine      string // "SQLite" or "PostgreSQL"
+	PostServers int    // servers the replies were posted to
 }
 
 // run runs the whole benchmark and prints its table to stdout.
@@ -83,20 +86,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*report,
 	}
 
 	// Seed the large database.
-	big := filepath.Join(dir, "big.db")
-	for _, suffix := range []string{"", "-wal", "-shm", ".key"} {
-		os.Remove(big + suffix) // a kept folder from an earlier run
+	big, demoDB := filepath.Join(dir, "big.db"), filepath.Join(dir, "demo.db")
+	var keyEnv []string // on PostgreSQL, the key every process shares
+	rep.Engine, rep.PostServers = "SQLite", 1
+	if o.postgres != "" {
+		var drop func()
+		if big, demoDB, drop, err = pgDatabases(ctx, o.postgres); err != nil {
+			return nil, err
+		}
+		defer drop()
+		keyEnv = []string{newKeySetting()}
+		rep.Engine, rep.PostServers = "PostgreSQL", 2
+		say("PostgreSQL: databases %s and %s, dropped at the end", store.RedactURL(big), store.RedactURL(demoDB))
+	} else {
+		for _, suffix := range []string{"", "-wal", "-shm", ".key"} {
+			os.Remove(big + suffix) // a kept folder from an earlier run
+		}
+		os.Remove(demoDB)
 	}
-	os.Remove(filepath.Join(dir, "demo.db"))
-	say("seeding: fascicle seed --articles %d --replies %d --db %s", o.articles, o.replies, big)
+	say("seeding: fascicle seed --articles %d --replies %d --db %s", o.articles, o.replies, store.RedactURL(big))
 	seed := exec.CommandContext(ctx, bin, "seed", "--articles", fmt.Sprint(o.articles), "--replies", fmt.Sprint(o.replies), "--db", big)
-	seed.Env, seed.Stdout, seed.Stderr = childEnv(), &indenter{w: stdout}, stderr
+	seed.Env, seed.Stdout, seed.Stderr = childEnv(keyEnv...), &indenter{w: stdout}, stderr
 	began := time.Now()
 	if err := seed.Run(); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	rep.SeedTime = time.Since(began)
-	if fi, err := os.Stat(big); err == nil {
+	if o.postgres != "" {
+		rep.DBBytes = pgSize(ctx, big)
+	} else if fi, err := os.Stat(big); err == nil {
 		rep.DBBytes = fi.Size()
 	}
 	slug, held, err := prepare(ctx, big)
@@ -120,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*report,
 	stopLast := func() { running[len(running)-1].stop(15 * time.Second); running = running[:len(running)-1] }
 
 	// The server on the large database, with the page cache, as in production.
-	main, err := startServer(ctx, "server", bin, big, filepath.Join(dir, "server.log"))
+	main, err := startServer(ctx, "server", bin, big, filepath.Join(dir, "server.log"), keyEnv...)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +201,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*report,
 
 	// A second server on the same database with the page cache off: every request is
 	// rendered from the database, like the first view after a change.
-	uncached, err := startServer(ctx, "server-uncached", bin, big, filepath.Join(dir, "server-uncached.log"), "FASCICLE_PAGE_CACHE=off")
+	uncached, err := startServer(ctx, "server-uncached", bin, big, filepath.Join(dir, "server-uncached.log"),
+		append([]string{"FASCICLE_PAGE_CACHE=off"}, keyEnv...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -196,8 +215,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*report,
 	say("   %s", rep.Uncached.summary())
 
 	// Lists on the large database and on the demo database, both rendered every time.
-	demoDB := filepath.Join(dir, "demo.db")
-	demo, err := startServer(ctx, "server-demo", bin, demoDB, filepath.Join(dir, "server-demo.log"), "FASCICLE_PAGE_CACHE=off")
+	demo, err := startServer(ctx, "server-demo", bin, demoDB, filepath.Join(dir, "server-demo.log"),
+		append([]string{"FASCICLE_PAGE_CACHE=off"}, keyEnv...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -216,21 +235,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*report,
 	stopLast() // demo
 	stopLast() // uncached
 
-	if err := workload("POST %s/comments, %d posters from %d addresses, a new reply each time, %s", rep.ArticlePath, o.posters, o.posters, o.duration); err != nil {
+	// On PostgreSQL the replies go to two servers on the one database, half each.
+	bases := []string{"http://" + main.addr}
+	pids := []int{main.pid()}
+	if rep.PostServers == 2 {
+		second, err := startServer(ctx, "server-2", bin, big, filepath.Join(dir, "server-2.log"), keyEnv...)
+		if err != nil {
+			return nil, err
+		}
+		running = append(running, second.process)
+		bases, pids = append(bases, "http://"+second.addr), append(pids, second.pid())
+	}
+	if err := workload("POST %s/comments, %d posters from %d addresses to %d server(s), a new reply each time, %s", rep.ArticlePath,
+		o.posters, o.posters, len(bases), o.duration); err != nil {
 		return nil, err
 	}
-	rss = sampleRSS(func() []int { return []int{main.pid()} })
-	rep.Post, err = loadPOST(ctx, "http://"+main.addr, rep.ArticlePath, o.posters, o.duration)
+	rss = sampleRSS(func() []int { return pids })
+	rep.Post, err = loadPOSTOn(ctx, bases, rep.ArticlePath, o.posters, o.duration)
 	rep.RSSPostKB = rss.stop()
 	if err != nil {
 		return nil, err
+	}
+	if len(bases) == 2 {
+		stopLast() // server-2
 	}
 	say("   %s", rep.Post.summary())
 	sleep(ctx, time.Second)
 	rep.RSSAfterKB = vmRSS(main.pid())
 	stopLast() // main
 
-	for _, log := range []string{"server.log", "server-uncached.log", "server-demo.log"} {
+	for _, log := range []string{"server.log", "server-uncached.log", "server-demo.log", "server-2.log"} {
 		rep.LockedInLogs += countInFile(filepath.Join(dir, log), "database is locked")
 		rep.FiveXXInLogs += countInFile(filepath.Join(dir, log), "status=5")
 	}
@@ -275,26 +309,31 @@ func prepare(ctx context.Context, path string) (string, int, error) {
 	if err := st.SavePolicy(ctx, p); err != nil {
 		return "", 0, err
 	}
-	db, err := sql.Open("sqlite3", store.DSN(path))
+	driver, dsn := "sqlite3", store.DSN(path)
+	if store.IsPostgres(path) {
+		driver, dsn = "pgx", path
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		return "", 0, err
 	}
 	defer db.Close()
+	engine := st.Engine()
 	var id int64
 	var slug string
 	var n int
-	err = db.QueryRowContext(ctx, `
+	err = db.QueryRowContext(ctx, store.Rebind(engine, `
 		SELECT a.id, a.slug, count(*) AS n FROM comments c JOIN articles a ON a.id = c.article_id
-		 WHERE c.status = 'approved' AND a.status = 'published' AND a.comments_open = 1
-		 GROUP BY a.id HAVING count(*) >= ? ORDER BY n, a.id LIMIT 1`, pageReplies).Scan(&id, &slug, &n)
+		 WHERE c.status = 'approved' AND a.status = 'published' AND a.comments_open = TRUE
+		 GROUP BY a.id HAVING count(*) >= ? ORDER BY n, a.id LIMIT 1`), pageReplies).Scan(&id, &slug, &n)
 	if err != nil {
 		return "", 0, fmt.Errorf("find an article with %d approved replies (seed more replies): %w", pageReplies, err)
 	}
 	if n > pageReplies {
-		_, err = db.ExecContext(ctx, `
+		_, err = db.ExecContext(ctx, store.Rebind(engine, `
 			UPDATE comments SET status = 'pending', held_reason = 'held back by fascicle-bench'
 			 WHERE id IN (SELECT id FROM comments WHERE article_id = ? AND status = 'approved'
-			               ORDER BY created_at DESC, id DESC LIMIT ?)`, id, n-pageReplies)
+			               ORDER BY created_at DESC, id DESC LIMIT ?)`), id, n-pageReplies)
 		if err != nil {
 			return "", 0, err
 		}
@@ -349,8 +388,8 @@ func verdict(ok bool) string {
 
 // print writes the table of results next to the targets.
 func (rep *report) print(w io.Writer) {
-	fmt.Fprintf(w, "Results (%d CPUs, %s, %s per workload, large database: %d articles, %d replies, %.0f MB, seeded in %.0f s)\n\n",
-		runtime.NumCPU(), runtime.Version(), rep.Options.duration, rep.Options.articles, rep.Options.replies,
+	fmt.Fprintf(w, "Results on %s (%d CPUs, %s, %s per workload, large database: %d articles, %d replies, %.0f MB, seeded in %.0f s)\n\n",
+		rep.Engine, runtime.NumCPU(), runtime.Version(), rep.Options.duration, rep.Options.articles, rep.Options.replies,
 		float64(rep.DBBytes)/(1<<20), rep.SeedTime.Seconds())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "workload\tFascicle\ttarget\tmet\tnginx, static file")
@@ -373,8 +412,8 @@ func (rep *report) print(w io.Writer) {
 		pageReplies, rep.Options.pageConns, rate(rep.Cached), share, met, ng)
 	fmt.Fprintf(tw, "same page rendered (page cache off)\t%s\t≥ 3 000 req/s\t%s\t\n",
 		rate(rep.Uncached), verdict(rep.Uncached.Rate() >= 3000))
-	fmt.Fprintf(tw, "POST replies, %d posters\t%.0f acknowledged/s, p99 %.1f ms; %d 5xx; %d \"database is locked\"\t≥ 2 000/s, 0 5xx, 0 locked\t%s\t\n",
-		rep.Options.posters, rep.Post.Rate(), ms(rep.Post.Percentile(99)), rep.Post.ServerErrors(), rep.LockedInLogs,
+	fmt.Fprintf(tw, "POST replies, %d posters, %d server(s)\t%.0f acknowledged/s, p99 %.1f ms; %d 5xx; %d \"database is locked\"\t≥ 2 000/s, 0 5xx, 0 locked\t%s\t\n",
+		rep.Options.posters, rep.PostServers, rep.Post.Rate(), ms(rep.Post.Percentile(99)), rep.Post.ServerErrors(), rep.LockedInLogs,
 		verdict(rep.Post.Rate() >= 2000 && rep.Post.ServerErrors() == 0 && rep.LockedInLogs == 0))
 	for _, lp := range rep.Lists {
 		ratio := 0.0

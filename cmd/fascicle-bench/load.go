@@ -266,6 +266,12 @@ type postResult struct {
 // a full form submission with a new text: the page is fetched once per poster for
 // the form's signed timestamp, as a browser would.
 func loadPOST(ctx context.Context, base, path string, posters int, d time.Duration) (postResult, error) {
+	return loadPOSTFrom(ctx, base, path, 0, posters, d)
+}
+
+// loadPOSTFrom is loadPOST with posters numbered from first on: each poster's address,
+// name and texts are its own.
+func loadPOSTFrom(ctx context.Context, base, path string, first, posters int, d time.Duration) (postResult, error) {
 	end := time.Now().Add(d)
 	parts := make([]*result, posters)
 	errs := make([]error, posters)
@@ -275,7 +281,7 @@ func loadPOST(ctx context.Context, base, path string, posters int, d time.Durati
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			parts[p], errs[p] = poster(ctx, base, path, p, end)
+			parts[p], errs[p] = poster(ctx, base, path, first+p, end)
 		}()
 	}
 	wg.Wait()
@@ -285,6 +291,41 @@ func loadPOST(ctx context.Context, base, path string, posters int, d time.Durati
 	total := &result{Statuses: map[int]int{}, Elapsed: time.Since(start)}
 	for _, p := range parts {
 		total.merge(p)
+	}
+	slices.Sort(total.Latencies)
+	return postResult{total}, nil
+}
+
+// loadPOSTOn is loadPOST with the posters shared out over the servers at bases, run
+// at once, their results merged.
+func loadPOSTOn(ctx context.Context, bases []string, path string, posters int, d time.Duration) (postResult, error) {
+	if len(bases) == 1 {
+		return loadPOST(ctx, bases[0], path, posters, d)
+	}
+	parts := make([]postResult, len(bases))
+	errs := make([]error, len(bases))
+	var wg sync.WaitGroup
+	first := 0
+	for i, base := range bases {
+		n := posters / len(bases)
+		if i < posters%len(bases) {
+			n++
+		}
+		wg.Add(1)
+		go func(first int) {
+			defer wg.Done()
+			parts[i], errs[i] = loadPOSTFrom(ctx, base, path, first, n, d)
+		}(first)
+		first += n
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return postResult{}, err
+	}
+	total := &result{Statuses: map[int]int{}}
+	for _, p := range parts {
+		total.merge(p.result)
+		total.Elapsed = max(total.Elapsed, p.Elapsed)
 	}
 	slices.Sort(total.Latencies)
 	return postResult{total}, nil

@@ -4,7 +4,7 @@
 // own, then prints a table of the results next to the targets and, when nginx is
 // installed, next to nginx serving the same page as a static file in the same run.
 //
-//	go run ./cmd/fascicle-bench [--duration 10s] [--quick] [--out DIR]
+//	go run ./cmd/fascicle-bench [--duration 10s] [--quick] [--out DIR] [--postgres SERVER-URL]
 //	                            [--articles N] [--replies M]
 //
 // Everything listens on 127.0.0.1 only; every process it starts is stopped at the end,
@@ -45,6 +45,9 @@ type options struct {
 	pageConns int // connections for the article page workloads
 	listConns int // connections for the home, tag and search pages
 	posters   int
+	// postgres is the URL of a PostgreSQL server where the benchmark may create its
+	// databases; empty runs on SQLite files.
+	postgres string
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -56,6 +59,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "keep the database, logs and server binary in this folder instead of a temporary one")
 	fs.IntVar(&o.articles, "articles", 100_000, "articles in the large database (--quick: 2 000)")
 	fs.IntVar(&o.replies, "replies", 1_000_000, "replies in the large database (--quick: 20 000)")
+	fs.StringVar(&o.postgres, "postgres", "", "run on PostgreSQL: the URL of a server where the benchmark creates (and drops) its two databases, e.g. postgres://postgres@127.0.0.1:55432/postgres; replies are then posted to two servers")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
