@@ -4,7 +4,7 @@
 // own, then prints a table of the results next to the targets and, when nginx is
 // installed, next to nginx serving the same page as a static file in the same run.
 //
-//	go run ./cmd/fascicle-bench [--duration 10s] [--quick] [--out DIR] [--postgres SERVER-URL]
+//	go run ./cmd/fascicle-bench [--duration 10s] [--quick] [--out DIR] [--db postgres://SERVER]
 //	                            [--articles N] [--replies M]
 //
 // Everything listens on 127.0.0.1 only; every process it starts is stopped at the end,
@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -59,7 +60,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "keep the database, logs and server binary in this folder instead of a temporary one")
 	fs.IntVar(&o.articles, "articles", 100_000, "articles in the large database (--quick: 2 000)")
 	fs.IntVar(&o.replies, "replies", 1_000_000, "replies in the large database (--quick: 20 000)")
-	fs.StringVar(&o.postgres, "postgres", "", "run on PostgreSQL: the URL of a server where the benchmark creates (and drops) its two databases, e.g. postgres://postgres@127.0.0.1:55432/postgres; replies are then posted to two servers")
+	fs.StringVar(&o.postgres, "db", "", "run on PostgreSQL: a postgres:// URL of a server where the benchmark creates (and drops) its two databases, e.g. postgres://postgres@127.0.0.1:55432/postgres; replies are then posted to two servers (default: SQLite files)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -81,6 +82,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.duration < 100*time.Millisecond || o.duration > time.Hour {
 		return o, errors.New("--duration must be between 100ms and 1h")
+	}
+	if o.postgres != "" && !strings.HasPrefix(o.postgres, "postgres://") && !strings.HasPrefix(o.postgres, "postgresql://") {
+		return o, errors.New("--db takes a postgres:// URL of a PostgreSQL server (SQLite needs no flag)")
 	}
 	if o.articles < 1 || o.replies < 1 {
 		return o, errors.New("--articles and --replies must be at least 1")

@@ -138,4 +138,8 @@ func TestMigrateAndRotateKey_OnPostgres(t *testing.T) {
 	if _, err := app.New(ctx, old, quietLogger); err == nil {
 		t.Error("the old key still opens the database")
 	}
+	// fascicle backup is SQLite's: on PostgreSQL it names pg_dump.
+	if err := app.Backup(ctx, cfg, filepath.Join(t.TempDir(), "x.db"), io.Discard); err == nil || !strings.Contains(err.Error(), "pg_dump --format=custom") {
+		t.Errorf("backup on PostgreSQL: %v", err)
+	}
 }
