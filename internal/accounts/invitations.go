@@ -193,12 +193,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password string) 
 	if err != nil {
 		return nil, err
 	}
-	if problem := checkNewPassword(password, u); problem != "" {
-		v := &model.ValidationError{}
-		v.Add(model.UserFieldPassword, problem)
-		return nil, v
-	}
-	hash, err := auth.HashPassword(password)
+	hash, err := hashNewPassword(password, u)
 	if err != nil {
 		return nil, err
 	}

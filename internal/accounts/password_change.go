@@ -30,6 +30,17 @@ func checkNewPassword(password string, u *model.User) string {
 	return ""
 }
 
+// hashNewPassword judges password as u's new one (checkNewPassword) and returns its
+// hash, or *model.ValidationError naming model.UserFieldPassword.
+func hashNewPassword(password string, u *model.User) (string, error) {
+	if problem := checkNewPassword(password, u); problem != "" {
+		v := &model.ValidationError{}
+		v.Add(model.UserFieldPassword, problem)
+		return "", v
+	}
+	return auth.HashPassword(password)
+}
+
 // PasswordChange is the change-password form as typed.
 type PasswordChange struct {
 	Current string

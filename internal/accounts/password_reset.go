@@ -152,12 +152,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*m
 	if err != nil {
 		return nil, err
 	}
-	if problem := checkNewPassword(password, u); problem != "" {
-		v := &model.ValidationError{}
-		v.Add(model.UserFieldPassword, problem)
-		return nil, v
-	}
-	hash, err := auth.HashPassword(password)
+	hash, err := hashNewPassword(password, u)
 	if err != nil {
 		return nil, err
 	}

@@ -75,31 +75,8 @@ func (s *Server) invitation(c *gin.Context) {
 // password and password_confirm) and sends them to sign in with it: 303. A refused
 // password shows the form again (422); a link that no longer works says so (410).
 func (s *Server) invitationPost(c *gin.Context) {
-	keepLinkPrivate(c)
-	if !s.readForm(c) {
-		return
-	}
-	ctx := c.Request.Context()
-	token := c.PostForm("token")
-	u, err := s.accounts.CheckInvitation(ctx, token)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	password := c.PostForm("password")
-	if c.PostForm("password_confirm") != password {
-		err = passwordsDiffer()
-	} else {
-		_, err = s.accounts.AcceptInvitation(ctx, token, password)
-	}
-	var invalid *model.ValidationError
-	switch {
-	case err == nil:
-		c.Redirect(http.StatusSeeOther, "/admin/login?done=invitation-accepted")
-	case errors.As(err, &invalid):
-		s.showNewPassword(c, http.StatusUnprocessableEntity, newPasswordPage{Action: mail.InvitationPath, Token: token, Person: u,
-			Invitation: true, Errors: invalid.Fields})
-	default:
-		s.fail(c, err)
-	}
+	s.setPasswordByLink(c, passwordLink{
+		page:  newPasswordPage{Action: mail.InvitationPath, Invitation: true},
+		check: s.accounts.CheckInvitation, set: s.accounts.AcceptInvitation, done: "invitation-accepted",
+	})
 }

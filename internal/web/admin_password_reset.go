@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -103,13 +104,32 @@ func (s *Server) showNewPassword(c *gin.Context, status int, view newPasswordPag
 // sign in with it: 303. A refused password shows the form again (422); a link that no
 // longer works says so (410).
 func (s *Server) passwordResetConfirmPost(c *gin.Context) {
+	s.setPasswordByLink(c, passwordLink{
+		page:  newPasswordPage{Action: passwordResetPath + "/confirm"},
+		check: s.accounts.CheckPasswordReset, set: s.accounts.ResetPassword, done: "password-reset",
+	})
+}
+
+// passwordLink is a link in a message that lets its holder set an account's password:
+// a reset or an invitation.
+type passwordLink struct {
+	page  newPasswordPage // the form, as the link shows it
+	check func(ctx context.Context, token string) (*model.User, error)
+	set   func(ctx context.Context, token, password string) (*model.User, error)
+	done  string // the sign-in page's message once it is set
+}
+
+// setPasswordByLink sets the password that the form of link sent (fields token,
+// password and password_confirm) and sends the person to sign in: 303. A refused
+// password shows the form again (422); a link that no longer works says so.
+func (s *Server) setPasswordByLink(c *gin.Context, link passwordLink) {
 	keepLinkPrivate(c)
 	if !s.readForm(c) {
 		return
 	}
 	ctx := c.Request.Context()
 	token := c.PostForm("token")
-	u, err := s.accounts.CheckPasswordReset(ctx, token)
+	u, err := link.check(ctx, token)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -118,14 +138,16 @@ func (s *Server) passwordResetConfirmPost(c *gin.Context) {
 	if c.PostForm("password_confirm") != password {
 		err = passwordsDiffer()
 	} else {
-		_, err = s.accounts.ResetPassword(ctx, token, password)
+		_, err = link.set(ctx, token, password)
 	}
 	var invalid *model.ValidationError
 	switch {
 	case err == nil:
-		c.Redirect(http.StatusSeeOther, "/admin/login?done=password-reset")
+		c.Redirect(http.StatusSeeOther, "/admin/login?done="+link.done)
 	case errors.As(err, &invalid):
-		s.showNewPassword(c, http.StatusUnprocessableEntity, newPasswordPage{Action: passwordResetPath + "/confirm", Token: token, Person: u, Errors: invalid.Fields})
+		page := link.page
+		page.Token, page.Person, page.Errors = token, u, invalid.Fields
+		s.showNewPassword(c, http.StatusUnprocessableEntity, page)
 	default:
 		s.fail(c, err)
 	}
