@@ -22,6 +22,7 @@ import (
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -78,6 +79,7 @@ func TestServe_DemoArticleAndReply(t *testing.T) {
 // Ensure a backup taken while replies are being posted is complete and consistent,
 // and can itself be served.
 func TestBackup_WhileServing(t *testing.T) {
+	storetest.SQLiteOnly(t, "fascicle backup copies SQLite files")
 	t.Parallel()
 	a, base := startApp(t)
 	relaxPolicy(t, a)
@@ -151,6 +153,7 @@ func TestBackup_WhileServing(t *testing.T) {
 
 // Ensure the program refuses to start on a database migrated by a newer version.
 func TestNew_RefusesNewerSchema(t *testing.T) {
+	storetest.SQLiteOnly(t, "its goose table as SQLite keeps it")
 	t.Parallel()
 	ctx := context.Background()
 	cfg := config.Default()

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"html/template"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // forgeryPage is another site's page whose form posts itself to our site as soon as
@@ -291,7 +291,7 @@ func readWhenShown(t *testing.T, ctx context.Context, what, expr string) string 
 }
 
 // queryText returns the one text value that query selects.
-func queryText(t *testing.T, db *sql.DB, query string, args ...any) string {
+func queryText(t *testing.T, db *storetest.DB, query string, args ...any) string {
 	t.Helper()
 	var s string
 	if err := db.QueryRow(query, args...).Scan(&s); err != nil {

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"github.com/fascicle/fascicle/internal/hostile"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // hostileWatch collects what a page must never do with hostile content: open a
@@ -402,11 +402,7 @@ func TestBrowser_HostileRepliesRunNoScript(t *testing.T) {
 // storedReplies returns the replies with the status, by ID, as stored.
 func storedReplies(t *testing.T, a *app.App, status model.CommentStatus) map[string]storedReply {
 	t.Helper()
-	db, err := sql.Open("sqlite3", a.Config.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, a.Config.DBPath)
 	rows, err := db.Query(`SELECT id, author_name, author_url, body FROM comments WHERE status = ?`, string(status))
 	if err != nil {
 		t.Fatal(err)

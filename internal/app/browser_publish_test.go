@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // signInBrowser signs in at /admin/login in the browser of ctx.
@@ -64,11 +64,7 @@ func TestBrowser_AuthorWritesReviewerSignsEditorPublishesReaderFindsIt(t *testin
 			t.Fatal(err)
 		}
 	}
-	db, err := sql.Open("sqlite3", a.Config.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, a.Config.DBPath)
 	if _, err := db.Exec(`UPDATE users SET credentials = 'MD, sports physician' WHERE email = 'rui.reviewer@example.com'`); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // queueSite is an app with a moderator signed in to a browser tab, and replies of its
@@ -55,11 +56,7 @@ func newQueueSite(t *testing.T, names ...string) *queueSite {
 // status returns the status of the reply id, or "" when there is none.
 func (q *queueSite) status(t *testing.T, id int64) string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", q.app.Config.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, q.app.Config.DBPath)
 	var status string
 	switch err := db.QueryRow(`SELECT status FROM comments WHERE id = ?`, id).Scan(&status); {
 	case errors.Is(err, sql.ErrNoRows):
@@ -73,11 +70,7 @@ func (q *queueSite) status(t *testing.T, id int64) string {
 // exec runs a statement on the app's database.
 func (q *queueSite) exec(t *testing.T, query string, args ...any) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", q.app.Config.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, q.app.Config.DBPath)
 	if _, err := db.Exec(query, args...); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure a signed-in moderator answers a reader on the article page itself: the form
@@ -86,11 +86,7 @@ func TestBrowser_ModeratorRepliesOnTheArticleAsStaff(t *testing.T) {
 	if html := mustRun(t, moderator, "read the page", chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, modEmail) {
 		t.Errorf("the page shows the moderator's email")
 	}
-	db, err := sql.Open("sqlite3", a.Config.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, a.Config.DBPath)
 	var name, status, owner string
 	var sealed bool
 	if err := db.QueryRow(`SELECT c.author_name, c.status, u.email, c.author_email_enc IS NOT NULL

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"io"
 	"io/fs"
@@ -25,6 +24,8 @@ import (
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/secret"
+	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // The rule these tests hold the program to: a database file or a backup alone reveals
@@ -35,9 +36,7 @@ import (
 // any client address.
 func proxiedConfig(t *testing.T) config.Config {
 	t.Helper()
-	cfg := config.Default()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
+	cfg := testConfig(t)
 	cfg.TrustedProxies = []string{"127.0.0.1"}
 	return cfg
 }
@@ -133,20 +132,15 @@ func banAddressOf(t *testing.T, a *app.App, email string) {
 	}
 }
 
-func openDB(t *testing.T, path string) *sql.DB {
+func openDB(t *testing.T, path string) *storetest.DB {
 	t.Helper()
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); err != nil && !store.IsPostgres(path) {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
-func queryStrings(t *testing.T, db *sql.DB, query string) []string {
+func queryStrings(t *testing.T, db *storetest.DB, query string) []string {
 	t.Helper()
 	rows, err := db.Query(query)
 	if err != nil {
@@ -247,6 +241,7 @@ func recoverAddresses(t *testing.T, d storedClientData, keys [][]byte) []string 
 // holds — while with the key kept outside the database the same search finds it, so
 // that the search is the right one; and that /privacy says so.
 func TestClientAddress_NotRecoverableFromDatabaseOrBackup(t *testing.T) {
+	storetest.SQLiteOnly(t, "it reads the database file, write-ahead log and backup")
 	t.Parallel()
 	const addr = "203.0.113.77"
 	cfg := proxiedConfig(t)
@@ -306,6 +301,7 @@ func must[T any](v T, err error) T {
 // key files are readable and writable by their owner only, whatever the umask lets
 // through.
 func TestClientAddress_FilesOwnerOnly(t *testing.T) {
+	storetest.SQLiteOnly(t, "its files")
 	t.Parallel()
 	cfg := proxiedConfig(t)
 	a, base, _ := runApp(t, cfg)
@@ -333,6 +329,7 @@ func TestClientAddress_FilesOwnerOnly(t *testing.T) {
 // (and for no other), the lock-out's record follows; the old hashes leave the files;
 // and a second start changes nothing.
 func TestClientHashUpgrade_OnceAndContinuous(t *testing.T) {
+	storetest.SQLiteOnly(t, "an upgrade from an earlier version, which ran on SQLite alone")
 	t.Parallel()
 	const addr, other = "198.51.100.23", "198.51.100.24"
 	cfg := proxiedConfig(t)
@@ -442,6 +439,7 @@ func TestClientHashUpgrade_OnceAndContinuous(t *testing.T) {
 // changes, the same address has the same hash, and a ban by address made before the
 // rotation still sends its replies to spam.
 func TestClientAddress_KeptAcrossKeyRotation(t *testing.T) {
+	storetest.SQLiteOnly(t, "the key file beside the database")
 	t.Parallel()
 	const addr = "192.0.2.61"
 	cfg := proxiedConfig(t)

@@ -20,6 +20,7 @@ import (
 // Ensure "fascicle copy" moves a whole site into a new database, keeping its replies
 // readable under the same key and the emails sealed, and refuses a target with data.
 func TestCopy_WholeSiteBothWays(t *testing.T) {
+	storetest.SQLiteOnly(t, "runs once: it copies SQLite to PostgreSQL and back itself")
 	t.Parallel()
 	ctx := context.Background()
 	a, base := startApp(t)
@@ -100,6 +101,7 @@ func withAddr(cfg config.Config) config.Config {
 // comes from FASCICLE_SECRET_KEY: the new key is printed and opens the emails, the old
 // one no longer does.
 func TestMigrateAndRotateKey_OnPostgres(t *testing.T) {
+	storetest.SQLiteOnly(t, "runs once: it makes its own PostgreSQL database")
 	storetest.RequirePostgres(t)
 	t.Parallel()
 	ctx := context.Background()

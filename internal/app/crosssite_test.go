@@ -5,12 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/app"
-	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -21,9 +19,7 @@ func TestCrossSite_BaseURLChecksHostAndOrigin(t *testing.T) {
 	for _, baseURL := range []string{"", "https://health.example.org"} {
 		t.Run("BaseURL="+baseURL, func(t *testing.T) {
 			t.Parallel()
-			cfg := config.Default()
-			cfg.Addr = "127.0.0.1:0"
-			cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
+			cfg := testConfig(t)
 			cfg.BaseURL = baseURL
 			if err := app.AddUser(context.Background(), cfg, email, "Admin", model.RoleAdmin, strings.NewReader(password+"\n"), io.Discard); err != nil {
 				t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/mail/mailtest"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure a reader's address that the site mails (asked to confirm a subscription, then
@@ -26,6 +27,7 @@ import (
 // log or a backup, nor in a log line, also with the outbox having held it; only the
 // SMTP server sees it.
 func TestMail_CanaryAddressNowhereInClear(t *testing.T) {
+	storetest.SQLiteOnly(t, "it reads the database file, write-ahead log and backup")
 	t.Parallel()
 	smtp := mailtest.Start(t)
 	logs := &lockedBuffer{}

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"io"
 	"log/slog"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/app"
 	"github.com/fascicle/fascicle/internal/config"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // startApp runs the real program on a free loopback port with a new database in a
@@ -23,10 +23,25 @@ import (
 // its base URL.
 func startApp(t *testing.T) (*app.App, string) {
 	t.Helper()
+	return startAppWith(t, testConfig(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// testKey is the email key of the tests' sites on PostgreSQL, which keeps no key file.
+const testKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+// testConfig is the default configuration with a free loopback port and a new database
+// of the test's own on the engine of the run (see storetest): a SQLite file, or a
+// PostgreSQL database with the key in FASCICLE_SECRET_KEY and uploads in a temporary
+// folder.
+func testConfig(t *testing.T) config.Config {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
-	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
-	return startAppWith(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg.DBPath = storetest.Path(t)
+	if storetest.OnPostgres() {
+		cfg.SecretKey, cfg.MediaDir = testKey, filepath.Join(t.TempDir(), "media")
+	}
+	return cfg
 }
 
 // startAppWith is startApp with the given settings and logger.
@@ -74,11 +89,7 @@ func relaxPolicy(t *testing.T, a *app.App) {
 // latestReplyStatus returns the status of the newest reply in the app's database.
 func latestReplyStatus(t *testing.T, a *app.App) string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", a.Config.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, a.Config.DBPath)
 	var status string
 	if err := db.QueryRow(`SELECT status FROM comments ORDER BY id DESC LIMIT 1`).Scan(&status); err != nil {
 		t.Fatal(err)
@@ -116,7 +127,7 @@ func TestMain(m *testing.M) {
 	if !set {
 		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
 	}
-	code := m.Run()
+	code := storetest.Main(m)
 	stopChromium()
 	os.Exit(code)
 }

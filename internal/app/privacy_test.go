@@ -21,6 +21,7 @@ import (
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/secret"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // lockedBuffer collects log lines written from many goroutines.
@@ -52,6 +53,7 @@ func emailTraces(email string) [][]byte {
 // write-ahead log, a backup or the logs after replies with it were posted, approved,
 // shown and searched for — the email is only ever stored encrypted.
 func TestPrivacy_CanaryEmailNowhereInClear(t *testing.T) {
+	storetest.SQLiteOnly(t, "it reads the database file, write-ahead log and backup")
 	t.Parallel()
 	logs := &lockedBuffer{}
 	cfg := config.Default()
@@ -141,6 +143,7 @@ var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // Ensure a new database gets a key file readable by its owner only, which later
 // starts use.
 func TestKeys_NewDatabaseGetsKeyFile(t *testing.T) {
+	storetest.SQLiteOnly(t, "the key file beside the database")
 	t.Parallel()
 	ctx := context.Background()
 	cfg := newConfig(t)
@@ -170,6 +173,7 @@ func TestKeys_NewDatabaseGetsKeyFile(t *testing.T) {
 // Ensure a wrong or missing key makes start-up fail with a message that says what to
 // do, instead of showing garbage or making a new key.
 func TestKeys_WrongOrMissingKeyRefused(t *testing.T) {
+	storetest.SQLiteOnly(t, "the key file beside the database")
 	t.Parallel()
 	ctx := context.Background()
 	cfg := newConfig(t)
@@ -229,6 +233,7 @@ func TestKeys_WrongOrMissingKeyRefused(t *testing.T) {
 // Ensure rotate-key re-encrypts every email under a new key that staff can still read
 // with, the old key stops working, and an interrupted rotation recovers.
 func TestRotateKey(t *testing.T) {
+	storetest.SQLiteOnly(t, "the key file beside the database; PostgreSQL: TestMigrateAndRotateKey_OnPostgres")
 	t.Parallel()
 	ctx := context.Background()
 	cfg := newConfig(t)

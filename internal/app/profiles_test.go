@@ -3,21 +3,19 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"image"
 	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/app"
-	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/media"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // Ensure the program gives a profile address at start to an account that an earlier
@@ -26,19 +24,13 @@ import (
 func TestServe_StaffProfiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
+	cfg := testConfig(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	first, err := app.New(ctx, cfg, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", cfg.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t, cfg.DBPath)
 	if _, err := db.Exec(`INSERT INTO users (id, name, role, created_at, updated_at) VALUES (50, 'Older Account', 'reviewer', '2026-01-01', '2026-01-01')`); err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,11 @@ package app_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/app"
-	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/model"
 )
 
@@ -36,8 +34,7 @@ func replyExists(t *testing.T, a *app.App, id int64) bool {
 func TestRetention_AtStartAndDaily(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
+	cfg := testConfig(t)
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"fmt"
 	"html"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/seed"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // generatedEmail matches the emails "fascicle seed" makes up.
@@ -31,9 +31,7 @@ var generatedEmail = regexp.MustCompile(`[a-z0-9._]+@((mail|inbox)\.)?example\.(
 // its settings and what the command printed.
 func seedDB(t *testing.T, articles, replies int, value uint64) (config.Config, string) {
 	t.Helper()
-	cfg := config.Default()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DBPath = filepath.Join(t.TempDir(), "fascicle.db")
+	cfg := testConfig(t)
 	var out bytes.Buffer
 	res, err := app.Seed(context.Background(), cfg, seed.Options{Articles: articles, Replies: replies, Seed: value}, &out)
 	if err != nil {
@@ -59,17 +57,12 @@ func migratedCommentIndexes(t *testing.T) int {
 	return queryInt(t, openRaw(t, path), commentIndexes)
 }
 
-func openRaw(t *testing.T, path string) *sql.DB {
+func openRaw(t *testing.T, path string) *storetest.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Open(t, path)
 }
 
-func queryInt(t *testing.T, db *sql.DB, query string, args ...any) int {
+func queryInt(t *testing.T, db *storetest.DB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
@@ -98,6 +91,7 @@ func getPage(t *testing.T, url string) (int, string) {
 // skewed towards a few articles, and emails stored only encrypted; and that the site
 // serves the result.
 func TestSeed_RealisticContentServed(t *testing.T) {
+	storetest.SQLiteOnly(t, "it reads the SQLite file and schema; the bulk loader runs on PostgreSQL in internal/seed's tests")
 	t.Parallel()
 	cfg, out := seedDB(t, 200, 20_000, seed.DefaultSeed)
 	if !strings.Contains(out, "replies/s") {
@@ -299,6 +293,7 @@ func contentDigest(t *testing.T, path string) string {
 
 // Ensure the same seed value gives the same content, and another one other content.
 func TestSeed_Deterministic(t *testing.T) {
+	storetest.SQLiteOnly(t, "it reads the SQLite file and schema; the bulk loader runs on PostgreSQL in internal/seed's tests")
 	t.Parallel()
 	a, _ := seedDB(t, 30, 600, 42)
 	b, _ := seedDB(t, 30, 600, 42)
@@ -314,6 +309,7 @@ func TestSeed_Deterministic(t *testing.T) {
 // Ensure seeding a database that has content adds to it without clashing with what
 // is there, keeping the reply indexes that a small addition does not rebuild.
 func TestSeed_AddsToExistingDatabase(t *testing.T) {
+	storetest.SQLiteOnly(t, "it reads the SQLite file and schema; the bulk loader runs on PostgreSQL in internal/seed's tests")
 	t.Parallel()
 	cfg, _ := seedDB(t, 20, 400, 1)
 	if _, err := app.Seed(context.Background(), cfg, seed.Options{Articles: 20, Replies: 100, Seed: 1}, io.Discard); err != nil {
