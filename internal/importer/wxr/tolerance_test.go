@@ -207,3 +207,16 @@ func TestRead_NotWellFormed(t *testing.T) {
 		t.Errorf("err = %q (line %d, column %d)", err, se.Line, se.Column)
 	}
 }
+
+// Ensure a prefix used without a declaration is read as its usual namespace.
+func TestRead_UndeclaredPrefix(t *testing.T) {
+	doc := `<rss><channel><wp:wxr_version>1.2</wp:wxr_version><item><wp:post_id>9</wp:post_id>` +
+		`<dc:creator>omar</dc:creator><content:encoded>Body</content:encoded></item></channel></rss>`
+	c, err := readString(t, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := c.items[0]; it.PostID != 9 || it.Creator != "omar" || it.Content != "Body" || c.sites[0].Version != "1.2" {
+		t.Errorf("item = %+v, site = %+v", it, c.sites[0])
+	}
+}
