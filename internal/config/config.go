@@ -305,3 +305,32 @@ func LoadCopy(args []string, getenv func(string) string, stderr io.Writer) (from
 	}
 	return from, to, nil
 }
+
+// LoadImport reads the settings and flags of "fascicle import wordpress": the
+// database, its key, whether published posts stay published (--keep-published) or
+// come in as drafts (--as-drafts), one of which is required, and the file.
+func LoadImport(args []string, getenv func(string) string, stderr io.Writer) (cfg Config, keepPublished bool, file string, err error) {
+	cfg = Default()
+	if v := getenv("FASCICLE_DB"); v != "" {
+		cfg.DBPath = v
+	}
+	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.KeyFile = getenv("FASCICLE_KEY_FILE")
+	var keep, drafts bool
+	fs := flag.NewFlagSet("fascicle import wordpress", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, dbUsage)
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
+	fs.BoolVar(&keep, "keep-published", false, "published posts stay published here, before a review on this site")
+	fs.BoolVar(&drafts, "as-drafts", false, "published posts come in as drafts, to be reviewed and published here")
+	if err := fs.Parse(args); err != nil {
+		return cfg, false, "", err
+	}
+	if fs.NArg() != 1 {
+		return cfg, false, "", errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--db DATABASE] FILE.xml")
+	}
+	if keep == drafts {
+		return cfg, false, "", errors.New("import wordpress: choose --keep-published (published posts stay published) or --as-drafts (they wait for a review here)")
+	}
+	return cfg, keep, fs.Arg(0), cfg.Validate()
+}
