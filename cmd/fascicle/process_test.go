@@ -25,6 +25,7 @@ import (
 
 	"github.com/fascicle/fascicle/internal/demo"
 	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
 // slowTests reports whether the long versions of the load and fault tests run
@@ -60,7 +61,14 @@ var (
 
 // TestMain removes the server binary the tests built.
 func TestMain(m *testing.M) {
+	// The two-server test needs PostgreSQL: the one set, or one started for the run.
+	stop, err := storetest.EnsurePostgres()
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
 	code := m.Run()
+	stop()
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}

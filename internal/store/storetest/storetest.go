@@ -9,9 +9,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -39,18 +42,18 @@ func Engine() store.Engine { return engine.Load().(store.Engine) }
 // OnPostgres reports whether the tests run on PostgreSQL now.
 func OnPostgres() bool { return Engine() == store.Postgres }
 
-// Main runs the package's tests on SQLite and then, when PostgresEnv is set, again on
-// PostgreSQL, and returns the exit code for os.Exit. A package calls it from TestMain.
+// Main runs the package's tests on SQLite and then again on PostgreSQL, and returns
+// the exit code for os.Exit. A package calls it from TestMain. The PostgreSQL server is
+// the one in PostgresEnv, or one that Main starts for the run with .ci/postgres (and
+// stops after it); without PostgreSQL installed the run fails, saying how to install it.
 func Main(m *testing.M) int {
-	code := m.Run()
-	server := os.Getenv(PostgresEnv)
-	if server == "" {
-		if os.Getenv("FASCICLE_REQUIRE_POSTGRES") == "1" {
-			fmt.Println(PostgresEnv + ` is not set, and FASCICLE_REQUIRE_POSTGRES=1: start a server with: eval "$(.ci/postgres start)"`)
-			return 1
-		}
-		return code
+	stop, err := EnsurePostgres()
+	if err != nil {
+		fmt.Println(err)
+		return 1
 	}
+	defer stop()
+	code := m.Run()
 	fmt.Println("=== the same tests on PostgreSQL")
 	engine.Store(store.Postgres)
 	defer engine.Store(store.SQLite)
@@ -58,6 +61,83 @@ func Main(m *testing.M) int {
 		return pgCode
 	}
 	return code
+}
+
+// EnsurePostgres makes sure PostgresEnv names a server for the tests: the one it
+// names already, or one started now by the repository's .ci/postgres on a free
+// loopback port. stop stops a server it started.
+func EnsurePostgres() (stop func(), err error) {
+	if Available() {
+		return func() {}, nil
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	script := filepath.Join(root, ".ci", "postgres")
+	cmd := exec.Command(script, "start")
+	cmd.Env = append(os.Environ(), "FASCICLE_TEST_POSTGRES_PORT="+port)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("the tests need PostgreSQL and could not start one (%v): %s\nInstall it with: apt-get install -y postgresql, or set %s to a server's URL",
+			err, strings.TrimSpace(stderr.String()), PostgresEnv)
+	}
+	var dir string
+	for _, line := range strings.Split(string(out), "\n") {
+		name, value, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok {
+			continue
+		}
+		value = strings.Trim(value, "'")
+		switch name {
+		case PostgresEnv:
+			os.Setenv(PostgresEnv, value)
+		case "FASCICLE_TEST_POSTGRES_DIR":
+			dir = value
+		}
+	}
+	if !Available() || dir == "" {
+		return nil, fmt.Errorf("%s start printed no server: %q", script, out)
+	}
+	return func() {
+		exec.Command(script, "stop", dir).Run()
+		os.Unsetenv(PostgresEnv)
+	}, nil
+}
+
+// moduleRoot returns the folder of go.mod above the test's working folder.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("storetest: no go.mod above the working folder")
+		}
+		dir = parent
+	}
+}
+
+// freePort returns a loopback port that is free now.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
 }
 
 // Available reports whether a PostgreSQL server is set for the tests.
@@ -344,17 +424,11 @@ func HoldWriteLock(t testing.TB, conn *sql.Conn) {
 	}
 }
 
-// RequirePostgres ends a test that needs a PostgreSQL server when none is set: as a
-// failure when FASCICLE_REQUIRE_POSTGRES=1 (.ci/run sets it), or else as a skip that
-// says how to start one.
+// RequirePostgres fails a test that needs a PostgreSQL server when none is set (Main
+// and EnsurePostgres start one), saying how to get one.
 func RequirePostgres(t testing.TB) {
 	t.Helper()
-	if Available() {
-		return
+	if !Available() {
+		t.Fatal(PostgresEnv + ` is not set; start a server for the tests with: eval "$(.ci/postgres start)"`)
 	}
-	msg := PostgresEnv + ` is not set; start a server for the tests with: eval "$(.ci/postgres start)"`
-	if os.Getenv("FASCICLE_REQUIRE_POSTGRES") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
 }
