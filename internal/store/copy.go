@@ -17,7 +17,7 @@ var copyTables = []string{
 	"slug_redirects", "revisions", "media", "comments", "bans", "reports", "site_keys", "site_meta", "settings",
 	"sessions", "setup_tokens", "sign_in_failures", "privacy_audit", "staff_audit", "recovery_codes",
 	"two_step_challenges", "two_step_resets", "events", "webhooks", "outbox", "subscriptions", "subscribers",
-	"link_tokens", "import_sources",
+	"link_tokens", "import_sources", "old_addresses",
 }
 
 // copyChunk is how many rows Copy reads and writes at a time.

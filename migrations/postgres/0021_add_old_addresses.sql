@@ -1,0 +1,13 @@
+-- +goose Up
+-- Addresses an article had on the site it was imported from, answered with 301 to its
+-- address here: a path ("/2019/05/heat-cramps", kept without its trailing slash) or
+-- one of WordPress's numeric forms ("/?p=42", "/?page_id=7").
+CREATE TABLE old_addresses (
+    address    TEXT PRIMARY KEY,
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX old_addresses_article_id ON old_addresses (article_id);
+
+-- +goose Down
+DROP TABLE old_addresses;
