@@ -30,6 +30,11 @@ const (
 // Options are the choices of one import.
 type Options struct {
 	Publish Publish
+	// AuthorMap maps a login of the old site to the email of an account here, whose
+	// articles and replies that author's become. The accounts must exist.
+	AuthorMap map[string]string
+	// Progress, when set, is told how far the import has read now and then.
+	Progress func(Progress)
 }
 
 // Result counts what an import brought in and what it left out.
@@ -46,7 +51,9 @@ type Result struct {
 	Skipped map[string]int
 	// AlreadyImported counts posts and replies an earlier import brought in already.
 	AlreadyImported int
-	Warnings        []string
+	// Redirects counts the old addresses kept, each answering 301 to its article here.
+	Redirects int
+	Warnings  []string
 }
 
 // Service imports content into a store.
