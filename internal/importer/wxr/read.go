@@ -41,15 +41,10 @@ var ErrNotWXR = errors.New("wxr: not a WordPress export")
 // ErrNotWXR for a document without <rss><channel>, the error of h.Item if it returns
 // one, or the read error of r with the position reached.
 func Read(r io.Reader, h Handler) error {
-	s := newSanitizer(r)
+	s := newSanitizer(toUTF8(r, h.Warning))
 	d := xml.NewDecoder(s)
 	rd := &reader{d: d, h: h}
-	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
-		if !strings.EqualFold(label, "us-ascii") {
-			rd.warnf("the file declares the encoding %q; it is read as UTF-8", label)
-		}
-		return in, nil
-	}
+	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil } // toUTF8 converted it
 	err := rd.document()
 	if s.replaced > 0 {
 		h.Warning(fmt.Sprintf("replaced %d characters that XML does not allow", s.replaced))

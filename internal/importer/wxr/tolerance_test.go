@@ -2,6 +2,7 @@ package wxr_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -218,5 +219,48 @@ func TestRead_UndeclaredPrefix(t *testing.T) {
 	}
 	if it := c.items[0]; it.PostID != 9 || it.Creator != "omar" || it.Content != "Body" || c.sites[0].Version != "1.2" {
 		t.Errorf("item = %+v, site = %+v", it, c.sites[0])
+	}
+}
+
+// Ensure exports in another encoding than UTF-8 are converted: old sites wrote
+// ISO-8859-1 or windows-1252, and an editor may have saved the file as UTF-16.
+func TestRead_Encodings(t *testing.T) {
+	const doc = `<?xml version="1.0" encoding="%s"?>
+<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>%s</title><wp:post_id>5</wp:post_id></item></channel></rss>`
+	utf16le := func(s string) string {
+		b := []byte{0xFF, 0xFE}
+		for _, r := range s {
+			b = append(b, byte(r), byte(r>>8)) // every character here is in the BMP
+		}
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name, file, title, warning string
+	}{
+		{"Latin1", fmt.Sprintf(doc, "ISO-8859-1", "Caf\xe9 \xabau lait\xbb"), "Café «au lait»", ""},
+		{"Windows1252", fmt.Sprintf(doc, "windows-1252", "\x93Quoted\x94 \x80"), "“Quoted” €", ""},
+		{"UTF8BOM", "\xEF\xBB\xBF" + fmt.Sprintf(doc, "UTF-8", "Café"), "Café", ""},
+		{"UTF16", utf16le(fmt.Sprintf(doc, "UTF-16", "Café ☕")), "Café ☕", ""},
+		{"Unknown", fmt.Sprintf(doc, "x-klingon", "Plain"), "Plain",
+			`line 1: the file declares the encoding "x-klingon", which is not known here; it is read as UTF-8`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := readString(t, tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.items) != 1 || c.items[0].Title != tc.title {
+				t.Fatalf("items = %+v, want one titled %q", c.items, tc.title)
+			}
+			var want []string
+			if tc.warning != "" {
+				want = []string{tc.warning}
+			}
+			if !reflect.DeepEqual(c.warnings, want) {
+				t.Errorf("warnings = %q, want %q", c.warnings, want)
+			}
+		})
 	}
 }
