@@ -10,7 +10,7 @@
 //	fascicle user disable|enable --email E [--db FILE]
 //	fascicle user reset-2fa --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
-//	fascicle import wordpress (--keep-published | --as-drafts) [--db FILE] EXPORT.xml
+//	fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db FILE] EXPORT.xml
 //	fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
 //	fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
 package main
@@ -54,7 +54,7 @@ const usage = `Usage:
   fascicle seed --articles N --replies M [--seed-value S] [--db FILE]
                                                                   fill the database with generated
                                                                   articles and replies, for load tests
-  fascicle import wordpress (--keep-published | --as-drafts) [--db FILE] EXPORT.xml
+  fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db FILE] EXPORT.xml
                                                                   bring in a WordPress site's posts, pages,
                                                                   authors, tags and comments
   fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
@@ -91,13 +91,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return seedCommand(ctx, args, stdout, stderr)
 	case "import":
 		if len(args) == 0 || args[0] != "wordpress" {
-			return errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--db DATABASE] FILE.xml")
+			return errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db DATABASE] FILE.xml")
 		}
-		cfg, keep, file, err := config.LoadImport(args[1:], os.Getenv, stderr)
+		cfg, imp, err := config.LoadImport(args[1:], os.Getenv, stderr)
 		if err != nil {
 			return err
 		}
-		return app.ImportWordPress(ctx, cfg, file, keep, stdout)
+		return app.ImportWordPress(ctx, cfg, imp, stdout)
 	case "copy":
 		from, to, err := config.LoadCopy(args, os.Getenv, stderr)
 		if err != nil {

@@ -18,15 +18,33 @@ import (
 const maxWarningsShown = 20
 
 // ImportWordPress is the "fascicle import wordpress" command: it imports the export
-// in file into the database (made and migrated if new), in one transaction, and prints
-// what it brought in, left out and warned about. keepPublished says whether published
-// posts stay published or come in as drafts.
-func ImportWordPress(ctx context.Context, cfg config.Config, file string, keepPublished bool, stdout io.Writer) error {
-	f, err := os.Open(file)
+// imp.File into the database (made and migrated if new), in one transaction, showing
+// its progress, and prints what it brought in, left out and warned about.
+func ImportWordPress(ctx context.Context, cfg config.Config, imp config.Import, stdout io.Writer) error {
+	opts := importer.Options{Publish: importer.AsDrafts}
+	if imp.KeepPublished {
+		opts.Publish = importer.KeepPublished
+	}
+	if imp.AuthorMap != "" {
+		m, err := os.Open(imp.AuthorMap)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		opts.AuthorMap, err = importer.ParseAuthorMap(m)
+		m.Close()
+		if err != nil {
+			return fmt.Errorf("import: %s: %w", imp.AuthorMap, err)
+		}
+	}
+	f, err := os.Open(imp.File)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
 	st, err := store.Open(cfg.DBPath)
 	if err != nil {
 		return err
@@ -42,18 +60,18 @@ func ImportWordPress(ctx context.Context, cfg config.Config, file string, keepPu
 	if err != nil {
 		return err
 	}
-	publish := importer.AsDrafts
-	if keepPublished {
-		publish = importer.KeepPublished
-	}
-	fmt.Fprintf(stdout, "importing %s into %s\n", file, store.RedactURL(cfg.DBPath))
-	res, err := importer.New(st, &hasher).ImportWordPress(ctx, f, importer.Options{Publish: publish})
+	fmt.Fprintf(stdout, "importing %s into %s\n", imp.File, store.RedactURL(cfg.DBPath))
+	shown := newImportProgress(stdout, size)
+	opts.Progress = shown.report
+	res, err := importer.New(st, &hasher).ImportWordPress(ctx, f, opts)
+	shown.finish()
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
 	fmt.Fprintf(stdout, "articles %d, pages %d, new author accounts %d, new tags %d\n", res.Articles, res.Pages, res.Authors, res.Tags)
 	fmt.Fprintf(stdout, "replies: %d approved, %d pending, %d spam, %d trash\n", res.Comments[model.CommentApproved],
 		res.Comments[model.CommentPending], res.Comments[model.CommentSpam], res.Comments[model.CommentTrash])
+	fmt.Fprintf(stdout, "old addresses kept, answering 301: %d\n", res.Redirects)
 	if res.AlreadyImported > 0 {
 		fmt.Fprintf(stdout, "already imported before, left as they are: %d\n", res.AlreadyImported)
 	}

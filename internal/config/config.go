@@ -306,10 +306,18 @@ func LoadCopy(args []string, getenv func(string) string, stderr io.Writer) (from
 	return from, to, nil
 }
 
+// Import is what "fascicle import wordpress" is asked to do.
+type Import struct {
+	File string
+	// KeepPublished says whether published posts stay published (--keep-published)
+	// or come in as drafts (--as-drafts); one of the two is required.
+	KeepPublished bool
+	AuthorMap     string // --author-map: a file of LOGIN,EMAIL lines, or ""
+}
+
 // LoadImport reads the settings and flags of "fascicle import wordpress": the
-// database, its key, whether published posts stay published (--keep-published) or
-// come in as drafts (--as-drafts), one of which is required, and the file.
-func LoadImport(args []string, getenv func(string) string, stderr io.Writer) (cfg Config, keepPublished bool, file string, err error) {
+// database, its key, the publish choice, the author map and the file.
+func LoadImport(args []string, getenv func(string) string, stderr io.Writer) (cfg Config, imp Import, err error) {
 	cfg = Default()
 	if v := getenv("FASCICLE_DB"); v != "" {
 		cfg.DBPath = v
@@ -323,14 +331,16 @@ func LoadImport(args []string, getenv func(string) string, stderr io.Writer) (cf
 	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
 	fs.BoolVar(&keep, "keep-published", false, "published posts stay published here, before a review on this site")
 	fs.BoolVar(&drafts, "as-drafts", false, "published posts come in as drafts, to be reviewed and published here")
+	fs.StringVar(&imp.AuthorMap, "author-map", "", "a CSV `file` of LOGIN,EMAIL lines: each WordPress author's work goes to the account here with that email")
 	if err := fs.Parse(args); err != nil {
-		return cfg, false, "", err
+		return cfg, imp, err
 	}
 	if fs.NArg() != 1 {
-		return cfg, false, "", errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--db DATABASE] FILE.xml")
+		return cfg, imp, errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db DATABASE] FILE.xml")
 	}
 	if keep == drafts {
-		return cfg, false, "", errors.New("import wordpress: choose --keep-published (published posts stay published) or --as-drafts (they wait for a review here)")
+		return cfg, imp, errors.New("import wordpress: choose --keep-published (published posts stay published) or --as-drafts (they wait for a review here)")
 	}
-	return cfg, keep, fs.Arg(0), cfg.Validate()
+	imp.File, imp.KeepPublished = fs.Arg(0), keep
+	return cfg, imp, cfg.Validate()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,11 @@ import (
 // transaction: on any error nothing is. What an earlier import of the same site
 // brought in is recognised by its WordPress ID and not added again.
 //
-// Returns ErrNoPublishChoice when opts makes no publish choice, a *wxr.SyntaxError
+// The old addresses of imported posts and pages (the path of their permalink, and
+// WordPress's /?p=ID and /?page_id=ID) are kept, to answer 301 to the new ones.
+//
+// Returns ErrNoPublishChoice when opts makes no publish choice, an *UnknownAccountError
+// when opts.AuthorMap names an email of no account, a *wxr.SyntaxError
 // for a file that is not well-formed, an error wrapping wxr.ErrNotWXR for one that is
 // not an export, or the context's error if ctx ends first.
 func (s *Service) ImportWordPress(ctx context.Context, r io.Reader, opts Options) (Result, error) {
@@ -34,15 +39,21 @@ func (s *Service) ImportWordPress(ctx context.Context, r io.Reader, opts Options
 	}
 	var res Result
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		h := &wpHandler{ctx: ctx, s: s, tx: tx, opts: opts, now: s.now().UTC(),
-			authors: map[string]int64{}, authorIDs: map[string]int64{},
+		mapped, err := mappedAccounts(ctx, tx, opts.AuthorMap)
+		if err != nil {
+			return err
+		}
+		p := newProgress(opts.Progress)
+		h := &wpHandler{ctx: ctx, s: s, tx: tx, opts: opts, now: s.now().UTC(), progress: p,
+			authors: map[string]int64{}, mapped: mapped,
 			res: Result{Comments: map[model.CommentStatus]int{}, Skipped: map[string]int{}}}
-		if err := wxr.Read(r, h); err != nil {
+		if err := wxr.Read(p.reader(r), h); err != nil {
 			return err
 		}
 		if h.err != nil {
 			return h.err
 		}
+		p.done()
 		res = h.res
 		return nil
 	})
@@ -55,18 +66,19 @@ func (s *Service) ImportWordPress(ctx context.Context, r io.Reader, opts Options
 // wpHandler saves each part of the export as wxr.Read hands it over. The first error
 // is kept in err; every later callback then does nothing.
 type wpHandler struct {
-	ctx    context.Context
-	s      *Service
-	tx     *store.Store
-	opts   Options
-	now    time.Time
-	source string
-	// authors maps a WordPress login to its account here; authorIDs to its WordPress
-	// author ID, to find accounts of an earlier import.
-	authors   map[string]int64
-	authorIDs map[string]int64
-	res       Result
-	err       error
+	ctx      context.Context
+	s        *Service
+	tx       *store.Store
+	opts     Options
+	now      time.Time
+	source   string
+	progress *progress
+	// authors maps a WordPress login to its account here; mapped the logins of the
+	// author map to theirs.
+	authors map[string]int64
+	mapped  map[string]int64
+	res     Result
+	err     error
 }
 
 func (h *wpHandler) warnf(format string, args ...any) {
@@ -97,10 +109,12 @@ func (h *wpHandler) Author(a wxr.Author) {
 	h.authors[a.Login] = id
 }
 
-// author returns the account for a: the one an earlier import made, the existing
-// account with its email, or a new author account without a password.
+// author returns the account for a: the one the author map names, the one an earlier
+// import made, the existing account with its email, or a new author account without
+// a password.
 func (h *wpHandler) author(a wxr.Author) (int64, error) {
-	if a.ID != 0 {
+	id, ok := h.mapped[a.Login]
+	if a.ID != 0 && !ok {
 		if id, ok, err := h.tx.ImportedID(h.ctx, h.source, store.ImportedAuthor, a.ID); err != nil || ok {
 			return id, err
 		}
@@ -110,8 +124,7 @@ func (h *wpHandler) author(a wxr.Author) (int64, error) {
 		h.warnf("author %q: the email %q is not a valid address and was left out", a.Login, a.Email)
 		email = ""
 	}
-	var id int64
-	if email != "" {
+	if email != "" && id == 0 {
 		u, err := h.tx.UserByEmail(h.ctx, email)
 		switch {
 		case err == nil:
@@ -132,8 +145,14 @@ func (h *wpHandler) author(a wxr.Author) (int64, error) {
 		h.res.Authors++
 	}
 	if a.ID != 0 {
-		if err := h.tx.RecordImport(h.ctx, h.source, store.ImportedAuthor, a.ID, id, h.now); err != nil {
+		// An author the map moves to another account keeps the first record: replies
+		// already imported stay with the account they were imported with.
+		if _, done, err := h.tx.ImportedID(h.ctx, h.source, store.ImportedAuthor, a.ID); err != nil {
 			return 0, err
+		} else if !done {
+			if err := h.tx.RecordImport(h.ctx, h.source, store.ImportedAuthor, a.ID, id, h.now); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return id, nil
@@ -177,6 +196,7 @@ func (h *wpHandler) Item(it wxr.Item) error {
 	if err := h.ctx.Err(); err != nil {
 		return err
 	}
+	h.progress.item(len(it.Comments))
 	if err := h.item(it); err != nil {
 		return fmt.Errorf("importer: WordPress post %d (%q): %w", it.PostID, it.Title, err)
 	}
@@ -208,6 +228,9 @@ func (h *wpHandler) item(it wxr.Item) error {
 		if articleID, err = h.article(it, kind); err != nil {
 			return err
 		}
+	}
+	if err := h.oldAddresses(it, kind, articleID); err != nil {
+		return err
 	}
 	return h.comments(it, articleID)
 }
@@ -282,7 +305,12 @@ func (h *wpHandler) article(it wxr.Item, kind model.ArticleKind) (int64, error) 
 // slug returns a free address for the post: its own, else one made from its title,
 // with "-2", "-3", … added while the address is taken.
 func (h *wpHandler) slug(it wxr.Item) (string, error) {
-	base := model.Slugify(it.Slug)
+	// WordPress keeps a slug of other letters than ASCII percent-encoded.
+	wpSlug, err := url.PathUnescape(it.Slug)
+	if err != nil {
+		wpSlug = it.Slug
+	}
+	base := model.Slugify(wpSlug)
 	if base == "" {
 		base = model.Slugify(it.Title)
 	}
@@ -296,8 +324,8 @@ func (h *wpHandler) slug(it wxr.Item) (string, error) {
 			return "", err
 		}
 		if !taken {
-			if slug != base || (it.Slug != "" && slug != it.Slug) {
-				h.warnf("post %d: its address %q is taken or not one of ours here; it is now %q", it.PostID, it.Slug, slug)
+			if slug != base || (wpSlug != "" && slug != wpSlug) {
+				h.warnf("post %d: its address %q is taken or not one of ours here; it is now %q", it.PostID, wpSlug, slug)
 			}
 			return slug, nil
 		}
@@ -409,7 +437,18 @@ func (h *wpHandler) comment(c *wxr.Comment, articleID int64, parent *int64) (*in
 	if reply.AuthorName == "" {
 		reply.AuthorName = "Anonymous"
 	}
-	if email := strings.TrimSpace(c.AuthorEmail); email != "" {
+	if c.UserID != 0 {
+		// A reply written signed in by one of the exported authors is a staff reply of
+		// the account that author became, kept without an email like a staff reply here.
+		id, ok, err := h.tx.ImportedID(h.ctx, h.source, store.ImportedAuthor, c.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			reply.UserID = &id
+		}
+	}
+	if email := strings.TrimSpace(c.AuthorEmail); email != "" && reply.UserID == nil {
 		if model.ValidEmail(email) && len(email) <= model.MaxCommentEmail {
 			reply.AuthorEmail = email
 		} else {
@@ -452,4 +491,37 @@ func truncate(s string, n int) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// oldAddresses keeps the addresses the post had on the old site, so that they answer
+// 301 to its new one: its permalink's path, /?p=ID and, for a page, /?page_id=ID.
+func (h *wpHandler) oldAddresses(it wxr.Item, kind model.ArticleKind, articleID int64) error {
+	addresses := []string{model.OldPostAddress(it.PostID)}
+	if kind == model.KindPage {
+		addresses = append(addresses, model.OldPageAddress(it.PostID))
+	}
+	if u, err := url.Parse(strings.TrimSpace(it.Link)); err == nil && it.Link != "" {
+		// A post without pretty permalinks links to /?p=ID, which is kept above.
+		if path := model.OldPathAddress(u.Path); path != "/" {
+			addresses = append(addresses, path)
+		}
+	}
+	for _, address := range addresses {
+		added, err := h.tx.AddOldAddress(h.ctx, address, articleID, h.now)
+		if err != nil {
+			return err
+		}
+		if added {
+			h.res.Redirects++
+			continue
+		}
+		target, err := h.tx.OldAddress(h.ctx, address)
+		if err != nil {
+			return err
+		}
+		if target.ArticleID != articleID {
+			h.warnf("post %d: the old address %s leads to %q already and is kept for it", it.PostID, address, target.Slug)
+		}
+	}
+	return nil
 }

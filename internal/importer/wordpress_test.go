@@ -257,7 +257,7 @@ func TestImportWordPress_Statuses(t *testing.T) {
 func TestImportWordPress_SecondImportAddsNothing(t *testing.T) {
 	f := newFixture(t)
 	f.importFile(t, smallSite, keepPublished)
-	tables := []string{"articles", "comments", "users", "tags", "article_tags", "import_sources"}
+	tables := []string{"articles", "comments", "users", "tags", "article_tags", "import_sources", "old_addresses"}
 	before := map[string]int{}
 	for _, table := range tables {
 		before[table] = f.count(t, table)
