@@ -74,9 +74,9 @@ omar, Rita@Newsroom.example
 		t.Errorf("ParseAuthorMap = %v, %v; want %v", got, err, want)
 	}
 	for file, wantErr := range map[string]string{
-		"omar rita@newsroom.example\n":                      "line 1: want LOGIN,EMAIL, found 1 fields",
-		"omar,rita@newsroom.example\nlena,not-an-address\n": `line 2: "not-an-address" is not an email address`,
-		",rita@newsroom.example\n":                          "line 1: the login is empty",
+		"omar rita@newsroom.example\n":                       "line 1: want LOGIN,EMAIL, found 1 fields",
+		"omar,rita@newsroom.example\nlena,not-an-address\n":  `line 2: "not-an-address" is not an email address`,
+		",rita@newsroom.example\n":                           "line 1: the login is empty",
 		"omar,a@newsroom.example\nomar,b@newsroom.example\n": `line 2: "omar" is mapped twice`,
 	} {
 		if _, err := importer.ParseAuthorMap(strings.NewReader(file)); err == nil || !strings.Contains(err.Error(), wantErr) {
