@@ -43,6 +43,9 @@ func listPage(l *layout, base, title string, articles []model.ArticleSummary, pa
 
 // GET /?page=N lists published articles, newest first.
 func (s *Server) home(c *gin.Context) {
+	if c.Request.URL.RawQuery != "" && s.redirectHomeQuery(c) {
+		return
+	}
 	page, ok := pageNumber(c)
 	if !ok {
 		s.notFound(c)

@@ -184,7 +184,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.Use(s.logRequests, s.recoverPanics, securityHeaders(s.secure), s.refuseUnreadablePaths, s.refuseCrossOrigin,
 		s.limitBody(MaxRequestBody))
-	e.NoRoute(s.notFound)
+	e.NoRoute(s.noRoute)
 	e.NoMethod(s.methodNotAllowed)
 	for _, r := range routeTable {
 		var chain []gin.HandlerFunc
