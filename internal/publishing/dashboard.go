@@ -40,6 +40,17 @@ type Dashboard struct {
 	// Published articles whose medical review is due within DueSoon, for reviewers
 	// and publishers.
 	DueForReview []store.ArticleListItem
+
+	// What an import brought in that no reviewer here has signed off (the published
+	// first: readers see them), and how many there are, for reviewers and publishers.
+	ImportedNotReviewed      []store.ArticleListItem
+	ImportedNotReviewedTotal int
+}
+
+// ImportedNotReviewedPublished reports whether any of the imported articles listed
+// is published, so on the site without a review here.
+func (d *Dashboard) ImportedNotReviewedPublished() bool {
+	return slices.ContainsFunc(d.ImportedNotReviewed, func(a store.ArticleListItem) bool { return a.Status == model.ArticlePublished })
 }
 
 // Dashboard returns the work waiting for u. Returns model.ErrForbidden if u works on
@@ -96,10 +107,16 @@ func (s *Service) Dashboard(ctx context.Context, u *model.User) (*Dashboard, err
 		}
 	}
 	if reviews || publishes {
-		if d.DueForReview, _, err = s.store.ListArticles(ctx, store.ArticleFilter{
-			DueBy: s.now().Add(DueSoon), Limit: dashboardDue}); err != nil {
+		if d.ImportedNotReviewed, d.ImportedNotReviewedTotal, err = s.store.ListArticles(ctx, store.ArticleFilter{
+			ImportedNotReviewed: true, Limit: dashboardDue}); err != nil {
 			return nil, err
 		}
+		due, _, err := s.store.ListArticles(ctx, store.ArticleFilter{DueBy: s.now().Add(DueSoon), Limit: dashboardDue})
+		if err != nil {
+			return nil, err
+		}
+		// An imported article waiting for its first review here is listed once, above.
+		d.DueForReview = slices.DeleteFunc(due, store.ArticleListItem.ImportedNotReviewed)
 	}
 	return d, nil
 }

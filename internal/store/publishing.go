@@ -336,7 +336,13 @@ type ArticleListItem struct {
 	Kind         model.ArticleKind
 	// FooterPosition is a page's place in the footer; nil when it is not there.
 	FooterPosition *int
+	// Imported: an import brought it in from another site.
+	Imported bool
 }
+
+// ImportedNotReviewed reports whether the article came from another site and no
+// medical reviewer here has signed it off yet.
+func (a ArticleListItem) ImportedNotReviewed() bool { return a.Imported && a.ReviewedAt == nil }
 
 // ArticleFilter selects articles for the staff list; zero values select everything.
 type ArticleFilter struct {
@@ -344,10 +350,16 @@ type ArticleFilter struct {
 	Kind     model.ArticleKind
 	AuthorID int64
 	// DueBy lists published articles whose next review is due at or before it.
-	DueBy  time.Time
+	DueBy time.Time
+	// ImportedNotReviewed lists what an import brought in that no reviewer here has
+	// signed off, archived ones left out, the published first.
+	ImportedNotReviewed bool
 	Limit  int
 	Offset int
 }
+
+// importedArticle is true for an article a that an import brought in.
+const importedArticle = "EXISTS (SELECT 1 FROM import_sources i WHERE i.kind = 'post' AND i.local_id = a.id)"
 
 // ListArticles returns articles for the staff list, most recently updated first (or
 // the most overdue review first with DueBy), and how many match.
@@ -372,6 +384,10 @@ func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]ArticleLis
 		args = append(args, f.DueBy.UTC())
 		order = "a.next_review_at IS NOT NULL, a.next_review_at, a.id"
 	}
+	if f.ImportedNotReviewed {
+		clauses = append(clauses, "a.reviewed_at IS NULL AND a.status <> 'archived' AND "+importedArticle)
+		order = "a.status <> 'published', a.id"
+	}
 	where := "1 = 1"
 	if len(clauses) > 0 {
 		where = strings.Join(clauses, " AND ")
@@ -386,7 +402,8 @@ func (s *Store) ListArticles(ctx context.Context, f ArticleFilter) ([]ArticleLis
 		SELECT a.id, a.slug, a.title, a.status, a.author_id, u.name AS author_name, a.updated_at, a.published_at,
 		       a.scheduled_at, a.reviewed_at, a.next_review_at, a.kind, a.footer_position,
 		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved') AS replies,
-		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'pending') AS pending
+		       (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'pending') AS pending,
+		       `+importedArticle+` AS imported
 		  FROM articles a JOIN users u ON u.id = a.author_id
 		 WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...).Scan(&items).Error
 	return items, int(total), translate(err)

@@ -22,6 +22,7 @@ type articlesPage struct {
 	Authors  []*model.User
 	AuthorID int64
 	Due      bool
+	Imported bool // imported, not yet reviewed here
 	CanWrite bool
 	// CanPages: may see the Pages tab; CanWritePages: may start a page.
 	CanPages      bool
@@ -34,7 +35,8 @@ type articlesPage struct {
 
 // GET /admin/articles?status=S&kind=K&author=ID&due=1&page=N lists articles (or
 // pages, with kind=page): authors see their own, editors, admins and reviewers all.
-// due=1 lists the published articles and pages whose medical review is due.
+// due=1 lists the published articles and pages whose medical review is due;
+// imported=1 what an import brought in that no reviewer here has signed off.
 func (s *Server) adminArticles(c *gin.Context) {
 	ctx := c.Request.Context()
 	u := staff(c)
@@ -47,10 +49,13 @@ func (s *Server) adminArticles(c *gin.Context) {
 	}
 	f := store.ArticleFilter{Status: status, Kind: kind, Limit: ArticlesPerAdminPage, Offset: (page - 1) * ArticlesPerAdminPage}
 	f.AuthorID, _ = strconv.ParseInt(c.Query("author"), 10, 64)
-	due := c.Query("due") == "1"
-	if due {
+	due, imported := c.Query("due") == "1", c.Query("imported") == "1"
+	switch {
+	case due:
 		f.DueBy = s.now()
 		f.Kind = "" // a page's review falls due like an article's
+	case imported:
+		f.ImportedNotReviewed, f.Kind = true, ""
 	}
 	list, total, err := s.publishing.List(ctx, u, f)
 	if err != nil {
@@ -58,13 +63,15 @@ func (s *Server) adminArticles(c *gin.Context) {
 		return
 	}
 	view := articlesPage{
-		layout: s.adminLayout(c, "Articles"), Articles: list, Total: total, Status: status, Due: due, Page: page,
+		layout: s.adminLayout(c, "Articles"), Articles: list, Total: total, Status: status, Due: due, Imported: imported, Page: page,
 		Statuses: model.ArticleStatuses, CanWrite: model.CanWriteArticles(u), AuthorID: f.AuthorID,
 		Pages: f.Kind == model.KindPage, CanPages: model.CanSeeAllArticles(u), CanWritePages: model.CanWritePages(u),
 	}
 	switch {
 	case due:
 		view.Title = "Due for review"
+	case imported:
+		view.Title = "Imported, not yet reviewed here"
 	case view.Pages:
 		view.Title = "Pages"
 	}

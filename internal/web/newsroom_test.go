@@ -137,3 +137,35 @@ func TestDashboard_DueForReview(t *testing.T) {
 	s.getAs(t, reviewer, "/admin/").wantStatus(http.StatusOK).
 		wantContains("Due for medical re-review within 30 days", "Understanding Involuntary Muscle Twitches")
 }
+
+// Ensure what an import brought in is listed for reviewers as "imported, not yet
+// reviewed here" (the published first, marked in the articles list too) until a
+// reviewer signs it off, and never for an author, who cannot review.
+func TestDashboard_ImportedNotReviewed(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	reviewer := s.signIn(t, s.addUser(t, model.RoleReviewer))
+	author := s.signIn(t, s.addUser(t, model.RoleAuthor))
+	s.getAs(t, reviewer, "/admin/").wantStatus(http.StatusOK).wantNotContains("Imported, not yet reviewed here")
+	imported := publish(t, s, 1, model.Article{Slug: "heat-cramps", Title: "Heat cramps, from the old site"})
+	draft := publish(t, s, 2, model.Article{Slug: "old-draft", Title: "An old draft", Status: model.ArticleDraft})
+	for i, a := range []*model.Article{imported, draft} {
+		s.exec(t, `INSERT INTO import_sources (source, kind, original_id, local_id, created_at) VALUES ('wordpress https://old.example', 'post', ?, ?, ?)`,
+			i+1, a.ID, s.clock().UTC())
+	}
+	s.getAs(t, reviewer, "/admin/").wantStatus(http.StatusOK).
+		wantInOrder("Imported, not yet reviewed here", "the published ones are on the site without a review",
+			"Heat cramps, from the old site", "An old draft")
+	s.getAs(t, reviewer, "/admin/articles?imported=1").wantStatus(http.StatusOK).
+		wantContains("Heat cramps, from the old site", "An old draft", "imported, not yet reviewed here").
+		wantNotContains("Understanding Involuntary Muscle Twitches")
+	s.getAs(t, reviewer, "/admin/articles").wantStatus(http.StatusOK).wantContains("imported, not yet reviewed here")
+	s.getAs(t, author, "/admin/").wantStatus(http.StatusOK).wantNotContains("Imported, not yet reviewed here")
+
+	s.exec(t, `UPDATE articles SET reviewed_at = ?, reviewer_name = 'Dr. Rita Reviewer', next_review_at = ? WHERE id = ?`,
+		s.clock().UTC(), s.clock().AddDate(1, 0, 0).UTC(), imported.ID)
+	s.getAs(t, reviewer, "/admin/").wantStatus(http.StatusOK).
+		wantContains("Imported, not yet reviewed here", "An old draft").
+		wantNotContains("Heat cramps, from the old site", "the published ones are on the site without a review")
+	s.getAs(t, reviewer, "/admin/articles").wantStatus(http.StatusOK).wantContains("imported, not yet reviewed here")
+}

@@ -9,5 +9,9 @@ CREATE TABLE old_addresses (
 );
 CREATE INDEX old_addresses_article_id ON old_addresses (article_id);
 
+-- The staff lists mark what an import brought in.
+CREATE INDEX import_sources_local_id ON import_sources (kind, local_id);
+
 -- +goose Down
+DROP INDEX import_sources_local_id;
 DROP TABLE old_addresses;
