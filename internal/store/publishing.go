@@ -354,8 +354,8 @@ type ArticleFilter struct {
 	// ImportedNotReviewed lists what an import brought in that no reviewer here has
 	// signed off, archived ones left out, the published first.
 	ImportedNotReviewed bool
-	Limit  int
-	Offset int
+	Limit               int
+	Offset              int
 }
 
 // importedArticle is true for an article a that an import brought in.
