@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -104,4 +105,39 @@ func containsWarning(warnings []string, part string) bool {
 		}
 	}
 	return false
+}
+
+// Ensure importing a later export of the same site, taken at the switch-over, brings
+// in only what was written on the old site since: a new post and a new reply to a post
+// imported before, threaded under its imported parent.
+func TestImportWordPress_LaterExportAddsWhatIsNew(t *testing.T) {
+	f := newFixture(t)
+	f.importFile(t, smallSite, keepPublished)
+	data, err := os.ReadFile(smallSite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := strings.Replace(string(data), "</item>", `<wp:comment><wp:comment_id>399</wp:comment_id>
+<wp:comment_author>Late Reader</wp:comment_author><wp:comment_content>Written after the first export.</wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>301</wp:comment_parent>
+<wp:comment_date_gmt>2026-02-01 10:00:00</wp:comment_date_gmt></wp:comment></item>`, 1)
+	later = strings.Replace(later, "</channel>", `<item><title>New since</title><dc:creator>lena</dc:creator>
+<link>https://notes.example.org/2026/02/new-since/</link><wp:post_id>99</wp:post_id><wp:post_name>new-since</wp:post_name>
+<wp:post_date_gmt>2026-02-01 09:00:00</wp:post_date_gmt><wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel>`, 1)
+	res, err := f.importString(t, later, keepPublished)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Articles != 1 || res.Comments[model.CommentApproved] != 1 || res.AlreadyImported != 3+6 || res.Authors != 0 || res.Redirects != 2 {
+		t.Errorf("second import: %d articles, replies %v, already %d, authors %d, redirects %d; want 1, 1 approved, 9, 0, 2",
+			res.Articles, res.Comments, res.AlreadyImported, res.Authors, res.Redirects)
+	}
+	replies := f.replies(t)
+	late, first := replies["Late Reader"], replies["Hana K."]
+	if !late.ParentID.Valid || late.ParentID.Int64 != first.ID {
+		t.Errorf("the late reply's parent is %v, want the imported reply %d", late.ParentID, first.ID)
+	}
+	if a := f.article(t, "new-since"); a.Title != "New since" {
+		t.Errorf("new post: %q", a.Title)
+	}
 }
