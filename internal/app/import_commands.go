@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -65,6 +66,9 @@ func ImportWordPress(ctx context.Context, cfg config.Config, imp config.Import, 
 	opts.Progress = shown.report
 	res, err := importer.New(st, &hasher).ImportWordPress(ctx, f, opts)
 	shown.finish()
+	if errors.Is(err, context.Canceled) {
+		return errors.New("the import was stopped before the end: nothing was imported (run it again to start over)")
+	}
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
