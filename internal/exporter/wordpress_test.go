@@ -92,7 +92,10 @@ func newSite(t *testing.T) *site {
 		{Slug: "muscle-twitches", Title: "Understanding Involuntary Muscle Twitches: Causes & Management", Summary: "Why muscles twitch, and when to see a doctor.",
 			BodyMarkdown: body + table, Status: model.ArticlePublished, PublishedAt: &pub, CommentsOpen: true, Tags: muscles},
 		{Slug: "heat-cramps", Title: "Heat cramps", BodyMarkdown: "Drink before you are thirsty.", Status: model.ArticleScheduled,
-			ScheduledAt: &sched, Tags: []model.Tag{{Slug: "summer", Name: "Summer"}}},
+			ScheduledAt: &sched, Tags: []model.Tag{{Slug: "summer", Name: "Summer"}}, References: []model.Reference{
+				{Title: "Heat illness <script>x</script>", URL: "https://rush.example/heat", Publisher: "RUSH", DOI: "10.1000/heat?1", PMID: "12345"},
+				{Title: "No address", URL: "javascript:alert(1)"},
+			}},
 		{Slug: "draft-magnesium", Title: "Magnesium, a draft", BodyMarkdown: "Work in progress.", Status: model.ArticleDraft},
 		{Slug: "myoclonus", Title: "Myoclonus, in review", BodyMarkdown: "Sudden brief jerks.", Status: model.ArticleInReview, Tags: muscles[:1]},
 		{Slug: "old-news", Title: "An archived note", BodyMarkdown: "No longer current.", Status: model.ArticleArchived, PublishedAt: &arch},
@@ -267,8 +270,20 @@ func TestExportWordPress_Contents(t *testing.T) {
 		if !reflect.DeepEqual(it.Terms, wantTerms) {
 			t.Errorf("terms %+v", it.Terms)
 		}
-		if sched := got.item("heat-cramps"); !sched.PostDateGMT.Equal(at(60 * 24 * 400)) {
+		sched := got.item("heat-cramps")
+		if !sched.PostDateGMT.Equal(at(60 * 24 * 400)) {
 			t.Errorf("a scheduled article is dated %v, want when it goes out", sched.PostDateGMT)
+		}
+		wantRefs := `<p>Drink before you are thirsty.</p>
+
+<h2>References</h2>
+<ol>
+<li><a href="https://rush.example/heat">Heat illness &lt;script&gt;x&lt;/script&gt;</a>. RUSH. doi: <a href="https://doi.org/10.1000/heat%3F1">10.1000/heat?1</a>. PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/12345/">12345</a></li>
+<li>No address</li>
+</ol>
+`
+		if sched.Content != wantRefs {
+			t.Errorf("references:\n%s\nwant\n%s", sched.Content, wantRefs)
 		}
 		if page := got.item("about"); page.MenuOrder != 1 || page.Link != "https://health.example/pages/about" || page.Creator != "dr-maya-chen" {
 			t.Errorf("page %+v", page)
@@ -440,6 +455,14 @@ func TestExportWordPress_RoundTrip(t *testing.T) {
 				if !slices.Contains(res.Warnings, fmt.Sprintf("post %d: table turned into plain rows of text", src.ID)) {
 					t.Errorf("no warning about the table among %q", res.Warnings)
 				}
+			}
+			if len(src.References) > 0 {
+				// The references come back as part of the text, after it.
+				got, want := normalHTML(string(gotHTML)), normalHTML(string(wantHTML))
+				if !strings.HasPrefix(got, want) || !strings.Contains(got, "References") || !strings.Contains(got, "RUSH") {
+					t.Errorf("the body with references renders as:\n%s\nwant it to start with\n%s", got, want)
+				}
+				return
 			}
 			if normalHTML(string(gotHTML)) != normalHTML(string(wantHTML)) {
 				t.Errorf("the body renders differently:\n%s\nwant\n%s\n(Markdown %q)", gotHTML, wantHTML, a.BodyMarkdown)
