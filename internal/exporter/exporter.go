@@ -29,11 +29,14 @@ type Service struct {
 	st      *store.Store
 	siteURL string
 	title   string
+	// articlesPerRead and repliesPerRead are how many rows one read takes.
+	articlesPerRead, repliesPerRead int
 }
 
 // New returns an export service on st, whose keys must be loaded (store.UseKeys) to
 // open the commenters' emails. siteURL is the site's public address, without a
 // trailing slash, for the links of the export; title names the site.
 func New(st *store.Store, siteURL, title string) *Service {
-	return &Service{st: st, siteURL: siteURL, title: title}
+	return &Service{st: st, siteURL: siteURL, title: title,
+		articlesPerRead: defaultArticlesPerRead, repliesPerRead: defaultRepliesPerRead}
 }

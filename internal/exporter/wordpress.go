@@ -18,8 +18,8 @@ import (
 // How many articles and replies an export reads at once: memory depends on these,
 // never on the size of the site.
 const (
-	articlesPerRead = 100
-	repliesPerRead  = 500
+	defaultArticlesPerRead = 100
+	defaultRepliesPerRead  = 500
 )
 
 // ExportWordPress writes the whole site to w as a WordPress export (WXR 1.2): every
@@ -69,7 +69,7 @@ func (s *Service) ExportWordPress(ctx context.Context, w io.Writer) (Result, err
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("exporter: stopped: %w", err)
 		}
-		articles, err := s.st.ExportArticles(ctx, after, articlesPerRead)
+		articles, err := s.st.ExportArticles(ctx, after, s.articlesPerRead)
 		if err != nil {
 			return res, err
 		}
@@ -111,7 +111,7 @@ func (e *wpExport) article(ctx context.Context, a *model.Article) error {
 		e.res.Articles++
 	}
 	for after := int64(0); ; {
-		replies, err := e.s.st.ExportComments(ctx, a.ID, after, repliesPerRead)
+		replies, err := e.s.st.ExportComments(ctx, a.ID, after, e.s.repliesPerRead)
 		if err != nil {
 			return err
 		}

@@ -149,11 +149,14 @@ func newSite(t *testing.T) *site {
 	return s
 }
 
-// export writes the site's export and returns it with the result.
+// export writes the site's export, reading articles and replies a few at a time to
+// cross the edges of the pages it reads, and returns it with the result.
 func (s *site) export(t *testing.T) ([]byte, exporter.Result) {
 	t.Helper()
 	var buf bytes.Buffer
-	res, err := exporter.New(s.st, "https://health.example", "Health Example").ExportWordPress(context.Background(), &buf)
+	svc := exporter.New(s.st, "https://health.example", "Health Example")
+	svc.SetPageSizes(3, 2)
+	res, err := svc.ExportWordPress(context.Background(), &buf)
 	if err != nil {
 		t.Fatalf("ExportWordPress: %v", err)
 	}
