@@ -20,7 +20,8 @@ var ErrWriteOrder = errors.New("wxr: part written out of order")
 //
 // It writes what WordPress's own export.php writes, in its order and with its
 // namespaces, so that WordPress's importer reads it as one of its own. Text fields
-// go in CDATA sections, a "]]>" inside split the way WordPress splits it; characters
+// go in CDATA sections (which both of WordPress's parsers, XML and regular
+// expressions, read as written), a "]]>" inside split the way WordPress splits it; characters
 // that XML 1.0 forbids (most control characters, U+FFFE, U+FFFF, bytes that are not
 // UTF-8) are left out. Dates are written as given, in the WXR layout; a zero time is
 // written as WordPress's "0000-00-00 00:00:00".
@@ -151,7 +152,7 @@ func (w *Writer) OpenItem(it Item) error {
 	}
 	w.itemOpen = true
 	w.raw("\t<item>\n")
-	w.text(2, "title", it.Title)
+	w.cdata(2, "title", it.Title)
 	w.text(2, "link", it.Link)
 	if !it.PostDateGMT.IsZero() {
 		w.text(2, "pubDate", it.PostDateGMT.UTC().Format(time.RFC1123Z))
@@ -242,7 +243,7 @@ func (w *Writer) comment(c Comment) {
 	w.text(3, "wp:comment_id", strconv.FormatInt(c.ID, 10))
 	w.cdata(3, "wp:comment_author", c.Author)
 	w.cdata(3, "wp:comment_author_email", c.AuthorEmail)
-	w.text(3, "wp:comment_author_url", c.AuthorURL)
+	w.cdata(3, "wp:comment_author_url", c.AuthorURL)
 	w.cdata(3, "wp:comment_author_IP", c.AuthorIP)
 	w.cdata(3, "wp:comment_date", wxrDate(c.Date))
 	w.cdata(3, "wp:comment_date_gmt", wxrDate(c.DateGMT))
