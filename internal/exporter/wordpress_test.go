@@ -575,3 +575,30 @@ func withoutControls(s string) string {
 		return r
 	}, s)
 }
+
+// Ensure a published article goes out with the text readers see, never a pending
+// change that has not been reviewed.
+func TestExportWordPress_PendingChangeStaysBehind(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := newStore(t, sourceKey)
+	u := addUser(t, st, "Sam Ortiz", "sam@health.example", model.RoleAuthor)
+	pub := at(0)
+	a := addArticle(t, st, &model.Article{Slug: "live", Title: "Reviewed title", BodyMarkdown: "Reviewed text.",
+		Status: model.ArticlePublished, PublishedAt: &pub, AuthorID: u.ID})
+	a.Pending = &model.Article{Slug: "live", Title: "Unreviewed title", BodyMarkdown: "Unreviewed text.", Status: model.ArticleDraft, AuthorID: u.ID}
+	if err := st.SaveChange(ctx, a, &u.ID, "change", at(1)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := exporter.New(st, "https://h.example", "H").ExportWordPress(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	got := readExport(t, buf.Bytes())
+	if len(got.items) != 1 || got.items[0].Title != "Reviewed title" || got.items[0].Content != "<p>Reviewed text.</p>\n" {
+		t.Errorf("items %+v", got.items)
+	}
+	if strings.Contains(buf.String(), "Unreviewed") {
+		t.Error("the export holds the unreviewed change")
+	}
+}
