@@ -11,6 +11,7 @@
 //	fascicle user reset-2fa --email E [--db FILE]
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 //	fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db FILE] EXPORT.xml
+//	fascicle export wordpress [--db FILE] [--base-url URL] [--force] FILE.xml
 //	fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
 //	fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
 package main
@@ -57,6 +58,12 @@ const usage = `Usage:
   fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db FILE] EXPORT.xml
                                                                   bring in a WordPress site's posts, pages,
                                                                   authors, tags and comments
+  fascicle export wordpress [--db FILE] [--base-url URL] [--force] FILE.xml
+                                                                  write the whole site as a WordPress
+                                                                  export (WXR 1.2), replies' emails in
+                                                                  clear: FILE is made readable by its
+                                                                  owner only; an existing FILE is
+                                                                  replaced only with --force
   fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
                                                                   move a whole site into a new, empty
                                                                   database (SQLite or PostgreSQL, either way)
@@ -98,6 +105,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return app.ImportWordPress(ctx, cfg, imp, stdout)
+	case "export":
+		if len(args) == 0 || args[0] != "wordpress" {
+			return errors.New("usage: fascicle export wordpress [--db DATABASE] [--base-url URL] [--force] FILE.xml")
+		}
+		cfg, file, force, err := config.LoadExport(args[1:], os.Getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return app.ExportWordPress(ctx, cfg, file, force, stdout)
 	case "copy":
 		from, to, err := config.LoadCopy(args, os.Getenv, stderr)
 		if err != nil {

@@ -344,3 +344,29 @@ func LoadImport(args []string, getenv func(string) string, stderr io.Writer) (cf
 	imp.File, imp.KeepPublished = fs.Arg(0), keep
 	return cfg, imp, cfg.Validate()
 }
+
+// LoadExport reads the settings and flags of "fascicle export wordpress": the
+// database, its key, the site's public address for the export's links, whether an
+// existing file may be replaced (--force), and the file.
+func LoadExport(args []string, getenv func(string) string, stderr io.Writer) (cfg Config, file string, force bool, err error) {
+	cfg = Default()
+	if v := getenv("FASCICLE_DB"); v != "" {
+		cfg.DBPath = v
+	}
+	cfg.BaseURL = getenv("FASCICLE_BASE_URL")
+	cfg.SecretKey = getenv("FASCICLE_SECRET_KEY")
+	cfg.KeyFile = getenv("FASCICLE_KEY_FILE")
+	fs := flag.NewFlagSet("fascicle export wordpress", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, dbUsage)
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile, keyFileUsage)
+	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public address of the site, for the links of the export, e.g. https://example.org (FASCICLE_BASE_URL)")
+	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
+	if err := fs.Parse(args); err != nil {
+		return cfg, "", false, err
+	}
+	if fs.NArg() != 1 {
+		return cfg, "", false, errors.New("usage: fascicle export wordpress [--db DATABASE] [--base-url URL] [--force] FILE.xml")
+	}
+	return cfg, fs.Arg(0), force, cfg.Validate()
+}

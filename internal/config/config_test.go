@@ -82,3 +82,29 @@ func TestLoadSeed(t *testing.T) {
 		})
 	}
 }
+
+// Ensure "export wordpress" takes the database and base URL from the environment or
+// flags, --force, and exactly one file.
+func TestLoadExport(t *testing.T) {
+	t.Parallel()
+	vars := env(map[string]string{"FASCICLE_DB": "env.db", "FASCICLE_BASE_URL": "https://env.example"})
+	cfg, file, force, err := config.LoadExport([]string{"--base-url", "https://flag.example/", "out.xml"}, vars, io.Discard)
+	if err != nil || cfg.DBPath != "env.db" || cfg.BaseURL != "https://flag.example" || file != "out.xml" || force {
+		t.Errorf("LoadExport = %q %q %q %v %v", cfg.DBPath, cfg.BaseURL, file, force, err)
+	}
+	if _, _, force, err := config.LoadExport([]string{"--db", "a.db", "--force", "out.xml"}, env(nil), io.Discard); err != nil || !force {
+		t.Errorf("--force: %v, %v", force, err)
+	}
+	for name, args := range map[string][]string{
+		"ErrNoFile":      {"--db", "a.db"},
+		"ErrTwoFiles":    {"a.xml", "b.xml"},
+		"ErrBadBaseURL":  {"--base-url", "ftp://x", "a.xml"},
+		"ErrUnknownFlag": {"--as-drafts", "a.xml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, _, _, err := config.LoadExport(args, env(nil), io.Discard); err == nil {
+				t.Errorf("%v was accepted", args)
+			}
+		})
+	}
+}

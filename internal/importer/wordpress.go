@@ -161,9 +161,9 @@ func (h *wpHandler) author(a wxr.Author) (int64, error) {
 // authorName is the name an author's account gets: the display name, else the first
 // and last names, else the login.
 func authorName(a wxr.Author) string {
-	name := strings.TrimSpace(a.DisplayName)
+	name := wpcontent.PlainText(a.DisplayName)
 	if name == "" {
-		name = strings.TrimSpace(a.FirstName + " " + a.LastName)
+		name = wpcontent.PlainText(a.FirstName + " " + a.LastName)
 	}
 	if name == "" {
 		name = strings.TrimSpace(a.Login)
@@ -246,7 +246,7 @@ func (h *wpHandler) article(it wxr.Item, kind model.ArticleKind) (int64, error) 
 		h.warnf("post %d has no date: it is dated from the import", it.PostID)
 		date = h.now
 	}
-	title := strings.TrimSpace(it.Title)
+	title := wpcontent.PlainText(it.Title)
 	if title == "" {
 		title = fmt.Sprintf("Untitled (WordPress post %d)", it.PostID)
 	}
@@ -343,7 +343,7 @@ func tags(terms []wxr.Term) []model.Tag {
 		default:
 			continue
 		}
-		name := strings.TrimSpace(t.Name)
+		name := wpcontent.PlainText(t.Name)
 		slug := model.Slugify(t.Slug)
 		if slug == "" {
 			slug = model.Slugify(name)
@@ -431,7 +431,7 @@ func (h *wpHandler) comment(c *wxr.Comment, articleID int64, parent *int64) (*in
 	}
 	reply := &model.Comment{
 		ArticleID: articleID, ParentID: parent, Status: status, CreatedAt: date,
-		AuthorName: truncate(oneLine(c.Author), model.MaxCommentName),
+		AuthorName: truncate(wpcontent.PlainText(c.Author), model.MaxCommentName),
 		Body:       truncate(wpcontent.CommentText(c.Content), model.MaxCommentBody),
 	}
 	if reply.AuthorName == "" {

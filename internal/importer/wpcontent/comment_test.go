@@ -42,3 +42,20 @@ func TestCommentText(t *testing.T) {
 		})
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"Food &amp; Drink":                                     "Food & Drink",
+		"<em>Heat</em> cramps &#8211; what helps":              "Heat cramps – what helps",
+		"Salt &lt;script&gt;alert(1)&lt;/script&gt; &amp; you": "Salt <script>alert(1)</script> & you",
+		"Salt <script>alert(1)</script> and you":               "Salt and you",
+		"Less < 5 g a day":                                     "Less < 5 g a day",
+		"  two\n lines\t":                                      "two lines",
+		"bell\x07 here":                                        "bell here",
+	} {
+		if got := wpcontent.PlainText(in); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
