@@ -50,7 +50,12 @@ type DisqusOptions struct {
 // an imported site; the posts of a thread that matches nothing are skipped and counted,
 // and the first such threads are named in the warnings. A post may come before the
 // post it answers: it waits, and one whose parent never comes is saved at the top
-// level. Addresses are kept as the keyed hash and network only.
+// level. Addresses are kept as the keyed hash and network only; websites are not
+// imported. A thread's isClosed and isDeleted are not used: whether an article takes
+// replies is its own setting here.
+//
+// The export is read as a stream: memory grows with the number of threads and of
+// posts waiting for their parents, not with the file.
 //
 // Everything is saved in one transaction: on any error nothing is. A post an earlier
 // import brought in (the same forum and dsq:id) is not added again.
@@ -258,7 +263,7 @@ func (h *dqHandler) Thread(th disqus.Thread) error {
 		h.warnf("the thread %d is listed twice: the first is kept", th.ID)
 		return nil
 	}
-	source := "disqus " + strings.TrimSpace(th.Forum)
+	source := strings.TrimSpace("disqus " + strings.TrimSpace(th.Forum))
 	if s, ok := h.forums[source]; ok {
 		source = s
 	} else {
@@ -437,21 +442,24 @@ func (h *dqHandler) finish() error {
 		}
 		notes = append(notes, fmt.Sprintf("the thread %s matches no article here: its %d posts were skipped (a line of the map can match it)", u.link, u.posts))
 	}
+	var unused []int
 	for _, t := range h.mapByID {
-		h.unusedMapLine(t)
+		if !t.used {
+			unused = append(unused, t.line)
+		}
 	}
 	for _, t := range h.mapByLink {
-		h.unusedMapLine(t)
+		if !t.used {
+			unused = append(unused, t.line)
+		}
+	}
+	slices.Sort(unused)
+	for _, line := range unused {
+		h.warnf("map line %d matches no thread of the export", line)
 	}
 	// What the reader must act on comes first, ahead of the warnings about single posts.
 	h.res.Warnings = append(notes, h.res.Warnings...)
 	return nil
-}
-
-func (h *dqHandler) unusedMapLine(t *dqMapTarget) {
-	if !t.used {
-		h.warnf("map line %d matches no thread of the export", t.line)
-	}
 }
 
 // disqusStatus is the status a post comes in with.

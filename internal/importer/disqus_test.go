@@ -501,3 +501,29 @@ func TestImportDisqus_Progress(t *testing.T) {
 		t.Errorf("last report %+v, want %+v", last, want)
 	}
 }
+
+// Ensure a post naming a thread the export does not list before it, or having no
+// dsq:id, is left out and counted, and a thread without a dsq:id is warned about.
+func TestImportDisqus_UnknownThreadsAndIDsSkipped(t *testing.T) {
+	f := newFixture(t)
+	f.addArticle(t, "own", model.KindArticle)
+	doc := disqusExport(post(1, 2, 0, "early") + thread(2, "/articles/own") +
+		`<thread><link>https://old.example/no-id/</link></thread><post><message>m</message><thread dsq:id="2"/></post>` +
+		post(3, 2, 0, "on time"))
+	res := f.mustImportDisqus(t, doc, importer.DisqusOptions{})
+	wantSkipped := map[string]int{importer.SkippedUnknownThread: 1, importer.SkippedNoID: 1}
+	if !reflect.DeepEqual(res.Skipped, wantSkipped) || res.Comments[model.CommentApproved] != 1 {
+		t.Errorf("skipped %v, comments %v; want %v and 1 approved", res.Skipped, res.Comments, wantSkipped)
+	}
+	wantWarnings := []string{
+		"1 posts name a thread the export does not list before them and were left out",
+		`the thread "https://old.example/no-id/" has no dsq:id: no post can name it`,
+		"a post of the thread 2 has no dsq:id and was left out",
+	}
+	if !reflect.DeepEqual(res.Warnings, wantWarnings) {
+		t.Errorf("warnings:\n%q\nwant\n%q", res.Warnings, wantWarnings)
+	}
+	if _, ok := f.replies(t)["early"]; ok {
+		t.Error("the post of the unknown thread was imported")
+	}
+}
