@@ -24,7 +24,7 @@ const smallDisqus = "disqus/testdata/small-disqus.xml"
 const coffeeOldAddress = "/2024/03/afternoon-coffee-sleep"
 
 // addArticle saves a published article (or page) at slug and returns its ID.
-func (f *fixture) addArticle(t *testing.T, slug string, kind model.ArticleKind) int64 {
+func (f *fixture) addArticle(t testing.TB, slug string, kind model.ArticleKind) int64 {
 	t.Helper()
 	ctx := context.Background()
 	email := "author-" + slug + "@staff.example"
