@@ -62,8 +62,8 @@ type DisqusOptions struct {
 //
 // Returns a *MapError for a line of opts.Map that names no article here (before
 // anything is read), a *disqus.SyntaxError for a file that is not well-formed, an
-// error wrapping disqus.ErrNotDisqus for one that is not a Disqus export, or the
-// context's error if ctx ends first.
+// error wrapping disqus.ErrNotDisqus for one that is not a Disqus export, an error
+// wrapping the read error of r, or the context's error if ctx ends first.
 func (s *Service) ImportDisqus(ctx context.Context, r io.Reader, opts DisqusOptions) (Result, error) {
 	var res Result
 	prog := newProgress(opts.Progress)

@@ -2,7 +2,6 @@ package importer_test
 
 import (
 	"context"
-	"io"
 	"strings"
 	"testing"
 
@@ -32,7 +31,7 @@ func BenchmarkImportDisqus(b *testing.B) {
 		f := newFixture(b)
 		f.addArticle(b, "own", model.KindArticle)
 		b.StartTimer()
-		res, err := f.svc.ImportDisqus(context.Background(), io.NopCloser(strings.NewReader(doc.String())), importer.DisqusOptions{})
+		res, err := f.svc.ImportDisqus(context.Background(), strings.NewReader(doc.String()), importer.DisqusOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -387,6 +387,20 @@ func TestImportDisqus_FailureLeavesNothing(t *testing.T) {
 	}
 }
 
+// Ensure a read error half-way through the file leaves the database as it was.
+func TestImportDisqus_ReadErrorLeavesNothing(t *testing.T) {
+	f := newFixture(t)
+	f.addOldAddress(t, coffeeOldAddress, f.addArticle(t, "coffee", model.KindArticle))
+	doc := readFile(t, smallDisqus)
+	r := &failingReader{strings.NewReader(doc[:strings.Index(doc, `<post dsq:id="8004">`)])}
+	if _, err := f.svc.ImportDisqus(context.Background(), r, importer.DisqusOptions{}); !errors.Is(err, errDiskGone) {
+		t.Fatalf("error %v, want the read error", err)
+	}
+	if n := f.count(t, "comments") + f.count(t, "import_sources"); n != 0 {
+		t.Errorf("%d rows left behind", n)
+	}
+}
+
 // Ensure a post's address is kept only as the keyed hash and its /24 or /48 network,
 // like a live reply's, and never whole.
 func TestImportDisqus_AddressReduced(t *testing.T) {
