@@ -12,6 +12,7 @@
 //	fascicle seed [--articles N] [--replies M] [--seed-value S] [--db FILE]
 //	fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db FILE] EXPORT.xml
 //	fascicle export wordpress [--db FILE] [--base-url URL] [--force] FILE.xml
+//	fascicle import disqus [--map FILE] [--db FILE] EXPORT.xml
 //	fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
 //	fascicle mail test --to ADDRESS [--smtp-url URL] [--mail-from "Name <address>"]
 package main
@@ -64,6 +65,9 @@ const usage = `Usage:
                                                                   clear: FILE is made readable by its
                                                                   owner only; an existing FILE is
                                                                   replaced only with --force
+  fascicle import disqus [--map FILE] [--db FILE] EXPORT.xml      bring in a Disqus export's comments on
+                                                                  the articles their threads' links (or
+                                                                  the map's lines) lead to
   fascicle copy --from DATABASE --to NEW-DATABASE [--key-file FILE]
                                                                   move a whole site into a new, empty
                                                                   database (SQLite or PostgreSQL, either way)
@@ -97,8 +101,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "seed":
 		return seedCommand(ctx, args, stdout, stderr)
 	case "import":
+		if len(args) > 0 && args[0] == "disqus" {
+			cfg, mapFile, file, err := config.LoadImportDisqus(args[1:], os.Getenv, stderr)
+			if err != nil {
+				return err
+			}
+			return app.ImportDisqus(ctx, cfg, file, mapFile, stdout)
+		}
 		if len(args) == 0 || args[0] != "wordpress" {
-			return errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db DATABASE] FILE.xml")
+			return errors.New("usage: fascicle import wordpress (--keep-published | --as-drafts) [--author-map FILE] [--db DATABASE] FILE.xml\n       fascicle import disqus [--map FILE] [--db DATABASE] FILE.xml")
 		}
 		cfg, imp, err := config.LoadImport(args[1:], os.Getenv, stderr)
 		if err != nil {

@@ -281,7 +281,6 @@ var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // title as HTML, as it does its content.
 func escapeText(s string) string { return textEscaper.Replace(s) }
 
-
 // orTime is *t, or fallback when t is nil.
 func orTime(t *time.Time, fallback time.Time) time.Time {
 	if t == nil {
