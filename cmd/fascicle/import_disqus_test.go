@@ -48,7 +48,7 @@ func TestRun_ImportDisqus(t *testing.T) {
 		for _, want := range []string{
 			"kB, 100%: 1 threads, 4 posts",
 			"replies: 0 approved, 0 pending, 0 spam, 0 trash\n",
-			"skipped, unmatched thread: 4 posts\n",
+			"skipped unmatched thread: 4\n",
 			"warning: the thread https://notes.example.org/2099/01/not-a-post/ matches no article here: its 4 posts were skipped",
 			"list them in a map file (--map)",
 		} {
@@ -92,4 +92,26 @@ func TestRun_ImportDisqus(t *testing.T) {
 			t.Errorf("a WordPress export: %v", err)
 		}
 	})
+}
+
+// Ensure a Disqus thread whose link is an imported WordPress post's old permalink is
+// matched without a map: the WordPress import kept the address.
+func TestRun_ImportDisqusThroughOldAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "site.db")
+	site := filepath.Join("..", "..", "internal", "importer", "wxr", "testdata", "small-site.xml")
+	export := filepath.Join("..", "..", "internal", "importer", "disqus", "testdata", "small-disqus.xml")
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"import", "wordpress", "--keep-published", "--db", db, site}, &out, &errOut); err != nil {
+		t.Fatalf("WordPress import: %v\n%s", err, errOut.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"import", "disqus", "--db", db, export}, &out, &errOut); err != nil {
+		t.Fatalf("Disqus import: %v\n%s", err, errOut.String())
+	}
+	if want := "replies: 2 approved, 0 pending, 1 spam, 1 trash\n"; !strings.Contains(out.String(), want) ||
+		strings.Contains(out.String(), "skipped") {
+		t.Errorf("output lacks %q or skipped posts:\n%s", want, out.String())
+	}
 }

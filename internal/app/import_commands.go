@@ -12,6 +12,7 @@ import (
 	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/importer"
 	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/moderation"
 	"github.com/fascicle/fascicle/internal/store"
 )
 
@@ -37,47 +38,97 @@ func ImportWordPress(ctx context.Context, cfg config.Config, imp config.Import, 
 			return fmt.Errorf("import: %s: %w", imp.AuthorMap, err)
 		}
 	}
-	f, err := os.Open(imp.File)
+	run, err := startImport(ctx, cfg, imp.File, stdout, "items", "replies")
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return err
 	}
-	defer f.Close()
+	defer run.close()
+	opts.Progress = run.progress.report
+	res, err := importer.New(run.st, &run.hasher).ImportWordPress(ctx, run.file, opts)
+	if err := run.finish(err); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "articles %d, pages %d, new author accounts %d, new tags %d\n", res.Articles, res.Pages, res.Authors, res.Tags)
+	printReplies(stdout, res)
+	fmt.Fprintf(stdout, "old addresses kept, answering 301: %d\n", res.Redirects)
+	printLeftOut(stdout, res)
+	return nil
+}
+
+// importRun is what the import commands share: the file, the database (made if new,
+// migrated, with its keys loaded) and the client hasher of imported replies, and the
+// progress shown while the import reads.
+type importRun struct {
+	file     *os.File
+	st       *store.Store
+	hasher   moderation.ClientHasher
+	progress *importProgress
+}
+
+// startImport opens file and the database of cfg for an import; items and replies
+// name what the progress counts.
+func startImport(ctx context.Context, cfg config.Config, file string, stdout io.Writer, items, replies string) (*importRun, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	var size int64
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
 	st, err := store.Open(cfg.DBPath)
 	if err != nil {
-		return err
+		f.Close()
+		return nil, err
 	}
-	defer st.Close()
+	run := &importRun{file: f, st: st}
 	if err := st.Migrate(ctx); err != nil {
-		return err
+		run.close()
+		return nil, err
 	}
 	if _, err := loadKeys(ctx, cfg, st); err != nil {
-		return err
+		run.close()
+		return nil, err
 	}
-	hasher, err := clientHasher(ctx, st, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
+	if run.hasher, err = clientHasher(ctx, st, slog.New(slog.DiscardHandler)); err != nil {
+		run.close()
+		return nil, err
 	}
-	fmt.Fprintf(stdout, "importing %s into %s\n", imp.File, store.RedactURL(cfg.DBPath))
-	shown := newImportProgress(stdout, size)
-	opts.Progress = shown.report
-	res, err := importer.New(st, &hasher).ImportWordPress(ctx, f, opts)
-	shown.finish()
-	if errors.Is(err, context.Canceled) {
+	fmt.Fprintf(stdout, "importing %s into %s\n", file, store.RedactURL(cfg.DBPath))
+	run.progress = newImportProgress(stdout, size, items, replies)
+	return run, nil
+}
+
+func (r *importRun) close() {
+	r.st.Close()
+	r.file.Close()
+}
+
+// finish ends the progress shown and turns the import's error into the command's.
+func (r *importRun) finish(err error) error {
+	if r.progress != nil {
+		r.progress.finish()
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
 		return errors.New("the import was stopped before the end: nothing was imported (run it again to start over)")
-	}
-	if err != nil {
+	case err != nil:
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
-	fmt.Fprintf(stdout, "articles %d, pages %d, new author accounts %d, new tags %d\n", res.Articles, res.Pages, res.Authors, res.Tags)
-	fmt.Fprintf(stdout, "replies: %d approved, %d pending, %d spam, %d trash\n", res.Comments[model.CommentApproved],
+	return nil
+}
+
+// printReplies prints the replies an import brought in, by status.
+func printReplies(w io.Writer, res importer.Result) {
+	fmt.Fprintf(w, "replies: %d approved, %d pending, %d spam, %d trash\n", res.Comments[model.CommentApproved],
 		res.Comments[model.CommentPending], res.Comments[model.CommentSpam], res.Comments[model.CommentTrash])
-	fmt.Fprintf(stdout, "old addresses kept, answering 301: %d\n", res.Redirects)
+}
+
+// printLeftOut prints what an import found already imported and what it skipped, by
+// kind, and its first warnings.
+func printLeftOut(w io.Writer, res importer.Result) {
 	if res.AlreadyImported > 0 {
-		fmt.Fprintf(stdout, "already imported before, left as they are: %d\n", res.AlreadyImported)
+		fmt.Fprintf(w, "already imported before, left as they are: %d\n", res.AlreadyImported)
 	}
 	kinds := make([]string, 0, len(res.Skipped))
 	for k := range res.Skipped {
@@ -85,14 +136,16 @@ func ImportWordPress(ctx context.Context, cfg config.Config, imp config.Import, 
 	}
 	sort.Strings(kinds)
 	for _, k := range kinds {
-		fmt.Fprintf(stdout, "skipped %s: %d\n", k, res.Skipped[k])
+		fmt.Fprintf(w, "skipped %s: %d\n", k, res.Skipped[k])
 	}
-	for i, w := range res.Warnings {
+	if res.Skipped[importer.SkippedUnmatchedThread] > 0 {
+		fmt.Fprintln(w, "to bring in the posts of unmatched threads, list them in a map file (--map): a thread's link, then an address here")
+	}
+	for i, warning := range res.Warnings {
 		if i == maxWarningsShown {
-			fmt.Fprintf(stdout, "… and %d more warnings\n", len(res.Warnings)-i)
+			fmt.Fprintf(w, "… and %d more warnings\n", len(res.Warnings)-i)
 			break
 		}
-		fmt.Fprintf(stdout, "warning: %s\n", w)
+		fmt.Fprintf(w, "warning: %s\n", warning)
 	}
-	return nil
 }

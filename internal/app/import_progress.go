@@ -18,14 +18,15 @@ const plainProgressEvery = 5 * time.Second
 // replies and the time left on a terminal, a plain line every few seconds elsewhere
 // (a log file or a pipe gets no control characters).
 type importProgress struct {
-	w    io.Writer
-	size int64
-	bar  *progressbar.ProgressBar // nil when not on a terminal
-	last time.Time
+	w              io.Writer
+	size           int64
+	items, replies string                   // what the counts are of: "items", "replies"
+	bar            *progressbar.ProgressBar // nil when not on a terminal
+	last           time.Time
 }
 
-func newImportProgress(w io.Writer, size int64) *importProgress {
-	p := &importProgress{w: w, size: size, last: time.Now()}
+func newImportProgress(w io.Writer, size int64, items, replies string) *importProgress {
+	p := &importProgress{w: w, size: size, items: items, replies: replies, last: time.Now()}
 	if isTerminal(w) {
 		p.bar = progressbar.NewOptions64(size, progressbar.OptionSetWriter(w), progressbar.OptionShowBytes(true),
 			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
@@ -37,20 +38,20 @@ func newImportProgress(w io.Writer, size int64) *importProgress {
 
 func (p *importProgress) report(pr importer.Progress) {
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("%d items, %d replies", pr.Items, pr.Comments))
+		p.bar.Describe(fmt.Sprintf("%d %s, %d %s", pr.Items, p.items, pr.Comments, p.replies))
 		p.bar.Set64(pr.Bytes)
 		return
 	}
-	if pr.Done || time.Since(p.last) < plainProgressEvery {
+	if !pr.Done && time.Since(p.last) < plainProgressEvery {
 		return
 	}
 	p.last = time.Now()
 	percent := ""
 	if p.size > 0 {
-		percent = fmt.Sprintf(" (%d%%)", pr.Bytes*100/p.size)
+		percent = fmt.Sprintf(", %d%%", pr.Bytes*100/p.size)
 	}
-	fmt.Fprintf(p.w, "read %.1f of %.1f MB%s: %d items, %d replies\n",
-		float64(pr.Bytes)/1e6, float64(p.size)/1e6, percent, pr.Items, pr.Comments)
+	fmt.Fprintf(p.w, "read %s of %s%s: %d %s, %d %s\n",
+		fileSize(pr.Bytes), fileSize(p.size), percent, pr.Items, p.items, pr.Comments, p.replies)
 }
 
 // finish clears the bar, so that the summary follows on a clean line.
@@ -69,4 +70,12 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// fileSize writes n bytes in kB or MB.
+func fileSize(n int64) string {
+	if n < 1_000_000 {
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }

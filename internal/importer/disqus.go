@@ -512,16 +512,3 @@ func (h *dqHandler) comment(p disqus.Post, th dqThread, parent *int64) (int64, e
 	h.res.Comments[status]++
 	return reply.ID, nil
 }
-
-// reply counts one reply read on its own (a Disqus post), reporting if it is time.
-func (p *progress) reply() {
-	p.now.Comments++
-	if p.report == nil {
-		return
-	}
-	if t := time.Now(); t.Sub(p.last) >= progressInterval {
-		p.last = t
-		p.now.Bytes = p.bytes.Load()
-		p.report(p.now)
-	}
-}

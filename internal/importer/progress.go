@@ -36,6 +36,17 @@ func (p *progress) reader(r io.Reader) io.Reader { return countingReader{r: r, n
 func (p *progress) item(comments int) {
 	p.now.Items++
 	p.now.Comments += comments
+	p.tick()
+}
+
+// reply counts one reply read on its own (a Disqus post), reporting if it is time.
+func (p *progress) reply() {
+	p.now.Comments++
+	p.tick()
+}
+
+// tick reports if progressInterval has passed since the last report.
+func (p *progress) tick() {
 	if p.report == nil {
 		return
 	}
