@@ -145,18 +145,18 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driverName, DSN: dsn(path, o.busyTimeout)}), &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		TranslateError:         false,
-	})
+	sqlDB, err := sql.Open(driverName, dsn(path, o.busyTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	sqlDB, err := db.DB()
+	db, err := gorm.Open(sqlite.New(sqlite.Config{Conn: newStatementPool(sqlDB)}), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		TranslateError:         false,
+	})
 	if err != nil {
-		return nil, err
+		sqlDB.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	// A small pool that is kept open: opening a SQLite connection parses the schema
 	// and every statement must then be prepared again on it, so a pool that closes
@@ -233,15 +233,46 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 
 // transaction runs fn in a transaction, or a savepoint inside the current one.
 func (s *Store) transaction(ctx context.Context, fn func(tx *Store) error) error {
-	outermost := !s.inTx
+	if s.inTx {
+		return s.savepoint(ctx, fn)
+	}
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if outermost && s.engine == Postgres {
+		if s.engine == Postgres {
 			if err := takeWriteLock(tx, s.lockTimeout); err != nil {
 				return err
 			}
 		}
 		return fn(s.with(tx))
 	}))
+}
+
+// savepointSeq names savepoints.
+var savepointSeq atomic.Uint64
+
+// savepoint runs fn in a savepoint of the current transaction: what fn does is undone
+// if it fails, and kept in the transaction otherwise. The savepoint is released when
+// fn succeeds (GORM's nested transactions leave theirs open, and SQLite then keeps a
+// record of every page changed since each, for the rest of the transaction).
+func (s *Store) savepoint(ctx context.Context, fn func(tx *Store) error) (err error) {
+	name := "sp" + strconv.FormatUint(savepointSeq.Add(1), 10)
+	db := s.db.WithContext(ctx)
+	if err := db.SavePoint(name).Error; err != nil {
+		return translate(err)
+	}
+	done := false
+	defer func() {
+		if !done || err != nil {
+			db.RollbackTo(name)
+		}
+		if done {
+			if rerr := db.Exec("RELEASE SAVEPOINT " + name).Error; rerr != nil && err == nil {
+				err = translate(rerr)
+			}
+		}
+	}()
+	err = fn(s.with(db))
+	done = true
+	return translate(err)
 }
 
 // with returns the store working through db, a transaction of s.
