@@ -117,9 +117,11 @@ func hostileExport(t *testing.T, path string) int {
 var urlAttributes = map[string]bool{"href": true, "src": true, "action": true, "formaction": true, "data": true,
 	"poster": true, "background": true, "srcset": true, "cite": true, "ping": true, "xlink:href": true}
 
-// activeIn names what could run in a page a browser parses from body, or "".
-// Allowed are the site's own scripts: loaded by src from the site, or its JSON-LD,
-// which must be JSON through to its end.
+// activeIn names what could run in a page a browser parses from body, or "": a
+// script, an event handler, a style attribute, a javascript:, vbscript: or data:
+// address, a frame, object, SVG, MathML, base or refresh. Allowed are the site's own
+// scripts (loaded by src from the site, or its JSON-LD, which must be JSON through to
+// its end), its avatars (SVG of class avatar) and its links in the head.
 func activeIn(body string) string {
 	doc, err := xhtml.Parse(strings.NewReader(body))
 	if err != nil {
@@ -135,6 +137,9 @@ func activeIn(body string) string {
 			attrs[key] = a.Val
 			if strings.HasPrefix(key, "on") {
 				return fmt.Sprintf("an event handler %s=%q on <%s>", a.Key, a.Val, el.Data)
+			}
+			if key == "style" { // the public pages have none of their own
+				return fmt.Sprintf("a style attribute %q on <%s>", a.Val, el.Data)
 			}
 			if urlAttributes[key] || (key == "content" && strings.EqualFold(attrs["http-equiv"], "refresh")) {
 				v := strings.Map(func(r rune) rune {
@@ -336,5 +341,37 @@ func elements(n *xhtml.Node) func(yield func(*xhtml.Node) bool) {
 			return true
 		}
 		walk(n)
+	}
+}
+
+// Ensure the hostile test's checks see what they look for, so that its passing means
+// something.
+func TestActiveIn_FindsWhatRuns(t *testing.T) {
+	t.Parallel()
+	for _, page := range []string{
+		`<p>x</p><script>alert(1)</script>`,
+		`<script type="application/ld+json">{"a":"</script><script>alert(1)</script>"}</script>`,
+		`<img src=x onerror=alert(1)>`,
+		`<a href=" java&#x09;script:alert(1)">x</a>`,
+		`<iframe src="/x"></iframe>`,
+		`<svg><circle r=1 /></svg>`,
+		`<p style="color:red">x</p>`,
+		`<meta http-equiv="refresh" content="0;url=/x">`,
+		`<script src="//evil.example.net/x.js"></script>`,
+	} {
+		if activeIn(page) == "" {
+			t.Errorf("activeIn(%q) found nothing", page)
+		}
+	}
+	safe := `<html><head><script src="/static/js/reply.js" defer></script><script type="application/ld+json">{"a":"&lt;b&gt;"}</script></head>` +
+		`<body><svg class="avatar"><rect width="1" height="1"></rect></svg><p>&lt;script&gt;alert(1)&lt;/script&gt; onerror=x javascript:</p></body></html>`
+	if what := activeIn(safe); what != "" {
+		t.Errorf("activeIn found %s in a page with nothing that runs", what)
+	}
+	if activeInFeed(`<feed><entry><content type="html">&lt;img src=x onerror=alert(1)&gt;</content></entry></feed>`) == "" {
+		t.Error("activeInFeed found nothing in an HTML text with an event handler")
+	}
+	if what := activeInFeed(`<feed><entry><title>&lt;script&gt;alert(1)&lt;/script&gt;</title></entry></feed>`); what != "" {
+		t.Errorf("activeInFeed found %s in a plain-text title", what)
 	}
 }
