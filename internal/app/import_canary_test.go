@@ -52,8 +52,10 @@ func (c importCanary) traces() []string {
 	return []string{c.email, c.local, c.ipv4, c.ipv6}
 }
 
-// export is a WordPress export with two replies from the canary, one from each
-// address, the email written once in capitals.
+// export is a WordPress export with three replies from the canary, one from each
+// address (the IPv4 one also as IPv4-mapped IPv6), the email once in capitals and
+// once among spaces, and the email and addresses in comment and post meta (as
+// Akismet and plugins write them), which an import must leave out.
 func (c importCanary) export() string {
 	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -73,8 +75,15 @@ func (c importCanary) export() string {
 <wp:comment_author_email>%s</wp:comment_author_email><wp:comment_author_IP>%s</wp:comment_author_IP>
 <wp:comment_date_gmt>2024-12-02 11:00:00</wp:comment_date_gmt>
 <wp:comment_content>Gloves with mittens over them helped me a lot.</wp:comment_content><wp:comment_approved>0</wp:comment_approved></wp:comment>
+<wp:comment><wp:comment_id>3</wp:comment_id><wp:comment_author>Canary Mapped</wp:comment_author>
+<wp:comment_author_email>  %s  </wp:comment_author_email><wp:comment_author_IP>::ffff:%s</wp:comment_author_IP>
+<wp:comment_date_gmt>2024-12-02 12:00:00</wp:comment_date_gmt>
+<wp:comment_content>Warm drinks help too.</wp:comment_content><wp:comment_approved>spam</wp:comment_approved>
+<wp:commentmeta><wp:meta_key>akismet_history</wp:meta_key><wp:meta_value><![CDATA[a:2:{s:5:"email";s:%d:"%s";s:2:"ip";s:%d:"%s";}]]></wp:meta_value></wp:commentmeta></wp:comment>
+<wp:postmeta><wp:meta_key>_last_commenter</wp:meta_key><wp:meta_value><![CDATA[%s %s %s]]></wp:meta_value></wp:postmeta>
 </item></channel></rss>
-`, c.email, c.ipv4, strings.ToUpper(c.email), c.ipv6)
+`, c.email, c.ipv4, strings.ToUpper(c.email), c.ipv6, c.email, c.ipv4,
+		len(c.email), c.email, len(c.ipv4), c.ipv4, c.email, c.ipv4, c.ipv6)
 }
 
 // asciiLower returns data with the ASCII capitals in lower case, leaving other bytes
@@ -121,7 +130,7 @@ func TestImportWordPress_CanaryNowhereInClear(t *testing.T) {
 	if err := app.ImportWordPress(ctx, cfg, exportPath, true, &out); err != nil {
 		t.Fatalf("import: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "replies: 1 approved, 1 pending") {
+	if !strings.Contains(out.String(), "replies: 1 approved, 1 pending, 1 spam") {
 		t.Fatalf("the import says:\n%s", out.String())
 	}
 	places := map[string][]byte{"the command's output": out.Bytes()}
@@ -162,8 +171,8 @@ func TestImportWordPress_CanaryNowhereInClear(t *testing.T) {
 	}
 	defer a.Close()
 	found, err := a.Store.CommentsByEmail(ctx, c.email)
-	if err != nil || len(found) != 2 {
-		t.Fatalf("replies found by the canary's email: %d, %v; want 2", len(found), err)
+	if err != nil || len(found) != 3 {
+		t.Fatalf("replies found by the canary's email: %d, %v; want 3", len(found), err)
 	}
 	for _, r := range found {
 		if !strings.EqualFold(r.AuthorEmail, c.email) {
@@ -190,8 +199,8 @@ func TestImportWordPress_CanaryNowhereInClear(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if prefixes["Canary Four"] != c.prefix4 || prefixes["Canary Six"] != c.prefix6 {
-		t.Errorf("networks kept: %v; want %s and %s", prefixes, c.prefix4, c.prefix6)
+	if prefixes["Canary Four"] != c.prefix4 || prefixes["Canary Six"] != c.prefix6 || prefixes["Canary Mapped"] != c.prefix4 {
+		t.Errorf("networks kept: %v; want %s, %s and %s", prefixes, c.prefix4, c.prefix6, c.prefix4)
 	}
 }
 
