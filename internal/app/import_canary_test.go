@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/app"
+	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/store/storetest"
 )
@@ -127,7 +128,7 @@ func TestImportWordPress_CanaryNowhereInClear(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := app.ImportWordPress(ctx, cfg, exportPath, true, &out); err != nil {
+	if err := app.ImportWordPress(ctx, cfg, config.Import{File: exportPath, KeepPublished: true}, &out); err != nil {
 		t.Fatalf("import: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "replies: 1 approved, 1 pending, 1 spam") {

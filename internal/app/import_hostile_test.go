@@ -19,6 +19,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/fascicle/fascicle/internal/app"
+	"github.com/fascicle/fascicle/internal/config"
 	"github.com/fascicle/fascicle/internal/hostile"
 	"github.com/fascicle/fascicle/internal/store/storetest"
 )
@@ -237,7 +238,7 @@ func TestImportWordPress_HostileContentServedInert(t *testing.T) {
 	export := filepath.Join(t.TempDir(), "hostile.xml")
 	posts := hostileExport(t, export)
 	var out strings.Builder
-	if err := app.ImportWordPress(ctx, cfg, export, true, &out); err != nil {
+	if err := app.ImportWordPress(ctx, cfg, config.Import{File: export, KeepPublished: true}, &out); err != nil {
 		t.Fatalf("import: %v\n%s", err, out.String())
 	}
 	if want := fmt.Sprintf("articles %d, pages 0", posts); !strings.Contains(out.String(), want) ||
