@@ -141,3 +141,21 @@ func TestImportWordPress_LaterExportAddsWhatIsNew(t *testing.T) {
 		t.Errorf("new post: %q", a.Title)
 	}
 }
+
+// Ensure an excerpt becomes a plain-text summary, as summaries are shown: markup
+// removed and entities decoded, nothing escaped for Markdown.
+func TestImportWordPress_ExcerptIsPlainText(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.importString(t, `<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"><channel>
+<item><title>Portions</title><wp:post_id>7</wp:post_id><wp:post_name>portions</wp:post_name>
+<excerpt:encoded><![CDATA[<p>Eat 5*2 portions_daily [not a link] <b>bold</b> &amp; more.</p>
+<p>1. Start here</p>]]></excerpt:encoded>
+<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item>
+</channel></rss>`, keepPublished)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.article(t, "portions").Summary, "Eat 5*2 portions_daily [not a link] bold & more. 1. Start here"; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+}

@@ -254,9 +254,14 @@ func (h *wpHandler) article(it wxr.Item, kind model.ArticleKind) (int64, error) 
 	for _, w := range warnings {
 		h.warnf("post %d: %s", it.PostID, w)
 	}
-	summary, _ := wpcontent.PostMarkdown(it.Excerpt)
+	// A summary is shown as plain text: the excerpt loses its markup.
+	summary := wpcontent.PlainText(it.Excerpt)
+	if len(summary) > model.MaxSummary {
+		h.warnf("post %d: its excerpt is longer than a summary may be (%d characters) and was cut", it.PostID, model.MaxSummary)
+		summary = truncate(summary, model.MaxSummary)
+	}
 	a := &model.Article{
-		Title: title, Summary: strings.TrimSpace(summary), BodyMarkdown: body, AuthorID: authorID,
+		Title: title, Summary: summary, BodyMarkdown: body, AuthorID: authorID,
 		CommentsOpen: it.CommentStatus == "open", CreatedAt: date, UpdatedAt: date, Kind: kind,
 		Tags: tags(it.Terms),
 	}
