@@ -101,6 +101,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "seed":
 		return seedCommand(ctx, args, stdout, stderr)
 	case "import":
+		// An import of a large site allocates fast for minutes: the same soft limit as
+		// the server keeps the collector from falling behind on a busy machine.
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(app.DefaultMemoryLimit)
+		}
 		if len(args) > 0 && args[0] == "disqus" {
 			cfg, mapFile, file, err := config.LoadImportDisqus(args[1:], os.Getenv, stderr)
 			if err != nil {

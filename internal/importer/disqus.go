@@ -68,7 +68,7 @@ func (s *Service) ImportDisqus(ctx context.Context, r io.Reader, opts DisqusOpti
 	var res Result
 	prog := newProgress(opts.Progress)
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		h := &dqHandler{ctx: ctx, s: s, tx: tx, now: s.now().UTC(), prog: prog,
+		h := &dqHandler{ctx: context.WithoutCancel(ctx), stop: ctx, s: s, tx: tx, now: s.now().UTC(), prog: prog,
 			threads: map[int64]dqThread{}, forums: map[string]string{},
 			waiting: map[int64][]*dqHeld{}, unmatched: map[int64]*dqUnmatched{},
 			res: Result{Comments: map[model.CommentStatus]int{}, Skipped: map[string]int{}}}
@@ -121,7 +121,10 @@ type dqMapTarget struct {
 }
 
 type dqHandler struct {
+	// ctx is for statements: the driver would watch a context that can end with a
+	// goroutine per statement. stop ends the import, checked between items.
 	ctx  context.Context
+	stop context.Context
 	s    *Service
 	tx   *store.Store
 	now  time.Time
@@ -251,7 +254,7 @@ func linkKey(link string) string {
 }
 
 func (h *dqHandler) Thread(th disqus.Thread) error {
-	if err := h.ctx.Err(); err != nil {
+	if err := h.stop.Err(); err != nil {
 		return err
 	}
 	h.prog.item(0)
@@ -302,7 +305,7 @@ func (h *dqHandler) threadArticle(th disqus.Thread) (int64, error) {
 }
 
 func (h *dqHandler) Post(p disqus.Post) error {
-	if err := h.ctx.Err(); err != nil {
+	if err := h.stop.Err(); err != nil {
 		return err
 	}
 	h.prog.reply()

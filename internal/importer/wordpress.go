@@ -44,7 +44,7 @@ func (s *Service) ImportWordPress(ctx context.Context, r io.Reader, opts Options
 			return err
 		}
 		p := newProgress(opts.Progress)
-		h := &wpHandler{ctx: ctx, s: s, tx: tx, opts: opts, now: s.now().UTC(), progress: p,
+		h := &wpHandler{ctx: context.WithoutCancel(ctx), stop: ctx, s: s, tx: tx, opts: opts, now: s.now().UTC(), progress: p,
 			authors: map[string]int64{}, mapped: mapped,
 			res: Result{Comments: map[model.CommentStatus]int{}, Skipped: map[string]int{}}}
 		if err := wxr.Read(p.reader(r), h); err != nil {
@@ -66,7 +66,10 @@ func (s *Service) ImportWordPress(ctx context.Context, r io.Reader, opts Options
 // wpHandler saves each part of the export as wxr.Read hands it over. The first error
 // is kept in err; every later callback then does nothing.
 type wpHandler struct {
+	// ctx is for statements: the driver would watch a context that can end with a
+	// goroutine per statement. stop ends the import, checked between items.
 	ctx      context.Context
+	stop     context.Context
 	s        *Service
 	tx       *store.Store
 	opts     Options
@@ -193,7 +196,7 @@ func (h *wpHandler) Item(it wxr.Item) error {
 	if h.err != nil {
 		return h.err
 	}
-	if err := h.ctx.Err(); err != nil {
+	if err := h.stop.Err(); err != nil {
 		return err
 	}
 	h.progress.item(len(it.Comments))

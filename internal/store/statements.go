@@ -141,3 +141,5 @@ func (t *statementTx) QueryRowContext(ctx context.Context, query string, args ..
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
+
+func (t *statementTx) GetDBConn() (*sql.DB, error) { return t.pool.db, nil }
