@@ -42,6 +42,7 @@ type Store struct {
 	lockTimeout time.Duration
 
 	versionStmt *preparedStmt // see ContentVersion
+	version     *versionCache // see ContentVersion
 }
 
 // preparedStmt is a statement prepared on first use; a failed attempt (the database
@@ -168,7 +169,12 @@ func Open(path string, opts ...Option) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return newStore(db, SQLite)
+	st, err := newStore(db, SQLite)
+	if err != nil {
+		return nil, err
+	}
+	st.version.shmPath = path + "-shm"
+	return st, nil
 }
 
 // newStore wraps an open database of engine.
@@ -178,7 +184,7 @@ func newStore(db *gorm.DB, engine Engine) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{db: db, queries: new(atomic.Int64), writer: make(chan struct{}, 1), batch: new(batchQueue),
-		versionStmt: new(preparedStmt), engine: engine}
+		versionStmt: new(preparedStmt), version: new(versionCache), engine: engine}
 	count := func(*gorm.DB) { st.queries.Add(1) }
 	for _, err := range []error{
 		db.Callback().Query().After("gorm:query").Register("fascicle:count", count),
@@ -256,16 +262,19 @@ var savepointSeq atomic.Uint64
 func (s *Store) savepoint(ctx context.Context, fn func(tx *Store) error) (err error) {
 	name := "sp" + strconv.FormatUint(savepointSeq.Add(1), 10)
 	db := s.db.WithContext(ctx)
-	if err := db.SavePoint(name).Error; err != nil {
+	// Written out rather than through GORM, whose SQLite driver ignores their errors.
+	if err := db.Exec("SAVEPOINT " + name).Error; err != nil {
 		return translate(err)
 	}
 	done := false
 	defer func() {
 		if !done || err != nil {
-			db.RollbackTo(name)
+			if rerr := db.Exec("ROLLBACK TO " + name).Error; rerr != nil && done {
+				err = fmt.Errorf("undo a part of a transaction: %w (after %w)", translate(rerr), err)
+			}
 		}
 		if done {
-			if rerr := db.Exec("RELEASE SAVEPOINT " + name).Error; rerr != nil && err == nil {
+			if rerr := db.Exec("RELEASE " + name).Error; rerr != nil && err == nil {
 				err = translate(rerr)
 			}
 		}
@@ -278,7 +287,7 @@ func (s *Store) savepoint(ctx context.Context, fn func(tx *Store) error) (err er
 // with returns the store working through db, a transaction of s.
 func (s *Store) with(db *gorm.DB) *Store {
 	return &Store{db: db, keys: s.keys, queries: s.queries, writer: s.writer, batch: s.batch, inTx: true,
-		versionStmt: s.versionStmt, engine: s.engine, lockTimeout: s.lockTimeout}
+		versionStmt: s.versionStmt, version: s.version, engine: s.engine, lockTimeout: s.lockTimeout}
 }
 
 // translate turns driver errors into model errors so that no caller sees GORM.
@@ -332,24 +341,4 @@ func pragmaName(name string) string {
 // gormExpr is an SQL expression used as a value in an update.
 func gormExpr(sql string, args ...any) any {
 	return gorm.Expr(sql, args...)
-}
-
-// ContentVersion returns a number that changes with anything that can change a public
-// page (database triggers keep it, in the same transaction as the change).
-func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if s.inTx {
-		err := s.db.WithContext(ctx).Raw(contentVersionQuery).Row().Scan(&v)
-		return v, translate(err)
-	}
-	// Every cached page view asks, so it skips GORM and runs a statement prepared
-	// once, with a context the driver need not watch: the read takes microseconds,
-	// and watching a cancellable context costs the driver a goroutine per statement.
-	stmt, err := s.versionStmt.get(s.db)
-	if err != nil {
-		return 0, translate(err)
-	}
-	s.queries.Add(1)
-	err = stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v)
-	return v, translate(err)
 }

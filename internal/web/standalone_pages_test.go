@@ -258,8 +258,10 @@ func TestFooter_ReadOncePerContentVersion(t *testing.T) {
 	// A page the cache renders reads the version once, for the cache and the footer
 	// both: as many queries as without the cache, where the footer reads it.
 	uncached := newSiteWith(t, func(o *web.Options) { o.NoPageCache = true })
-	queries(t, s, "/?page=1")
-	queries(t, uncached, "/?page=1")
+	for range 2 { // the first reads of the version also open the watch on the database
+		queries(t, s, "/?page=1")
+		queries(t, uncached, "/?page=1")
+	}
 	if with, without := queries(t, s, "/"), queries(t, uncached, "/"); with != without {
 		t.Errorf("the home page rendered by the page cache makes %d queries, %d without the cache", with, without)
 	}

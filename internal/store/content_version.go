@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// versionMaxAge is how long a content version read from the database is used at most,
+// however still the write-ahead log looks: a safety net should the log's shared
+// memory file be replaced under a watch that no longer sees it.
+const versionMaxAge = time.Second
+
+// versionCache keeps the content version read last, so that a cached page does not
+// cost a query each time. On SQLite it is used for as long as no transaction has
+// committed since it was read, by any process: every commit changes the header of the
+// write-ahead log's index, in the shared memory file beside the database (see
+// walWatch), which costs a few loads of memory to compare. On PostgreSQL, where
+// another server's commit leaves no such trace here, the version is read each time.
+type versionCache struct {
+	shmPath string // the -shm file; "" on PostgreSQL
+	once    sync.Once
+	watch   atomic.Pointer[walWatch] // nil until opened, or when it cannot be
+	last    atomic.Pointer[versionRead]
+}
+
+// versionRead is a content version, when it was read, and the log's header before.
+type versionRead struct {
+	value int64
+	at    time.Time
+	log   walStamp
+}
+
+// ContentVersion returns a number that changes with anything that can change a public
+// page (database triggers keep it, in the same transaction as the change). On SQLite
+// it is read again only after a commit, by this process or another.
+func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+	if s.inTx {
+		var v int64
+		err := s.db.WithContext(ctx).Raw(contentVersionQuery).Row().Scan(&v)
+		return v, translate(err)
+	}
+	c := s.version
+	now := time.Now()
+	var log walStamp
+	watch := c.watch.Load()
+	if watch != nil {
+		log = watch.stamp()
+		if last := c.last.Load(); last != nil && last.log == log && now.Sub(last.at) < versionMaxAge {
+			return last.value, nil
+		}
+	}
+	// The stamp is taken before the read: a commit in between makes it differ at the
+	// next request, which then reads again.
+	//
+	// The read skips GORM and runs a statement prepared once, with a context the driver
+	// need not watch: it takes microseconds, and watching a cancellable context costs
+	// the driver a goroutine per statement.
+	stmt, err := s.versionStmt.get(s.db)
+	if err != nil {
+		return 0, translate(err)
+	}
+	s.queries.Add(1)
+	var v int64
+	if err := stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v); err != nil {
+		return 0, translate(err)
+	}
+	if c.shmPath != "" {
+		// The shared memory file exists once a connection has read the database.
+		c.once.Do(func() { c.watch.Store(openWALWatch(c.shmPath)) })
+		if watch != nil && log.initialized() {
+			c.last.Store(&versionRead{value: v, at: now, log: log})
+		}
+	}
+	return v, nil
+}
