@@ -157,8 +157,8 @@ func TestDashboard_ImportedNotReviewed(t *testing.T) {
 		wantInOrder("Imported, not yet reviewed here", "the published ones are on the site without a review",
 			"Heat cramps, from the old site", "An old draft")
 	s.getAs(t, reviewer, "/admin/articles?imported=1").wantStatus(http.StatusOK).
-		wantContains("Heat cramps, from the old site", "An old draft", "imported, not yet reviewed here").
-		wantNotContains("Understanding Involuntary Muscle Twitches")
+		wantContains("<h1>Imported, not yet reviewed here</h1>", "Heat cramps, from the old site", "An old draft").
+		wantNotContains("Understanding Involuntary Muscle Twitches", `class="flag-imported"`)
 	s.getAs(t, reviewer, "/admin/articles").wantStatus(http.StatusOK).wantContains("imported, not yet reviewed here")
 	s.getAs(t, author, "/admin/").wantStatus(http.StatusOK).wantNotContains("Imported, not yet reviewed here")
 
