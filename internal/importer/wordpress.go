@@ -58,6 +58,11 @@ func (s *Service) ImportWordPress(ctx context.Context, r io.Reader, opts Options
 		return nil
 	})
 	if err != nil {
+		// Stopped: the transaction ended with the context, and the statement that
+		// found it ended says so less clearly.
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return Result{}, ctxErr
+		}
 		return Result{}, err
 	}
 	return res, nil
