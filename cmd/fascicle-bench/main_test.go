@@ -104,11 +104,17 @@ func TestBench_QuickSmoke(t *testing.T) {
 		t.Errorf("server logs: %d 5xx, %d \"database is locked\"", rep.FiveXXInLogs, rep.LockedInLogs)
 	}
 	table := out.String()
-	for _, row := range []string{"GET article, 50 replies", "same page rendered", "POST replies, 16 posters", "home page /", "tag page /tags/neurology",
+	for _, row := range []string{"GET article, 50 replies", "GET demo article (small page", "article page rendered", "POST replies, 16 posters", "home page /", "tag page /tags/neurology",
 		"search /search?q=caffeine", "resident memory (VmRSS)", "start to first 200 on /healthz"} {
 		if !strings.Contains(table, row) {
 			t.Errorf("the table has no row %q:\n%s", row, table)
 		}
+	}
+	if rep.Small == nil || rep.Small.Rate() <= 0 || rep.SmallBytes < 10_000 {
+		t.Errorf("the small page: %+v, %d bytes", rep.Small, rep.SmallBytes)
+	}
+	if (rep.Nginx == nil) != (rep.SmallNginx == nil) {
+		t.Errorf("nginx measured for one page and not the other")
 	}
 	if rep.Nginx == nil && !strings.Contains(table, "apt-get install -y nginx") {
 		t.Error("without nginx, the output does not say how to install it")
