@@ -156,7 +156,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger := app.NewLogger(cfg.LogFormat, stderr)
+	logger, flushLog := app.NewLogger(cfg.LogFormat, stderr)
+	defer flushLog()
 	switch command {
 	case "migrate":
 		if len(rest) > 0 {

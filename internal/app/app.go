@@ -407,10 +407,13 @@ func Backup(ctx context.Context, cfg config.Config, file string, stdout io.Write
 	return nil
 }
 
-// NewLogger returns the program's logger, writing text or JSON lines to w.
-func NewLogger(format string, w io.Writer) *slog.Logger {
+// NewLogger returns the program's logger, writing text or JSON lines to w through a
+// buffer (see logBuffer), and the function that writes out the rest at the end.
+func NewLogger(format string, w io.Writer) (*slog.Logger, func()) {
+	buf := newLogBuffer(w)
+	var h slog.Handler = slog.NewTextHandler(buf, nil)
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(buf, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(flushingHandler{Handler: h, buf: buf}), buf.Close
 }
