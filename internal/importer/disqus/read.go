@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fascicle/fascicle/internal/importer/xmlsafe"
 )
 
 // Namespace URIs matched by Read.
@@ -37,7 +39,7 @@ var ErrNotDisqus = errors.New("disqus: not a Disqus export")
 // error of h.Thread or h.Post if one returns one, or the read error of r with the
 // position reached.
 func Read(r io.Reader, h Handler) error {
-	s := newSanitizer(r)
+	s := xmlsafe.NewReader(r)
 	d := xml.NewDecoder(s)
 	rd := &reader{d: d, h: h}
 	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
@@ -47,8 +49,8 @@ func Read(r io.Reader, h Handler) error {
 		return in, nil
 	}
 	err := rd.document()
-	if s.replaced > 0 {
-		h.Warning(fmt.Sprintf("replaced %d characters that XML does not allow", s.replaced))
+	if n := s.Replaced(); n > 0 {
+		h.Warning(fmt.Sprintf("replaced %d characters that XML does not allow", n))
 	}
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fascicle/fascicle/internal/importer/xmlsafe"
 )
 
 // Namespace URIs matched by Read.
@@ -41,13 +43,13 @@ var ErrNotWXR = errors.New("wxr: not a WordPress export")
 // ErrNotWXR for a document without <rss><channel>, the error of h.Item if it returns
 // one, or the read error of r with the position reached.
 func Read(r io.Reader, h Handler) error {
-	s := newSanitizer(toUTF8(r, h.Warning))
+	s := xmlsafe.NewReader(toUTF8(r, h.Warning))
 	d := xml.NewDecoder(s)
 	rd := &reader{d: d, h: h}
 	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil } // toUTF8 converted it
 	err := rd.document()
-	if s.replaced > 0 {
-		h.Warning(fmt.Sprintf("replaced %d characters that XML does not allow", s.replaced))
+	if n := s.Replaced(); n > 0 {
+		h.Warning(fmt.Sprintf("replaced %d characters that XML does not allow", n))
 	}
 	return err
 }

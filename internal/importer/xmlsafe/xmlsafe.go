@@ -1,18 +1,20 @@
-package wxr
+// Package xmlsafe passes an export to encoding/xml with every character XML 1.0
+// forbids replaced, for the readers of WordPress and Disqus exports.
+package xmlsafe
 
 import (
 	"io"
 	"unicode/utf8"
 )
 
-// sanitizer passes an export through with every character XML 1.0 forbids replaced,
+// Reader passes an export through with every character XML 1.0 forbids replaced,
 // so that one stray control character pasted into a post does not stop the import.
 //
 // Control characters other than tab, line feed and carriage return become a space
 // (one byte for one, so line and column stay those of the file); bytes that are not
 // UTF-8 and the non-characters U+FFFE and U+FFFF become U+FFFD. Valid UTF-8 is kept as
 // is, including sequences cut across two reads.
-type sanitizer struct {
+type Reader struct {
 	r        io.Reader
 	in       []byte // raw bytes; in[:carry] is an incomplete sequence from the last read
 	carry    int
@@ -22,11 +24,12 @@ type sanitizer struct {
 	replaced int
 }
 
-func newSanitizer(r io.Reader) *sanitizer {
-	return &sanitizer{r: r, in: make([]byte, 32*1024), buf: make([]byte, 0, 32*1024+64)}
+// NewReader returns a Reader of r.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{r: r, in: make([]byte, 32*1024), buf: make([]byte, 0, 32*1024+64)}
 }
 
-func (s *sanitizer) Read(p []byte) (int, error) {
+func (s *Reader) Read(p []byte) (int, error) {
 	for len(s.out) == 0 {
 		if s.err != nil {
 			return 0, s.err
@@ -66,3 +69,6 @@ func (s *sanitizer) Read(p []byte) (int, error) {
 	s.out = s.out[n:]
 	return n, nil
 }
+
+// Replaced is how many characters have been replaced so far.
+func (s *Reader) Replaced() int { return s.replaced }
