@@ -24,7 +24,7 @@ func TestImportWordPress_InterruptedThenRunAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := writeLargeExport(f, 800)
+	g, err := writeLargeExport(f, 800, 0)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
