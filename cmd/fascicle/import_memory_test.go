@@ -19,13 +19,13 @@ import (
 // largeExport is what writeLargeExport put in an export, to compare with what the
 // import says it brought in.
 type largeExport struct {
-	posts, pages, authors, tags      int
-	approved, pending, spam, trash   int
+	posts, pages, authors, tags       int
+	approved, pending, spam, trash    int
 	pingbacks, attachments, revisions int
-	bytes                            int64
-	firstEmail, firstIPv4, firstIPv6 string
-	lastSlug                         string
-	lastTitle                        string
+	bytes                             int64
+	firstEmail, firstIPv4, firstIPv6  string
+	lastSlug                          string
+	lastTitle                         string
 }
 
 // paragraphs are the article text the generated posts rotate through: a few hundred
