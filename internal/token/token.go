@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,15 @@ var ErrShortKey = errors.New("token key must be at least 32 bytes")
 // Signer makes and checks signed tokens with one key. It is safe for concurrent use.
 type Signer struct {
 	key []byte
+	// lastStamp is the form stamp of the second it was made for: every cached page
+	// view carries one, and a second's stamp is the same for all of them.
+	lastStamp atomic.Pointer[formStamp]
+}
+
+// formStamp is a stamp and the second (Unix time) it stands for.
+type formStamp struct {
+	unix  int64
+	stamp string
 }
 
 // New returns a Signer with key, which must be at least MinKeySize random bytes kept
@@ -69,8 +79,14 @@ func (s *Signer) PendingReplyID(articleID int64, token string, now time.Time) (c
 // FormStamp returns a stamp of the time a reply form was shown, to send with the
 // form, so that a reply sent sooner than a person could type one can be recognised.
 func (s *Signer) FormStamp(shown time.Time) string {
-	payload := strconv.FormatInt(shown.Unix(), 10)
-	return payload + "." + s.sign(0, "form-shown:"+payload)
+	unix := shown.Unix()
+	if last := s.lastStamp.Load(); last != nil && last.unix == unix {
+		return last.stamp
+	}
+	payload := strconv.FormatInt(unix, 10)
+	stamp := payload + "." + s.sign(0, "form-shown:"+payload)
+	s.lastStamp.Store(&formStamp{unix: unix, stamp: stamp})
+	return stamp
 }
 
 // FormShownAt returns the time in a stamp made by FormStamp (to the second), or the
