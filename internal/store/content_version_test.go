@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fascicle/fascicle/internal/model"
+	"github.com/fascicle/fascicle/internal/store"
+	"github.com/fascicle/fascicle/internal/store/storetest"
+)
+
+// Ensure the content version a store keeps is never older than the database's, also
+// when another process changes it: a second store on the same file stands for a
+// second server or a command, and a plain connection for any other program.
+func TestContentVersion_SeesOtherWritersAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := storetest.Path(t)
+	open := func() *store.Store {
+		t.Helper()
+		st, err := store.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	server, other := open(), open()
+	raw := storetest.Open(t, path)
+	version := func(st *store.Store) int64 {
+		t.Helper()
+		v, err := st.ContentVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for i := range 50 {
+		before := version(server)
+		if again := version(server); again != before {
+			t.Fatalf("round %d: the version changed with nothing written: %d, then %d", i, before, again)
+		}
+		var err error
+		if i%2 == 0 {
+			_, err = raw.Exec(`UPDATE content_version SET version = version + 1 WHERE id = 1`)
+		} else {
+			// The second store writes and reads, then a plain connection changes an article.
+			var p model.Policy
+			if p, err = other.Policy(ctx); err == nil {
+				err = other.SavePolicy(ctx, p)
+			}
+			if err == nil {
+				_, err = raw.Exec(`UPDATE articles SET title = title || '.' WHERE id = (SELECT min(id) FROM articles)`)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := version(server); after == before {
+			t.Fatalf("round %d: a commit by another connection left the version at %d", i, after)
+		}
+	}
+	// Where the version is kept between commits, asking costs no query.
+	if storetest.OnPostgres() {
+		return
+	}
+	version(server)
+	queries := server.QueryCount()
+	for range 10 {
+		version(server)
+	}
+	if n := server.QueryCount() - queries; n != 0 {
+		t.Errorf("10 reads of an unchanged version made %d queries, want 0", n)
+	}
+}
