@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -44,7 +45,47 @@ type cachedPage struct {
 	gzipped     []byte // the body compressed, for a page without a form stamp slot
 	slot        formSlot
 	etag        string
+	// The header values every response of the page carries, made once: assigned to
+	// the response's header directly, they cost no allocation per request (nothing
+	// changes a header's values in place, so they can be shared).
+	etagHeader, typeHeader []string
+	lengths                atomic.Pointer[pageLengths]
 }
+
+// pageLengths are a cached page's Content-Length values, plain and compressed, for a
+// form stamp of stampLen bytes (every stamp has the same length in practice).
+type pageLengths struct {
+	stampLen    int
+	plain, gzip []string
+}
+
+// contentLength returns the page's Content-Length with a stamp of stampLen bytes.
+func (p *cachedPage) contentLength(stampLen int, gz bool) []string {
+	l := p.lengths.Load()
+	if l == nil || l.stampLen != stampLen {
+		l = &pageLengths{stampLen: stampLen}
+		if p.slot.at < 0 {
+			l.plain, l.gzip = []string{strconv.Itoa(len(p.body))}, []string{strconv.Itoa(len(p.gzipped))}
+		} else {
+			l.plain = []string{strconv.Itoa(len(p.body) - len(formStampSlot) + stampLen)}
+			l.gzip = []string{strconv.Itoa(p.slot.gzipLen(stampLen))}
+		}
+		p.lengths.Store(l)
+	}
+	if gz {
+		return l.gzip
+	}
+	return l.plain
+}
+
+// Header values shared by every cached response (see cachedPage).
+var (
+	cacheHit, cacheMiss = []string{"hit"}, []string{"miss"}
+	varyEncoding        = []string{"Accept-Encoding"}
+	// Browsers keep the page but ask each time; an unchanged page costs a 304.
+	publicNoCache = []string{"public, no-cache"}
+	gzipEncoding  = []string{"gzip"}
+)
 
 func newPageCache() *pageCache {
 	return &pageCache{entries: map[string]*list.Element{}, lru: list.New()}
@@ -134,7 +175,7 @@ func (s *Server) cachePage(c *gin.Context) {
 	key := c.Request.URL.Path + "?" + c.Request.URL.RawQuery
 	now := s.now()
 	if p := s.cache.get(key, version, now); p != nil {
-		s.servePage(c, p, "hit")
+		s.servePage(c, p, cacheHit)
 		c.Abort()
 		return
 	}
@@ -163,6 +204,7 @@ func (s *Server) cachePage(c *gin.Context) {
 	sum.Write(p.body)
 	// Weak: a page with a reply form differs in its stamp from one response to the next.
 	p.etag = fmt.Sprintf(`W/"%d-%x"`, version, sum.Sum64())
+	p.etagHeader, p.typeHeader = []string{p.etag}, []string{p.contentType}
 	if p.slot = newFormSlot(p.body); p.slot.at < 0 {
 		var gz bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
@@ -171,7 +213,7 @@ func (s *Server) cachePage(c *gin.Context) {
 		p.gzipped = gz.Bytes()
 	}
 	s.cache.put(p)
-	s.servePage(c, p, "miss")
+	s.servePage(c, p, cacheMiss)
 }
 
 // cacheable reports whether the request is for a page that is the same for every
@@ -192,21 +234,20 @@ func cacheable(c *gin.Context, sessionCookie string) bool {
 
 // servePage answers with a cached page, its form stamp slot filled in for this
 // response; X-Cache says whether it was in the cache.
-func (s *Server) servePage(c *gin.Context, p *cachedPage, outcome string) {
+func (s *Server) servePage(c *gin.Context, p *cachedPage, outcome []string) {
 	h := c.Writer.Header()
-	h.Set("X-Cache", outcome)
-	h.Set("ETag", p.etag)
-	h.Set("Vary", "Accept-Encoding")
-	// Browsers keep the page but ask each time; an unchanged page costs a 304.
-	h.Set("Cache-Control", "public, no-cache")
+	h["X-Cache"] = outcome
+	h["Etag"] = p.etagHeader
+	h["Vary"] = varyEncoding
+	h["Cache-Control"] = publicNoCache
 	if match := c.GetHeader("If-None-Match"); match != "" && strings.Contains(match, p.etag) {
 		c.Writer.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", p.contentType)
+	h["Content-Type"] = p.typeHeader
 	gz := acceptsGzip(c.GetHeader("Accept-Encoding"))
 	if gz {
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = gzipEncoding
 	}
 	head := c.Request.Method == http.MethodHead
 	if p.slot.at < 0 {
@@ -214,7 +255,7 @@ func (s *Server) servePage(c *gin.Context, p *cachedPage, outcome string) {
 		if gz {
 			body = p.gzipped
 		}
-		h.Set("Content-Length", strconv.Itoa(len(body)))
+		h["Content-Length"] = p.contentLength(0, gz)
 		c.Writer.WriteHeader(http.StatusOK)
 		if !head {
 			c.Writer.Write(body)
@@ -222,22 +263,19 @@ func (s *Server) servePage(c *gin.Context, p *cachedPage, outcome string) {
 		return
 	}
 	stamp := s.tokens.FormStamp(s.now())
-	if gz {
-		h.Set("Content-Length", strconv.Itoa(p.slot.gzipLen(len(stamp))))
-		c.Writer.WriteHeader(http.StatusOK)
-		if !head {
-			p.slot.writeGzip(c.Writer, p.body, stamp)
-		}
+	h["Content-Length"] = p.contentLength(len(stamp), gz)
+	c.Writer.WriteHeader(http.StatusOK)
+	if head {
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(p.body)-len(formStampSlot)+len(stamp)))
-	c.Writer.WriteHeader(http.StatusOK)
-	if !head {
-		at := p.slot.at
-		c.Writer.Write(p.body[:at])
-		c.Writer.WriteString(stamp)
-		c.Writer.Write(p.body[at+len(formStampSlot):])
+	if gz {
+		p.slot.writeGzip(c.Writer, p.body, stamp)
+		return
 	}
+	at := p.slot.at
+	c.Writer.Write(p.body[:at])
+	c.Writer.WriteString(stamp)
+	c.Writer.Write(p.body[at+len(formStampSlot):])
 }
 
 // acceptsGzip reads an Accept-Encoding header; "gzip;q=0" refuses it.
