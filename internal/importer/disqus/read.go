@@ -18,16 +18,8 @@ const (
 	nsInternals = "http://disqus.com/disqus-internals"
 )
 
-// SyntaxError reports a file that is not well-formed XML, with the position where the
-// reader gave up. Line and Column start at 1; Column counts bytes.
-type SyntaxError struct {
-	Line, Column int
-	Msg          string
-}
-
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("disqus: line %d, column %d: %s", e.Line, e.Column, e.Msg)
-}
+// SyntaxError reports a file that is not well-formed XML, with where it stops.
+type SyntaxError = xmlsafe.SyntaxError
 
 // ErrNotDisqus is returned for a well-formed document that is not a Disqus export.
 var ErrNotDisqus = errors.New("disqus: not a Disqus export")
@@ -40,7 +32,7 @@ var ErrNotDisqus = errors.New("disqus: not a Disqus export")
 // position reached.
 func Read(r io.Reader, h Handler) error {
 	s := xmlsafe.NewReader(r)
-	d := xml.NewDecoder(s)
+	d := xmlsafe.NewDecoder(s, "disqus")
 	rd := &reader{d: d, h: h}
 	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
 		if !strings.EqualFold(label, "us-ascii") {
@@ -56,7 +48,7 @@ func Read(r io.Reader, h Handler) error {
 }
 
 type reader struct {
-	d *xml.Decoder
+	d *xmlsafe.Decoder
 	h Handler
 }
 
@@ -65,83 +57,9 @@ func (rd *reader) warnf(format string, args ...any) {
 	rd.h.Warning(fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...))
 }
 
-// token returns the next token; an end of file inside the document is a *SyntaxError.
-func (rd *reader) token() (xml.Token, error) {
-	t, err := rd.d.Token()
-	if err == nil {
-		return t, nil
-	}
-	line, col := rd.d.InputPos()
-	var se *xml.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return nil, &SyntaxError{Line: se.Line, Column: col, Msg: se.Msg}
-	case err == io.EOF:
-		return nil, err
-	default:
-		return nil, fmt.Errorf("disqus: line %d, column %d: %w", line, col, err)
-	}
-}
-
-// inner returns the next token inside an element, where the end of the file is an error.
-func (rd *reader) inner() (xml.Token, error) {
-	t, err := rd.token()
-	if err == io.EOF {
-		line, col := rd.d.InputPos()
-		return nil, &SyntaxError{Line: line, Column: col, Msg: "unexpected EOF"}
-	}
-	return t, err
-}
-
-// skip consumes the rest of the element whose start was just read.
-func (rd *reader) skip() error {
-	depth := 1
-	for depth > 0 {
-		t, err := rd.inner()
-		if err != nil {
-			return err
-		}
-		switch t.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return nil
-}
-
-// text returns the character data of the element whose start was just read, CDATA
-// sections joined, and the text of any nested element included.
-func (rd *reader) text() (string, error) {
-	var b strings.Builder
-	depth := 1
-	for depth > 0 {
-		t, err := rd.inner()
-		if err != nil {
-			return "", err
-		}
-		switch t := t.(type) {
-		case xml.CharData:
-			b.Write(t)
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return b.String(), nil
-}
-
-// trimmed is text with surrounding white space removed, for scalar fields.
-func (rd *reader) trimmed() (string, error) {
-	s, err := rd.text()
-	return strings.TrimSpace(s), err
-}
-
 // bool reads a flag; one that is empty or not a boolean is false.
 func (rd *reader) bool(field string) (bool, error) {
-	s, err := rd.trimmed()
+	s, err := rd.d.Trimmed()
 	if err != nil || s == "" {
 		return false, err
 	}
@@ -154,7 +72,7 @@ func (rd *reader) bool(field string) (bool, error) {
 
 // date reads an ISO 8601 time; one without a zone is taken as UTC.
 func (rd *reader) date(field string) (time.Time, error) {
-	s, err := rd.trimmed()
+	s, err := rd.d.Trimmed()
 	if err != nil || s == "" {
 		return time.Time{}, err
 	}
@@ -192,7 +110,7 @@ func (rd *reader) dsqID(se xml.StartElement) int64 {
 
 func (rd *reader) document() error {
 	for {
-		t, err := rd.token()
+		t, err := rd.d.Token()
 		if err == io.EOF {
 			return fmt.Errorf("%w: the file holds no element", ErrNotDisqus)
 		}
@@ -211,7 +129,7 @@ func (rd *reader) document() error {
 		}
 	}
 	for {
-		t, err := rd.inner()
+		t, err := rd.d.Inner()
 		if err != nil {
 			return err
 		}
@@ -230,7 +148,7 @@ func (rd *reader) document() error {
 // and white space may be: anything else means a broken or concatenated file.
 func (rd *reader) end() error {
 	for {
-		t, err := rd.token()
+		t, err := rd.d.Token()
 		if err == io.EOF {
 			return nil
 		}
@@ -239,12 +157,10 @@ func (rd *reader) end() error {
 		}
 		switch t := t.(type) {
 		case xml.StartElement:
-			line, col := rd.d.InputPos()
-			return &SyntaxError{Line: line, Column: col, Msg: fmt.Sprintf("<%s> after the end of the export", t.Name.Local)}
+			return rd.d.Errorf("<%s> after the end of the export", t.Name.Local)
 		case xml.CharData:
 			if len(strings.TrimSpace(string(t))) > 0 {
-				line, col := rd.d.InputPos()
-				return &SyntaxError{Line: line, Column: col, Msg: "text after the end of the export"}
+				return rd.d.Errorf("text after the end of the export")
 			}
 		}
 	}
@@ -266,7 +182,7 @@ func (rd *reader) element(se xml.StartElement) error {
 		}
 		return rd.h.Post(p)
 	default: // categories and anything Disqus adds later
-		return rd.skip()
+		return rd.d.Skip()
 	}
 }
 
@@ -275,7 +191,7 @@ func (rd *reader) element(se xml.StartElement) error {
 // (read its text or skip it).
 func (rd *reader) fields(f func(se xml.StartElement) error) error {
 	for {
-		t, err := rd.inner()
+		t, err := rd.d.Inner()
 		if err != nil {
 			return err
 		}
@@ -284,7 +200,7 @@ func (rd *reader) fields(f func(se xml.StartElement) error) error {
 			return nil
 		case xml.StartElement:
 			if !ours(t.Name) {
-				err = rd.skip()
+				err = rd.d.Skip()
 			} else {
 				err = f(t)
 			}
@@ -301,11 +217,11 @@ func (rd *reader) thread(start xml.StartElement) (Thread, error) {
 		var err error
 		switch se.Name.Local {
 		case "link":
-			th.Link, err = rd.trimmed()
+			th.Link, err = rd.d.Trimmed()
 		case "title":
-			th.Title, err = rd.trimmed()
+			th.Title, err = rd.d.Trimmed()
 		case "forum":
-			th.Forum, err = rd.trimmed()
+			th.Forum, err = rd.d.Trimmed()
 		case "createdAt":
 			th.CreatedAt, err = rd.date("createdAt")
 		case "isClosed":
@@ -313,7 +229,7 @@ func (rd *reader) thread(start xml.StartElement) (Thread, error) {
 		case "isDeleted":
 			th.IsDeleted, err = rd.bool("isDeleted")
 		default: // <id>, <category>, <message>, <author>, <ipAddress>…
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
@@ -326,7 +242,7 @@ func (rd *reader) post(start xml.StartElement) (Post, error) {
 		var err error
 		switch se.Name.Local {
 		case "message":
-			p.Message, err = rd.text()
+			p.Message, err = rd.d.Text()
 		case "createdAt":
 			p.CreatedAt, err = rd.date("createdAt")
 		case "isDeleted":
@@ -335,7 +251,7 @@ func (rd *reader) post(start xml.StartElement) (Post, error) {
 			p.IsSpam, err = rd.bool("isSpam")
 		case "isApproved":
 			var s string
-			if s, err = rd.trimmed(); err == nil && s != "" {
+			if s, err = rd.d.Trimmed(); err == nil && s != "" {
 				if b, perr := strconv.ParseBool(s); perr == nil {
 					p.IsApproved = &b
 				} else {
@@ -345,15 +261,15 @@ func (rd *reader) post(start xml.StartElement) (Post, error) {
 		case "author":
 			p.Author, err = rd.author()
 		case "ipAddress":
-			p.IPAddress, err = rd.trimmed()
+			p.IPAddress, err = rd.d.Trimmed()
 		case "thread":
 			p.ThreadID = rd.dsqID(se)
-			err = rd.skip()
+			err = rd.d.Skip()
 		case "parent":
 			p.ParentID = rd.dsqID(se)
-			err = rd.skip()
+			err = rd.d.Skip()
 		default: // <id>, <isHighlighted>…
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
@@ -366,15 +282,15 @@ func (rd *reader) author() (Author, error) {
 		var err error
 		switch se.Name.Local {
 		case "name":
-			a.Name, err = rd.trimmed()
+			a.Name, err = rd.d.Trimmed()
 		case "email":
-			a.Email, err = rd.trimmed()
+			a.Email, err = rd.d.Trimmed()
 		case "username":
-			a.Username, err = rd.trimmed()
+			a.Username, err = rd.d.Trimmed()
 		case "isAnonymous":
 			a.IsAnonymous, err = rd.bool("isAnonymous")
 		default:
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})

@@ -22,16 +22,8 @@ const (
 // knownVersions are the WXR versions WordPress has written.
 var knownVersions = map[string]bool{"1.0": true, "1.1": true, "1.2": true}
 
-// SyntaxError reports a file that is not well-formed XML, with the position where the
-// reader gave up. Line and Column start at 1; Column counts bytes.
-type SyntaxError struct {
-	Line, Column int
-	Msg          string
-}
-
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("wxr: line %d, column %d: %s", e.Line, e.Column, e.Msg)
-}
+// SyntaxError reports a file that is not well-formed XML, with where it stops.
+type SyntaxError = xmlsafe.SyntaxError
 
 // ErrNotWXR is returned for a well-formed document that is not an RSS export.
 var ErrNotWXR = errors.New("wxr: not a WordPress export")
@@ -44,7 +36,7 @@ var ErrNotWXR = errors.New("wxr: not a WordPress export")
 // one, or the read error of r with the position reached.
 func Read(r io.Reader, h Handler) error {
 	s := xmlsafe.NewReader(toUTF8(r, h.Warning))
-	d := xml.NewDecoder(s)
+	d := xmlsafe.NewDecoder(s, "wxr")
 	rd := &reader{d: d, h: h}
 	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil } // toUTF8 converted it
 	err := rd.document()
@@ -55,7 +47,7 @@ func Read(r io.Reader, h Handler) error {
 }
 
 type reader struct {
-	d        *xml.Decoder
+	d        *xmlsafe.Decoder
 	h        Handler
 	site     Site
 	siteSent bool
@@ -66,82 +58,8 @@ func (rd *reader) warnf(format string, args ...any) {
 	rd.h.Warning(fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...))
 }
 
-// token returns the next token; an end of file inside the document is a *SyntaxError.
-func (rd *reader) token() (xml.Token, error) {
-	t, err := rd.d.Token()
-	if err == nil {
-		return t, nil
-	}
-	line, col := rd.d.InputPos()
-	var se *xml.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return nil, &SyntaxError{Line: se.Line, Column: col, Msg: se.Msg}
-	case err == io.EOF:
-		return nil, err
-	default:
-		return nil, fmt.Errorf("wxr: line %d, column %d: %w", line, col, err)
-	}
-}
-
-// inner returns the next token inside an element, where the end of the file is an error.
-func (rd *reader) inner() (xml.Token, error) {
-	t, err := rd.token()
-	if err == io.EOF {
-		line, col := rd.d.InputPos()
-		return nil, &SyntaxError{Line: line, Column: col, Msg: "unexpected EOF"}
-	}
-	return t, err
-}
-
-// skip consumes the rest of the element whose start was just read.
-func (rd *reader) skip() error {
-	depth := 1
-	for depth > 0 {
-		t, err := rd.inner()
-		if err != nil {
-			return err
-		}
-		switch t.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return nil
-}
-
-// text returns the character data of the element whose start was just read, CDATA
-// sections joined, and the text of any nested element included.
-func (rd *reader) text() (string, error) {
-	var b strings.Builder
-	depth := 1
-	for depth > 0 {
-		t, err := rd.inner()
-		if err != nil {
-			return "", err
-		}
-		switch t := t.(type) {
-		case xml.CharData:
-			b.Write(t)
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	return b.String(), nil
-}
-
-// trimmed is text with surrounding white space removed, for scalar fields.
-func (rd *reader) trimmed() (string, error) {
-	s, err := rd.text()
-	return strings.TrimSpace(s), err
-}
-
 func (rd *reader) int64(field string) (int64, error) {
-	s, err := rd.trimmed()
+	s, err := rd.d.Trimmed()
 	if err != nil || s == "" {
 		return 0, err
 	}
@@ -156,7 +74,7 @@ func (rd *reader) int64(field string) (int64, error) {
 const dateLayout = "2006-01-02 15:04:05"
 
 func (rd *reader) date(field string) (time.Time, error) {
-	s, err := rd.trimmed()
+	s, err := rd.d.Trimmed()
 	if err != nil || s == "" || strings.HasPrefix(s, "0000-00-00") {
 		return time.Time{}, err
 	}
@@ -216,7 +134,7 @@ func attr(se xml.StartElement, local string) (string, bool) {
 
 func (rd *reader) document() error {
 	for {
-		t, err := rd.token()
+		t, err := rd.d.Token()
 		if err == io.EOF {
 			return fmt.Errorf("%w: the file holds no element", ErrNotWXR)
 		}
@@ -232,7 +150,7 @@ func (rd *reader) document() error {
 	}
 	channels := 0
 	for {
-		t, err := rd.inner()
+		t, err := rd.d.Inner()
 		if err != nil {
 			return err
 		}
@@ -243,7 +161,7 @@ func (rd *reader) document() error {
 				if err := rd.channel(); err != nil {
 					return err
 				}
-			} else if err := rd.skip(); err != nil {
+			} else if err := rd.d.Skip(); err != nil {
 				return err
 			}
 		case xml.EndElement:
@@ -252,7 +170,7 @@ func (rd *reader) document() error {
 			}
 			// Read to the end so that garbage after </rss> is reported too.
 			for {
-				if _, err := rd.token(); err == io.EOF {
+				if _, err := rd.d.Token(); err == io.EOF {
 					return nil
 				} else if err != nil {
 					return err
@@ -278,7 +196,7 @@ func (rd *reader) sendSite() {
 
 func (rd *reader) channel() error {
 	for {
-		t, err := rd.inner()
+		t, err := rd.d.Inner()
 		if err != nil {
 			return err
 		}
@@ -298,9 +216,9 @@ func (rd *reader) channelElement(se xml.StartElement) error {
 	var err error
 	switch sp, local := space(se.Name), se.Name.Local; {
 	case sp == spaceNone && local == "title":
-		rd.site.Title, err = rd.trimmed()
+		rd.site.Title, err = rd.d.Trimmed()
 	case sp == spaceNone && local == "link":
-		rd.site.Link, err = rd.trimmed()
+		rd.site.Link, err = rd.d.Trimmed()
 	case sp == spaceNone && local == "item":
 		rd.sendSite()
 		var it Item
@@ -308,11 +226,11 @@ func (rd *reader) channelElement(se xml.StartElement) error {
 			return rd.h.Item(it)
 		}
 	case sp == spaceWP && local == "wxr_version":
-		rd.site.Version, err = rd.trimmed()
+		rd.site.Version, err = rd.d.Trimmed()
 	case sp == spaceWP && local == "base_site_url":
-		rd.site.BaseSiteURL, err = rd.trimmed()
+		rd.site.BaseSiteURL, err = rd.d.Trimmed()
 	case sp == spaceWP && local == "base_blog_url":
-		rd.site.BaseBlogURL, err = rd.trimmed()
+		rd.site.BaseBlogURL, err = rd.d.Trimmed()
 	case sp == spaceWP && local == "author":
 		rd.sendSite()
 		var a Author
@@ -326,7 +244,7 @@ func (rd *reader) channelElement(se xml.StartElement) error {
 			rd.h.Term(term)
 		}
 	default:
-		err = rd.skip()
+		err = rd.d.Skip()
 	}
 	return err
 }
@@ -335,7 +253,7 @@ func (rd *reader) channelElement(se xml.StartElement) error {
 // f must consume the child entirely (read its text or skip it).
 func (rd *reader) fields(f func(se xml.StartElement, sp int) error) error {
 	for {
-		t, err := rd.inner()
+		t, err := rd.d.Inner()
 		if err != nil {
 			return err
 		}
@@ -354,24 +272,24 @@ func (rd *reader) author() (Author, error) {
 	var a Author
 	err := rd.fields(func(se xml.StartElement, sp int) error {
 		if sp != spaceWP {
-			return rd.skip()
+			return rd.d.Skip()
 		}
 		var err error
 		switch se.Name.Local {
 		case "author_id":
 			a.ID, err = rd.int64("wp:author_id")
 		case "author_login":
-			a.Login, err = rd.trimmed()
+			a.Login, err = rd.d.Trimmed()
 		case "author_email":
-			a.Email, err = rd.trimmed()
+			a.Email, err = rd.d.Trimmed()
 		case "author_display_name":
-			a.DisplayName, err = rd.trimmed()
+			a.DisplayName, err = rd.d.Trimmed()
 		case "author_first_name":
-			a.FirstName, err = rd.trimmed()
+			a.FirstName, err = rd.d.Trimmed()
 		case "author_last_name":
-			a.LastName, err = rd.trimmed()
+			a.LastName, err = rd.d.Trimmed()
 		default:
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
@@ -386,24 +304,24 @@ func (rd *reader) term(kind string) (Term, error) {
 	}
 	err := rd.fields(func(se xml.StartElement, sp int) error {
 		if sp != spaceWP {
-			return rd.skip()
+			return rd.d.Skip()
 		}
 		var err error
 		switch se.Name.Local {
 		case "term_id":
 			t.ID, err = rd.int64("wp:term_id")
 		case "category_nicename", "tag_slug", "term_slug":
-			t.Slug, err = rd.trimmed()
+			t.Slug, err = rd.d.Trimmed()
 		case "cat_name", "tag_name", "term_name":
-			t.Name, err = rd.trimmed()
+			t.Name, err = rd.d.Trimmed()
 		case "category_parent", "term_parent":
-			t.Parent, err = rd.trimmed()
+			t.Parent, err = rd.d.Trimmed()
 		case "category_description", "tag_description", "term_description":
-			t.Description, err = rd.text()
+			t.Description, err = rd.d.Text()
 		case "term_taxonomy":
-			t.Kind, err = rd.trimmed()
+			t.Kind, err = rd.d.Trimmed()
 		default:
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
@@ -416,11 +334,11 @@ func (rd *reader) meta() (Meta, error) {
 		var err error
 		switch {
 		case sp == spaceWP && se.Name.Local == "meta_key":
-			m.Key, err = rd.trimmed()
+			m.Key, err = rd.d.Trimmed()
 		case sp == spaceWP && se.Name.Local == "meta_value":
-			m.Value, err = rd.text()
+			m.Value, err = rd.d.Text()
 		default:
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
@@ -435,44 +353,44 @@ func (rd *reader) item() (Item, error) {
 		case spaceNone:
 			switch local {
 			case "title":
-				it.Title, err = rd.trimmed()
+				it.Title, err = rd.d.Trimmed()
 			case "link":
-				it.Link, err = rd.trimmed()
+				it.Link, err = rd.d.Trimmed()
 			case "guid":
-				it.GUID, err = rd.trimmed()
+				it.GUID, err = rd.d.Trimmed()
 			case "category":
 				t := Term{Kind: "category"}
 				if d, ok := attr(se, "domain"); ok && d != "" {
 					t.Kind = d
 				}
 				t.Slug, _ = attr(se, "nicename")
-				t.Name, err = rd.trimmed()
+				t.Name, err = rd.d.Trimmed()
 				it.Terms = append(it.Terms, t)
 			default:
-				err = rd.skip()
+				err = rd.d.Skip()
 			}
 		case spaceContent:
 			if local == "encoded" {
-				it.Content, err = rd.text()
+				it.Content, err = rd.d.Text()
 			} else {
-				err = rd.skip()
+				err = rd.d.Skip()
 			}
 		case spaceExcerpt:
 			if local == "encoded" {
-				it.Excerpt, err = rd.text()
+				it.Excerpt, err = rd.d.Text()
 			} else {
-				err = rd.skip()
+				err = rd.d.Skip()
 			}
 		case spaceDC:
 			if local == "creator" {
-				it.Creator, err = rd.trimmed()
+				it.Creator, err = rd.d.Trimmed()
 			} else {
-				err = rd.skip()
+				err = rd.d.Skip()
 			}
 		case spaceWP:
 			err = rd.itemWP(&it, local)
 		default:
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
@@ -492,11 +410,11 @@ func (rd *reader) itemWP(it *Item, local string) error {
 	case "post_date_gmt":
 		it.PostDateGMT, err = rd.date("wp:post_date_gmt")
 	case "comment_status":
-		it.CommentStatus, err = rd.trimmed()
+		it.CommentStatus, err = rd.d.Trimmed()
 	case "post_name":
-		it.Slug, err = rd.trimmed()
+		it.Slug, err = rd.d.Trimmed()
 	case "status":
-		it.Status, err = rd.trimmed()
+		it.Status, err = rd.d.Trimmed()
 	case "post_parent":
 		it.ParentID, err = rd.int64("wp:post_parent")
 	case "menu_order":
@@ -504,11 +422,11 @@ func (rd *reader) itemWP(it *Item, local string) error {
 		n, err = rd.int64("wp:menu_order")
 		it.MenuOrder = int(n)
 	case "post_type":
-		it.PostType, err = rd.trimmed()
+		it.PostType, err = rd.d.Trimmed()
 	case "post_password":
-		it.Password, err = rd.text()
+		it.Password, err = rd.d.Text()
 	case "attachment_url":
-		it.AttachmentURL, err = rd.trimmed()
+		it.AttachmentURL, err = rd.d.Trimmed()
 	case "postmeta":
 		var m Meta
 		if m, err = rd.meta(); err == nil {
@@ -520,7 +438,7 @@ func (rd *reader) itemWP(it *Item, local string) error {
 			it.Comments = append(it.Comments, c)
 		}
 	default:
-		err = rd.skip()
+		err = rd.d.Skip()
 	}
 	return err
 }
@@ -529,7 +447,7 @@ func (rd *reader) comment() (Comment, error) {
 	var c Comment
 	err := rd.fields(func(se xml.StartElement, sp int) error {
 		if sp != spaceWP {
-			return rd.skip()
+			return rd.d.Skip()
 		}
 		var err error
 		switch se.Name.Local {
@@ -540,19 +458,19 @@ func (rd *reader) comment() (Comment, error) {
 		case "comment_user_id":
 			c.UserID, err = rd.int64("wp:comment_user_id")
 		case "comment_author":
-			c.Author, err = rd.trimmed()
+			c.Author, err = rd.d.Trimmed()
 		case "comment_author_email":
-			c.AuthorEmail, err = rd.trimmed()
+			c.AuthorEmail, err = rd.d.Trimmed()
 		case "comment_author_url":
-			c.AuthorURL, err = rd.trimmed()
+			c.AuthorURL, err = rd.d.Trimmed()
 		case "comment_author_IP":
-			c.AuthorIP, err = rd.trimmed()
+			c.AuthorIP, err = rd.d.Trimmed()
 		case "comment_content":
-			c.Content, err = rd.text()
+			c.Content, err = rd.d.Text()
 		case "comment_approved":
-			c.Approved, err = rd.trimmed()
+			c.Approved, err = rd.d.Trimmed()
 		case "comment_type":
-			c.Type, err = rd.trimmed()
+			c.Type, err = rd.d.Trimmed()
 		case "comment_date":
 			c.Date, err = rd.date("wp:comment_date")
 		case "comment_date_gmt":
@@ -563,7 +481,7 @@ func (rd *reader) comment() (Comment, error) {
 				c.Meta = append(c.Meta, m)
 			}
 		default:
-			err = rd.skip()
+			err = rd.d.Skip()
 		}
 		return err
 	})
