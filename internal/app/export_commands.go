@@ -31,17 +31,11 @@ func ExportWordPress(ctx context.Context, cfg config.Config, file string, force 
 	if _, err := os.Lstat(file); err == nil && !force {
 		return fmt.Errorf("export: %s: %w", file, ErrExportExists)
 	}
-	st, err := store.Open(cfg.DBPath)
+	st, err := openWithKeys(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	if _, err := loadKeys(ctx, cfg, st); err != nil {
-		return err
-	}
 	site := cfg.PublicURL()
 	title := site
 	if u, err := url.Parse(site); err == nil && u.Host != "" {

@@ -76,20 +76,12 @@ func startImport(ctx context.Context, cfg config.Config, file string, stdout io.
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	st, err := store.Open(cfg.DBPath)
+	st, err := openWithKeys(ctx, cfg)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	run := &importRun{file: f, st: st}
-	if err := st.Migrate(ctx); err != nil {
-		run.close()
-		return nil, err
-	}
-	if _, err := loadKeys(ctx, cfg, st); err != nil {
-		run.close()
-		return nil, err
-	}
 	if run.hasher, err = clientHasher(ctx, st, slog.New(slog.DiscardHandler)); err != nil {
 		run.close()
 		return nil, err

@@ -150,17 +150,11 @@ func RotateKey(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	if _, err := os.Stat(cfg.DBPath); err != nil && !cfg.Postgres() {
 		return fmt.Errorf("no database: %w", err)
 	}
-	st, err := store.Open(cfg.DBPath)
+	st, err := openWithKeys(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	if _, err := loadKeys(ctx, cfg, st); err != nil {
-		return err
-	}
 	next, err := secret.New(secret.Generate())
 	if err != nil {
 		return err
@@ -187,4 +181,22 @@ func RotateKey(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "re-encrypted %d emails; the new key is in %s (back it up with the database)\n", n, path)
 	return nil
+}
+
+// openWithKeys opens the database of cfg for a command, migrated, with its email key
+// loaded; the caller closes it.
+func openWithKeys(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	st, err := store.Open(cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if _, err := loadKeys(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }

@@ -15,17 +15,11 @@ import (
 // replies, printing progress and the rate to stdout. opts.ClientHash and
 // opts.Progress are set here. Run it while no server writes to the database.
 func Seed(ctx context.Context, cfg config.Config, opts seed.Options, stdout io.Writer) (seed.Result, error) {
-	st, err := store.Open(cfg.DBPath)
+	st, err := openWithKeys(ctx, cfg)
 	if err != nil {
 		return seed.Result{}, err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return seed.Result{}, err
-	}
-	if _, err := loadKeys(ctx, cfg, st); err != nil {
-		return seed.Result{}, err
-	}
 	// Generated replies carry client hashes made as the server makes them, so that
 	// moderation treats them like replies that came over the network.
 	clients, err := clientHasher(ctx, st, nil)
