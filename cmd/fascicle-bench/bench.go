@@ -416,6 +416,9 @@ func (r *result) summary() string {
 		ms(r.Percentile(50)), ms(r.Percentile(99)))
 	if r.Failures > 0 {
 		s += fmt.Sprintf("; %d failed (statuses %v)", r.Failures, r.Statuses)
+		if r.FirstErr != nil {
+			s += fmt.Sprintf(", first: %v", r.FirstErr)
+		}
 	}
 	return s
 }

@@ -22,6 +22,7 @@ import (
 type result struct {
 	Requests  int             // answered with the expected status
 	Failures  int             // other statuses, and requests that failed
+	FirstErr  error           // why the first failed request failed, if one did
 	Statuses  map[int]int     // every status seen
 	Latencies []time.Duration // of the expected answers, sorted
 	Elapsed   time.Duration
@@ -56,7 +57,18 @@ func (r *result) ServerErrors() int {
 	return n
 }
 
+// fail counts a request that got no answer, remembering the first reason.
+func (r *result) fail(err error) {
+	r.Failures++
+	if r.FirstErr == nil {
+		r.FirstErr = err
+	}
+}
+
 func (r *result) merge(o *result) {
+	if r.FirstErr == nil {
+		r.FirstErr = o.FirstErr
+	}
 	r.Requests += o.Requests
 	r.Failures += o.Failures
 	r.Bytes += o.Bytes
@@ -108,7 +120,10 @@ func getWorker(ctx context.Context, addr string, request []byte, end time.Time) 
 		if conn == nil {
 			c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", addr)
 			if err != nil {
-				r.Failures++
+				if ctx.Err() != nil {
+					break // the workload ended while connecting: no request was sent
+				}
+				r.fail(err)
 				sleep(ctx, 10*time.Millisecond)
 				continue
 			}
@@ -119,7 +134,7 @@ func getWorker(ctx context.Context, addr string, request []byte, end time.Time) 
 		t0 := time.Now()
 		status, n, keep, err := roundTrip(conn, br, request)
 		if err != nil {
-			r.Failures++
+			r.fail(err)
 			conn.Close()
 			conn = nil
 			continue
@@ -373,7 +388,7 @@ func poster(ctx context.Context, base, path string, p int, end time.Time) (*resu
 		t0 := time.Now()
 		res, err := client.Do(req)
 		if err != nil {
-			r.Failures++
+			r.fail(err)
 			continue
 		}
 		io.Copy(io.Discard, res.Body)

@@ -87,7 +87,8 @@ func TestBench_QuickSmoke(t *testing.T) {
 		}
 	}
 	if rep.Cached.Failures != 0 || rep.Uncached.Failures != 0 {
-		t.Errorf("failed GETs: %d cached, %d rendered", rep.Cached.Failures, rep.Uncached.Failures)
+		t.Errorf("failed GETs: %d cached (%v, first: %v), %d rendered (%v, first: %v)",
+			rep.Cached.Failures, rep.Cached.Statuses, rep.Cached.FirstErr, rep.Uncached.Failures, rep.Uncached.Statuses, rep.Uncached.FirstErr)
 	}
 	if len(rep.Lists) != 3 {
 		t.Fatalf("%d list pages measured, want 3", len(rep.Lists))
