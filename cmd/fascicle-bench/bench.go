@@ -193,11 +193,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*report,
 		if err != nil {
 			return nil, 0, err
 		}
-		if o.out == "" {
-			defer os.RemoveAll(ngDir)
-		} else {
-			say("   nginx's configuration, log and page are kept in %s", ngDir)
-		}
+		defer func() {
+			// With --out, the configuration, log and page join the rest there.
+			if o.out != "" {
+				kept := filepath.Join(o.out, "nginx"+strings.ReplaceAll(path, "/", "-"))
+				if err := os.Rename(ngDir, kept); err == nil {
+					say("   nginx's configuration, log and page are kept in %s", kept)
+					return
+				}
+			}
+			os.RemoveAll(ngDir)
+		}()
 		p, addr, err := startNginx(ctx, nginx, ngDir, path, page)
 		if err != nil {
 			return nil, 0, err
