@@ -120,7 +120,9 @@ func getWorker(ctx context.Context, addr string, request []byte, end time.Time) 
 		if conn == nil {
 			c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", addr)
 			if err != nil {
-				if ctx.Err() != nil {
+				// The dial's deadline is the workload's end, and may fire before the
+				// context records it.
+				if ctx.Err() != nil || !time.Now().Before(end) {
 					break // the workload ended while connecting: no request was sent
 				}
 				r.fail(err)
