@@ -168,7 +168,12 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 			tc.ReportURL = articleURL + "/comments/" + strconv.FormatInt(tc.ID, 10) + "/report"
 		}
 	}
-	if err := s.replies.renderHeads(s.pages.sets["article"], thread); err != nil {
+	set, err := s.pages.set("article")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.replies.renderHeads(set, thread); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -161,9 +161,22 @@ var flashMessages = map[string]string{
 }
 
 // pages holds one template set per page: the base layout, every partial and the page.
+// Every page is parsed and checked at start, but a page's set is kept only from its
+// first use: a public site never opens most of the staff pages, and each set holds a
+// copy of the layout and partials (about 200 KB), which the garbage collector would
+// otherwise scan on every cycle.
 type pages struct {
-	sets   map[string]*template.Template
+	base   *template.Template // layout and partials, never executed: cloned for each set
+	sets   map[string]*pageSet
 	footer *template.Template // the footer's links alone (see footerCache)
+}
+
+// pageSet is one page's template set, parsed on first use.
+type pageSet struct {
+	file string
+	once sync.Once
+	tmpl *template.Template
+	err  error
 }
 
 // loadPages parses every page once. A page that fails to parse, or that lacks the
@@ -182,23 +195,45 @@ func loadPages(funcs template.FuncMap) (*pages, error) {
 		return nil, err
 	}
 	files = append(files, adminFiles...)
-	p := &pages{sets: map[string]*template.Template{}}
+	p := &pages{base: base, sets: map[string]*pageSet{}}
 	if p.footer = template.Must(base.Clone()).Lookup("footer_links"); p.footer == nil {
 		return nil, fmt.Errorf("no footer_links partial")
 	}
 	for _, file := range files {
-		set, err := template.Must(base.Clone()).ParseFS(templates.FS, file)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", file, err)
+		if _, err := p.parse(file); err != nil {
+			return nil, err // the set is dropped: it is made again on first use
 		}
-		for _, block := range []string{"title", "content"} {
-			if set.Lookup(block) == nil {
-				return nil, fmt.Errorf("%s does not define %q", file, block)
-			}
-		}
-		p.sets[strings.TrimSuffix(strings.TrimPrefix(file, "pages/"), ".html")] = set
+		p.sets[strings.TrimSuffix(strings.TrimPrefix(file, "pages/"), ".html")] = &pageSet{file: file}
 	}
 	return p, nil
+}
+
+// parse makes the template set of the page in file.
+func (p *pages) parse(file string) (*template.Template, error) {
+	clone, err := p.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	set, err := clone.ParseFS(templates.FS, file)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", file, err)
+	}
+	for _, block := range []string{"title", "content"} {
+		if set.Lookup(block) == nil {
+			return nil, fmt.Errorf("%s does not define %q", file, block)
+		}
+	}
+	return set, nil
+}
+
+// set returns the template set of a page ("article", "admin/dashboard").
+func (p *pages) set(page string) (*template.Template, error) {
+	ps, ok := p.sets[page]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", page)
+	}
+	ps.once.Do(func() { ps.tmpl, ps.err = p.parse(ps.file) })
+	return ps.tmpl, ps.err
 }
 
 var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -206,9 +241,9 @@ var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes a page into a buffer first, so that a template error becomes a clean
 // "Internal error" page instead of half a page.
 func (s *Server) render(c *gin.Context, status int, page string, data any) {
-	set, ok := s.pages.sets[page]
-	if !ok {
-		s.serverError(c, fmt.Errorf("no page template %q", page))
+	set, err := s.pages.set(page)
+	if err != nil {
+		s.serverError(c, err)
 		return
 	}
 	buf := bufferPool.Get().(*bytes.Buffer)
