@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -74,5 +76,61 @@ func TestContentVersion_SeesOtherWritersAtOnce(t *testing.T) {
 	}
 	if n := server.QueryCount() - queries; n != 0 {
 		t.Errorf("10 reads of an unchanged version made %d queries, want 0", n)
+	}
+}
+
+// Ensure the policy a store keeps between changes is never older than the saved one,
+// whoever saves it, and that a caller changing the lists it was given changes nothing
+// for the next.
+func TestPolicy_KeptUntilAChange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := storetest.Path(t)
+	open := func() *store.Store {
+		t.Helper()
+		st, err := store.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	server, other := open(), open()
+	policy := func() model.Policy {
+		t.Helper()
+		p, err := server.Policy(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for depth := 2; depth <= 6; depth++ {
+		p := policy()
+		p.ThreadDepth, p.HoldWords = depth, []string{fmt.Sprintf("word%d", depth)}
+		if err := other.SavePolicy(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got := policy()
+		if got.ThreadDepth != depth || !slices.Equal(got.HoldWords, p.HoldWords) {
+			t.Fatalf("saved depth %d and words %v by another store, read %d and %v", depth, p.HoldWords, got.ThreadDepth, got.HoldWords)
+		}
+		got.HoldWords[0] = "changed by a caller"
+		if again := policy(); again.HoldWords[0] != p.HoldWords[0] {
+			t.Fatalf("a caller's change to its copy reached the next caller: %v", again.HoldWords)
+		}
+	}
+	if storetest.OnPostgres() {
+		return
+	}
+	policy()
+	queries := server.QueryCount()
+	for range 10 {
+		policy()
+	}
+	if n := server.QueryCount() - queries; n != 0 {
+		t.Errorf("10 reads of an unchanged policy made %d queries, want 0", n)
 	}
 }

@@ -41,8 +41,9 @@ type Store struct {
 	// lockTimeout is how long a PostgreSQL transaction waits for the write lock.
 	lockTimeout time.Duration
 
-	versionStmt *preparedStmt // see ContentVersion
-	version     *versionCache // see ContentVersion
+	versionStmt *preparedStmt               // see ContentVersion
+	version     *versionCache               // see ContentVersion
+	policy      *atomic.Pointer[policyRead] // see Policy
 }
 
 // preparedStmt is a statement prepared on first use; a failed attempt (the database
@@ -184,7 +185,7 @@ func newStore(db *gorm.DB, engine Engine) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{db: db, queries: new(atomic.Int64), writer: make(chan struct{}, 1), batch: new(batchQueue),
-		versionStmt: new(preparedStmt), version: new(versionCache), engine: engine}
+		versionStmt: new(preparedStmt), version: new(versionCache), policy: new(atomic.Pointer[policyRead]), engine: engine}
 	count := func(*gorm.DB) { st.queries.Add(1) }
 	for _, err := range []error{
 		db.Callback().Query().After("gorm:query").Register("fascicle:count", count),
@@ -287,7 +288,7 @@ func (s *Store) savepoint(ctx context.Context, fn func(tx *Store) error) (err er
 // with returns the store working through db, a transaction of s.
 func (s *Store) with(db *gorm.DB) *Store {
 	return &Store{db: db, keys: s.keys, queries: s.queries, writer: s.writer, batch: s.batch, inTx: true,
-		versionStmt: s.versionStmt, version: s.version, engine: s.engine, lockTimeout: s.lockTimeout}
+		versionStmt: s.versionStmt, version: s.version, policy: s.policy, engine: s.engine, lockTimeout: s.lockTimeout}
 }
 
 // translate turns driver errors into model errors so that no caller sees GORM.

@@ -233,8 +233,8 @@ func TestPages_InvalidSaveKeepsWork(t *testing.T) {
 	}
 }
 
-// Ensure the footer costs no query on a page rendered between changes: its pages are
-// read once per content version, a page the page cache renders uses the version the
+// Ensure the footer and the policy cost no query on a page rendered between changes:
+// they are read once per content version, a page the page cache renders uses the version the
 // cache read, and a change makes the next page read them again.
 func TestFooter_ReadOncePerContentVersion(t *testing.T) {
 	t.Parallel()
@@ -245,13 +245,16 @@ func TestFooter_ReadOncePerContentVersion(t *testing.T) {
 		return s.store.QueryCount() - before
 	}
 	s := newSite(t)
+	// /privacy reads the footer's pages and the policy (its contact address), both
+	// kept by content version.
 	first := queries(t, s, "/privacy")
-	if again := queries(t, s, "/privacy"); again != first-1 {
-		t.Errorf("/privacy again with nothing changed: %d queries, want %d (the first view's %d less the footer's)", again, first-1, first)
+	again := queries(t, s, "/privacy")
+	if again > first-2 {
+		t.Errorf("/privacy again with nothing changed: %d queries, want at most %d (the first view's %d less the footer's and the policy's)", again, first-2, first)
 	}
 	s.exec(t, `UPDATE articles SET title = 'About the site' WHERE slug = ?`, demo.AboutSlug)
-	if changed := queries(t, s, "/privacy"); changed != first {
-		t.Errorf("/privacy after a change: %d queries, want %d, as the first view", changed, first)
+	if changed := queries(t, s, "/privacy"); changed < again+2 {
+		t.Errorf("/privacy after a change: %d queries, want at least %d (the footer and the policy read again)", changed, again+2)
 	}
 	s.get(t, "/privacy").wantContains(`<a href="/pages/about">About the site</a>`)
 
