@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
-	"io"
 
 	"github.com/gin-gonic/gin"
 )
@@ -84,17 +83,16 @@ func (f *formSlot) gzipLen(n int) int {
 	return len(gzipHeader) + len(f.gzBefore) + 5 + n + len(f.gzAfter) + 8
 }
 
-// writeGzip writes page body, compressed, with stamp in its slot.
-func (f *formSlot) writeGzip(w io.Writer, body []byte, stamp string) error {
+// appendGzip appends page body, compressed, with stamp in its slot, to dst.
+func (f *formSlot) appendGzip(dst, body []byte, stamp string) []byte {
 	after := body[f.at+len(formStampSlot):]
 	n := uint16(len(stamp))
-	stored := []byte{0, byte(n), byte(n >> 8), byte(^n), byte(^n >> 8)}
 	crc := crc32.Update(crc32.Update(f.crcBefore, crc32.IEEETable, []byte(stamp)), crc32.IEEETable, after)
-	trailer := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(len(body)-len(formStampSlot)+len(stamp)))
-	for _, part := range [][]byte{gzipHeader, f.gzBefore, stored, []byte(stamp), f.gzAfter, trailer} {
-		if _, err := w.Write(part); err != nil {
-			return err
-		}
-	}
-	return nil
+	dst = append(dst, gzipHeader...)
+	dst = append(dst, f.gzBefore...)
+	dst = append(dst, 0, byte(n), byte(n>>8), byte(^n), byte(^n>>8)) // a stored block's header
+	dst = append(dst, stamp...)
+	dst = append(dst, f.gzAfter...)
+	dst = binary.LittleEndian.AppendUint32(dst, crc)
+	return binary.LittleEndian.AppendUint32(dst, uint32(len(body)-len(formStampSlot)+len(stamp)))
 }

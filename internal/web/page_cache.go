@@ -268,15 +268,16 @@ func (s *Server) servePage(c *gin.Context, p *cachedPage, outcome []string) {
 	if head {
 		return
 	}
-	if gz {
-		p.slot.writeGzip(c.Writer, p.body, stamp)
-		return
-	}
-	// One write of the whole page: written in three parts, the page left in three
-	// system calls and as many packets, each more costly than copying it once.
+	// One write of the whole page: written in parts, the page left in as many system
+	// calls and packets, each more costly than copying it once.
 	buf := bufferPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufferPool.Put(buf)
+	if gz {
+		buf.Grow(p.slot.gzipLen(len(stamp)))
+		c.Writer.Write(p.slot.appendGzip(buf.AvailableBuffer(), p.body, stamp))
+		return
+	}
 	at := p.slot.at
 	buf.Grow(len(p.body) - len(formStampSlot) + len(stamp))
 	buf.Write(p.body[:at])
