@@ -42,6 +42,11 @@ func openWALWatch(path string) *walWatch {
 	return &walWatch{mem: mem}
 }
 
+// close unmaps the file; the watch must not be used after it.
+func (w *walWatch) close() {
+	syscall.Munmap(w.mem)
+}
+
 // stamp reads the header's fields atomically, as SQLite's writers change them under
 // the readers' feet: a torn read differs from the last stamp and costs one more read
 // of the version, never a stale one.

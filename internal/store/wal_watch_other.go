@@ -12,3 +12,5 @@ func (walStamp) initialized() bool { return false }
 func openWALWatch(string) *walWatch { return nil }
 
 func (w *walWatch) stamp() walStamp { return walStamp{} }
+
+func (w *walWatch) close() {}
