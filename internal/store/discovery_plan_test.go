@@ -50,7 +50,6 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		// FTS4 stops reading a word's list at the limit; the filter is an index's.
 		{"SearchNewest", newestMatchesQuery, []any{`"x"`, MaxSearchMatches + 1}, "VIRTUAL TABLE INDEX", true},
 		{"SearchLengths", candidateLengthsQuery, []any{`[1]`}, "", false},
-		{"SearchNewestSnippets", newestSnippetQuery, []any{`"x"`, 1, 2, []int64{1, 2}}, "VIRTUAL TABLE", true},
 		{"SearchPage", searchPageQuery, []any{[]int64{1, 2}}, "", false},
 		{"ArticlesWrittenBy", writtenByQuery, []any{1, 51}, "articles_author_status_published", true},
 		{"ArticlesReviewedBy", reviewedByQuery, []any{1, 51}, "articles_reviewer_status_published", true},

@@ -37,6 +37,7 @@ type searchPlan struct {
 	// articles[i] in how many articles (at most) term i is.
 	groups   [][]int
 	articles []float64
+	words    map[string]bool // every word of match
 }
 
 // planSearch turns terms into whole words of the index: each term as the index splits
@@ -129,7 +130,9 @@ func (s *Store) planSearch(ctx context.Context, terms []string) (searchPlan, err
 	}
 	var b strings.Builder
 	phrase := 0
+	plan.words = map[string]bool{}
 	for _, w := range exact {
+		plan.words[w] = true
 		n, ok := counts[w]
 		if !ok {
 			return searchPlan{none: true}, nil
@@ -153,6 +156,7 @@ func (s *Store) planSearch(ctx context.Context, terms []string) (searchPlan, err
 		b.WriteByte('(')
 		group := make([]int, len(completions))
 		for i, w := range completions {
+			plan.words[w] = true
 			if i > 0 {
 				b.WriteString(" OR ")
 			}
@@ -214,24 +218,14 @@ const candidateLengthsQuery = `
 	 CROSS JOIN articles p INDEXED BY articles_search_filter ON p.id = d.docid
 	 WHERE d.docid IN (SELECT value FROM json_each(?))`
 
-// searchPageQuery reads one page of results, in any order.
+// searchPageQuery reads one page of results, in any order, with the text of their
+// excerpts.
 const searchPageQuery = `
-	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open
+	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
+	       a.body_markdown
 	  FROM articles a
 	  JOIN users u ON u.id = a.author_id
 	 WHERE a.id IN ?`
-
-// newestSnippetQuery makes the excerpts of one page of results. The page lies among the
-// newest matches, so FTS4 reads the lists newest first down to the page's oldest
-// article (BETWEEN), not the whole of them.
-const newestSnippetQuery = `
-	SELECT docid AS id,
-	       snippet(articles_search, char(1), char(2), '…', 0, 64) AS title_snippet,
-	       snippet(articles_search, char(1), char(2), '…', 1, 40) AS summary_snippet,
-	       snippet(articles_search, char(1), char(2), '…', 2, 40) AS body_snippet
-	  FROM articles_search
-	 WHERE articles_search MATCH ? AND docid BETWEEN ? AND ? AND docid IN ?
-	 ORDER BY docid DESC`
 
 // candidate is one of the newest matches: its hits, the most it can score (with a
 // column length of 0), and once its lengths are read, its score.
@@ -312,27 +306,38 @@ func (s *Store) searchNewest(ctx context.Context, plan searchPlan, limit, offset
 	})
 	page := ranked[offset:want]
 	ids := make([]int64, len(page))
-	low, high := page[0].id, page[0].id
 	for i, c := range page {
 		ids[i] = c.id
-		low, high = min(low, c.id), max(high, c.id)
 	}
-	var found []summaryRow
+	var found []struct {
+		Row          summaryRow `gorm:"embedded"`
+		BodyMarkdown string
+	}
 	if err := db.Raw(searchPageQuery, ids).Scan(&found).Error; err != nil {
 		return nil, 0, translate(err)
 	}
-	byID := make(map[int64]summaryRow, len(found))
-	for _, r := range found {
-		byID[r.ID] = r
+	byID := make(map[int64]int, len(found))
+	for i, r := range found {
+		byID[r.Row.ID] = i
 	}
-	rows := make([]rankedRow, 0, len(page))
+	hits := make([]SearchHit, 0, len(page))
 	for _, c := range page {
-		if r, ok := byID[c.id]; ok { // gone since, in another transaction
-			rows = append(rows, rankedRow{summaryRow: r, score: c.score})
+		i, ok := byID[c.id]
+		if !ok {
+			continue // gone since, in another transaction
 		}
+		r := found[i]
+		hit := SearchHit{ArticleSummary: r.Row.model(), Score: c.score, TitleSnippet: snippet(r.Row.Title, plan.words, 64), Snippet: r.Row.Summary}
+		// The passage that shows why the article matched: the body's, else the
+		// summary's; if only the title matched, the summary as it is.
+		if body := snippet(r.BodyMarkdown, plan.words, 40); strings.Contains(body, SnippetStart) {
+			hit.Snippet = body
+		} else if summary := snippet(r.Row.Summary, plan.words, 40); strings.Contains(summary, SnippetStart) {
+			hit.Snippet = summary
+		}
+		hits = append(hits, hit)
 	}
-	hits, err := s.searchHits(ctx, rows, newestSnippetQuery, plan.match, low, high)
-	return hits, total, err
+	return hits, total, nil
 }
 
 // searchStats are matchinfo's figures for the whole index: the number of rows and each
