@@ -21,8 +21,10 @@ import (
 // completions by name ("caffeine" OR "caffeinated"). The counts there are also the
 // rarity (document frequency) the ranking needs, which FTS4 could only give by
 // counting every match (matchinfo's 'x'). The candidates come back from SQLite in one
-// row, their matchinfo in hex, and are ranked in Go: no call from SQLite into Go per
-// candidate.
+// row, their hits in hex, and are ranked in Go (no call from SQLite into Go per
+// candidate), reading the lengths of only those that can still reach the page; the
+// page's excerpts are made in Go too (search_snippet.go). Terms the plan cannot
+// handle go the old way: searchQuery, FTS4 reading the prefix whole.
 
 // maxPrefixWords is how many words a search's last word may stand for and still be
 // looked up word by word; a shorter prefix ("sl") that begins more words is left to
