@@ -46,6 +46,11 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		{"SitemapPages", sitemapPagesQuery, nil, "articles_pages", false},
 		{"Search", searchQuery, []any{`"x"`, MaxSearchMatches + 1, MaxSearchMatches, 10, 0}, "VIRTUAL TABLE", false},
 		{"SearchSnippets", searchSnippetQuery, []any{`"x"`, []int64{1}}, "VIRTUAL TABLE", false},
+		// The newest matches come from the index in its order, newest first, so that
+		// FTS4 stops reading a word's list at the limit; the filter is an index's.
+		{"SearchNewest", newestMatchesQuery, []any{`"x"`, MaxSearchMatches + 1}, "VIRTUAL TABLE INDEX", true},
+		{"SearchLengths", candidateLengthsQuery, []any{`[1]`}, "", false},
+		{"SearchPage", searchPageQuery, []any{[]int64{1, 2}}, "", false},
 		{"ArticlesWrittenBy", writtenByQuery, []any{1, 51}, "articles_author_status_published", true},
 		{"ArticlesReviewedBy", reviewedByQuery, []any{1, 51}, "articles_reviewer_status_published", true},
 		{"ReviewBoard", reviewBoardQuery, nil, "users_public_name", true},

@@ -71,24 +71,33 @@ func bm25(matchinfo []byte, weights ...float64) (float64, error) {
 		for col := 0; col < cols; col++ {
 			df = max(df, hits[3*(p*cols+col)+2])
 		}
-		idf := math.Log(1 + (rows-df+0.5)/(df+0.5))
-		for col := 0; col < cols; col++ {
-			tf := hits[3*(p*cols+col)]
-			if tf == 0 {
-				continue
-			}
-			weight := 1.0
-			if col < len(weights) {
-				weight = weights[col]
-			}
-			norm := 1.0
-			if avgLen[col] > 0 {
-				norm = 1 - bm25B + bm25B*rowLen[col]/avgLen[col]
-			}
-			score += weight * idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
-		}
+		score += bm25Term(rows, df, avgLen, rowLen, func(col int) float64 { return hits[3*(p*cols+col)] }, weights)
 	}
 	return score, nil
+}
+
+// bm25Term is one term's part of a row's BM25 score: the term is in df of the rows,
+// tf(col) times in column col of this row, whose length is rowLen[col] words against
+// avgLen[col] on average; column i is weighted weights[i] (1 when not given).
+func bm25Term(rows, df float64, avgLen, rowLen []float64, tf func(col int) float64, weights []float64) float64 {
+	idf := math.Log(1 + (rows-df+0.5)/(df+0.5))
+	score := 0.0
+	for col := range avgLen {
+		tf := tf(col)
+		if tf == 0 {
+			continue
+		}
+		weight := 1.0
+		if col < len(weights) {
+			weight = weights[col]
+		}
+		norm := 1.0
+		if avgLen[col] > 0 {
+			norm = 1 - bm25B + bm25B*rowLen[col]/avgLen[col]
+		}
+		score += weight * idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+	}
+	return score
 }
 
 // articleRank is the SQL function article_rank(matchinfo(t, 'pcnalx')): bm25 with the
@@ -185,6 +194,19 @@ const searchSnippetQuery = `
 // MaxSearchMatches matches are ranked; a total above MaxSearchMatches means there are
 // more than that. No terms match nothing.
 func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offset int) ([]SearchHit, int, error) {
+	if s.engine == SQLite {
+		plan, err := s.planSearch(ctx, terms)
+		if err != nil {
+			return nil, 0, err
+		}
+		switch {
+		case plan.none:
+			return nil, 0, nil
+		case plan.match != "":
+			return s.searchNewest(ctx, plan, limit, offset)
+		}
+		// Words the plan cannot look up one by one: FTS4 reads the prefix itself.
+	}
 	match, rankQuery, snippetQuery := matchExpression(terms), searchQuery, searchSnippetQuery
 	if s.engine == Postgres {
 		match, rankQuery, snippetQuery = tsQuery(terms), searchQueryPostgres, searchSnippetQueryPostgres
@@ -209,9 +231,26 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 	if rows[0].Matches > MaxSearchMatches {
 		total = MaxSearchMatches + 1
 	}
+	ranked := make([]rankedRow, len(rows))
+	for i, r := range rows {
+		ranked[i] = rankedRow{summaryRow: r.Row, score: r.Score}
+	}
+	hits, err := s.searchHits(ctx, ranked, snippetQuery, match)
+	return hits, total, err
+}
+
+// rankedRow is one result of a page, before its excerpts.
+type rankedRow struct {
+	summaryRow
+	score float64
+}
+
+// searchHits adds the excerpts to one page of results: snippetQuery (with match and the
+// page's IDs) gives them.
+func (s *Store) searchHits(ctx context.Context, rows []rankedRow, snippetQuery string, args ...any) ([]SearchHit, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		ids[i] = r.Row.ID
+		ids[i] = r.ID
 	}
 	var snippets []struct {
 		ID             int64
@@ -219,8 +258,8 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 		SummarySnippet string
 		BodySnippet    string
 	}
-	if err := db.Raw(snippetQuery, match, ids).Scan(&snippets).Error; err != nil {
-		return nil, 0, translate(err)
+	if err := s.db.WithContext(ctx).Raw(snippetQuery, append(args, ids)...).Scan(&snippets).Error; err != nil {
+		return nil, translate(err)
 	}
 	byID := make(map[int64]int, len(snippets))
 	for i, sn := range snippets {
@@ -229,12 +268,12 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 	hits := make([]SearchHit, len(rows))
 	for i, r := range rows {
 		hits[i] = SearchHit{
-			ArticleSummary: r.Row.model(),
-			Score:          r.Score,
-			TitleSnippet:   r.Row.Title,
-			Snippet:        r.Row.Summary,
+			ArticleSummary: r.model(),
+			Score:          r.score,
+			TitleSnippet:   r.Title,
+			Snippet:        r.Summary,
 		}
-		if j, ok := byID[r.Row.ID]; ok {
+		if j, ok := byID[r.ID]; ok {
 			sn := snippets[j]
 			hits[i].TitleSnippet = sn.TitleSnippet
 			// The passage that shows why the article matched: the body's, else the
@@ -247,5 +286,5 @@ func (s *Store) SearchArticles(ctx context.Context, terms []string, limit, offse
 			}
 		}
 	}
-	return hits, total, nil
+	return hits, nil
 }

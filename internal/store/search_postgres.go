@@ -26,27 +26,20 @@ func tsQuery(terms []string) string {
 	return strings.Join(quoted, " & ")
 }
 
-// searchRankWeights are ts_rank_cd's weights of the D, C, B and A parts: a word in the
-// title (A) counts ten times one in the body (C), one in the summary (B) four times,
-// as weightTitle, weightSummary and weightBody do on SQLite.
-const searchRankWeights = `'{0, 0.1, 0.4, 1.0}'`
-
-// searchQueryPostgres is searchQuery on PostgreSQL.
+// searchQueryPostgres is searchQuery on PostgreSQL. search_candidates (migration
+// 0022) gives the newest MaxSearchMatches+1 matches, chosen first from the GIN index of
+// the listed articles (published articles, not pages) and the narrow rows of
+// articles_search, and only then ranked by ts_rank_cd, each reading its weighted text
+// once; it keeps each article's publication time for the tie-break, so that the
+// articles table is read for the page's rows only.
 const searchQueryPostgres = `
-	WITH q AS (SELECT to_tsquery('simple', ?) AS query),
-	candidates AS MATERIALIZED (
-	    SELECT s.docid, ts_rank_cd(` + searchRankWeights + `, s.document, q.query) AS score, p.published_at
-	      FROM articles_search s
-	      JOIN articles p ON p.id = s.docid
-	     CROSS JOIN q
-	     WHERE s.document @@ q.query AND p.status = 'published' AND p.kind = 'article'
-	     ORDER BY s.docid DESC
-	     LIMIT ?),
+	WITH candidates AS MATERIALIZED (
+	    SELECT docid, published_at, score FROM search_candidates(to_tsquery('simple', ?), ?)),
 	ranked AS (
 	    SELECT c.docid AS id, c.published_at, c.score, count(*) OVER () AS total
 	      FROM candidates c
 	     WHERE c.docid >= (SELECT min(docid) FROM (SELECT docid FROM candidates ORDER BY docid DESC LIMIT ?) newest)
-	     ORDER BY score DESC, c.published_at DESC, c.docid DESC
+	     ORDER BY c.score DESC, c.published_at DESC, c.docid DESC
 	     LIMIT ? OFFSET ?)
 	SELECT a.id, a.slug, a.title, a.summary, u.name AS author_name, a.published_at, a.updated_at, a.comments_open,
 	       r.score, r.total, (SELECT count(*) FROM candidates) AS matches
@@ -64,9 +57,9 @@ const (
 // searchSnippetQueryPostgres is searchSnippetQuery on PostgreSQL.
 const searchSnippetQueryPostgres = `
 	WITH q AS (SELECT to_tsquery('simple', ?) AS query)
-	SELECT s.docid AS id,
-	       ts_headline('simple', s.title, q.query, ` + headlineWhole + `) AS title_snippet,
-	       ts_headline('simple', s.summary, q.query, ` + headlinePassage + `) AS summary_snippet,
-	       ts_headline('simple', s.body, q.query, ` + headlinePassage + `) AS body_snippet
-	  FROM articles_search s CROSS JOIN q
-	 WHERE s.docid IN ?`
+	SELECT a.id,
+	       ts_headline('simple', a.title, q.query, ` + headlineWhole + `) AS title_snippet,
+	       ts_headline('simple', a.summary, q.query, ` + headlinePassage + `) AS summary_snippet,
+	       ts_headline('simple', a.body_markdown, q.query, ` + headlinePassage + `) AS body_snippet
+	  FROM articles a CROSS JOIN q
+	 WHERE a.id IN ?`
