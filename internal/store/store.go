@@ -210,17 +210,18 @@ func (s *Store) QueryCount() int64 {
 
 // Close closes the database. Nothing may use the store after it.
 func (s *Store) Close() error {
-	// The watch keeps the -shm file mapped, and with it the file system in use (a
-	// volume could not be unmounted after the store closed).
-	s.version.once.Do(func() {}) // never opened after this
-	if w := s.version.watch.Swap(nil); w != nil {
-		w.close()
-	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
-	return sqlDB.Close()
+	err = sqlDB.Close()
+	// The watch's file is closed after the connections (see walWatch), and must be:
+	// it keeps the file system in use (a volume could not be unmounted).
+	s.version.once.Do(func() {}) // never opened after this
+	if w := s.version.watch.Swap(nil); w != nil {
+		w.close()
+	}
+	return err
 }
 
 // Ping checks that the database answers.

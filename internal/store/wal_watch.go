@@ -15,8 +15,15 @@ import (
 // rewrites at every commit (https://www.sqlite.org/walformat.html): among them the
 // change counter, the number of the last valid frame and the log's salts, which a
 // commit advances and a restart of the log renews.
+//
+// The file stays open as long as the mapping: closing a file releases every POSIX lock
+// the process holds on it, SQLite's included (SQLite keeps its own descriptors open
+// for that reason). A watch that closed its descriptor at once left the server
+// without its lock on the index, so that the next process to open the database took
+// itself for the first, truncated the index and crashed the server with SIGBUS.
 type walWatch struct {
-	mem []byte
+	file *os.File
+	mem  []byte
 }
 
 // walStamp is the part of the index header that a commit changes, and the format
@@ -34,17 +41,19 @@ func openWALWatch(path string) *walWatch {
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
 	mem, err := syscall.Mmap(int(f.Fd()), 0, os.Getpagesize(), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
+		f.Close() // nothing of SQLite's uses this database yet here: see walWatch
 		return nil
 	}
-	return &walWatch{mem: mem}
+	return &walWatch{file: f, mem: mem}
 }
 
-// close unmaps the file; the watch must not be used after it.
+// close unmaps and closes the file, once the store's connections are closed (see
+// walWatch); the watch must not be used after it.
 func (w *walWatch) close() {
 	syscall.Munmap(w.mem)
+	w.file.Close()
 }
 
 // stamp reads the header's fields atomically, as SQLite's writers change them under
