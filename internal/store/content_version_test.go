@@ -18,19 +18,7 @@ func TestContentVersion_SeesOtherWritersAtOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := storetest.Path(t)
-	open := func() *store.Store {
-		t.Helper()
-		st, err := store.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	server, other := open(), open()
+	server, other := openMigrated(t, path), openMigrated(t, path)
 	raw := storetest.Open(t, path)
 	version := func(st *store.Store) int64 {
 		t.Helper()
@@ -86,19 +74,7 @@ func TestPolicy_KeptUntilAChange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := storetest.Path(t)
-	open := func() *store.Store {
-		t.Helper()
-		st, err := store.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	server, other := open(), open()
+	server, other := openMigrated(t, path), openMigrated(t, path)
 	policy := func() model.Policy {
 		t.Helper()
 		p, err := server.Policy(ctx)
@@ -133,4 +109,19 @@ func TestPolicy_KeptUntilAChange(t *testing.T) {
 	if n := server.QueryCount() - queries; n != 0 {
 		t.Errorf("10 reads of an unchanged policy made %d queries, want 0", n)
 	}
+}
+
+// openMigrated opens a store on the database at path and migrates it: one of several
+// stores on one database, standing for several processes.
+func openMigrated(t *testing.T, path string) *store.Store {
+	t.Helper()
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

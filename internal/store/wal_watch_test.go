@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
@@ -33,14 +32,7 @@ func TestContentVersion_WatchKeepsSQLiteLocks(t *testing.T) {
 	}
 	ctx := context.Background()
 	path := storetest.Path(t)
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := openMigrated(t, path)
 	for range 3 { // the first reads open the watch
 		if _, err := st.ContentVersion(ctx); err != nil {
 			t.Fatal(err)
