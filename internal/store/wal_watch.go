@@ -4,6 +4,7 @@ package store
 
 import (
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -59,7 +60,16 @@ func (w *walWatch) close() {
 // stamp reads the header's fields atomically, as SQLite's writers change them under
 // the readers' feet: a torn read differs from the last stamp and costs one more read
 // of the version, never a stale one.
-func (w *walWatch) stamp() walStamp {
+func (w *walWatch) stamp() (s walStamp) {
+	// A request still running when the store closes may read a watch being unmapped:
+	// the fault becomes a zero stamp (then a read of the version, which fails with the
+	// closed database) instead of a crash.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			s = walStamp{}
+		}
+	}()
 	at := func(offset int) uint32 {
 		return atomic.LoadUint32((*uint32)(unsafe.Add(unsafe.Pointer(&w.mem[0]), offset)))
 	}
