@@ -18,7 +18,7 @@ func TestContentVersion_SeesOtherWritersAtOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := storetest.Path(t)
-	server, other := openMigrated(t, path), openMigrated(t, path)
+	server, other := openStore(t, path), openStore(t, path)
 	raw := storetest.Open(t, path)
 	version := func(st *store.Store) int64 {
 		t.Helper()
@@ -74,7 +74,7 @@ func TestPolicy_KeptUntilAChange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := storetest.Path(t)
-	server, other := openMigrated(t, path), openMigrated(t, path)
+	server, other := openStore(t, path), openStore(t, path)
 	policy := func() model.Policy {
 		t.Helper()
 		p, err := server.Policy(ctx)
@@ -109,19 +109,4 @@ func TestPolicy_KeptUntilAChange(t *testing.T) {
 	if n := server.QueryCount() - queries; n != 0 {
 		t.Errorf("10 reads of an unchanged policy made %d queries, want 0", n)
 	}
-}
-
-// openMigrated opens a store on the database at path and migrates it: one of several
-// stores on one database, standing for several processes.
-func openMigrated(t *testing.T, path string) *store.Store {
-	t.Helper()
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
 }

@@ -32,7 +32,7 @@ func TestContentVersion_WatchKeepsSQLiteLocks(t *testing.T) {
 	}
 	ctx := context.Background()
 	path := storetest.Path(t)
-	st := openMigrated(t, path)
+	st := openStore(t, path)
 	for range 3 { // the first reads open the watch
 		if _, err := st.ContentVersion(ctx); err != nil {
 			t.Fatal(err)
