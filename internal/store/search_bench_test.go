@@ -31,17 +31,7 @@ const (
 func benchSearchStore(b *testing.B, path string, articles int) *store.Store {
 	b.Helper()
 	ctx := context.Background()
-	st, err := store.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.UseKeys(ctx, testKeys); err != nil {
-		b.Fatal(err)
-	}
+	st := openStore(b, path)
 	if err := demo.Install(ctx, st); err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +46,7 @@ func benchSearchStore(b *testing.B, path string, articles int) *store.Store {
 	if have >= articles {
 		return st
 	}
-	_, err = seed.Run(ctx, st, seed.Options{Articles: articles - have, Seed: seed.DefaultSeed,
+	_, err := seed.Run(ctx, st, seed.Options{Articles: articles - have, Seed: seed.DefaultSeed,
 		ClientHash: func(netip.Addr) string { return "client" }})
 	if err != nil {
 		b.Fatal(err)

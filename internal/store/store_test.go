@@ -23,7 +23,7 @@ var testKeys, _ = secret.New([]byte("0123456789abcdef0123456789abcdef"))
 
 // openStore opens the database at path, brings its schema up to date and loads the
 // email keys, as the program does at start.
-func openStore(t *testing.T, path string) *store.Store {
+func openStore(t testing.TB, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(path)
 	if err != nil {
