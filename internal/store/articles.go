@@ -104,7 +104,7 @@ func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Artic
 // checks; FillArticle adds the rest.
 func (s *Store) PublishedArticleAlone(ctx context.Context, slug string) (*model.Article, error) {
 	var row articleRow
-	if err := takePublishedArticle(s.db.WithContext(ctx), slug, &row).Error; err != nil {
+	if err := takePublishedArticle(s.db.WithContext(quick(ctx)), slug, &row).Error; err != nil {
 		return nil, translate(err)
 	}
 	a := row.model()
@@ -132,24 +132,28 @@ func (s *Store) FillArticle(ctx context.Context, a *model.Article) error {
 	return err
 }
 
+// referencesQuery reads an article's references in order, on the unique
+// (article_id, position) index of article_references.
+const referencesQuery = `SELECT id, position, title, url, publisher, doi, pmid
+	  FROM article_references WHERE article_id = ? ORDER BY position`
+
 // References returns an article's references in order.
+// It reads the rows without reflection, as it runs on every rendered article page.
 func (s *Store) References(ctx context.Context, articleID int64) ([]model.Reference, error) {
-	var rows []referenceRow
-	if err := findReferences(s.db.WithContext(ctx), articleID, &rows).Error; err != nil {
+	rows, err := s.db.WithContext(quick(ctx)).Raw(referencesQuery, articleID).Rows()
+	if err != nil {
 		return nil, translate(err)
 	}
-	refs := make([]model.Reference, len(rows))
-	for i, r := range rows {
-		refs[i] = model.Reference{ID: r.ID, ArticleID: r.ArticleID, Position: r.Position, Title: r.Title, URL: r.URL,
-			Publisher: r.Publisher, DOI: r.DOI, PMID: r.PMID}
+	defer rows.Close()
+	refs := []model.Reference{}
+	for rows.Next() {
+		r := model.Reference{ArticleID: articleID}
+		if err := rows.Scan(&r.ID, &r.Position, &r.Title, &r.URL, &r.Publisher, &r.DOI, &r.PMID); err != nil {
+			return nil, translate(err)
+		}
+		refs = append(refs, r)
 	}
-	return refs, nil
-}
-
-// findReferences reads into rows an article's references in order, on the unique
-// (article_id, position) index of article_references: the query of References.
-func findReferences(db *gorm.DB, articleID int64, rows *[]referenceRow) *gorm.DB {
-	return db.Where("article_id = ?", articleID).Order("position").Find(rows)
+	return refs, translate(rows.Err())
 }
 
 // CreateArticle saves a new article and its references, numbering the references in

@@ -78,7 +78,7 @@ const approvedCommentsQuery = `
 // pinned.
 // It reads the rows without reflection, as it runs on every rendered article page.
 func (s *Store) ApprovedComments(ctx context.Context, articleID int64) ([]model.Comment, error) {
-	rows, err := s.db.WithContext(ctx).Raw(approvedCommentsQuery, articleID, model.CommentApproved).Rows()
+	rows, err := s.db.WithContext(quick(ctx)).Raw(approvedCommentsQuery, articleID, model.CommentApproved).Rows()
 	if err != nil {
 		return nil, translate(err)
 	}

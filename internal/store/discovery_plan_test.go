@@ -55,7 +55,7 @@ func TestDiscoveryQueries_UseIndexes(t *testing.T) {
 		{"ArticlesReviewedBy", reviewedByQuery, []any{1, 51}, "articles_reviewer_status_published", true},
 		{"ReviewBoard", reviewBoardQuery, nil, "users_public_name", true},
 		{"SitemapProfiles", sitemapProfilesQuery, nil, "users_public_name", true},
-		{"ArticlePeople", articlePeopleQuery, []any{[]int64{1, 2}}, "", false},
+		{"ArticlePeople", articlePeopleQuery, []any{1, 2}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {

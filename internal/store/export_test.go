@@ -10,6 +10,7 @@ import (
 // that they check what production runs rather than a copy.
 const (
 	QueueListQuery         = queueListQuery
+	ReferencesQuery        = referencesQuery
 	QueueCountQuery        = queueCountQuery
 	CommentCountsQuery     = commentCountsQuery
 	RecentReplyQuery       = recentReplyQuery
@@ -34,13 +35,6 @@ func (f CommentFilter) Where() (string, []any) {
 // for slug, as GORM builds them, without running them.
 func (s *Store) PublishedArticleSQL(slug string) (string, []any, error) {
 	return dryRun(takePublishedArticle(s.dryRunDB(), slug, new(articleRow)))
-}
-
-// ReferencesSQL returns the SQL and arguments that References runs for an article,
-// as GORM builds them, without running them.
-func (s *Store) ReferencesSQL(articleID int64) (string, []any, error) {
-	var rows []referenceRow
-	return dryRun(findReferences(s.dryRunDB(), articleID, &rows))
 }
 
 // dryRunDB is the store's database in a session that builds statements but runs none.

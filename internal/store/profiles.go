@@ -158,30 +158,46 @@ func (s *Store) SitemapProfiles(ctx context.Context) ([]SitemapProfile, error) {
 	return rows, nil
 }
 
-// articlePeopleQuery reads an article's author and reviewer at once, public columns
-// only, on the primary key.
-const articlePeopleQuery = `SELECT ` + publicUserColumns + ` FROM users WHERE id IN ?`
+// articlePeopleQuery reads an article's author and reviewer at once (the author
+// twice when there is no reviewer), public columns only, on the primary key.
+const articlePeopleQuery = `SELECT ` + publicUserColumns + ` FROM users WHERE id IN (?, ?)`
 
 // fillArticlePeople sets a's Author and Reviewer (when the review names an account)
-// with one query. Returns model.ErrNotFound if the author is missing.
+// with one query, read without reflection as it runs on every rendered article page.
+// Returns model.ErrNotFound if the author is missing.
 func (s *Store) fillArticlePeople(ctx context.Context, a *model.Article) error {
-	ids := []int64{a.AuthorID}
+	reviewerID := a.AuthorID
 	if a.ReviewerID != nil {
-		ids = append(ids, *a.ReviewerID)
+		reviewerID = *a.ReviewerID
 	}
-	var rows []userRow
-	if err := s.db.WithContext(ctx).Raw(articlePeopleQuery, ids).Scan(&rows).Error; err != nil {
+	rows, err := s.db.WithContext(quick(ctx)).Raw(articlePeopleQuery, a.AuthorID, reviewerID).Rows()
+	if err != nil {
 		return translate(err)
 	}
+	defer rows.Close()
 	found := false
 	a.Reviewer = nil
-	for _, r := range rows {
-		if r.ID == a.AuthorID {
-			a.Author, found = *r.model(), true
+	for rows.Next() {
+		var u model.User
+		var slug *string
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Credentials, &slug, &u.Bio, &u.Photo, &u.ProfilePublic,
+			&u.CreatedAt, &u.UpdatedAt); err != nil {
+			return translate(err)
 		}
-		if a.ReviewerID != nil && r.ID == *a.ReviewerID {
-			a.Reviewer = r.model()
+		if slug != nil {
+			u.Slug = *slug
 		}
+		u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+		if u.ID == a.AuthorID {
+			a.Author, found = u, true
+		}
+		if a.ReviewerID != nil && u.ID == *a.ReviewerID {
+			reviewer := u
+			a.Reviewer = &reviewer
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return translate(err)
 	}
 	if !found {
 		return model.ErrNotFound

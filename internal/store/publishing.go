@@ -12,12 +12,26 @@ import (
 
 // ArticleTags returns an article's tags in order.
 func (s *Store) ArticleTags(ctx context.Context, articleID int64) ([]model.Tag, error) {
+	rows, err := s.db.WithContext(quick(ctx)).Raw(articleTagsQuery, articleID).Rows()
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
 	var tags []model.Tag
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-		 WHERE at.article_id = ? ORDER BY at.position, t.name`, articleID).Scan(&tags).Error
-	return tags, translate(err)
+	for rows.Next() {
+		var t model.Tag
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, translate(err)
+		}
+		tags = append(tags, t)
+	}
+	return tags, translate(rows.Err())
 }
+
+// articleTagsQuery reads an article's tags in their order. ArticleTags reads its rows
+// without reflection, as it runs on every rendered article page.
+const articleTagsQuery = `SELECT t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+	 WHERE at.article_id = ? ORDER BY at.position, t.name`
 
 // setArticleTags replaces an article's tags, creating tags that do not exist yet.
 func (s *Store) setArticleTags(ctx context.Context, articleID int64, tags []model.Tag) error {

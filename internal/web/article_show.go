@@ -22,8 +22,7 @@ type articlePage struct {
 	AuthorURL   string // the author's public profile, "" when not public
 	ReviewerURL string // the medical reviewer's, likewise
 	Body        template.HTML
-	Thread      []*threadComment
-	ReplyCount  int
+	Thread      *renderedThread
 	Form        replyForm
 }
 
@@ -125,12 +124,7 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		s.fail(c, err)
 		return
 	}
-	comments, err := s.store.ApprovedComments(ctx, article.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	replyCount := len(comments)
+	var pending *model.Comment
 	if pendingID != 0 {
 		pc, err := s.store.Comment(ctx, pendingID)
 		switch {
@@ -143,7 +137,7 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 					pc.StaffRole, pc.StaffCredentials = author.Role, author.Credentials
 				}
 			}
-			comments = append(comments, *pc)
+			pending = pc
 		case err != nil && !errors.Is(err, model.ErrNotFound):
 			s.fail(c, err)
 			return
@@ -162,18 +156,13 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 	if form.Closed {
 		replyBase = "" // no Reply links where no reply can be sent
 	}
-	thread, byID := buildThread(comments, replyBase, policy.ThreadDepth)
-	for _, tc := range byID {
-		if !tc.Pending {
-			tc.ReportURL = articleURL + "/comments/" + strconv.FormatInt(tc.ID, 10) + "/report"
-		}
-	}
 	set, err := s.pages.set("article")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if err := s.replies.renderHeads(set, thread); err != nil {
+	thread, err := s.thread(ctx, set, article, articleURL, replyBase, policy.ThreadDepth, pending)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -195,8 +184,8 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		form.Staff = &replyStaff{ID: u.ID, Name: u.Name, Role: u.Role, AtOnce: moderation.PublishesAtOnce(u), ThisPage: articleURL + "#respond"}
 	}
 	if form.ParentID != 0 {
-		if parent, ok := byID[form.ParentID]; ok && !parent.Pending && !form.Closed {
-			form.ReplyToName = parent.AuthorName
+		if name, ok := thread.answerable[form.ParentID]; ok {
+			form.ReplyToName = name
 		} else {
 			form.ParentID = 0
 		}
@@ -207,12 +196,11 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 		title = "Error: " + title // a refused reply: the tab says so before anything else is read
 	}
 	view := articlePage{
-		layout:     s.layout(c, title, article.Summary),
-		Article:    article,
-		Body:       body,
-		Thread:     thread,
-		ReplyCount: replyCount,
-		Form:       form,
+		layout:  s.layout(c, title, article.Summary),
+		Article: article,
+		Body:    body,
+		Thread:  thread,
+		Form:    form,
 	}
 	view.AuthorURL = article.Author.ProfileURL()
 	if article.Reviewer != nil {

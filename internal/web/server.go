@@ -70,6 +70,7 @@ type Server struct {
 	pageCacheOn bool
 	bodies      bodyCache
 	replies     replyCache
+	threads     threadCache
 	footers     footerCache
 	fixedLinks  []footerLink  // see siteFooterLinks
 	fixedFooter template.HTML // the footer of fixedLinks alone, for staff pages

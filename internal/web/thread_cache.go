@@ -1,0 +1,108 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"strconv"
+	"sync"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// maxThreadCacheBytes bounds the memory the rendered-thread cache can hold.
+const maxThreadCacheBytes = 4 << 20
+
+// threadCache keeps each article's rendered thread of approved replies under the
+// article's thread version (store.ThreadVersion), which moves with anything the thread
+// is drawn from, and the addresses and depth it was drawn with. A reply to one article
+// then re-renders that article's thread only, while every page's cache is renewed; a
+// thread that changed has a new key, so an entry is never stale.
+type threadCache struct {
+	mu      sync.Mutex
+	entries map[threadKey]*renderedThread
+	bytes   int
+}
+
+type threadKey struct {
+	ArticleID, Version    int64
+	ArticleURL, ReplyBase string
+	MaxDepth              int
+}
+
+// renderedThread is an article's thread ready for its page. Every request that finds
+// it in the cache shares it: it is read only.
+type renderedThread struct {
+	HTML  template.HTML // the thread's list items, answers nested in them
+	Count int           // approved replies
+	// answerable holds the replies a reader may answer from this page (not a held one,
+	// and none where replies are closed): ID → author's name, for "Replying to".
+	answerable map[int64]string
+}
+
+func (c *threadCache) get(key threadKey) *renderedThread {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[key]
+}
+
+func (c *threadCache) put(key threadKey, t *renderedThread) {
+	size := len(t.HTML) + len(key.ArticleURL) + len(key.ReplyBase) + 64*len(t.answerable)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || c.bytes+size > maxThreadCacheBytes {
+		c.entries, c.bytes = make(map[threadKey]*renderedThread), 0 // simple and bounded: start afresh when full
+	}
+	c.entries[key] = t
+	c.bytes += size
+}
+
+// thread returns article's thread of approved replies rendered with set, reply links
+// into replyBase ("" for none) and report links into articleURL. A reader's own held
+// reply (pending, nil for none) is shown in it: such a thread is rendered for that
+// request and never kept.
+func (s *Server) thread(ctx context.Context, set *template.Template, article *model.Article, articleURL, replyBase string,
+	maxDepth int, pending *model.Comment) (*renderedThread, error) {
+	key := threadKey{ArticleID: article.ID, ArticleURL: articleURL, ReplyBase: replyBase, MaxDepth: maxDepth}
+	if pending == nil {
+		// The version is read before the replies: a change in between is then in what
+		// is kept under the older version, which no later request reads.
+		version, err := s.store.ThreadVersion(ctx, article.ID)
+		if err != nil {
+			return nil, err
+		}
+		key.Version = version
+		if t := s.threads.get(key); t != nil {
+			return t, nil
+		}
+	}
+	comments, err := s.store.ApprovedComments(ctx, article.ID)
+	if err != nil {
+		return nil, err
+	}
+	t := &renderedThread{Count: len(comments), answerable: map[int64]string{}}
+	if pending != nil {
+		comments = append(comments, *pending)
+	}
+	tree, byID := buildThread(comments, replyBase, maxDepth)
+	for _, tc := range byID {
+		if !tc.Pending {
+			tc.ReportURL = articleURL + "/comments/" + strconv.FormatInt(tc.ID, 10) + "/report"
+			if replyBase != "" {
+				t.answerable[tc.ID] = tc.AuthorName
+			}
+		}
+	}
+	if err := s.replies.renderHeads(set, tree); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "comment_list", tree); err != nil {
+		return nil, err
+	}
+	t.HTML = template.HTML(buf.String())
+	if pending == nil {
+		s.threads.put(key, t)
+	}
+	return t, nil
+}
