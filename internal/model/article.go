@@ -61,7 +61,11 @@ type Article struct {
 	UpdatedAt           time.Time
 	// Version counts saves; a save must name the version it started from, so that two
 	// people editing at once cannot overwrite each other.
-	Version        int
+	Version int
+	// PageVersion moves with anything the article's public page is drawn from (the
+	// article, its references, tags and people, its replies); read with a published
+	// article, 0 otherwise. Rendered parts of the page are kept under it.
+	PageVersion    int64
 	ScheduledAt    *time.Time // when a scheduled article goes out
 	NextReviewAt   *time.Time // when its medical review is due again
 	CorrectionNote string     // one line shown on the page after a correction

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/fascicle/fascicle/internal/model"
 )
@@ -101,22 +101,35 @@ func (s *Store) PublishedArticle(ctx context.Context, slug string) (*model.Artic
 
 // PublishedArticleAlone is PublishedArticle without the author, references and tags,
 // for a caller that needs only the article's own fields, such as a new reply's
-// checks; FillArticle adds the rest.
+// checks; FillArticle adds the rest. The article comes with its PageVersion.
+// It reads the row without reflection, as it runs for every article page and reply.
 func (s *Store) PublishedArticleAlone(ctx context.Context, slug string) (*model.Article, error) {
-	var row articleRow
-	if err := takePublishedArticle(s.db.WithContext(quick(ctx)), slug, &row).Error; err != nil {
+	var r articleRow
+	var pageVersion int64
+	err := s.db.WithContext(quick(ctx)).Raw(publishedArticleQuery, slug, model.ArticlePublished).Row().Scan(
+		&r.ID, &r.Slug, &r.Title, &r.Summary, &r.BodyMarkdown, &r.Status, &r.AuthorID, &r.ReviewerName,
+		&r.ReviewerCredentials, &r.ReviewedAt, &r.PublishedAt, &r.CommentsOpen, &r.CreatedAt, &r.UpdatedAt,
+		&r.Version, &r.ScheduledAt, &r.NextReviewAt, &r.CorrectionNote, &r.CorrectedAt, &r.ReviewerID, &r.Kind,
+		&r.FooterPosition, &pageVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, model.ErrNotFound
+	}
+	if err != nil {
 		return nil, translate(err)
 	}
-	a := row.model()
+	a := r.model()
+	a.PageVersion = pageVersion
 	return &a, nil
 }
 
-// takePublishedArticle reads into row the published article at slug, on the unique
-// index of slugs: the query of PublishedArticleAlone, which runs for every article
-// page and every new reply.
-func takePublishedArticle(db *gorm.DB, slug string, row *articleRow) *gorm.DB {
-	return db.Where("slug = ? AND status = ?", slug, model.ArticlePublished).Take(row)
-}
+// publishedArticleQuery reads the published article at a slug, on the unique index of
+// slugs, with its page version (see migration 0023): the query of
+// PublishedArticleAlone, which runs for every article page and every new reply.
+const publishedArticleQuery = `SELECT id, slug, title, summary, body_markdown, status, author_id, reviewer_name,
+	       reviewer_credentials, reviewed_at, published_at, comments_open, created_at, updated_at,
+	       version, scheduled_at, next_review_at, correction_note, corrected_at, reviewer_id, kind,
+	       footer_position, COALESCE((SELECT version FROM page_versions WHERE article_id = articles.id), 0)
+	  FROM articles WHERE slug = ? AND status = ?`
 
 // FillArticle reads an article's author and reviewer (their public columns: no
 // email), references and tags.

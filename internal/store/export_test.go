@@ -11,6 +11,7 @@ import (
 const (
 	QueueListQuery         = queueListQuery
 	ReferencesQuery        = referencesQuery
+	PublishedArticleQuery  = publishedArticleQuery
 	QueueCountQuery        = queueCountQuery
 	CommentCountsQuery     = commentCountsQuery
 	RecentReplyQuery       = recentReplyQuery
@@ -29,12 +30,6 @@ const (
 // Where returns the WHERE clause and arguments that CommentQueue uses for f.
 func (f CommentFilter) Where() (string, []any) {
 	return f.where()
-}
-
-// PublishedArticleSQL returns the SQL and arguments that PublishedArticleAlone runs
-// for slug, as GORM builds them, without running them.
-func (s *Store) PublishedArticleSQL(slug string) (string, []any, error) {
-	return dryRun(takePublishedArticle(s.dryRunDB(), slug, new(articleRow)))
 }
 
 // dryRunDB is the store's database in a session that builds statements but runs none.

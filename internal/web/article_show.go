@@ -18,12 +18,10 @@ import (
 
 type articlePage struct {
 	layout
-	Article     *model.Article
-	AuthorURL   string // the author's public profile, "" when not public
-	ReviewerURL string // the medical reviewer's, likewise
-	Body        template.HTML
-	Thread      *renderedThread
-	Form        replyForm
+	Article *model.Article
+	Head    template.HTML // see articleParts
+	Thread  *renderedThread
+	Form    replyForm
 }
 
 // threadComment is a reply as readers see it. It has no email field, so no template
@@ -95,7 +93,7 @@ type replyStaff struct {
 // address of a renamed article redirects, an archived article is gone (410), and a
 // page moves to its own address, /pages/SLUG (301).
 func (s *Server) articleShow(c *gin.Context) {
-	article, err := s.store.PublishedArticle(c.Request.Context(), c.Param("slug"))
+	article, err := s.store.PublishedArticleAlone(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.articleMissing(c, err, model.KindArticle, "")
 		return
@@ -117,6 +115,7 @@ func (s *Server) articleShow(c *gin.Context) {
 
 // showArticle renders the article page with the given form, shared by the page itself
 // and by a refused reply, which must show the form exactly as the reader filled it.
+// article is as PublishedArticleAlone reads it.
 func (s *Server) showArticle(c *gin.Context, status int, article *model.Article, form replyForm, pendingID int64) {
 	ctx := c.Request.Context()
 	policy, err := s.store.Policy(ctx)
@@ -145,21 +144,22 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 			pendingID = 0 // approved since, or gone: the page shows what is public
 		}
 	}
-	body, err := s.bodies.get(article)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	articleURL := "/articles/" + url.PathEscape(article.Slug)
-	form.Closed = !policy.RepliesOpen(article, s.now())
-	replyBase := articleURL
-	if form.Closed {
-		replyBase = "" // no Reply links where no reply can be sent
-	}
 	set, err := s.pages.set("article")
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	parts, err := s.articleParts(ctx, set, article, articleURL)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	article = parts.Article
+	form.Closed = !policy.RepliesOpen(article, s.now())
+	replyBase := articleURL
+	if form.Closed {
+		replyBase = "" // no Reply links where no reply can be sent
 	}
 	thread, err := s.thread(ctx, set, article, articleURL, replyBase, policy.ThreadDepth, pending)
 	if err != nil {
@@ -198,19 +198,11 @@ func (s *Server) showArticle(c *gin.Context, status int, article *model.Article,
 	view := articlePage{
 		layout:  s.layout(c, title, article.Summary),
 		Article: article,
-		Body:    body,
+		Head:    parts.Head,
 		Thread:  thread,
 		Form:    form,
 	}
-	view.AuthorURL = article.Author.ProfileURL()
-	if article.Reviewer != nil {
-		view.ReviewerURL = article.Reviewer.ProfileURL()
-	}
-	view.OGType, view.RepliesFeed = "article", articleURL+"/comments.xml"
-	if view.JSONLD, err = s.articleJSONLD(article, s.publicURL+articleURL); err != nil {
-		s.fail(c, err)
-		return
-	}
+	view.OGType, view.RepliesFeed, view.JSONLD = "article", articleURL+"/comments.xml", parts.JSONLD
 	// Pages made for one reader (their held reply, their refused form, a reply target)
 	// are neither cached by others nor indexed.
 	if pendingID != 0 || status != http.StatusOK || form.ParentID != 0 {

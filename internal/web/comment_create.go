@@ -32,10 +32,6 @@ func (s *Server) commentCreate(c *gin.Context) {
 		return
 	}
 	reshow := func(status int, form replyForm) {
-		if err := s.store.FillArticle(ctx, article); err != nil {
-			s.fail(c, err)
-			return
-		}
 		s.showArticle(c, status, article, form, 0)
 	}
 	if !s.readForm(c) {

@@ -71,6 +71,7 @@ type Server struct {
 	bodies      bodyCache
 	replies     replyCache
 	threads     threadCache
+	articles    articleCache
 	footers     footerCache
 	fixedLinks  []footerLink  // see siteFooterLinks
 	fixedFooter template.HTML // the footer of fixedLinks alone, for staff pages

@@ -14,8 +14,8 @@ import (
 const maxThreadCacheBytes = 4 << 20
 
 // threadCache keeps each article's rendered thread of approved replies under the
-// article's thread version (store.ThreadVersion), which moves with anything the thread
-// is drawn from, and the addresses and depth it was drawn with. A reply to one article
+// article's page version (model.Article.PageVersion), which moves with anything the
+// thread is drawn from, and the addresses and depth it was drawn with. A reply to one article
 // then re-renders that article's thread only, while every page's cache is renewed; a
 // thread that changed has a new key, so an entry is never stale.
 type threadCache struct {
@@ -25,9 +25,9 @@ type threadCache struct {
 }
 
 type threadKey struct {
-	ArticleID, Version    int64
-	ArticleURL, ReplyBase string
-	MaxDepth              int
+	ArticleID, PageVersion int64
+	ArticleURL, ReplyBase  string
+	MaxDepth               int
 }
 
 // renderedThread is an article's thread ready for its page. Every request that finds
@@ -63,15 +63,10 @@ func (c *threadCache) put(key threadKey, t *renderedThread) {
 // request and never kept.
 func (s *Server) thread(ctx context.Context, set *template.Template, article *model.Article, articleURL, replyBase string,
 	maxDepth int, pending *model.Comment) (*renderedThread, error) {
-	key := threadKey{ArticleID: article.ID, ArticleURL: articleURL, ReplyBase: replyBase, MaxDepth: maxDepth}
+	// The version was read with the article, before the replies: a change in between
+	// is then in what is kept under the older version, which no later request reads.
+	key := threadKey{ArticleID: article.ID, PageVersion: article.PageVersion, ArticleURL: articleURL, ReplyBase: replyBase, MaxDepth: maxDepth}
 	if pending == nil {
-		// The version is read before the replies: a change in between is then in what
-		// is kept under the older version, which no later request reads.
-		version, err := s.store.ThreadVersion(ctx, article.ID)
-		if err != nil {
-			return nil, err
-		}
-		key.Version = version
 		if t := s.threads.get(key); t != nil {
 			return t, nil
 		}

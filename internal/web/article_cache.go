@@ -1,0 +1,94 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"sync"
+
+	"github.com/fascicle/fascicle/internal/model"
+)
+
+// maxArticleCacheBytes bounds the memory the article cache can hold.
+const maxArticleCacheBytes = 4 << 20
+
+// articleCache keeps each article as its page shows it (with its people, references
+// and tags, the article rendered, its JSON-LD) under the article's page version
+// (model.Article.PageVersion), which moves with anything these are drawn from. A
+// change elsewhere on the site then costs this article's page no query and no
+// rendering beyond its own row; a changed article has a new key, so an entry is never
+// stale.
+type articleCache struct {
+	mu      sync.Mutex
+	entries map[articleKey]*articleParts
+	bytes   int
+}
+
+type articleKey struct {
+	ArticleID, PageVersion int64
+}
+
+// articleParts is an article ready for its page. Every request that finds it in the
+// cache shares it: it is read only.
+type articleParts struct {
+	Article *model.Article // with its people, references and tags
+	Head    template.HTML  // the article as "article_head" renders it
+	JSONLD  template.JS
+}
+
+// articleHead is what "article_head" is drawn from.
+type articleHead struct {
+	Article     *model.Article
+	AuthorURL   string // the author's public profile, "" when not public
+	ReviewerURL string // the medical reviewer's, likewise
+	Body        template.HTML
+}
+
+func (c *articleCache) get(key articleKey) *articleParts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[key]
+}
+
+func (c *articleCache) put(key articleKey, p *articleParts) {
+	size := len(p.Head) + len(p.JSONLD) + len(p.Article.BodyMarkdown) + len(p.Article.Title) + len(p.Article.Summary)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || c.bytes+size > maxArticleCacheBytes {
+		c.entries, c.bytes = make(map[articleKey]*articleParts), 0 // simple and bounded: start afresh when full
+	}
+	c.entries[key] = p
+	c.bytes += size
+}
+
+// articleParts returns article (a published article as read, without its people,
+// references and tags, with its page version) ready for its page at articleURL:
+// from the cache, or filled, rendered with set and kept.
+func (s *Server) articleParts(ctx context.Context, set *template.Template, article *model.Article, articleURL string) (*articleParts, error) {
+	key := articleKey{ArticleID: article.ID, PageVersion: article.PageVersion}
+	if p := s.articles.get(key); p != nil && p.Article.Slug == article.Slug {
+		return p, nil
+	}
+	filled := *article
+	if err := s.store.FillArticle(ctx, &filled); err != nil {
+		return nil, err
+	}
+	body, err := s.bodies.get(&filled)
+	if err != nil {
+		return nil, err
+	}
+	head := articleHead{Article: &filled, AuthorURL: filled.Author.ProfileURL(), Body: body}
+	if filled.Reviewer != nil {
+		head.ReviewerURL = filled.Reviewer.ProfileURL()
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "article_head", head); err != nil {
+		return nil, err
+	}
+	p := &articleParts{Article: &filled, Head: template.HTML(buf.String())}
+	if p.JSONLD, err = s.articleJSONLD(&filled, s.publicURL+articleURL); err != nil {
+		return nil, err
+	}
+	s.articles.put(key, p)
+	return p, nil
+}
