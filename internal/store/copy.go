@@ -10,8 +10,9 @@ import (
 )
 
 // copyTables are the tables Copy moves, parents before the tables that refer to them.
-// Left out: goose's own table, content_version (the target keeps its own number) and
-// the full-text index, which the target's triggers build from the articles.
+// Left out: goose's own table, content_version and page_versions (the target keeps its
+// own numbers), and what the target's triggers build from the rows copied: the
+// full-text index and its words, and tag_counts.
 var copyTables = []string{
 	"users", "articles", "tags", "article_references", "article_tags", "article_changes", "change_requests",
 	"slug_redirects", "revisions", "media", "comments", "bans", "reports", "site_keys", "site_meta", "settings",

@@ -269,6 +269,12 @@ func TestPublishedArticlesWithTag_FollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("tag added to a published article", "untagged,draft,"+demo.ArticleSlug)
+
+	untagged.Tags = nil
+	if err := st.SaveArticle(ctx, untagged, nil, "", *at(6)); err != nil {
+		t.Fatal(err)
+	}
+	want("tag taken off a published article", "draft,"+demo.ArticleSlug)
 }
 
 // Ensure the sitemap lists published articles and the tags that have one, each with

@@ -58,7 +58,7 @@ BEGIN
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER page_version_tags AFTER UPDATE ON tags
+CREATE TRIGGER page_version_tags AFTER UPDATE OF slug, name ON tags
     FOR EACH ROW EXECUTE FUNCTION page_version_tags();
 -- +goose StatementBegin
 CREATE FUNCTION page_version_users() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -91,7 +91,7 @@ CREATE TRIGGER page_version_article_tags_delete AFTER DELETE ON article_tags BEG
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER page_version_tags AFTER UPDATE ON tags BEGIN
+CREATE TRIGGER page_version_tags AFTER UPDATE OF slug, name ON tags BEGIN
     INSERT INTO page_versions (article_id, version)
     SELECT DISTINCT article_id, 1 FROM article_tags WHERE tag_id = new.id
     ON CONFLICT (article_id) DO UPDATE SET version = version + 1;
