@@ -1,9 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"html/template"
+	"strings"
 	"sync"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -81,7 +81,8 @@ func (s *Server) articleParts(ctx context.Context, set *template.Template, artic
 	if filled.Reviewer != nil {
 		head.ReviewerURL = filled.Reviewer.ProfileURL()
 	}
-	var buf bytes.Buffer
+	var buf strings.Builder
+	buf.Grow(len(body) + 4096) // the body and the markup around it
 	if err := set.ExecuteTemplate(&buf, "article_head", head); err != nil {
 		return nil, err
 	}

@@ -1,10 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"html/template"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/fascicle/fascicle/internal/model"
@@ -38,6 +38,16 @@ type renderedThread struct {
 	// answerable holds the replies a reader may answer from this page (not a held one,
 	// and none where replies are closed): ID → author's name, for "Replying to".
 	answerable map[int64]string
+}
+
+// headBytes is about how long the thread's HTML is: its replies' heads and the
+// markup around them.
+func headBytes(thread []*threadComment) int {
+	n := 0
+	for _, tc := range thread {
+		n += len(tc.Head) + 64 + headBytes(tc.Children)
+	}
+	return n
 }
 
 func (c *threadCache) get(key threadKey) *renderedThread {
@@ -91,7 +101,8 @@ func (s *Server) thread(ctx context.Context, set *template.Template, article *mo
 	if err := s.replies.renderHeads(set, tree); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
+	var buf strings.Builder
+	buf.Grow(headBytes(tree))
 	if err := set.ExecuteTemplate(&buf, "comment_list", tree); err != nil {
 		return nil, err
 	}
