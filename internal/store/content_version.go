@@ -23,6 +23,7 @@ type versionCache struct {
 	once    sync.Once
 	watch   atomic.Pointer[walWatch] // nil until opened, or when it cannot be
 	last    atomic.Pointer[versionRead]
+	rounds  versionRounds // the reads from the database, shared by requests at once
 }
 
 // versionRead is a content version, when it was read, and the log's header before.
@@ -57,14 +58,18 @@ func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	// The read skips GORM and runs a statement prepared once, with a context the driver
 	// need not watch: it takes microseconds, and watching a cancellable context costs
 	// the driver a goroutine per statement.
-	stmt, err := s.versionStmt.get(s.db)
+	v, err := c.rounds.read(func() (int64, error) {
+		stmt, err := s.versionStmt.get(s.db)
+		if err != nil {
+			return 0, translate(err)
+		}
+		s.queries.Add(1)
+		var v int64
+		err = stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v)
+		return v, translate(err)
+	})
 	if err != nil {
-		return 0, translate(err)
-	}
-	s.queries.Add(1)
-	var v int64
-	if err := stmt.QueryRowContext(context.WithoutCancel(ctx)).Scan(&v); err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
 	if c.shmPath != "" {
 		// The shared memory file exists once a connection has read the database.
