@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"gorm.io/gorm"
 )
 
 // The SQL of the store's queries, for the query-plan tests of package store_test, so
@@ -30,16 +28,6 @@ const (
 // Where returns the WHERE clause and arguments that CommentQueue uses for f.
 func (f CommentFilter) Where() (string, []any) {
 	return f.where()
-}
-
-// dryRunDB is the store's database in a session that builds statements but runs none.
-func (s *Store) dryRunDB() *gorm.DB {
-	return s.db.Session(&gorm.Session{DryRun: true})
-}
-
-// dryRun returns the statement that tx built.
-func dryRun(tx *gorm.DB) (string, []any, error) {
-	return tx.Statement.SQL.String(), tx.Statement.Vars, tx.Error
 }
 
 // MigrateDownTo undoes every migration after version, for the tests of a migration's
