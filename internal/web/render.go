@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -200,12 +201,29 @@ func loadPages(funcs template.FuncMap) (*pages, error) {
 		return nil, fmt.Errorf("no footer_links partial")
 	}
 	for _, file := range files {
-		if _, err := p.parse(file); err != nil {
-			return nil, err // the set is dropped: it is made again on first use
+		// The page is checked alone: cloning the layout and partials for each page,
+		// as its set does, took most of the time to start.
+		page, err := template.New(path.Base(file)).Funcs(funcs).ParseFS(templates.FS, file)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", file, err)
+		}
+		if err := definesBlocks(page, file); err != nil {
+			return nil, err
 		}
 		p.sets[strings.TrimSuffix(strings.TrimPrefix(file, "pages/"), ".html")] = &pageSet{file: file}
 	}
 	return p, nil
+}
+
+// definesBlocks reports an error unless the page in file defines the blocks the
+// layout needs.
+func definesBlocks(set *template.Template, file string) error {
+	for _, block := range []string{"title", "content"} {
+		if set.Lookup(block) == nil {
+			return fmt.Errorf("%s does not define %q", file, block)
+		}
+	}
+	return nil
 }
 
 // parse makes the template set of the page in file.
@@ -218,10 +236,8 @@ func (p *pages) parse(file string) (*template.Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", file, err)
 	}
-	for _, block := range []string{"title", "content"} {
-		if set.Lookup(block) == nil {
-			return nil, fmt.Errorf("%s does not define %q", file, block)
-		}
+	if err := definesBlocks(set, file); err != nil {
+		return nil, err
 	}
 	return set, nil
 }
