@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"strings"
-	"sync"
 
 	"github.com/fascicle/fascicle/internal/model"
 )
@@ -19,9 +18,7 @@ const maxArticleCacheBytes = 4 << 20
 // rendering beyond its own row; a changed article has a new key, so an entry is never
 // stale.
 type articleCache struct {
-	mu      sync.Mutex
-	entries map[articleKey]*articleParts
-	bytes   int
+	articles boundedMap[articleKey, *articleParts]
 }
 
 type articleKey struct {
@@ -45,20 +42,13 @@ type articleHead struct {
 }
 
 func (c *articleCache) get(key articleKey) *articleParts {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries[key]
+	p, _ := c.articles.get(key)
+	return p
 }
 
 func (c *articleCache) put(key articleKey, p *articleParts) {
 	size := len(p.Head) + len(p.JSONLD) + len(p.Article.BodyMarkdown) + len(p.Article.Title) + len(p.Article.Summary)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || c.bytes+size > maxArticleCacheBytes {
-		c.entries, c.bytes = make(map[articleKey]*articleParts), 0 // simple and bounded: start afresh when full
-	}
-	c.entries[key] = p
-	c.bytes += size
+	c.articles.put(key, p, size, maxArticleCacheBytes)
 }
 
 // articleParts returns article (a published article as read, without its people,

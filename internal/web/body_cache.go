@@ -2,7 +2,6 @@ package web
 
 import (
 	"html/template"
-	"sync"
 
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/render"
@@ -16,8 +15,7 @@ const maxCachedBodies = 500
 // article's current Markdown and it was made for the same number of references (which
 // decides which "[n]" markers are links), so a stale body is never served.
 type bodyCache struct {
-	mu      sync.Mutex
-	entries map[int64]cachedBody
+	bodies boundedMap[int64, cachedBody] // counted in bodies, not bytes
 }
 
 type cachedBody struct {
@@ -27,9 +25,7 @@ type cachedBody struct {
 }
 
 func (c *bodyCache) get(a *model.Article) (template.HTML, error) {
-	c.mu.Lock()
-	e, ok := c.entries[a.ID]
-	c.mu.Unlock()
+	e, ok := c.bodies.get(a.ID)
 	if ok && e.source == a.BodyMarkdown && e.references == len(a.References) {
 		return e.html, nil
 	}
@@ -37,11 +33,6 @@ func (c *bodyCache) get(a *model.Article) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxCachedBodies {
-		c.entries = make(map[int64]cachedBody) // simple and bounded: start afresh when full
-	}
-	c.entries[a.ID] = cachedBody{source: a.BodyMarkdown, references: len(a.References), html: html}
+	c.bodies.put(a.ID, cachedBody{source: a.BodyMarkdown, references: len(a.References), html: html}, 1, maxCachedBodies)
 	return html, nil
 }

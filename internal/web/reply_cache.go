@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"html/template"
-	"sync"
 	"time"
 
 	"github.com/fascicle/fascicle/internal/render"
@@ -18,9 +17,7 @@ const maxReplyCacheBytes = 4 << 20
 // everything the HTML is made from, so an entry can never be stale: a reply that is
 // edited, moved or renamed simply has a new key.
 type replyCache struct {
-	mu      sync.Mutex
-	entries map[replyKey]template.HTML
-	bytes   int
+	heads boundedMap[replyKey, template.HTML]
 }
 
 type replyKey struct {
@@ -42,9 +39,7 @@ func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment
 		key := replyKey{ID: tc.ID, AuthorName: tc.AuthorName, AuthorURL: tc.AuthorURL, ReplyURL: tc.ReplyURL,
 			ReportURL: tc.ReportURL, Source: tc.source, StaffRole: tc.StaffRole, Credentials: tc.Credentials,
 			CreatedAt: tc.CreatedAt, Depth: tc.Depth, Staff: tc.Staff, Anonymised: tc.anonymised}
-		c.mu.Lock()
-		head, ok := c.entries[key]
-		c.mu.Unlock()
+		head, ok := c.heads.get(key)
 		if !ok || tc.Pending {
 			tc.Avatar, tc.Body = avatar(tc.AuthorName, tc.anonymised), render.CommentText(tc.source)
 			var buf bytes.Buffer
@@ -66,11 +61,5 @@ func (c *replyCache) renderHeads(set *template.Template, thread []*threadComment
 
 func (c *replyCache) put(key replyKey, head template.HTML) {
 	size := len(head) + len(key.Source) + len(key.AuthorName) + len(key.AuthorURL) + len(key.ReplyURL) + len(key.ReportURL) + len(key.Credentials)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || c.bytes+size > maxReplyCacheBytes {
-		c.entries, c.bytes = make(map[replyKey]template.HTML), 0 // simple and bounded: start afresh when full
-	}
-	c.entries[key] = head
-	c.bytes += size
+	c.heads.put(key, head, size, maxReplyCacheBytes)
 }

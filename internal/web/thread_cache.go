@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/fascicle/fascicle/internal/model"
 )
@@ -19,9 +18,7 @@ const maxThreadCacheBytes = 4 << 20
 // then re-renders that article's thread only, while every page's cache is renewed; a
 // thread that changed has a new key, so an entry is never stale.
 type threadCache struct {
-	mu      sync.Mutex
-	entries map[threadKey]*renderedThread
-	bytes   int
+	threads boundedMap[threadKey, *renderedThread]
 }
 
 type threadKey struct {
@@ -51,20 +48,13 @@ func headBytes(thread []*threadComment) int {
 }
 
 func (c *threadCache) get(key threadKey) *renderedThread {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.entries[key]
+	t, _ := c.threads.get(key)
+	return t
 }
 
 func (c *threadCache) put(key threadKey, t *renderedThread) {
 	size := len(t.HTML) + len(key.ArticleURL) + len(key.ReplyBase) + 64*len(t.answerable)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || c.bytes+size > maxThreadCacheBytes {
-		c.entries, c.bytes = make(map[threadKey]*renderedThread), 0 // simple and bounded: start afresh when full
-	}
-	c.entries[key] = t
-	c.bytes += size
+	c.threads.put(key, t, size, maxThreadCacheBytes)
 }
 
 // thread returns article's thread of approved replies rendered with set, reply links
