@@ -11,16 +11,12 @@ import (
 // maxArticleCacheBytes bounds the memory the article cache can hold.
 const maxArticleCacheBytes = 4 << 20
 
-// articleCache keeps each article as its page shows it (with its people, references
-// and tags, the article rendered, its JSON-LD) under the article's page version
-// (model.Article.PageVersion), which moves with anything these are drawn from. A
-// change elsewhere on the site then costs this article's page no query and no
-// rendering beyond its own row; a changed article has a new key, so an entry is never
-// stale.
-type articleCache struct {
-	articles boundedMap[articleKey, *articleParts]
-}
-
+// articleKey is where Server.articles keeps each article as its page shows it (with
+// its people, references and tags, the article rendered, its JSON-LD): under the
+// article's page version (model.Article.PageVersion), which moves with anything these
+// are drawn from, its slug included. A change elsewhere on the site then costs this
+// article's page no query and no rendering beyond its own row; a changed article has a
+// new key, so an entry is never stale.
 type articleKey struct {
 	ArticleID, PageVersion int64
 }
@@ -41,22 +37,12 @@ type articleHead struct {
 	Body        template.HTML
 }
 
-func (c *articleCache) get(key articleKey) *articleParts {
-	p, _ := c.articles.get(key)
-	return p
-}
-
-func (c *articleCache) put(key articleKey, p *articleParts) {
-	size := len(p.Head) + len(p.JSONLD) + len(p.Article.BodyMarkdown) + len(p.Article.Title) + len(p.Article.Summary)
-	c.articles.put(key, p, size, maxArticleCacheBytes)
-}
-
 // articleParts returns article (a published article as read, without its people,
 // references and tags, with its page version) ready for its page at articleURL:
 // from the cache, or filled, rendered with set and kept.
 func (s *Server) articleParts(ctx context.Context, set *template.Template, article *model.Article, articleURL string) (*articleParts, error) {
 	key := articleKey{ArticleID: article.ID, PageVersion: article.PageVersion}
-	if p := s.articles.get(key); p != nil && p.Article.Slug == article.Slug {
+	if p, ok := s.articles.get(key); ok {
 		return p, nil
 	}
 	filled := *article
@@ -80,6 +66,7 @@ func (s *Server) articleParts(ctx context.Context, set *template.Template, artic
 	if p.JSONLD, err = s.articleJSONLD(&filled, s.publicURL+articleURL); err != nil {
 		return nil, err
 	}
-	s.articles.put(key, p)
+	size := len(p.Head) + len(p.JSONLD) + len(filled.BodyMarkdown) + len(filled.Title) + len(filled.Summary)
+	s.articles.put(key, p, size, maxArticleCacheBytes)
 	return p, nil
 }

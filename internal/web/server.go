@@ -70,8 +70,8 @@ type Server struct {
 	pageCacheOn bool
 	bodies      bodyCache
 	replies     replyCache
-	threads     threadCache
-	articles    articleCache
+	threads     boundedMap[threadKey, *renderedThread] // see threadKey
+	articles    boundedMap[articleKey, *articleParts]  // see articleKey
 	footers     footerCache
 	fixedLinks  []footerLink  // see siteFooterLinks
 	fixedFooter template.HTML // the footer of fixedLinks alone, for staff pages

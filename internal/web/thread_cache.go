@@ -12,15 +12,12 @@ import (
 // maxThreadCacheBytes bounds the memory the rendered-thread cache can hold.
 const maxThreadCacheBytes = 4 << 20
 
-// threadCache keeps each article's rendered thread of approved replies under the
-// article's page version (model.Article.PageVersion), which moves with anything the
-// thread is drawn from, and the addresses and depth it was drawn with. A reply to one article
-// then re-renders that article's thread only, while every page's cache is renewed; a
-// thread that changed has a new key, so an entry is never stale.
-type threadCache struct {
-	threads boundedMap[threadKey, *renderedThread]
-}
-
+// threadKey is where Server.threads keeps each article's rendered thread of approved
+// replies: under the article's page version (model.Article.PageVersion), which moves
+// with anything the thread is drawn from, and the addresses and depth it was drawn
+// with. A reply to one article then re-renders that article's thread only, while
+// every page's cache is renewed; a thread that changed has a new key, so an entry is
+// never stale.
 type threadKey struct {
 	ArticleID, PageVersion int64
 	ArticleURL, ReplyBase  string
@@ -47,16 +44,6 @@ func headBytes(thread []*threadComment) int {
 	return n
 }
 
-func (c *threadCache) get(key threadKey) *renderedThread {
-	t, _ := c.threads.get(key)
-	return t
-}
-
-func (c *threadCache) put(key threadKey, t *renderedThread) {
-	size := len(t.HTML) + len(key.ArticleURL) + len(key.ReplyBase) + 64*len(t.answerable)
-	c.threads.put(key, t, size, maxThreadCacheBytes)
-}
-
 // thread returns article's thread of approved replies rendered with set, reply links
 // into replyBase ("" for none) and report links into articleURL. A reader's own held
 // reply (pending, nil for none) is shown in it: such a thread is rendered for that
@@ -67,7 +54,7 @@ func (s *Server) thread(ctx context.Context, set *template.Template, article *mo
 	// is then in what is kept under the older version, which no later request reads.
 	key := threadKey{ArticleID: article.ID, PageVersion: article.PageVersion, ArticleURL: articleURL, ReplyBase: replyBase, MaxDepth: maxDepth}
 	if pending == nil {
-		if t := s.threads.get(key); t != nil {
+		if t, ok := s.threads.get(key); ok {
 			return t, nil
 		}
 	}
@@ -98,7 +85,8 @@ func (s *Server) thread(ctx context.Context, set *template.Template, article *mo
 	}
 	t.HTML = template.HTML(buf.String())
 	if pending == nil {
-		s.threads.put(key, t)
+		size := len(t.HTML) + len(articleURL) + len(replyBase) + 64*len(t.answerable)
+		s.threads.put(key, t, size, maxThreadCacheBytes)
 	}
 	return t, nil
 }
