@@ -36,12 +36,59 @@ type versionRead struct {
 // ContentVersion returns a number that changes with anything that can change a public
 // page (database triggers keep it, in the same transaction as the change). On SQLite
 // it is read again only after a commit, by this process or another.
+//
+// Under a context from ContentVersionOnce it is read at most once.
 func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	if s.inTx {
 		var v int64
 		err := s.db.WithContext(ctx).Raw(contentVersionQuery).Row().Scan(&v)
 		return v, translate(err)
 	}
+	memo, _ := ctx.Value(versionMemoKey{}).(*versionMemo)
+	if memo == nil {
+		return s.readContentVersion(ctx)
+	}
+	memo.mu.Lock()
+	defer memo.mu.Unlock()
+	if !memo.read {
+		v, err := s.readContentVersion(ctx)
+		if err != nil {
+			return 0, err
+		}
+		memo.value, memo.read = v, true
+	}
+	return memo.value, nil
+}
+
+// versionMemoKey is the context key of a request's versionMemo.
+type versionMemoKey struct{}
+
+// versionMemo is the content version of one request, once read.
+type versionMemo struct {
+	mu    sync.Mutex
+	value int64
+	read  bool
+}
+
+// ContentVersionOnce returns a context under which ContentVersion is read at most
+// once, later calls answering with the first one's version: for a request that only
+// reads, so that what it keeps under the version (the policy, the footer, the page
+// itself) asks the database once. Whatever the request reads after that first call is
+// at least as new as the version, so nothing is ever kept under a version newer than
+// what it shows. A request that writes must not use it: after its write the version
+// would be older than what the request itself did.
+func ContentVersionOnce(ctx context.Context) context.Context {
+	return context.WithValue(ctx, versionMemoKey{}, &versionMemo{})
+}
+
+// WithContentVersion is ContentVersionOnce with the version already read.
+func WithContentVersion(ctx context.Context, version int64) context.Context {
+	return context.WithValue(ctx, versionMemoKey{}, &versionMemo{value: version, read: true})
+}
+
+// readContentVersion reads the content version, from memory while no transaction has
+// committed on SQLite (see versionCache).
+func (s *Store) readContentVersion(ctx context.Context) (int64, error) {
 	c := s.version
 	now := time.Now()
 	var log walStamp

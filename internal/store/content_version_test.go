@@ -110,3 +110,38 @@ func TestPolicy_KeptUntilAChange(t *testing.T) {
 		t.Errorf("10 reads of an unchanged policy made %d queries, want 0", n)
 	}
 }
+
+// Ensure a context from ContentVersionOnce answers every call with the first read's
+// version, also after a commit, and that a new such context reads again.
+func TestContentVersionOnce_OneReadPerContext(t *testing.T) {
+	t.Parallel()
+	path := storetest.Path(t)
+	server := openStore(t, path)
+	raw := storetest.Open(t, path)
+	version := func(ctx context.Context) int64 {
+		t.Helper()
+		v, err := server.ContentVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	request := store.ContentVersionOnce(context.Background())
+	first := version(request)
+	if _, err := raw.Exec(`UPDATE content_version SET version = version + 1 WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	queries := server.QueryCount()
+	if again := version(request); again != first {
+		t.Errorf("the request's second read gave %d, its first %d", again, first)
+	}
+	if n := server.QueryCount() - queries; n != 0 {
+		t.Errorf("the request's second read made %d queries", n)
+	}
+	if next := version(store.ContentVersionOnce(context.Background())); next == first {
+		t.Errorf("the next request read %d, the version before the commit", next)
+	}
+	if kept := version(store.WithContentVersion(context.Background(), 42)); kept != 42 {
+		t.Errorf("a context given version 42 answered %d", kept)
+	}
+}

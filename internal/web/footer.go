@@ -38,10 +38,6 @@ func fixedFooterLinks(routes []Route) []footerLink {
 	return links
 }
 
-// contentVersionKey holds, in a request's context, the content version that
-// cachePage read for it, so that the footer does not read it again.
-const contentVersionKey = "fascicle.content_version"
-
 // footerCache keeps the footer for one content version: the pages in it change only
 // with the articles table, whose every change moves the version (migration 0005), so
 // a page rendered after a change never shows the footer from before it, and pages
@@ -59,14 +55,10 @@ type footerCache struct {
 // page shows the fixed links alone and is not cached.
 func (s *Server) footer(c *gin.Context) template.HTML {
 	ctx := c.Request.Context()
-	var version int64
-	if v, ok := c.Get(contentVersionKey); ok {
-		version = v.(int64)
-	} else {
-		var err error
-		if version, err = s.store.ContentVersion(ctx); err != nil {
-			return s.footerUnread(c, err)
-		}
+	// A cached route's request reads the version once (see cachePage).
+	version, err := s.store.ContentVersion(ctx)
+	if err != nil {
+		return s.footerUnread(c, err)
 	}
 	s.footers.mu.Lock()
 	if s.footers.ok && s.footers.version == version {

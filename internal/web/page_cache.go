@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/store"
 	"github.com/gin-gonic/gin"
 )
 
@@ -162,11 +163,15 @@ func (w *captureWriter) Written() bool                     { return w.status != 
 // staff page can never reach them. A cookie whose session has ended is cleared by
 // loadStaff, so the next request is served from the cache again.
 func (s *Server) cachePage(c *gin.Context) {
+	ctx := c.Request.Context()
 	if !s.pageCacheOn || !cacheable(c, s.sessionCookieName()) {
+		// Rendered for this request alone, it still reads the content version once for
+		// all that keeps things under it (the policy, the footer). Cached routes only
+		// read.
+		c.Request = c.Request.WithContext(store.ContentVersionOnce(ctx))
 		c.Next()
 		return
 	}
-	ctx := c.Request.Context()
 	version, err := s.store.ContentVersion(ctx)
 	if err != nil {
 		s.fail(c, err)
@@ -179,7 +184,8 @@ func (s *Server) cachePage(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	c.Set(contentVersionKey, version) // for the footer (see footerCache)
+	// What renders the page (the policy, the footer) keeps its parts under this version.
+	c.Request = c.Request.WithContext(store.WithContentVersion(ctx, version))
 	real := c.Writer
 	capture := &captureWriter{ResponseWriter: real}
 	c.Writer = capture

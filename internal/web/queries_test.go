@@ -55,3 +55,18 @@ func TestPublicPages_NoQueryPerItem(t *testing.T) {
 		})
 	}
 }
+
+// Ensure an article page rendered again with nothing changed asks the database for
+// the article alone and, where the content version is not watched in memory
+// (PostgreSQL), for that once: the policy and the footer keep their parts under the
+// one version the request read.
+func TestArticlePage_RenderedAgainReadsTheVersionOnce(t *testing.T) {
+	t.Parallel()
+	s := newSiteWith(t, func(o *web.Options) { o.NoPageCache = true })
+	s.get(t, articlePath).wantStatus(http.StatusOK)
+	before := s.store.QueryCount()
+	s.get(t, articlePath).wantStatus(http.StatusOK)
+	if n := s.store.QueryCount() - before; n > 2 {
+		t.Errorf("the article page rendered again made %d queries, want the article and at most one content version", n)
+	}
+}
