@@ -137,11 +137,18 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	if err := verr.Err(); err != nil {
 		return nil, err
 	}
+	// The statements must not be interrupted by one reader leaving (and the driver
+	// watches a cancellable context with a goroutine per statement).
+	dbctx := context.WithoutCancel(ctx)
+	// The status is decided before the writer's turn, which replies wait for one at a
+	// time: only what must see every reply saved before it waits with them.
+	ruling, err := s.classify(dbctx, s.store, &policy, c, sub, now)
+	if err != nil {
+		return nil, err
+	}
 	// The checks and the insert share one transaction, which takes the write lock at
 	// its start: two replies sent at once cannot both pass the flood check. Replies
 	// sent at the same moment share one commit (see store.Batched).
-	// The group's statements must not be interrupted by one reader leaving.
-	dbctx := context.WithoutCancel(ctx)
 	err = s.store.Batched(ctx, func(tx *store.Store) error {
 		if floodApplies(&policy, sub) {
 			if err := checkFlood(dbctx, tx, &policy, c, now); err != nil {
@@ -151,11 +158,12 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 		if err := checkDuplicate(dbctx, tx, c); err != nil {
 			return err
 		}
-		status, reason, err := s.classify(dbctx, tx, &policy, c, sub, now)
-		if err != nil {
-			return err
+		c.Status, c.HeldReason = ruling.status, ruling.reason
+		if ruling.stampFirst {
+			if reason := s.stampReuseReason(&policy, sub, c.ClientHash); reason != "" {
+				c.Status, c.HeldReason = model.CommentSpam, reason
+			}
 		}
-		c.Status, c.HeldReason = status, reason
 		if err := tx.CreateComment(dbctx, c); err != nil {
 			return err
 		}
@@ -172,34 +180,51 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	return c, nil
 }
 
+// ruling is a reply's status under the policy, and why.
+type ruling struct {
+	status model.CommentStatus
+	reason string
+	// stampFirst says that the rule on reused form stamps comes before this ruling: it
+	// counts the replies saved with each stamp, so it is asked only once the reply has
+	// passed the checks that may refuse it (stampReuseReason).
+	stampFirst bool
+}
+
 // classify decides a new reply's status under the policy, and why: the rules in the
-// order they apply, the first that holds or refuses the reply winning.
+// order they apply, the first that holds or refuses the reply winning, but for the
+// reused form stamp, which comes after the ban and robot rules (see ruling). It reads
+// bans and earlier replies from st, outside the transaction that saves the reply: a
+// ban made while a reply is on its way applies from the next.
 //
 // Staff who moderate publish at once (PublishesAtOnce). Other staff go through the
 // rules about what a reply says (words, links, hold every reply) like readers; the
 // rules about who sends it are answered by their signed-in account instead: it is
 // never banned, never a robot, and a known commenter.
-func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy, c *model.Comment, sub Submission, now time.Time) (model.CommentStatus, string, error) {
+func (s *Service) classify(ctx context.Context, st *store.Store, p *model.Policy, c *model.Comment, sub Submission, now time.Time) (ruling, error) {
 	if PublishesAtOnce(sub.Staff) {
-		return model.CommentApproved, "", nil
+		return ruling{status: model.CommentApproved}, nil
 	}
 	if sub.Staff == nil {
 		// A banned commenter's reply goes to spam before any other rule, and silently:
 		// the sender is shown it as held, like any other.
-		reason, err := banReason(ctx, tx, c, now)
+		reason, err := banReason(ctx, st, c, now)
 		if err != nil {
-			return "", "", err
+			return ruling{}, err
 		}
 		if reason != "" {
-			return model.CommentSpam, reason, nil
+			return ruling{status: model.CommentSpam, reason: reason}, nil
 		}
 		if reason := robotReason(p, sub, now); reason != "" {
-			return model.CommentSpam, reason, nil
-		}
-		if reason := s.stampReuseReason(p, sub, c.ClientHash); reason != "" {
-			return model.CommentSpam, reason, nil
+			return ruling{status: model.CommentSpam, reason: reason}, nil
 		}
 	}
+	status, reason, err := contentRuling(ctx, st, p, c, sub)
+	return ruling{status: status, reason: reason, stampFirst: sub.Staff == nil}, err
+}
+
+// contentRuling applies the rules after who sends a reply: what it says, and whether
+// its sender is known.
+func contentRuling(ctx context.Context, st *store.Store, p *model.Policy, c *model.Comment, sub Submission) (model.CommentStatus, string, error) {
 	if status, reason := wordRule(p, c); reason != "" {
 		return status, reason, nil
 	}
@@ -216,7 +241,7 @@ func (s *Service) classify(ctx context.Context, tx *store.Store, p *model.Policy
 		return model.CommentPending, "every reply is held (manual moderation)", nil
 	}
 	if p.AutoApproveKnown && sub.Staff == nil {
-		known, err := knownCommenter(ctx, tx, c, sub)
+		known, err := knownCommenter(ctx, st, c, sub)
 		if err != nil {
 			return "", "", err
 		}
