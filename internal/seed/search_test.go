@@ -49,3 +49,26 @@ func TestRun_SearchableAfterTheLoad(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the seeded staff have their profile addresses, all different, as accounts
+// made on the site do: the next start has none to give, which would move the page
+// version of every article they signed.
+func TestRun_StaffHaveProfileAddresses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := storetest.Path(t)
+	st := openStore(t, path)
+	opts := seed.Options{Articles: 20, Seed: seed.DefaultSeed, ClientHash: func(netip.Addr) string { return "client" }}
+	for range 2 {
+		if _, err := seed.Run(ctx, st, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := rawDB(t, path)
+	if n := count(t, db, `SELECT count(*) FROM users WHERE slug IS NULL OR slug = ''`); n != 0 {
+		t.Errorf("%d seeded accounts without a profile address", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM users`); n != 20 {
+		t.Errorf("%d accounts after two loads, want 20", n)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fascicle/fascicle/internal/accounts"
 	"github.com/fascicle/fascicle/internal/model"
 	"github.com/fascicle/fascicle/internal/store"
 )
@@ -151,14 +152,21 @@ func (g *generator) pick(list []string) string {
 	return list[g.r.IntN(len(list))]
 }
 
-// addStaff creates the authors, reviewers and moderator named on the content. They
-// have no password, so nobody can sign in as them.
+// addStaff creates the authors, reviewers and moderator named on the content, each
+// with their profile address, as an account made on the site has it (else the next
+// start would give them one, moving the page version of every article they signed).
+// They have no password, so nobody can sign in as them.
 func (g *generator) addStaff(ctx context.Context, st *store.Store) error {
 	add := func(role model.Role, credentials string) (model.User, error) {
 		u := model.User{Name: g.pick(firstNames) + " " + g.pick(lastNames), Role: role, Credentials: credentials}
 		if role == model.RoleReviewer {
 			u.Name = "Dr. " + u.Name
 		}
+		slug, err := accounts.FreeSlug(ctx, st, u.Name, 0)
+		if err != nil {
+			return u, err
+		}
+		u.Slug = slug
 		return u, st.CreateUser(ctx, &u)
 	}
 	for range 6 {
