@@ -310,22 +310,12 @@ func (p editorPage) Noun() string {
 	return "article"
 }
 
-// editorSignedOut keeps a staff member's work when their session ended while they
-// were writing: instead of sending them to sign in, it shows the editor again with
-// what they sent, and asks them to sign in in another tab.
+// editorSignedOut shows the editor again with what was sent, for keptForm: an article
+// is hours of work.
 func (s *Server) editorSignedOut(c *gin.Context) {
-	if staff(c) != nil || c.Request.Method != http.MethodPost {
-		c.Next()
-		return
-	}
-	if !s.readForm(c) {
-		return
-	}
 	page := editorPage{Form: formFromRequest(c), SignedOut: true, layout: s.adminLayout(c, "Your session has ended")}
-	page.Message = "Your session has ended, so nothing was saved. Sign in again in another tab (the link opens one), " +
-		"then come back here and save: everything you typed is still below."
+	page.Message = signedOutMessage
 	s.render(c, http.StatusUnauthorized, "admin/article_edit", page)
-	c.Abort()
 }
 
 // POST /admin/preview renders Markdown exactly as the public page will, for the

@@ -79,7 +79,7 @@ func TestRouteTable_GuardsEveryStaffRoute(t *testing.T) {
 			t.Errorf("%s %s is a staff route outside /admin/", r.Method, r.Path)
 		case r.Access == web.Open && !slices.Contains(openStaffRoutes, r.Method+" "+r.Path):
 			t.Errorf("%s %s needs no permission; guard it, or add it to openStaffRoutes if it must be open", r.Method, r.Path)
-		case r.KeepsForm && r.Method != http.MethodPost:
+		case r.KeepsForm != nil && r.Method != http.MethodPost:
 			t.Errorf("%s %s keeps a form, but only a POST sends one", r.Method, r.Path)
 		}
 		if _, ok := narrowed[r.Method+" "+r.Path]; ok && r.Access != web.Staff {
@@ -114,7 +114,7 @@ func TestRouteTable_EditorFormsKeepWork(t *testing.T) {
 	cookie := s.signIn(t, s.addUser(t, model.RoleEditor))
 	keeps := map[string]bool{}
 	for _, r := range web.RouteTable {
-		keeps[r.Method+" "+r.Path] = r.KeepsForm
+		keeps[r.Method+" "+r.Path] = r.KeepsForm != nil
 	}
 	routes := declaredRoutes(t)
 	forms := 0
@@ -193,12 +193,12 @@ func TestRoleTable(t *testing.T) {
 					if r.Method == http.MethodGet {
 						res = s.getAs(t, cookie, target)
 					} else {
-						res = s.postForm(t, target, url.Values{"title": {"Typed before the session ended"}, "version": {"1"}}, cookie)
+						res = s.postForm(t, target, url.Values{"title": {"Typed before the session ended"}, "name": {"Typed before the session ended"}, "version": {"1"}}, cookie)
 					}
 					loc := res.Header.Get("Location")
 					allowed := role != "" && roleMay(role, need)
 					switch {
-					case role == "" && r.KeepsForm:
+					case role == "" && r.KeepsForm != nil:
 						// The form keeps the work of someone whose session ended.
 						res.wantStatus(http.StatusUnauthorized).
 							wantContains("Your session has ended", `value="Typed before the session ended"`).

@@ -22,6 +22,8 @@ type profilePage struct {
 	Errors      map[string]string
 	PhotoChosen bool // a refused form had a photo, which the browser cannot keep
 	MaxBio      int
+	SignedOut   bool   // shown again because the session ended (profileSignedOut)
+	Message     string // a problem with the whole form
 }
 
 // profileForm is the profile form as typed.
@@ -87,14 +89,7 @@ func (s *Server) saveProfile(c *gin.Context, userID int64, action string) {
 		s.fail(c, err)
 		return
 	}
-	form := profileForm{
-		Name:        c.PostForm("name"),
-		Credentials: c.PostForm("credentials"),
-		Slug:        c.PostForm("slug"),
-		Bio:         normaliseNewlines(c.PostForm("bio")),
-		Public:      c.PostForm("profile_public") != "",
-		RemovePhoto: c.PostForm("remove_photo") != "",
-	}
+	form := postedProfileForm(c)
 	change := accounts.ProfileChange{Name: form.Name, Credentials: form.Credentials, Slug: form.Slug, Bio: form.Bio,
 		Public: form.Public, RemovePhoto: form.RemovePhoto}
 	if file := postedFile(c, "photo"); file != nil {
@@ -111,4 +106,26 @@ func (s *Server) saveProfile(c *gin.Context, userID int64, action string) {
 	default:
 		s.fail(c, err)
 	}
+}
+
+// postedProfileForm is the profile form as sent.
+func postedProfileForm(c *gin.Context) profileForm {
+	return profileForm{
+		Name:        c.PostForm("name"),
+		Credentials: c.PostForm("credentials"),
+		Slug:        c.PostForm("slug"),
+		Bio:         normaliseNewlines(c.PostForm("bio")),
+		Public:      c.PostForm("profile_public") != "",
+		RemovePhoto: c.PostForm("remove_photo") != "",
+	}
+}
+
+// profileSignedOut shows the profile form again with what was sent, for keptForm: a
+// bio can be paragraphs. The stored profile is not shown, its owner being unknown.
+func (s *Server) profileSignedOut(c *gin.Context) {
+	page := profilePage{Heading: "Your session has ended", Action: c.Request.URL.Path, Person: &model.User{},
+		Form: postedProfileForm(c), PhotoChosen: postedFile(c, "photo") != nil, MaxBio: model.MaxBio,
+		SignedOut: true, Message: signedOutMessage}
+	page.layout = s.adminLayout(c, page.Heading)
+	s.render(c, http.StatusUnauthorized, "admin/profile", page)
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fascicle/fascicle/internal/model"
 )
@@ -289,6 +290,43 @@ func TestProfileForm_RefusedKeepsTyped(t *testing.T) {
 	}
 	if n := s.count(t, `SELECT count(*) FROM users WHERE profile_public = TRUE AND id = ?`, u.ID); n != 0 {
 		t.Error("a refused profile was made public")
+	}
+}
+
+// Ensure a profile sent after the session ended comes back with everything typed
+// (401) and the way to sign in again, shows nothing of the stored profile, saves
+// nothing, and is saved once sent again signed in. Both of its forms: one's own and an
+// administrator's for someone else.
+func TestProfileForm_ExpiredSessionKeepsWork(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	u := s.addUser(t, model.RoleReviewer)
+	cookie := s.signIn(t, u)
+	admin := s.addUser(t, model.RoleAdmin)
+	adminCookie := s.signIn(t, admin)
+	s.advance(2 * time.Hour) // past the idle limit
+	form := url.Values{"name": {"Dr. Sam Lee"}, "credentials": {"MD, <neurologist>"}, "slug": {"sam-lee"},
+		"bio": {"Twenty years on a neurology ward, written over an afternoon."}, "profile_public": {"1"}}
+	for _, target := range []struct {
+		path   string
+		cookie *http.Cookie
+	}{{"/admin/account", cookie}, {"/admin/users/" + itoa(u.ID) + "/profile", adminCookie}} {
+		t.Run(target.path, func(t *testing.T) {
+			res := s.postProfile(t, target.path, form, pngImage(t, 40, 40), target.cookie).wantStatus(http.StatusUnauthorized)
+			res.wantContains("Your session has ended", `action="`+target.path+`"`, `value="Dr. Sam Lee"`,
+				`value="MD, &lt;neurologist&gt;"`, `value="sam-lee"`, "written over an afternoon.</textarea>",
+				`id="profile_public" name="profile_public" type="checkbox" value="1" checked`,
+				`href="/admin/login"`, "Choose the photo again")
+			res.wantNotContains(u.Name, u.EmailAddress(), admin.Name, "<neurologist>", `id="password"`)
+		})
+	}
+	if got := s.userField(t, u.ID, "name"); got != u.Name {
+		t.Fatalf("name after a save without a session = %q, want %q unchanged", got, u.Name)
+	}
+	again := s.signIn(t, u)
+	s.postProfile(t, "/admin/account", form, nil, again).wantStatus(http.StatusSeeOther)
+	if got := s.userField(t, u.ID, "name"); got != "Dr. Sam Lee" {
+		t.Errorf("name after sending the kept form again = %q", got)
 	}
 }
 

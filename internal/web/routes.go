@@ -23,10 +23,10 @@ type Route struct {
 	// means any signed-in staff member. The handler may narrow them for the thing at
 	// hand (an author edits only their own articles).
 	Perms []model.Permission
-	// KeepsForm is true for a staff POST whose form holds work worth keeping: when the
-	// session has ended, the form is shown again with everything typed (401) instead of
-	// sending the person to sign in and losing it.
-	KeepsForm bool
+	// KeepsForm, for a staff POST whose form holds work worth keeping, shows that form
+	// again with everything typed (401) when the session has ended, instead of sending
+	// the person to sign in and losing it (see keptForm).
+	KeepsForm func(*Server, *gin.Context)
 	// Cached public pages are the same for every anonymous reader (see cachePage).
 	Cached bool
 	// CrossSite marks the Public POST routes that take requests from anywhere, without
@@ -110,7 +110,7 @@ var routeTable = []Route{
 	// Everyone edits their own profile, password and two-step sign-in; administrators
 	// anyone's profile (/admin/users/:id/profile).
 	{Method: "GET", Path: "/admin/account", Access: Staff, handle: (*Server).adminAccount},
-	{Method: "POST", Path: "/admin/account", Access: Staff, handle: (*Server).adminAccountPost},
+	{Method: "POST", Path: "/admin/account", Access: Staff, KeepsForm: (*Server).profileSignedOut, handle: (*Server).adminAccountPost},
 	{Method: "POST", Path: "/admin/account/password", Access: Staff, handle: (*Server).adminAccountPassword},
 	{Method: "POST", Path: "/admin/account/sign-out-others", Access: Staff, handle: (*Server).adminAccountSignOutOthers},
 	{Method: "POST", Path: "/admin/account/mail", Access: Staff, Perms: moderators, handle: (*Server).adminAccountMail},
@@ -125,10 +125,10 @@ var routeTable = []Route{
 	// what the staff member may do to the article at hand.
 	{Method: "GET", Path: "/admin/articles", Access: Staff, Perms: writers, handle: (*Server).adminArticles},
 	{Method: "GET", Path: "/admin/articles/new", Access: Staff, Perms: writers, handle: (*Server).adminArticleNew},
-	{Method: "POST", Path: "/admin/articles/new", Access: Staff, Perms: editors, KeepsForm: true, handle: (*Server).adminArticleCreate},
+	{Method: "POST", Path: "/admin/articles/new", Access: Staff, Perms: editors, KeepsForm: (*Server).editorSignedOut, handle: (*Server).adminArticleCreate},
 	{Method: "GET", Path: "/admin/articles/:id", Access: Staff, Perms: writers, handle: (*Server).adminArticleShow},
 	{Method: "GET", Path: "/admin/articles/:id/edit", Access: Staff, Perms: writers, handle: (*Server).adminArticleEdit},
-	{Method: "POST", Path: "/admin/articles/:id/edit", Access: Staff, Perms: editors, KeepsForm: true, handle: (*Server).adminArticleUpdate},
+	{Method: "POST", Path: "/admin/articles/:id/edit", Access: Staff, Perms: editors, KeepsForm: (*Server).editorSignedOut, handle: (*Server).adminArticleUpdate},
 	{Method: "POST", Path: "/admin/articles/:id/status", Access: Staff, Perms: writers, handle: (*Server).adminArticleStatus},
 	{Method: "POST", Path: "/admin/articles/:id/review", Access: Staff, Perms: writers, handle: (*Server).adminArticleReview},
 	{Method: "GET", Path: "/admin/articles/:id/revisions", Access: Staff, Perms: writers, handle: (*Server).adminRevisions},
@@ -160,7 +160,7 @@ var routeTable = []Route{
 	{Method: "GET", Path: "/admin/users/:id", Access: Staff, Perms: userManagers, handle: (*Server).adminUser},
 	{Method: "POST", Path: "/admin/users/:id", Access: Staff, Perms: userManagers, handle: (*Server).adminUserPost},
 	{Method: "GET", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfile},
-	{Method: "POST", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, handle: (*Server).adminUserProfilePost},
+	{Method: "POST", Path: "/admin/users/:id/profile", Access: Staff, Perms: userManagers, KeepsForm: (*Server).profileSignedOut, handle: (*Server).adminUserProfilePost},
 	{Method: "GET", Path: "/admin/users/:id/two-step", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStep},
 	{Method: "POST", Path: "/admin/users/:id/two-step/reset", Access: Staff, Perms: userManagers, handle: (*Server).adminUserTwoStepReset},
 	{Method: "POST", Path: "/admin/users/:id/invitation", Access: Staff, Perms: userManagers, handle: (*Server).adminUserInvitation},
@@ -203,8 +203,8 @@ func (s *Server) routes() {
 			chain = append(chain, s.loadStaff, noIndex)
 		case Staff:
 			chain = append(chain, s.loadStaff, noIndex)
-			if r.KeepsForm {
-				chain = append(chain, s.editorSignedOut)
+			if r.KeepsForm != nil {
+				chain = append(chain, s.keptForm(r.KeepsForm))
 			}
 			if len(r.Perms) == 0 {
 				chain = append(chain, s.requirePermission(""))
