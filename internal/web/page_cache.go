@@ -13,8 +13,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/fascicle/fascicle/internal/store"
 	"github.com/gin-gonic/gin"
+
+	"github.com/fascicle/fascicle/internal/store"
 )
 
 // Page cache limits: the memory it may hold, and how long a page may live even when
