@@ -31,6 +31,9 @@ var (
 	ErrAlreadyInvited = errors.New("this address is invited already")
 	// ErrNotInvited means the account has a password: it needs no invitation.
 	ErrNotInvited = errors.New("the account has a password already")
+	// ErrInvitationWithdrawn means the invited account is disabled, which withdraws its
+	// invitation: its links no longer work, and none is sent until it is enabled.
+	ErrInvitationWithdrawn = errors.New("the invitation was withdrawn: the account is disabled")
 )
 
 // Invitation is the invitation form as an administrator typed it.
@@ -71,7 +74,7 @@ func (s *Service) Invite(ctx context.Context, by *model.User, inv Invitation) (*
 	now := s.now().UTC()
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		if other, err := tx.UserByEmail(ctx, u.EmailAddress()); err == nil {
-			if invited(other) {
+			if Invited(other) {
 				return ErrAlreadyInvited
 			}
 			return ErrEmailTaken
@@ -97,9 +100,9 @@ func (s *Service) Invite(ctx context.Context, by *model.User, inv Invitation) (*
 	return u, nil
 }
 
-// invited reports whether u is an account waiting for its invitation to be accepted:
+// Invited reports whether u is an account waiting for its invitation to be accepted:
 // one with an email but no password yet.
-func invited(u *model.User) bool {
+func Invited(u *model.User) bool {
 	return u.PasswordHash == "" && u.EmailAddress() != ""
 }
 
@@ -125,8 +128,9 @@ func (s *Service) sendInvitation(ctx context.Context, tx *store.Store, by, u *mo
 }
 
 // ResendInvitation sends the invited account id a new link, which replaces the ones
-// sent before, for by. Returns model.ErrForbidden, model.ErrNotFound, or
-// ErrNotInvited when the account has a password (or no email to send it to).
+// sent before, for by. Returns model.ErrForbidden, model.ErrNotFound,
+// ErrNotInvited when the account has a password (or no email to send it to), or
+// ErrInvitationWithdrawn when it is disabled.
 func (s *Service) ResendInvitation(ctx context.Context, by *model.User, id int64) (*model.User, error) {
 	if err := mayManage(by); err != nil {
 		return nil, err
@@ -137,8 +141,11 @@ func (s *Service) ResendInvitation(ctx context.Context, by *model.User, id int64
 		if u, err = tx.User(ctx, id); err != nil {
 			return err
 		}
-		if !invited(u) {
+		if !Invited(u) {
 			return ErrNotInvited
+		}
+		if u.Disabled() {
+			return ErrInvitationWithdrawn
 		}
 		return s.sendInvitation(ctx, tx, by, u, s.now().UTC(), "sent again")
 	})
@@ -173,7 +180,7 @@ func invitee(ctx context.Context, st *store.Store, token string, now time.Time) 
 	t, err := st.ValidLinkToken(ctx, auth.TokenHash(token), store.LinkInvitation, now)
 	if err == nil {
 		var u *model.User
-		if u, err = st.User(ctx, t.UserID); err == nil && invited(u) && !u.Disabled() {
+		if u, err = st.User(ctx, t.UserID); err == nil && Invited(u) && !u.Disabled() {
 			return u, nil
 		}
 	}

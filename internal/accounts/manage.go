@@ -58,10 +58,11 @@ func mayManage(by *model.User) error {
 	return nil
 }
 
-// Account returns the staff account with the given ID, for by to manage. Returns
-// model.ErrForbidden when by may not manage accounts (checked first, so that no one
-// learns which accounts exist), model.ErrNotFound when no account that can sign in
-// has the ID (people named on articles are edited through their profile).
+// Account returns the staff account with the given ID, for by to manage: one that can
+// sign in, or one invited. Returns model.ErrForbidden when by may not manage accounts
+// (checked first, so that no one learns which accounts exist), model.ErrNotFound when
+// no such account has the ID (people named on articles are edited through their
+// profile).
 func (s *Service) Account(ctx context.Context, by *model.User, id int64) (*model.User, error) {
 	if err := mayManage(by); err != nil {
 		return nil, err
@@ -82,8 +83,24 @@ func (s *Service) AccountByEmail(ctx context.Context, email string) (*model.User
 	return u, nil
 }
 
-// account reads an account that can sign in, through st (a transaction or not).
+// account reads a staff account to manage, through st (a transaction or not): one
+// that can sign in, or one invited that has not chosen its password yet, so that an
+// administrator can change its role or withdraw the invitation by disabling it.
+// Returns model.ErrNotFound for the people named on articles.
 func account(ctx context.Context, st *store.Store, id int64) (*model.User, error) {
+	u, err := st.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash == "" && !Invited(u) {
+		return nil, model.ErrNotFound
+	}
+	return u, nil
+}
+
+// signInAccount reads an account that can sign in, through st. Returns
+// model.ErrNotFound for any other.
+func signInAccount(ctx context.Context, st *store.Store, id int64) (*model.User, error) {
 	u, err := st.User(ctx, id)
 	if err != nil {
 		return nil, err

@@ -279,14 +279,44 @@ func TestUpdateAccount_ConcurrentDisablesLeaveAnAdmin(t *testing.T) {
 	}
 }
 
+// Ensure an invited account (an email, no password yet) is managed like any other:
+// its role changes, and disabling it withdraws the invitation, which is then not sent
+// again until it is enabled.
+func TestUpdateAccount_Invited(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ada := f.addStaff(t, "Ada Admin", model.RoleAdmin, placeholderHash)
+	wes := f.addStaff(t, "Wes Writer", model.RoleAuthor, "")
+	if !accounts.Invited(wes) {
+		t.Fatal("an account with an email and no password is not invited")
+	}
+	saved, err := f.svc.UpdateAccount(f.ctx, ada, wes.ID, accounts.AccountChange{Name: "Wes Writer", Role: model.RoleEditor, Disabled: true})
+	if err != nil || saved.Role != model.RoleEditor || !saved.Disabled() {
+		t.Fatalf("UpdateAccount of an invited account = %+v, %v", saved, err)
+	}
+	if _, err := f.svc.ResendInvitation(f.ctx, ada, wes.ID); !errors.Is(err, accounts.ErrInvitationWithdrawn) {
+		t.Errorf("invitation sent to a disabled account: err = %v, want ErrInvitationWithdrawn", err)
+	}
+	if _, err := f.svc.SetDisabled(f.ctx, ada, wes.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.ResendInvitation(f.ctx, ada, wes.ID); err != nil {
+		t.Errorf("invitation sent again once enabled: %v", err)
+	}
+}
+
 // Ensure UpdateAccount refuses who may not manage accounts before saying whether one
-// exists, accounts that cannot sign in, and wrong fields, naming each.
+// exists, the people named on articles (no password, no email), and wrong fields,
+// naming each.
 func TestUpdateAccount_Refused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ada := f.addStaff(t, "Ada Admin", model.RoleAdmin, placeholderHash)
 	ed := f.addStaff(t, "Ed Editor", model.RoleEditor, placeholderHash)
-	named := f.addStaff(t, "Named Reviewer", model.RoleReviewer, "")
+	named := &model.User{Name: "Named Reviewer", Role: model.RoleReviewer}
+	if err := f.st.CreateUser(f.ctx, named); err != nil {
+		t.Fatal(err)
+	}
 	valid := accounts.AccountChange{Name: "Ed Editor", Role: model.RoleEditor}
 
 	for _, id := range []int64{ada.ID, 9999} {

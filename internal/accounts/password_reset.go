@@ -131,7 +131,7 @@ func (s *Service) linkAccount(ctx context.Context, st *store.Store, token string
 	if err != nil {
 		return nil, err
 	}
-	u, err := account(ctx, st, t.UserID)
+	u, err := signInAccount(ctx, st, t.UserID)
 	if errors.Is(err, model.ErrNotFound) || (err == nil && u.Disabled()) {
 		return nil, ErrResetLinkInvalid
 	}
@@ -168,7 +168,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*m
 			}
 			return err
 		}
-		if u, err = account(ctx, tx, u.ID); err != nil || u.Disabled() {
+		if u, err = signInAccount(ctx, tx, u.ID); err != nil || u.Disabled() {
 			return cmpErr(err, ErrResetLinkInvalid)
 		}
 		if err := tx.SetPasswordHash(ctx, u.ID, hash, now); err != nil {

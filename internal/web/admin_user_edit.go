@@ -16,6 +16,7 @@ type userPage struct {
 	Person  *model.User // as stored
 	TwoStep bool
 	Self    bool // the signed-in administrator's own account
+	Invited bool // invited, with no password chosen yet
 	Roles   []model.Role
 	Form    accountForm
 	Errors  map[string]string
@@ -57,6 +58,7 @@ func (s *Server) showUser(c *gin.Context, status int, page userPage) {
 	page.layout = s.adminLayout(c, page.Person.Name)
 	page.TwoStep = accounts.TwoStepOn(page.Person)
 	page.Self = staff(c).ID == page.Person.ID
+	page.Invited = accounts.Invited(page.Person)
 	page.Roles = model.Roles
 	page.Audit = audit
 	s.render(c, status, "admin/user", page)

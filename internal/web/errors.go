@@ -122,6 +122,8 @@ var domainErrors = []domainError{
 		"This address is invited already. Send the invitation again from the list of people invited, if the link was lost or is too old."},
 	{accounts.ErrNotInvited, http.StatusConflict, "Already joined",
 		"This person has chosen a password already, so there is no invitation to send: they sign in with it."},
+	{accounts.ErrInvitationWithdrawn, http.StatusConflict, "Invitation withdrawn",
+		"This account is disabled, which withdrew its invitation. Enable the account on its page to invite the person again."},
 	{accounts.ErrSetupComplete, http.StatusGone, "Set-up is complete",
 		"This site already has an administrator. Sign in at /admin/login."},
 	{accounts.ErrSetupLinkInvalid, http.StatusForbidden, "This set-up link does not work",

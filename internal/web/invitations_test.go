@@ -122,6 +122,49 @@ func TestInvitation_ExpiresAndIsSentAgain(t *testing.T) {
 	s.get(t, fresh).wantStatus(http.StatusOK)
 }
 
+// Ensure an administrator reaches an invited account's page from the list of people
+// invited, and that disabling the account there withdraws the invitation: the list
+// says so and offers no new link, sending one is refused, and the link already sent
+// no longer works. Enabled again, the account can be invited again.
+func TestInvitation_WithdrawnByDisablingTheAccount(t *testing.T) {
+	t.Parallel()
+	s := newMailSite(t)
+	admin := s.addUser(t, model.RoleAdmin)
+	cookie := s.signIn(t, admin)
+	s.postForm(t, "/admin/users/invite", url.Values{"name": {"Wes Writer"}, "email": {"wes@example.org"}, "role": {"author"}}, cookie).
+		wantStatus(http.StatusSeeOther)
+	s.deliver(t)
+	link := s.linkTo(t, "wes@example.org", invitationPath)
+	list := s.getAs(t, cookie, "/admin/users").wantStatus(http.StatusOK)
+	invited := between(t, list.Body, `<h2 id="invited">`, `</table>`)
+	id := between(t, invited, `<a href="/admin/users/`, `">Wes Writer</a>`)
+	s.getAs(t, cookie, "/admin/users/"+id).wantStatus(http.StatusOK).
+		wantContains("Wes Writer", "Invited: can sign in once they choose a password", `name="disabled"`, "withdraws its invitation")
+
+	account := url.Values{"name": {"Wes Writer"}, "role": {"author"}, "credentials": {""}, "disabled": {"1"}}
+	s.postForm(t, "/admin/users/"+id, account, cookie).wantStatus(http.StatusSeeOther)
+	invited = between(t, s.getAs(t, cookie, "/admin/users").wantStatus(http.StatusOK).Body, `<h2 id="invited">`, `</table>`)
+	if !strings.Contains(invited, "Withdrawn") || strings.Contains(invited, "/admin/users/"+id+"/invitation") {
+		t.Errorf("the disabled invitee is not shown as withdrawn, or is offered a new link:\n%s", invited)
+	}
+	s.getAs(t, cookie, "/admin/users/"+id).wantStatus(http.StatusOK).wantContains("and the invitation is withdrawn")
+	s.postForm(t, "/admin/users/"+id+"/invitation", nil, cookie).wantStatus(http.StatusConflict).wantContains("Invitation withdrawn")
+	s.get(t, link).wantStatus(http.StatusGone).wantContains("This invitation does not work")
+	token := strings.TrimPrefix(link, invitationPath+"?token=")
+	s.postForm(t, invitationPath, url.Values{"token": {token}, "password": {"harbour finch umbrella"}, "password_confirm": {"harbour finch umbrella"}}, nil).
+		wantStatus(http.StatusGone)
+	s.deliver(t)
+	if got := s.smtp.To("wes@example.org"); len(got) != 1 {
+		t.Errorf("%d messages to the withdrawn invitee, want the first invitation alone", len(got))
+	}
+
+	account.Del("disabled")
+	s.postForm(t, "/admin/users/"+id, account, cookie).wantStatus(http.StatusSeeOther)
+	s.postForm(t, "/admin/users/"+id+"/invitation", nil, cookie).wantStatus(http.StatusSeeOther)
+	s.deliver(t)
+	s.get(t, s.linkTo(t, "wes@example.org", invitationPath)).wantStatus(http.StatusOK)
+}
+
 // Ensure that without mail the accounts page says invitations cannot be sent, and
 // refuses one.
 func TestInvitation_MailOff(t *testing.T) {
