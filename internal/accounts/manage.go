@@ -98,17 +98,14 @@ func account(ctx context.Context, st *store.Store, id int64) (*model.User, error
 	return u, nil
 }
 
-// signInAccount reads an account that can sign in, through st. Returns
-// model.ErrNotFound for any other.
+// signInAccount reads an account that can sign in, through st: as account, but not
+// one invited. Returns model.ErrNotFound for any other.
 func signInAccount(ctx context.Context, st *store.Store, id int64) (*model.User, error) {
-	u, err := st.User(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if u.PasswordHash == "" {
+	u, err := account(ctx, st, id)
+	if err == nil && u.PasswordHash == "" {
 		return nil, model.ErrNotFound
 	}
-	return u, nil
+	return u, err
 }
 
 // activeAdmin reports whether u is an administrator who can sign in.

@@ -142,7 +142,7 @@ func (s *Service) Submit(ctx context.Context, article *model.Article, sub Submis
 	dbctx := context.WithoutCancel(ctx)
 	// The status is decided before the writer's turn, which replies wait for one at a
 	// time: only what must see every reply saved before it waits with them.
-	ruling, err := s.classify(dbctx, s.store, &policy, c, sub, now)
+	ruling, err := s.classify(dbctx, &policy, c, sub, now)
 	if err != nil {
 		return nil, err
 	}
@@ -193,21 +193,21 @@ type ruling struct {
 // classify decides a new reply's status under the policy, and why: the rules in the
 // order they apply, the first that holds or refuses the reply winning, but for the
 // reused form stamp, which comes after the ban and robot rules (see ruling). It reads
-// bans and earlier replies from st, outside the transaction that saves the reply: a
-// ban made while a reply is on its way applies from the next.
+// bans and earlier replies outside the transaction that saves the reply: a ban made
+// while a reply is on its way applies from the next.
 //
 // Staff who moderate publish at once (PublishesAtOnce). Other staff go through the
 // rules about what a reply says (words, links, hold every reply) like readers; the
 // rules about who sends it are answered by their signed-in account instead: it is
 // never banned, never a robot, and a known commenter.
-func (s *Service) classify(ctx context.Context, st *store.Store, p *model.Policy, c *model.Comment, sub Submission, now time.Time) (ruling, error) {
+func (s *Service) classify(ctx context.Context, p *model.Policy, c *model.Comment, sub Submission, now time.Time) (ruling, error) {
 	if PublishesAtOnce(sub.Staff) {
 		return ruling{status: model.CommentApproved}, nil
 	}
 	if sub.Staff == nil {
 		// A banned commenter's reply goes to spam before any other rule, and silently:
 		// the sender is shown it as held, like any other.
-		reason, err := banReason(ctx, st, c, now)
+		reason, err := banReason(ctx, s.store, c, now)
 		if err != nil {
 			return ruling{}, err
 		}
@@ -218,7 +218,7 @@ func (s *Service) classify(ctx context.Context, st *store.Store, p *model.Policy
 			return ruling{status: model.CommentSpam, reason: reason}, nil
 		}
 	}
-	status, reason, err := contentRuling(ctx, st, p, c, sub)
+	status, reason, err := contentRuling(ctx, s.store, p, c, sub)
 	return ruling{status: status, reason: reason, stampFirst: sub.Staff == nil}, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fascicle/fascicle/internal/seed"
+	"github.com/fascicle/fascicle/internal/store"
 	"github.com/fascicle/fascicle/internal/store/storetest"
 )
 
@@ -15,15 +16,7 @@ import (
 func TestRun_SearchableAfterTheLoad(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := storetest.Path(t)
-	st := openStore(t, path)
-	opts := seed.Options{Articles: 300, Seed: seed.DefaultSeed, ClientHash: func(netip.Addr) string { return "client" }}
-	for range 2 {
-		if _, err := seed.Run(ctx, st, opts); err != nil {
-			t.Fatal(err)
-		}
-		opts.Articles, opts.Seed = 100, opts.Seed+1
-	}
+	path, st := seededStore(t, seedOptions(300, seed.DefaultSeed), seedOptions(100, seed.DefaultSeed+1))
 	hits, total, err := st.SearchArticles(ctx, []string{"caff"}, 10, 0)
 	if err != nil || len(hits) == 0 || total < len(hits) {
 		t.Fatalf("search caff = %d hits of %d, %v; want some", len(hits), total, err)
@@ -55,15 +48,7 @@ func TestRun_SearchableAfterTheLoad(t *testing.T) {
 // version of every article they signed.
 func TestRun_StaffHaveProfileAddresses(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	path := storetest.Path(t)
-	st := openStore(t, path)
-	opts := seed.Options{Articles: 20, Seed: seed.DefaultSeed, ClientHash: func(netip.Addr) string { return "client" }}
-	for range 2 {
-		if _, err := seed.Run(ctx, st, opts); err != nil {
-			t.Fatal(err)
-		}
-	}
+	path, _ := seededStore(t, seedOptions(20, seed.DefaultSeed), seedOptions(20, seed.DefaultSeed))
 	db := rawDB(t, path)
 	if n := count(t, db, `SELECT count(*) FROM users WHERE slug IS NULL OR slug = ''`); n != 0 {
 		t.Errorf("%d seeded accounts without a profile address", n)
@@ -71,4 +56,22 @@ func TestRun_StaffHaveProfileAddresses(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM users`); n != 20 {
 		t.Errorf("%d accounts after two loads, want 20", n)
 	}
+}
+
+// seedOptions loads articles with seed value v, every client hashed alike.
+func seedOptions(articles int, v uint64) seed.Options {
+	return seed.Options{Articles: articles, Seed: v, ClientHash: func(netip.Addr) string { return "client" }}
+}
+
+// seededStore opens a new database and runs one load for each of loads, in order.
+func seededStore(t *testing.T, loads ...seed.Options) (string, *store.Store) {
+	t.Helper()
+	path := storetest.Path(t)
+	st := openStore(t, path)
+	for _, opts := range loads {
+		if _, err := seed.Run(context.Background(), st, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path, st
 }

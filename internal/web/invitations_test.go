@@ -98,13 +98,8 @@ func TestInvitation_Refused(t *testing.T) {
 // sends it again from the list with a new link.
 func TestInvitation_ExpiresAndIsSentAgain(t *testing.T) {
 	t.Parallel()
-	s := newMailSite(t)
-	admin := s.addUser(t, model.RoleAdmin)
-	cookie := s.signIn(t, admin)
-	s.postForm(t, "/admin/users/invite", url.Values{"name": {"Mo Derator"}, "email": {"mo@example.org"}, "role": {"moderator"}}, cookie).
-		wantStatus(http.StatusSeeOther)
-	s.deliver(t)
-	old := s.linkTo(t, "mo@example.org", invitationPath)
+	s, admin, cookie := newMailSiteWithAdmin(t)
+	old := s.invite(t, cookie, "Mo Derator", "mo@example.org", model.RoleModerator)
 	s.advance(73 * time.Hour)
 	s.get(t, old).wantStatus(http.StatusGone).wantContains("is more than 72 hours old")
 	cookie = s.signIn(t, admin)
@@ -128,13 +123,8 @@ func TestInvitation_ExpiresAndIsSentAgain(t *testing.T) {
 // no longer works. Enabled again, the account can be invited again.
 func TestInvitation_WithdrawnByDisablingTheAccount(t *testing.T) {
 	t.Parallel()
-	s := newMailSite(t)
-	admin := s.addUser(t, model.RoleAdmin)
-	cookie := s.signIn(t, admin)
-	s.postForm(t, "/admin/users/invite", url.Values{"name": {"Wes Writer"}, "email": {"wes@example.org"}, "role": {"author"}}, cookie).
-		wantStatus(http.StatusSeeOther)
-	s.deliver(t)
-	link := s.linkTo(t, "wes@example.org", invitationPath)
+	s, _, cookie := newMailSiteWithAdmin(t)
+	link := s.invite(t, cookie, "Wes Writer", "wes@example.org", model.RoleAuthor)
 	list := s.getAs(t, cookie, "/admin/users").wantStatus(http.StatusOK)
 	invited := between(t, list.Body, `<h2 id="invited">`, `</table>`)
 	id := between(t, invited, `<a href="/admin/users/`, `">Wes Writer</a>`)
@@ -179,6 +169,24 @@ func TestInvitation_MailOff(t *testing.T) {
 	if n := s.count(t, `SELECT count(*) FROM users WHERE email = 'mo@example.org'`); n != 0 {
 		t.Error("an invitation was saved with mail off")
 	}
+}
+
+// newMailSiteWithAdmin is a site that sends mail, with an administrator signed in.
+func newMailSiteWithAdmin(t *testing.T) (*mailSite, *model.User, *http.Cookie) {
+	t.Helper()
+	s := newMailSite(t)
+	admin := s.addUser(t, model.RoleAdmin)
+	return s, admin, s.signIn(t, admin)
+}
+
+// invite invites name at email with role, as the administrator signed in with cookie,
+// delivers the mail and returns the invitation's link.
+func (s *mailSite) invite(t *testing.T, cookie *http.Cookie, name, email string, role model.Role) string {
+	t.Helper()
+	s.postForm(t, "/admin/users/invite", url.Values{"name": {name}, "email": {email}, "role": {string(role)}}, cookie).
+		wantStatus(http.StatusSeeOther)
+	s.deliver(t)
+	return s.linkTo(t, email, invitationPath)
 }
 
 // between returns the text of s between the first before and the after that
